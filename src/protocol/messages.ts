@@ -1,0 +1,80 @@
+// The one contract between the page and the training worker: a tagged union
+// each way, every message stamped with the runId it belongs to. Both sides
+// switch on `type` exhaustively; a message whose runId is not the current
+// run's is dropped (see isCurrent). Pure TS: no tfjs, no React.
+import type { BackendName, Config } from '../config/types';
+
+export type RunId = number;
+
+/** Page -> worker. */
+export type Command =
+  | { type: 'start'; runId: RunId; config: Config }
+  | { type: 'pause'; runId: RunId }
+  | { type: 'resume'; runId: RunId }
+  | { type: 'stop'; runId: RunId };
+
+export type RunPhase = 'loading-data' | 'building' | 'training' | 'paused' | 'evaluating';
+
+/** One training step's numbers. Plain numbers only: they cross postMessage as is. */
+export interface StepMetrics {
+  step: number;
+  epoch: number;
+  /** Mean cross-entropy of the batch (without the weight-decay term). */
+  loss: number;
+  /** Fraction of the batch classified correctly, 0..1. */
+  acc: number;
+  lr: number;
+  /** Wall time of the step, in milliseconds. */
+  ms: number;
+  /** L2 norm of each kernel's gradient, aligned with ModelInfo.kernelNames. */
+  gradNorms: number[];
+  /** tf.memory().numTensors after the step. */
+  numTensors: number;
+}
+
+export interface EpochMetrics {
+  epoch: number;
+  step: number;
+  testLoss: number;
+  testAcc: number;
+  /** Test images evaluated. */
+  testCount: number;
+}
+
+export interface BackendInfo {
+  backend: BackendName;
+  /** Why this backend runs: the choice made and each backend tried before it. */
+  reason: string;
+}
+
+export interface ModelInfo {
+  /** Stable names of the conv and dense kernels in depth order, e.g. 'stage2.block0.conv1'. */
+  kernelNames: string[];
+  params: number;
+  depth: number;
+  inputShape: [number, number, number];
+}
+
+export type DoneReason = 'finished' | 'stopped';
+
+/** Worker -> page. */
+export type Event =
+  | { type: 'phase'; runId: RunId; phase: RunPhase; detail?: string }
+  | { type: 'backend'; runId: RunId; info: BackendInfo }
+  | { type: 'model'; runId: RunId; info: ModelInfo }
+  | { type: 'steps'; runId: RunId; steps: StepMetrics[] }
+  | { type: 'epoch'; runId: RunId; metrics: EpochMetrics }
+  | { type: 'error'; runId: RunId; message: string; step?: number }
+  | { type: 'done'; runId: RunId; reason: DoneReason; steps: number };
+
+/** Most step batches the worker posts per second (the charts redraw at this rate). */
+export const MAX_MESSAGES_PER_SECOND = 10;
+
+export function isCurrent(event: Event, currentRunId: RunId | null): boolean {
+  return currentRunId !== null && event.runId === currentRunId;
+}
+
+/** Compile-time exhaustiveness guard for switches over the unions above. */
+export function assertNever(value: never): never {
+  throw new Error(`unhandled message: ${JSON.stringify(value)}`);
+}

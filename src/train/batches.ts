@@ -1,0 +1,74 @@
+// Turns a uint8 Dataset into normalized float batches: per-channel mean/std
+// from the training split, a seeded shuffle per epoch, and fixed subsets.
+import * as tf from '@tensorflow/tfjs';
+import type { Dataset, ImageSet } from '../data/types';
+import { mulberry32 } from '../model/build';
+
+export interface ChannelStats {
+  mean: number[];
+  std: number[];
+}
+
+/** Per-channel mean and standard deviation of the given images, in 0..1 units. */
+export function channelStats(set: ImageSet, channels: number, limit = set.count): ChannelStats {
+  const sum = new Float64Array(channels);
+  const sq = new Float64Array(channels);
+  const n = Math.min(limit, set.count) * (set.images.length / set.count);
+  for (let i = 0; i < n; i++) {
+    const v = (set.images[i] ?? 0) / 255;
+    const c = i % channels;
+    sum[c] = (sum[c] as number) + v;
+    sq[c] = (sq[c] as number) + v * v;
+  }
+  const perChannel = n / channels;
+  const mean = [...sum].map((s) => s / perChannel);
+  const std = [...sq].map((s, c) => Math.sqrt(Math.max(s / perChannel - (mean[c] ?? 0) ** 2, 1e-12)));
+  return { mean, std };
+}
+
+/** A seeded Fisher–Yates permutation of 0..n-1. */
+export function permutation(n: number, seed: number): Uint32Array {
+  const rand = mulberry32(seed);
+  const p = new Uint32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    const t = p[i] as number;
+    p[i] = p[j] as number;
+    p[j] = t;
+  }
+  return p;
+}
+
+export class Batcher {
+  readonly pixels: number;
+  private readonly scale: Float32Array;
+  private readonly shift: Float32Array;
+
+  constructor(readonly data: Dataset, stats: ChannelStats) {
+    this.pixels = data.height * data.width * data.channels;
+    // x' = (x / 255 - mean) / std, folded into one multiply-add per byte.
+    this.scale = Float32Array.from(stats.std, (s) => 1 / (255 * s));
+    this.shift = Float32Array.from(stats.mean, (m, c) => -m / (stats.std[c] ?? 1));
+  }
+
+  /** Images at `indices` of a split as x [B, H, W, C] and one-hot y [B, classes]. */
+  batch(set: ImageSet, indices: ArrayLike<number>): { x: tf.Tensor4D; y: tf.Tensor2D; labels: Int32Array } {
+    const { height, width, channels, numClasses } = this.data;
+    const b = indices.length;
+    const xs = new Float32Array(b * this.pixels);
+    const labels = new Int32Array(b);
+    for (let i = 0; i < b; i++) {
+      const src = (indices[i] as number) * this.pixels;
+      const dst = i * this.pixels;
+      for (let j = 0; j < this.pixels; j++) {
+        const c = j % channels;
+        xs[dst + j] = (set.images[src + j] as number) * (this.scale[c] as number) + (this.shift[c] as number);
+      }
+      labels[i] = set.labels[indices[i] as number] as number;
+    }
+    const x = tf.tensor4d(xs, [b, height, width, channels]); // [B, H, W, C]
+    const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), numClasses).toFloat() as tf.Tensor2D); // [B, classes]
+    return { x, y, labels };
+  }
+}

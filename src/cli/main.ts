@@ -1,0 +1,138 @@
+// The CLI: the same engine as the browser worker, from Node.
+//   playground train --arch resnet20 --skip off --dataset mnist --steps 50 --backend cpu --json
+// prints one JSON object per step: step, loss, acc, lr, ms, gradNorms (keyed
+// by layer name) and numTensors; then epoch and done lines.
+import * as tf from '@tensorflow/tfjs';
+import { DEFAULT_CONFIG, PRESET_IDS, configFromPreset, isPresetId } from '../config/presets';
+import type { BackendChoice, Config, OptimizerName } from '../config/types';
+import { validateConfig } from '../config/validate';
+import { loadMnistNode } from '../data/mnist-node';
+import type { StepMetrics } from '../protocol/messages';
+import { RunControl } from '../train/control';
+import { train } from '../train/engine';
+import { choiceFlag, numberFlag, onOffFlag, parseArgs, UsageError, type Flags } from './args';
+
+const USAGE = `usage: playground train [options]
+  --arch ID           ${PRESET_IDS.join(', ')} (default resnet20)
+  --blocks N          blocks per stage (n in 6n+2), overrides --arch
+  --width N           channels of the first stage (default 16)
+  --skip on|off       residual connections (off: the plain twin)
+  --bn on|off         batch norm
+  --shortcut A|B      option A (zero-pad) or B (1x1 projection)
+  --dataset mnist     data set (default mnist)
+  --steps N           stop after N steps (default: run all epochs)
+  --epochs N          epochs (default ${DEFAULT_CONFIG.train.epochs})
+  --batch N           batch size (default ${DEFAULT_CONFIG.train.batchSize})
+  --lr X              learning rate (default ${DEFAULT_CONFIG.train.learningRate})
+  --optimizer NAME    sgd, momentum, adam
+  --weight-decay X    L2 on kernels (default ${DEFAULT_CONFIG.train.weightDecay})
+  --seed N            seed for weights and shuffling
+  --subset N          train on N images; --test-subset N evaluates on N
+  --backend cpu       Node runs the cpu backend
+  --json              one JSON object per line`;
+
+const TRAIN_FLAGS = new Set(['arch', 'blocks', 'width', 'skip', 'bn', 'shortcut', 'dataset', 'steps', 'epochs', 'batch', 'lr', 'optimizer', 'weight-decay', 'seed', 'subset', 'test-subset', 'backend']);
+const BOOLEAN_FLAGS = new Set(['json', 'help']);
+
+/** Builds a Config from train flags over the defaults; throws UsageError naming a bad flag. */
+export function configFromFlags(flags: Flags): Config {
+  const arch = flags.get('arch') ?? 'resnet20';
+  if (typeof arch !== 'string' || !isPresetId(arch)) throw new UsageError(`--arch must be one of ${PRESET_IDS.join(', ')}, got ${String(arch)}`);
+  const c = configFromPreset(arch);
+  const set = <T>(value: T | undefined, apply: (v: T) => void) => value !== undefined && apply(value);
+  set(numberFlag(flags, 'blocks'), (v) => (c.model.blocksPerStage = v));
+  set(numberFlag(flags, 'width'), (v) => (c.model.baseWidth = v));
+  set(onOffFlag(flags, 'skip'), (v) => (c.model.skip = v));
+  set(onOffFlag(flags, 'bn'), (v) => (c.model.batchNorm = v));
+  set(choiceFlag(flags, 'shortcut', ['A', 'B'] as const), (v) => (c.model.shortcut = v));
+  set(choiceFlag(flags, 'dataset', ['mnist'] as const), (v) => (c.data.dataset = v));
+  set(numberFlag(flags, 'steps'), (v) => {
+    c.train.maxSteps = v;
+    // --steps alone should run that many steps, not stop at the epoch limit.
+    if (!flags.has('epochs')) c.train.epochs = 1000;
+  });
+  set(numberFlag(flags, 'epochs'), (v) => (c.train.epochs = v));
+  set(numberFlag(flags, 'batch'), (v) => (c.train.batchSize = v));
+  set(numberFlag(flags, 'lr'), (v) => (c.train.learningRate = v));
+  set(choiceFlag<OptimizerName>(flags, 'optimizer', ['sgd', 'momentum', 'adam']), (v) => (c.train.optimizer = v));
+  set(numberFlag(flags, 'weight-decay'), (v) => (c.train.weightDecay = v));
+  set(numberFlag(flags, 'seed'), (v) => (c.train.seed = v));
+  set(numberFlag(flags, 'subset'), (v) => (c.data.trainSubset = v));
+  set(numberFlag(flags, 'test-subset'), (v) => (c.data.testSubset = v));
+  set(choiceFlag<BackendChoice>(flags, 'backend', ['auto', 'cpu', 'webgl', 'webgpu']), (v) => (c.train.backend = v));
+  const errors = validateConfig(c);
+  if (errors.length > 0) throw new UsageError(errors.map((e) => e.message).join('; '));
+  return c;
+}
+
+/** Node has only the cpu backend for now; the GPU ones live in the browser. */
+async function startNodeBackend(choice: BackendChoice): Promise<void> {
+  if (choice !== 'auto' && choice !== 'cpu') throw new UsageError(`backend ${choice} runs only in the browser; in Node use --backend cpu`);
+  await tf.setBackend('cpu');
+}
+
+function stepLine(m: StepMetrics, kernelNames: string[], json: boolean): string {
+  if (!json) return `step ${m.step}  loss ${m.loss.toFixed(4)}  acc ${m.acc.toFixed(3)}  ${m.ms.toFixed(0)} ms  tensors ${m.numTensors}`;
+  const gradNorms = Object.fromEntries(kernelNames.map((name, i) => [name, m.gradNorms[i]]));
+  return JSON.stringify({ step: m.step, epoch: m.epoch, loss: m.loss, acc: m.acc, lr: m.lr, ms: m.ms, gradNorms, numTensors: m.numTensors });
+}
+
+async function trainCommand(flags: Flags): Promise<number> {
+  const config = configFromFlags(flags);
+  const json = flags.has('json');
+  await startNodeBackend(config.train.backend);
+  const data = await loadMnistNode();
+  const control = new RunControl();
+  const onSignal = () => control.stop();
+  process.once('SIGINT', onSignal);
+  let kernelNames: string[] = [];
+  const out = (line: string) => process.stdout.write(line + '\n');
+  try {
+    const result = await train({
+      config,
+      data,
+      control,
+      hooks: {
+        onModel: (info) => {
+          kernelNames = info.kernelNames;
+          if (!json) out(`${info.depth} layers, ${info.params.toLocaleString('en-US')} parameters, backend ${tf.getBackend()}`);
+        },
+        onStep: (m) => out(stepLine(m, kernelNames, json)),
+        onEpoch: (e) => out(json ? JSON.stringify({ event: 'epoch', ...e }) : `epoch ${e.epoch}  test loss ${e.testLoss.toFixed(4)}  test acc ${e.testAcc.toFixed(4)} (${e.testCount} images)`),
+      },
+    });
+    if (!json) out(`${result.reason} after ${result.steps} steps`);
+    return 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  tf.enableProdMode();
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'train': {
+        const { flags, positional } = parseArgs(rest, BOOLEAN_FLAGS, TRAIN_FLAGS);
+        if (flags.has('help')) return (console.log(USAGE), 0);
+        if (positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]}`);
+        return await trainCommand(flags);
+      }
+      case undefined:
+      case '--help':
+      case 'help':
+        console.log(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command ${command}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`playground: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    console.error(`playground: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+}

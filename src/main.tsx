@@ -1,0 +1,20 @@
+// The page's entry: restores the config from the URL, then renders the app.
+// The page never imports TF.js; training lives in src/train/worker.ts.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { decode } from './share/url';
+import { useStore } from './state/store';
+import { App } from './ui/App';
+import './ui/styles.css';
+
+const { config, errors } = decode(window.location.search);
+useStore.getState().setConfig(() => config);
+useStore.getState().setUrlErrors(errors);
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

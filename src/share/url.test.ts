@@ -1,0 +1,163 @@
+// The URL codec: examples, the round trip over arbitrary valid configs, and
+// decode's refusals of hostile input, field by field.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../config/presets';
+import type { Config } from '../config/types';
+import { LIMITS, validateConfig } from '../config/validate';
+import { decode, encode, FIELDS, type Field } from './url';
+
+function withValue(config: Config, path: string, value: unknown): Config {
+  const copy = structuredClone(config);
+  const [section, key] = path.split('.') as [keyof Config, string];
+  (copy[section] as unknown as Record<string, unknown>)[key] = value;
+  return copy;
+}
+
+/** A valid value for one row: ints and floats within LIMITS, enums from the row's list. */
+function valueOf(field: Field): fc.Arbitrary<unknown> {
+  switch (field.kind) {
+    case 'int': return fc.integer({ min: LIMITS[field.path].min, max: LIMITS[field.path].max });
+    case 'float': return fc.double({ min: LIMITS[field.path].min, max: LIMITS[field.path].max, noNaN: true });
+    case 'bool': return fc.boolean();
+    case 'enum': return fc.constantFrom(...field.values);
+  }
+}
+
+/** Any valid config, built from the table. */
+const arbConfig: fc.Arbitrary<Config> = fc
+  .tuple(...FIELDS.map(valueOf))
+  .map((values) => FIELDS.reduce((c, f, i) => withValue(c, f.path, values[i]), DEFAULT_CONFIG));
+
+/** Query-shaped strings: known and junk keys, junk values, stray separators. */
+const junk = fc.string({ unit: fc.constantFrom('%', '&', '=', '?', '+', 'a', '1', '.', 'e', '-', 'é', '😀', '\u0000', 'E0', 'A4') });
+const arbQuery = fc
+  .array(fc.tuple(fc.oneof(fc.constantFrom('v', '__proto__', 'constructor', 'prototype', ...FIELDS.map((f) => f.key)), junk), fc.oneof(junk, fc.constantFrom('on', 'off', '0', '3', '1e9', 'adam', 'B'))))
+  .map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join('&'));
+
+/** Every enum and bool in range too (validateConfig checks numbers only). */
+function isFullyValid(config: Config): boolean {
+  return validateConfig(config).length === 0 && decode(encode(config)).errors.length === 0;
+}
+
+describe('the key table', () => {
+  it('has unique keys and covers every leaf of Config', () => {
+    const keys = FIELDS.map((f) => f.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    const leaves = Object.entries(DEFAULT_CONFIG).flatMap(([s, o]) => Object.keys(o).map((k) => `${s}.${k}`));
+    expect(FIELDS.map((f) => f.path).sort()).toEqual(leaves.sort());
+  });
+});
+
+describe('encode and decode', () => {
+  it('decodes the empty query to the defaults, with no errors', () => {
+    expect(decode('')).toEqual({ config: DEFAULT_CONFIG, errors: [] });
+    expect(decode('?')).toEqual({ config: DEFAULT_CONFIG, errors: [] });
+  });
+
+  it('encodes the defaults as the version alone', () => {
+    expect(encode(DEFAULT_CONFIG)).toBe('v=1');
+  });
+
+  it('round-trips a hand-written example, in table order', () => {
+    let c = withValue(DEFAULT_CONFIG, 'model.blocksPerStage', 9);
+    c = withValue(c, 'model.skip', false);
+    c = withValue(c, 'model.shortcut', 'B');
+    c = withValue(c, 'train.batchSize', 128);
+    c = withValue(c, 'train.optimizer', 'adam');
+    c = withValue(c, 'train.learningRate', 0.001);
+    c = withValue(c, 'train.weightDecay', 5e-7);
+    c = withValue(c, 'train.backend', 'webgl');
+    c = withValue(c, 'data.trainSubset', 5000);
+    const query = 'v=1&n=9&skip=off&shortcut=B&batch=128&opt=adam&lr=0.001&wd=5e-7&backend=webgl&subset=5000';
+    expect(encode(c)).toBe(query);
+    expect(decode(query)).toEqual({ config: c, errors: [] });
+    expect(decode(`?${query}`)).toEqual({ config: c, errors: [] });
+  });
+
+  it('does not share objects with DEFAULT_CONFIG', () => {
+    const { config } = decode('n=5');
+    expect(DEFAULT_CONFIG.model.blocksPerStage).toBe(3);
+    config.train.seed = 99;
+    expect(DEFAULT_CONFIG.train.seed).toBe(1);
+  });
+
+  it('round-trips every valid config with no errors', () => {
+    fc.assert(fc.property(arbConfig, (c) => {
+      const { config, errors } = decode(encode(c));
+      expect(errors).toEqual([]);
+      expect(config).toEqual(c);
+    }), { numRuns: 500 });
+  });
+});
+
+describe('decode refuses bad input field by field', () => {
+  it('never throws, and always returns a valid config', () => {
+    const unicode = fc.string({ unit: 'binary' });
+    const charset = fc.string({ unit: fc.constantFrom('%', '&', '=', '?', '+', 'n', '1', 'é', '\uD800', '😀') });
+    for (const arb of [fc.string(), unicode, charset, arbQuery]) {
+      fc.assert(fc.property(arb, (s) => isFullyValid(decode(s).config)), { numRuns: 500 });
+    }
+  });
+
+  it('keeps the default for an out-of-range depth or batch', () => {
+    const { config, errors } = decode('n=10000&batch=1e9&lr=0.5');
+    expect(config.model.blocksPerStage).toBe(DEFAULT_CONFIG.model.blocksPerStage);
+    expect(config.train.batchSize).toBe(DEFAULT_CONFIG.train.batchSize);
+    expect(config.train.learningRate).toBe(0.5);
+    expect(errors.map((e) => e.field)).toEqual(['model.blocksPerStage', 'train.batchSize']);
+    expect(errors[0]?.message).toMatch(/between 1 and 200, got 10000/);
+  });
+
+  it.each([
+    ['n=3.5', 'model.blocksPerStage', /whole number/],
+    ['n=', 'model.blocksPerStage', /must be a number/],
+    ['n=0x10', 'model.blocksPerStage', /must be a number/],
+    ['lr=Infinity', 'train.learningRate', /must be a number/],
+    ['lr=1e400', 'train.learningRate', /finite/],
+    ['mom=-0.5', 'train.momentum', /between/],
+    ['skip=yes', 'model.skip', /on or off/],
+    ['opt=rmsprop', 'train.optimizer', /one of sgd, momentum, adam/],
+  ])('%s is refused on %s', (query, field, message) => {
+    const { config, errors } = decode(query);
+    expect(config).toEqual(DEFAULT_CONFIG);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.field).toBe(field);
+    expect(errors[0]?.message).toMatch(message);
+  });
+
+  it('treats prototype keys as unknown and pollutes nothing', () => {
+    const { config, errors } = decode('__proto__=1&constructor=x&prototype=y&__proto__[polluted]=1&n=4');
+    expect(errors.map((e) => e.field)).toEqual(['__proto__', 'constructor', 'prototype', '__proto__[polluted]']);
+    expect(errors[0]?.message).toBe('unknown field "__proto__", ignored');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(config)).toBe(Object.prototype);
+    expect(config.model.blocksPerStage).toBe(4);
+  });
+
+  it('reports broken percent-encoding for that parameter and decodes the others', () => {
+    const { config, errors } = decode('x=%&n=5&lr=%E0%A4%A&%=1&width=3%32');
+    expect(config.model.blocksPerStage).toBe(5);
+    expect(config.model.baseWidth).toBe(32);
+    expect(config.train.learningRate).toBe(DEFAULT_CONFIG.train.learningRate);
+    expect(errors.map((e) => e.field)).toEqual(['x', 'train.learningRate', '%']);
+    expect(errors[0]?.message).toMatch(/percent-encoding/);
+  });
+
+  it("reads '+' as a space", () => {
+    expect(decode('opt=+adam').errors[0]?.message).toMatch(/got " adam"/);
+    expect(decode('lr=1e%2B0').config.train.learningRate).toBe(1);
+  });
+
+  it('uses the last of duplicate keys, and says so once', () => {
+    const { config, errors } = decode('n=4&n=bad&n=6');
+    expect(config.model.blocksPerStage).toBe(6);
+    expect(errors).toEqual([{ field: 'model.blocksPerStage', message: '"n" is given more than once; the last one is used' }]);
+  });
+
+  it('reports another version on v and decodes anyway', () => {
+    const { config, errors } = decode('v=2&n=7');
+    expect(config.model.blocksPerStage).toBe(7);
+    expect(errors.map((e) => e.field)).toEqual(['v']);
+  });
+});

@@ -1,0 +1,78 @@
+// The bridge between the store and the training worker: sends Commands,
+// routes Events into the store, drops events of stale runs. The worker is
+// created lazily, so TF.js loads only when the user first trains.
+import type { Config } from '../config/types';
+import { assertNever, isCurrent, type Command, type Event, type RunId } from '../protocol/messages';
+import { useStore } from './store';
+
+let worker: Worker | null = null;
+let nextRunId: RunId = 1;
+
+function route(event: Event): void {
+  const s = useStore.getState();
+  if (!isCurrent(event, s.run.runId)) return;
+  switch (event.type) {
+    case 'phase':
+      return s.setPhase(event.runId, event.phase, event.detail);
+    case 'backend':
+      return s.setBackend(event.runId, event.info);
+    case 'model':
+      return s.setModel(event.runId, event.info);
+    case 'steps':
+      return s.addSteps(event.runId, event.steps);
+    case 'epoch':
+      return s.addEpoch(event.runId, event.metrics);
+    case 'error':
+      return s.fail(event.runId, event.step !== undefined ? `Step ${event.step}: ${event.message}` : event.message);
+    case 'done':
+      return s.finish(event.runId, event.reason);
+    default:
+      assertNever(event);
+  }
+}
+
+function getWorker(): Worker {
+  if (worker) return worker;
+  const w = new Worker(new URL('../train/worker.ts', import.meta.url), { type: 'module', name: 'training' });
+  w.onmessage = (e: MessageEvent<Event>) => route(e.data);
+  w.onerror = (e) => {
+    e.preventDefault();
+    // A crashed worker cannot be trusted with the next run: start a fresh one.
+    w.terminate();
+    worker = null;
+    useStore.getState().fail(useStore.getState().run.runId, `The training worker crashed: ${e.message || 'it could not load'}. Press Train to try again.`);
+  };
+  w.onmessageerror = () => useStore.getState().fail(useStore.getState().run.runId, 'A message from the training worker could not be read.');
+  worker = w;
+  return w;
+}
+
+function send(command: Command): void {
+  getWorker().postMessage(command);
+}
+
+export function startRun(config: Config): RunId {
+  const runId = nextRunId++;
+  useStore.getState().beginRun(runId, config);
+  send({ type: 'start', runId, config });
+  return runId;
+}
+
+function current(): RunId | null {
+  return useStore.getState().run.runId;
+}
+
+export function pauseRun(): void {
+  const runId = current();
+  if (runId !== null) send({ type: 'pause', runId });
+}
+
+export function resumeRun(): void {
+  const runId = current();
+  if (runId !== null) send({ type: 'resume', runId });
+}
+
+export function stopRun(): void {
+  const runId = current();
+  if (runId !== null) send({ type: 'stop', runId });
+}

@@ -1,0 +1,40 @@
+// Pure helpers that turn metric arrays into chart series: TensorBoard-style
+// debiased exponential smoothing and stride downsampling. No tfjs, no React.
+
+/**
+ * Exponential moving average with the zero-start bias removed, as
+ * TensorBoard's smoothing slider: s_t = w s_{t-1} + (1 - w) x_t, divided by 1 - w^t.
+ * Non-finite values pass through without touching the average.
+ */
+export function smooth(values: readonly number[], weight: number): number[] {
+  const out: number[] = [];
+  let last = 0;
+  let n = 0;
+  for (const v of values) {
+    if (!Number.isFinite(v)) {
+      out.push(v);
+      continue;
+    }
+    last = last * weight + (1 - weight) * v;
+    n += 1;
+    out.push(weight === 0 ? v : last / (1 - weight ** n));
+  }
+  return out;
+}
+
+/** Indices of at most `max` evenly spaced points, always keeping the first and last. */
+export function sampleIndices(length: number, max: number): number[] {
+  if (length <= max) return Array.from({ length }, (_, i) => i);
+  const stride = (length - 1) / (max - 1);
+  const out: number[] = [];
+  for (let i = 0; i < max; i++) out.push(Math.round(i * stride));
+  return out;
+}
+
+/** Median of the last `window` values (robust ms/step against GC pauses). */
+export function recentMedian(values: readonly number[], window: number): number {
+  const tail = values.slice(-window).filter(Number.isFinite).sort((a, b) => a - b);
+  if (tail.length === 0) return NaN;
+  const mid = Math.floor(tail.length / 2);
+  return tail.length % 2 ? (tail[mid] as number) : ((tail[mid - 1] as number) + (tail[mid] as number)) / 2;
+}

@@ -1,0 +1,77 @@
+// The page's state, in slices: the config being edited, the run's status, and
+// its metrics. Metrics arrive in batches (≤ 10 a second) and are appended in
+// one update per batch, so charts redraw at most that often. No tfjs here.
+import { create } from 'zustand';
+import { DEFAULT_CONFIG } from '../config/presets';
+import type { Config } from '../config/types';
+import type { FieldError } from '../config/validate';
+import type { BackendInfo, DoneReason, EpochMetrics, ModelInfo, RunId, RunPhase, StepMetrics } from '../protocol/messages';
+
+export type RunStatus = 'idle' | RunPhase | 'done' | 'stopped' | 'error';
+
+export interface RunState {
+  runId: RunId | null;
+  status: RunStatus;
+  /** Extra words for the status, e.g. download progress. */
+  detail: string;
+  backend: BackendInfo | null;
+  model: ModelInfo | null;
+  error: string | null;
+  /** The config the current run was started with (edits after Train do not change it). */
+  config: Config | null;
+}
+
+export interface Metrics {
+  steps: StepMetrics[];
+  epochs: EpochMetrics[];
+}
+
+export interface PlaygroundState {
+  config: Config;
+  /** Fields of the page URL that were refused, with why. */
+  urlErrors: FieldError[];
+  run: RunState;
+  metrics: Metrics;
+  setConfig(update: (config: Config) => Config): void;
+  setUrlErrors(errors: FieldError[]): void;
+  beginRun(runId: RunId, config: Config): void;
+  setPhase(runId: RunId, phase: RunPhase, detail?: string): void;
+  setBackend(runId: RunId, info: BackendInfo): void;
+  setModel(runId: RunId, info: ModelInfo): void;
+  addSteps(runId: RunId, steps: StepMetrics[]): void;
+  addEpoch(runId: RunId, epoch: EpochMetrics): void;
+  finish(runId: RunId, reason: DoneReason): void;
+  fail(runId: RunId | null, message: string): void;
+  dismissError(): void;
+}
+
+const IDLE: RunState = { runId: null, status: 'idle', detail: '', backend: null, model: null, error: null, config: null };
+
+export const useStore = create<PlaygroundState>()((set, get) => {
+  /** Applies an update only when it belongs to the current run: stale runs' messages are dropped. */
+  const forRun = (runId: RunId, update: (s: PlaygroundState) => Partial<PlaygroundState>) => {
+    if (get().run.runId === runId) set(update);
+  };
+  return {
+    config: DEFAULT_CONFIG,
+    urlErrors: [],
+    run: IDLE,
+    metrics: { steps: [], epochs: [] },
+    setConfig: (update) => set((s) => ({ config: update(s.config) })),
+    setUrlErrors: (urlErrors) => set({ urlErrors }),
+    beginRun: (runId, config) => set({ run: { ...IDLE, runId, status: 'loading-data', config }, metrics: { steps: [], epochs: [] } }),
+    setPhase: (runId, phase, detail = '') => forRun(runId, (s) => ({ run: { ...s.run, status: phase, detail } })),
+    setBackend: (runId, backend) => forRun(runId, (s) => ({ run: { ...s.run, backend } })),
+    setModel: (runId, model) => forRun(runId, (s) => ({ run: { ...s.run, model } })),
+    addSteps: (runId, steps) => forRun(runId, (s) => ({ metrics: { ...s.metrics, steps: s.metrics.steps.concat(steps) } })),
+    addEpoch: (runId, epoch) => forRun(runId, (s) => ({ metrics: { ...s.metrics, epochs: [...s.metrics.epochs, epoch] } })),
+    finish: (runId, reason) => forRun(runId, (s) => ({ run: { ...s.run, status: reason === 'finished' ? 'done' : 'stopped', detail: '' } })),
+    fail: (runId, message) => {
+      if (runId === null || get().run.runId === runId) set((s) => ({ run: { ...s.run, status: 'error', error: message, detail: '' } }));
+    },
+    dismissError: () => set((s) => ({ run: { ...s.run, error: null } })),
+  };
+});
+
+export const isActive = (status: RunStatus): boolean =>
+  status === 'loading-data' || status === 'building' || status === 'training' || status === 'paused' || status === 'evaluating';

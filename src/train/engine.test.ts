@@ -1,0 +1,141 @@
+// The engine on the TF.js CPU backend: learning, gradient norms, memory,
+// stopping, batch norm statistics, divergence. Nets are tiny (n = 1, narrow)
+// so hundreds of steps fit in seconds; the maths is the same as ResNet-20's.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../config/presets';
+import type { Config } from '../config/types';
+import { loadMnistNode } from '../data/mnist-node';
+import type { Dataset } from '../data/types';
+import { buildModel } from '../model/build';
+import type { StepMetrics } from '../protocol/messages';
+import { Batcher, channelStats } from './batches';
+import { RunControl } from './control';
+import { makeOptimizer, train, trainStep, TrainingError } from './engine';
+
+let mnist: Dataset;
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  tf.enableProdMode();
+  mnist = await loadMnistNode();
+});
+
+function tiny(patch: { model?: Partial<Config['model']>; train?: Partial<Config['train']>; data?: Partial<Config['data']> } = {}): Config {
+  return {
+    model: { ...DEFAULT_CONFIG.model, blocksPerStage: 1, baseWidth: 4, ...patch.model },
+    train: { ...DEFAULT_CONFIG.train, batchSize: 16, epochs: 100, maxSteps: 20, learningRate: 0.05, ...patch.train },
+    data: { ...DEFAULT_CONFIG.data, trainSubset: 2000, testSubset: 200, ...patch.data },
+  };
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+describe('training loop', () => {
+  it('lowers the loss on a real MNIST slice and evaluates after each epoch', async () => {
+    const steps: StepMetrics[] = [];
+    const epochs: number[] = [];
+    const config = tiny({ model: { baseWidth: 8 }, train: { maxSteps: 0, epochs: 2, batchSize: 32, learningRate: 0.1 }, data: { trainSubset: 1024, testSubset: 500 } });
+    const result = await train({ config, data: mnist, hooks: { onStep: (m) => steps.push(m), onEpoch: (e) => epochs.push(e.testAcc) } });
+    expect(result).toEqual({ reason: 'finished', steps: 64 });
+    const first = mean(steps.slice(0, 8).map((s) => s.loss));
+    const last = mean(steps.slice(-8).map((s) => s.loss));
+    expect(first).toBeGreaterThan(1.8);
+    expect(last).toBeLessThan(first * 0.6);
+    expect(epochs).toHaveLength(2);
+    // 10 classes: chance is 0.1. Two short epochs already beat it clearly.
+    expect(epochs[1]).toBeGreaterThan(0.5);
+  });
+
+  it('reports one finite gradient norm per conv and dense kernel, named by layer', async () => {
+    let names: string[] = [];
+    const steps: StepMetrics[] = [];
+    await train({ config: tiny({ train: { maxSteps: 3 } }), data: mnist, hooks: { onModel: (i) => (names = i.kernelNames), onStep: (m) => steps.push(m) } });
+    expect(names).toEqual(['stem.conv', 'stage1.block0.conv1', 'stage1.block0.conv2', 'stage2.block0.conv1', 'stage2.block0.conv2', 'stage3.block0.conv1', 'stage3.block0.conv2', 'fc']);
+    for (const s of steps) {
+      expect(s.gradNorms).toHaveLength(names.length);
+      for (const g of s.gradNorms) {
+        expect(Number.isFinite(g)).toBe(true);
+        expect(g).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('holds the same number of tensors at step 5 and step 200 (no leaks)', async () => {
+    const counts = new Map<number, number>();
+    await train({
+      config: tiny({ model: { baseWidth: 2 }, train: { maxSteps: 200, batchSize: 4 }, data: { trainSubset: 256, testSubset: 16 } }),
+      data: mnist,
+      hooks: { onStep: (m) => counts.set(m.step, m.numTensors) },
+    });
+    expect(counts.get(5)).toBeGreaterThan(0);
+    expect(counts.get(200)).toBe(counts.get(5));
+  });
+
+  it('frees everything it made when stopped mid-run', async () => {
+    const before = tf.memory().numTensors;
+    const control = new RunControl();
+    const result = await train({ config: tiny({ train: { maxSteps: 0 } }), data: mnist, control, hooks: { onStep: (m) => m.step === 3 && control.stop() } });
+    expect(result).toEqual({ reason: 'stopped', steps: 3 });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('pauses and resumes without losing steps', async () => {
+    const control = new RunControl();
+    const phases: string[] = [];
+    const steps: number[] = [];
+    const run = train({
+      config: tiny({ train: { maxSteps: 6 } }),
+      data: mnist,
+      control,
+      hooks: { onPhase: (p) => phases.push(p), onStep: (m) => { steps.push(m.step); if (m.step === 2) control.pause(); } },
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(steps).toEqual([1, 2]);
+    expect(phases.at(-1)).toBe('paused');
+    control.resume();
+    expect(await run).toEqual({ reason: 'finished', steps: 6 });
+    expect(steps).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('stops with the step and the likely cause when the loss diverges', async () => {
+    const before = tf.memory().numTensors;
+    const run = train({ config: tiny({ model: { batchNorm: false }, train: { learningRate: 10, optimizer: 'sgd', maxSteps: 50 } }), data: mnist });
+    await expect(run).rejects.toThrow(TrainingError);
+    await expect(run).rejects.toThrow(/loss became (NaN|infinite) at step \d+.*learning rate \(10\)/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('batch norm', () => {
+  it('updates moving statistics inside the loop, and evaluation uses them', () => {
+    const model = buildModel(tiny().model, [28, 28, 1], 10, 7);
+    const optimizer = makeOptimizer(tiny().train);
+    const batcher = new Batcher(mnist, channelStats(mnist.train, 1, 1000));
+    const { x, y } = batcher.batch(mnist.train, Array.from({ length: 16 }, (_, i) => i));
+    const mean0 = model.state.get('stem.bn.movingMean')!.arraySync() as number[];
+    const var0 = model.state.get('stem.bn.movingVariance')!.arraySync() as number[];
+    for (let i = 0; i < 3; i++) trainStep(model, optimizer, x, y, 0, true).dispose();
+    const mean1 = model.state.get('stem.bn.movingMean')!.arraySync() as number[];
+    const var1 = model.state.get('stem.bn.movingVariance')!.arraySync() as number[];
+    expect(mean1).not.toEqual(mean0);
+    expect(var1).not.toEqual(var0);
+
+    // Evaluation reads them and leaves them alone.
+    const evalA = tf.tidy(() => model.forward(x, false).arraySync());
+    expect(model.state.get('stem.bn.movingMean')!.arraySync()).toEqual(mean1);
+    for (const [name, v] of model.state) v.assign(name.endsWith('movingMean') ? tf.zerosLike(v) : tf.onesLike(v));
+    const evalB = tf.tidy(() => model.forward(x, false).arraySync());
+    expect(evalB).not.toEqual(evalA);
+    // Training mode uses batch statistics, so resetting the moving ones does not matter there.
+    const trainA = tf.tidy(() => model.forward(x, true).arraySync());
+    for (const v of model.state.values()) v.assign(tf.fill(v.shape, 3));
+    const trainB = tf.tidy(() => model.forward(x, true).arraySync());
+    expect(trainB).toEqual(trainA);
+
+    x.dispose();
+    y.dispose();
+    optimizer.dispose();
+    model.dispose();
+  });
+});

@@ -1,0 +1,125 @@
+// What the worker does for the page, without the worker: one run at a time,
+// stale runs stopped, data loaded once, events batched. worker.ts wires this
+// to postMessage; tests drive it directly.
+import * as tf from '@tensorflow/tfjs';
+import type { BackendChoice, DatasetId } from '../config/types';
+import type { Dataset } from '../data/types';
+import { assertNever, type BackendInfo, type Command, type Event, type RunId } from '../protocol/messages';
+import { RunControl } from './control';
+import { train } from './engine';
+import { Outbox } from './outbox';
+
+export interface SessionDeps {
+  post(event: Event): void;
+  loadData(id: DatasetId, onProgress: (detail: string) => void): Promise<Dataset>;
+  selectBackend(choice: BackendChoice): Promise<BackendInfo>;
+}
+
+interface ActiveRun {
+  runId: RunId;
+  control: RunControl;
+  finished: Promise<void>;
+}
+
+export class Session {
+  private active: ActiveRun | null = null;
+  private readonly outbox: Outbox;
+  private readonly data = new Map<DatasetId, Promise<Dataset>>();
+  private backend: { choice: BackendChoice; info: BackendInfo } | null = null;
+
+  constructor(private readonly deps: SessionDeps) {
+    this.outbox = new Outbox(deps.post);
+  }
+
+  get currentRunId(): RunId | null {
+    return this.active?.runId ?? null;
+  }
+
+  handle(command: Command): void {
+    switch (command.type) {
+      case 'start':
+        void this.start(command.runId, command);
+        return;
+      case 'pause':
+        this.controlOf(command.runId)?.pause();
+        return;
+      case 'resume':
+        this.controlOf(command.runId)?.resume();
+        return;
+      case 'stop':
+        this.controlOf(command.runId)?.stop();
+        return;
+      default:
+        assertNever(command);
+    }
+  }
+
+  /** Resolves when the current run (if any) has ended and freed its tensors. */
+  async idle(): Promise<void> {
+    await this.active?.finished;
+  }
+
+  private controlOf(runId: RunId): RunControl | undefined {
+    return this.active?.runId === runId ? this.active.control : undefined;
+  }
+
+  private async start(runId: RunId, command: Extract<Command, { type: 'start' }>): Promise<void> {
+    const previous = this.active;
+    previous?.control.stop();
+    const control = new RunControl();
+    let done!: () => void;
+    const run: ActiveRun = { runId, control, finished: new Promise((r) => (done = r)) };
+    this.active = run;
+    try {
+      await previous?.finished;
+      await this.execute(runId, command, control);
+    } catch (e) {
+      const step = typeof (e as { step?: unknown }).step === 'number' ? (e as { step: number }).step : undefined;
+      this.outbox.send({ type: 'error', runId, message: describeError(e, this.backend?.info.backend), ...(step !== undefined ? { step } : {}) });
+    } finally {
+      if (this.active === run) this.active = null;
+      done();
+    }
+  }
+
+  private async execute(runId: RunId, command: Extract<Command, { type: 'start' }>, control: RunControl): Promise<void> {
+    const { config } = command;
+    const post = (event: Event) => this.outbox.send(event);
+    post({ type: 'phase', runId, phase: 'loading-data', detail: config.data.dataset });
+    const data = await this.dataset(config.data.dataset, (detail) => post({ type: 'phase', runId, phase: 'loading-data', detail }));
+    if (control.isStopped) return;
+    if (this.backend?.choice !== config.train.backend || tf.getBackend() !== this.backend.info.backend) {
+      this.backend = { choice: config.train.backend, info: await this.deps.selectBackend(config.train.backend) };
+    }
+    post({ type: 'backend', runId, info: this.backend.info });
+    const result = await train({
+      config,
+      data,
+      control,
+      hooks: {
+        onPhase: (phase, detail) => post({ type: 'phase', runId, phase, ...(detail !== undefined ? { detail } : {}) }),
+        onModel: (info) => post({ type: 'model', runId, info }),
+        onStep: (metrics) => this.outbox.step(runId, metrics),
+        onEpoch: (metrics) => post({ type: 'epoch', runId, metrics }),
+      },
+    });
+    post({ type: 'done', runId, reason: result.reason, steps: result.steps });
+  }
+
+  private dataset(id: DatasetId, onProgress: (detail: string) => void): Promise<Dataset> {
+    let pending = this.data.get(id);
+    if (!pending) {
+      pending = this.deps.loadData(id, onProgress);
+      // A failed load is not cached: the next start tries again.
+      pending.catch(() => this.data.delete(id));
+      this.data.set(id, pending);
+    }
+    return pending;
+  }
+}
+
+export function describeError(e: unknown, backend?: string): string {
+  const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof Error && e.name === 'TrainingError') return message;
+  return backend ? `training failed on the ${backend} backend: ${message}` : `training failed: ${message}`;
+}

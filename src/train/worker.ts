@@ -1,0 +1,42 @@
+// The Web Worker shell: owns TF.js in the browser and forwards messages to a
+// Session. The page never imports TF.js; this file is the only way in.
+/// <reference lib="webworker" />
+import * as tf from '@tensorflow/tfjs';
+import { fetchMnist } from '../data/mnist-browser';
+import type { Command, Event } from '../protocol/messages';
+import { selectBackend } from './backends';
+import { Session } from './session';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+tf.enableProdMode();
+
+const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+
+const session = new Session({
+  post: (event: Event) => self.postMessage(event),
+  selectBackend,
+  loadData: (id, onProgress) => {
+    switch (id) {
+      case 'mnist': {
+        let last = 0;
+        return fetchMnist(`${self.location.origin}${import.meta.env.BASE_URL}data/mnist`, {
+          onProgress: (p) => {
+            const now = performance.now();
+            if (now - last < 100 && p.loaded !== p.total) return;
+            last = now;
+            onProgress(p.total > 0 ? `MNIST: ${mb(p.loaded)} / ${mb(p.total)} MB` : `MNIST: ${mb(p.loaded)} MB`);
+          },
+        });
+      }
+    }
+  },
+});
+
+self.onmessage = (e: MessageEvent<Command>) => session.handle(e.data);
+
+// Anything that escapes the session still reaches the page, tagged with the current run.
+self.addEventListener('unhandledrejection', (e) => {
+  const runId = session.currentRunId;
+  if (runId !== null) self.postMessage({ type: 'error', runId, message: `worker error: ${String(e.reason)}` } satisfies Event);
+});

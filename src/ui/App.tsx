@@ -1,0 +1,47 @@
+// The page layout: controls on the left, the run and its live charts on the right.
+import { useEffect } from 'react';
+import { encode } from '../share/url';
+import { useStore } from '../state/store';
+import { GradProfile } from './charts/GradProfile';
+import { MetricChart } from './charts/MetricChart';
+import { Controls } from './Controls';
+import { Notices } from './Notices';
+import { RunBar } from './RunBar';
+import { RunStats } from './RunStats';
+
+/** Keeps the URL in step with the config, so a copied address restores the page. */
+function useUrlSync(): void {
+  const config = useStore((s) => s.config);
+  useEffect(() => {
+    const query = encode(config);
+    const next = `${window.location.pathname}?${query}${window.location.hash}`;
+    if (next !== `${window.location.pathname}${window.location.search}${window.location.hash}`) window.history.replaceState(null, '', next);
+  }, [config]);
+}
+
+export function App() {
+  useUrlSync();
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1>ResNet Playground</h1>
+        <p className="tagline">Build a ResNet, train it on real data in your browser, and watch the gradients reach the early layers, or fade when the skip connections are off.</p>
+      </header>
+      <Notices />
+      <div className="layout">
+        <aside className="sidebar" aria-label="Configuration">
+          <Controls />
+        </aside>
+        <main className="main">
+          <RunBar />
+          <RunStats />
+          <div className="charts">
+            <MetricChart kind="loss" />
+            <MetricChart kind="acc" />
+            <GradProfile />
+          </div>
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+// The gradient-norm profile: the L2 norm of every conv and dense kernel's
+// gradient at the latest step, from the input (left) to the classifier
+// (right), on a log scale. With skip connections off in a deep net without
+// batch norm, the left end sinks: the early layers barely learn.
+import { useMemo } from 'react';
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useStore } from '../../state/store';
+
+/** Log axes cannot show 0: clamp to a floor far below any real norm. */
+const FLOOR = 1e-12;
+
+export function GradProfile() {
+  const names = useStore((s) => s.run.model?.kernelNames);
+  const last = useStore((s) => s.metrics.steps[s.metrics.steps.length - 1]);
+  const data = useMemo(() => (names && last ? names.map((layer, i) => ({ layer, index: i, norm: Math.max(last.gradNorms[i] ?? 0, FLOOR) })) : []), [names, last]);
+  const first = data[0]?.norm;
+  const lastNorm = data[data.length - 1]?.norm;
+  const ratio = first !== undefined && lastNorm !== undefined ? first / lastNorm : undefined;
+  return (
+    <figure className="chart wide" data-testid="chart.gradProfile" data-step={last?.step ?? 0} aria-labelledby="chart-grad-title">
+      <figcaption id="chart-grad-title">
+        Gradient norm per layer {last ? `(step ${last.step})` : ''}
+        {ratio !== undefined && (
+          <span className="headline" data-testid="chart.gradProfile.ratio" title="First layer's gradient norm divided by the last layer's">
+            first / last = {ratio.toExponential(2)}
+          </span>
+        )}
+      </figcaption>
+      <div className="chart-body">
+        {data.length === 0 ? (
+          <p className="empty">Start a run to see how strongly each layer's weights are pushed.</p>
+        ) : (
+          <ResponsiveContainer width="100%" height={280}>
+            <LineChart data={data} margin={{ top: 8, right: 16, bottom: 64, left: 8 }}>
+              <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ee" />
+              <XAxis dataKey="layer" interval="preserveStartEnd" angle={-40} textAnchor="end" height={70} tick={{ fontSize: 11 }} />
+              <YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow tickFormatter={(v: number) => v.toExponential(0)} width={56} label={{ value: '‖∇W‖₂ (log)', angle: -90, position: 'insideLeft' }} />
+              <Tooltip formatter={(v) => (typeof v === 'number' ? v.toExponential(3) : String(v))} />
+              <Line dataKey="norm" name="gradient L2 norm" stroke="#7b2cbf" dot={{ r: 2 }} isAnimationActive={false} />
+            </LineChart>
+          </ResponsiveContainer>
+        )}
+      </div>
+      <details className="data-table">
+        <summary>Data table</summary>
+        <table>
+          <caption>Gradient L2 norm of each kernel at the latest step</caption>
+          <thead>
+            <tr>
+              <th scope="col">layer</th>
+              <th scope="col">‖∇W‖₂</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.map((d) => (
+              <tr key={d.layer}>
+                <td>{d.layer}</td>
+                <td>{d.norm.toExponential(3)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </figure>
+  );
+}

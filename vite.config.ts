@@ -1,0 +1,19 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vitest/config';
+import { mnistData } from './scripts/vite-plugin-mnist';
+
+export default defineConfig({
+  plugins: [react(), mnistData()],
+  // The training worker imports TF.js as an ES module chunk of its own.
+  worker: { format: 'es' },
+  build: { target: 'es2022', chunkSizeWarningLimit: 4000, sourcemap: false },
+  server: { host: '127.0.0.1', port: 5173 },
+  preview: { host: '127.0.0.1', port: 4173 },
+  test: {
+    include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
+    environment: 'node',
+    // TF.js CPU training steps are slow on 2 cores; files run one at a time.
+    testTimeout: 120_000,
+    fileParallelism: false,
+  },
+});

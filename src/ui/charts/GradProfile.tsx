@@ -19,7 +19,7 @@ export function GradProfile() {
   return (
     <figure className="chart wide" data-testid="chart.gradProfile" data-step={last?.step ?? 0} aria-labelledby="chart-grad-title">
       <figcaption id="chart-grad-title">
-        Gradient norm per layer {last ? `(step ${last.step})` : ''}
+        Gradient L2 norm per layer, log scale {last ? `(step ${last.step})` : ''}
         {ratio !== undefined && (
           <span className="headline" data-testid="chart.gradProfile.ratio" title="First layer's gradient norm divided by the last layer's">
             first / last = {ratio.toExponential(2)}
@@ -34,7 +34,7 @@ export function GradProfile() {
             <LineChart data={data} margin={{ top: 8, right: 16, bottom: 64, left: 8 }}>
               <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ee" />
               <XAxis dataKey="layer" interval="preserveStartEnd" angle={-40} textAnchor="end" height={70} tick={{ fontSize: 11 }} />
-              <YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow tickFormatter={(v: number) => v.toExponential(0)} width={56} label={{ value: '‖∇W‖₂ (log)', angle: -90, position: 'insideLeft' }} />
+              <YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow tickFormatter={(v: number) => v.toExponential(0)} width={56} />
               <Tooltip formatter={(v) => (typeof v === 'number' ? v.toExponential(3) : String(v))} />
               <Line dataKey="norm" name="gradient L2 norm" stroke="#7b2cbf" dot={{ r: 2 }} isAnimationActive={false} />
             </LineChart>

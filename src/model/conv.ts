@@ -1,0 +1,121 @@
+// The convolution the builder uses: tf.conv2d forward and input gradient, with
+// the kernel gradient computed as matrix products instead of TF.js's
+// Conv2DBackpropFilter (a per-element loop on the CPU backend, ~30x slower
+// than this for CIFAR ResNet shapes, and missing on WASM: tfjs issue 8474).
+// Every tensor stays rank <= 4, as the GPU backends need.
+import * as tf from '@tensorflow/tfjs';
+
+/** Switch for the caller: false falls back to plain tf.conv2d and its native gradients. */
+export const convImpl = { fastFilterGrad: true };
+
+/**
+ * Rows per chunk of the kernel-gradient products. A [C, O] product over a
+ * shared dimension of B*H*W rows (37k for CIFAR at batch 32) leaves a GPU only
+ * C*O/4 threads, each with a long serial loop; chunks of rows make it a batched
+ * product (more threads, short loops) summed afterwards. Neutral on the CPU.
+ */
+const CHUNK_ROWS = 1024;
+
+/**
+ * Convolution, NHWC. x [B, H, W, inC], kernel [kh, kw, inC, outC], torch-style
+ * symmetric zero padding `pad` on H and W -> [B, OH, OW, outC] with
+ * OH = floor((H + 2 pad - kh) / stride) + 1. Same values and gradients as
+ * tf.conv2d(x, kernel, stride, pad); the kernel gradient is conv2dKernelGrad.
+ */
+export function conv2d(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: number, pad: number): tf.Tensor4D {
+  if (!convImpl.fastFilterGrad) return tf.conv2d(x, kernel, stride, pad);
+  const [kh, kw] = kernel.shape;
+  const op = tf.customGrad((xIn, kIn, save) => {
+    const [x4, k4] = [xIn as tf.Tensor4D, kIn as tf.Tensor4D];
+    (save as tf.GradSaveFunc)([x4, k4]);
+    return {
+      value: tf.conv2d(x4, k4, stride, pad),
+      gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
+        const [xs, ks] = saved as [tf.Tensor4D, tf.Tensor4D];
+        // The input gradient is Conv2DBackpropInput, which conv2dTranspose runs given x's shape.
+        const dx = tf.conv2dTranspose(dy, ks, xs.shape, stride, pad); // [B, H, W, inC]
+        return [dx, conv2dKernelGrad(xs, dy, [kh, kw], stride, pad)];
+      },
+    };
+  });
+  return op(x, kernel) as tf.Tensor4D;
+}
+
+/**
+ * dLoss/dKernel of conv2d(x, kernel, stride, pad), given dy = dLoss/dOutput
+ * [B, OH, OW, outC] -> [kh, kw, inC, outC], as matrix products.
+ *
+ * Pad x once (xp [B, Hp, Wp, C]) and split it into stride x stride phases,
+ * phase (a, e) = xp[:, a::s, e::s, :] on a grid [B, Hs, Ws], Hs = ceil(Hp / s).
+ * Tap (i, j) reads, for output (y, x), phase (i mod s, j mod s) at
+ * (y + i div s, x + j div s). Flatten the grid to rows r = (b Hs + y) Ws + x
+ * and zero-pad dy to the same grid: tap (i, j) then pairs dy row r with phase
+ * row r + shift, shift = (i div s) Ws + (j div s), one contiguous row range
+ * (no gather: a view on the CPU). Rows that would wrap into the next image
+ * row or image meet zeros of dy. dKernel[i, j] = phase[shift:]^T dy [C, O].
+ */
+export function conv2dKernelGrad(x: tf.Tensor4D, dy: tf.Tensor4D, kernelSize: [number, number], stride: number, pad: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [b, h, w, c] = x.shape;
+    const [, oh, ow, o] = dy.shape;
+    const [kh, kw] = kernelSize;
+    const s = stride;
+    const [hp, wp] = [h + 2 * pad, w + 2 * pad];
+    const [hs, ws] = [Math.ceil(hp / s), Math.ceil(wp / s)];
+    const rows = b * hs * ws; // rows of one phase grid
+    const used = rows - (Math.floor((kh - 1) / s) * ws + Math.floor((kw - 1) / s)); // rows every tap can read
+    const chunk = Math.min(CHUNK_ROWS, used);
+    const chunks = Math.ceil(used / chunk);
+    const extra = chunks * chunk - used; // zero rows that round the products up to whole chunks
+
+    const xp = pad > 0 ? tf.pad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]]) : x; // [B, Hp, Wp, C]
+    const dyGrid = hs > oh || ws > ow ? tf.pad(dy, [[0, 0], [0, hs - oh], [0, ws - ow], [0, 0]]) : dy; // [B, Hs, Ws, O]
+    const dyRows = padRows(tf.reshape(dyGrid, [rows, o]), extra);
+    const dyChunks = tf.reshape(tf.slice(dyRows, [0, 0], [chunks * chunk, o]), [chunks, chunk, o]);
+
+    const phases = new Map<number, tf.Tensor2D>();
+    const phaseRows = (a: number, e: number): tf.Tensor2D => {
+      const key = a * s + e;
+      const hit = phases.get(key);
+      if (hit) return hit;
+      const t = tf.tidy(() => padRows(tf.reshape(phase(xp, a, e, s), [rows, c]), extra)); // [rows + extra, C]
+      phases.set(key, t);
+      return t;
+    };
+
+    const taps: tf.Tensor3D[] = [];
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const shift = Math.floor(i / s) * ws + Math.floor(j / s);
+        const src = phaseRows(i % s, j % s);
+        taps.push(tf.tidy(() => {
+          const xChunks = tf.reshape(tf.slice(src, [shift, 0], [chunks * chunk, c]), [chunks, chunk, c]);
+          return tf.matMul(xChunks, dyChunks, true, false); // [chunks, C, O]
+        }));
+      }
+    }
+    const perChunk = tf.stack(taps) as tf.Tensor4D; // [kh*kw, chunks, C, O]
+    return tf.reshape(chunks > 1 ? tf.sum(perChunk, 1) : perChunk, [kh, kw, c, o]);
+  });
+}
+
+/**
+ * Phase (a, e) of xp for stride s: xp[:, a::s, e::s, :] -> [B, ceil(Hp/s), ceil(Wp/s), C].
+ * The shift by (a, e) is a flat slice plus zeros at the end, so positions past
+ * the right or bottom edge hold the next row's values; no tap reads them.
+ */
+function phase(xp: tf.Tensor4D, a: number, e: number, s: number): tf.Tensor4D {
+  if (s === 1) return xp;
+  const [b, hp, wp, c] = xp.shape;
+  const offset = (a * wp + e) * c;
+  let shifted = xp;
+  if (offset > 0) {
+    const flat = tf.reshape(xp, [b * hp * wp * c]);
+    shifted = tf.reshape(tf.pad(tf.slice(flat, offset), [[0, offset]]), [b, hp, wp, c]);
+  }
+  return tf.avgPool(shifted, 1, s, 'valid'); // a 1x1 average is the value itself: a strided subsample
+}
+
+function padRows(t: tf.Tensor2D, extra: number): tf.Tensor2D {
+  return extra > 0 ? tf.pad(t, [[0, extra], [0, 0]]) : t;
+}

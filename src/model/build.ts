@@ -67,7 +67,10 @@ export function buildModel(cfg: ModelConfig, inputShape: Shape, numClasses: numb
   const rand = mulberry32(seed);
 
   const variable = (map: Map<string, tf.Variable>, name: string, values: Float32Array, shape: number[], trainable: boolean) => {
-    const v = tf.variable(tf.tensor(values, shape), trainable, prefix + name);
+    const initial = tf.tensor(values, shape);
+    const v = tf.variable(initial, trainable, prefix + name);
+    // The variable holds its own reference to the data; the initial tensor would otherwise leak.
+    initial.dispose();
     map.set(name, v);
     return v;
   };

@@ -21,6 +21,8 @@ const CHUNK_ROWS = 1024;
  * symmetric zero padding `pad` on H and W -> [B, OH, OW, outC] with
  * OH = floor((H + 2 pad - kh) / stride) + 1. Same values and gradients as
  * tf.conv2d(x, kernel, stride, pad); the kernel gradient is conv2dKernelGrad.
+ * Kernels are square in practice: with a numeric pad, tf.conv2d sizes the
+ * output width with kh too.
  */
 export function conv2d(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: number, pad: number): tf.Tensor4D {
   if (!convImpl.fastFilterGrad) return tf.conv2d(x, kernel, stride, pad);
@@ -62,23 +64,23 @@ export function conv2dKernelGrad(x: tf.Tensor4D, dy: tf.Tensor4D, kernelSize: [n
     const s = stride;
     const [hp, wp] = [h + 2 * pad, w + 2 * pad];
     const [hs, ws] = [Math.ceil(hp / s), Math.ceil(wp / s)];
-    const rows = b * hs * ws; // rows of one phase grid
-    const used = rows - (Math.floor((kh - 1) / s) * ws + Math.floor((kw - 1) / s)); // rows every tap can read
+    const used = b * hs * ws - (Math.floor((kh - 1) / s) * ws + Math.floor((kw - 1) / s)); // rows every tap can read
     const chunk = Math.min(CHUNK_ROWS, used);
     const chunks = Math.ceil(used / chunk);
-    const extra = chunks * chunk - used; // zero rows that round the products up to whole chunks
+    // Zero images appended to x and dy round the rows up to whole chunks.
+    const spare = Math.ceil((chunks * chunk - used) / (hs * ws));
 
-    const xp = pad > 0 ? tf.pad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]]) : x; // [B, Hp, Wp, C]
-    const dyGrid = hs > oh || ws > ow ? tf.pad(dy, [[0, 0], [0, hs - oh], [0, ws - ow], [0, 0]]) : dy; // [B, Hs, Ws, O]
-    const dyRows = padRows(tf.reshape(dyGrid, [rows, o]), extra);
-    const dyChunks = tf.reshape(tf.slice(dyRows, [0, 0], [chunks * chunk, o]), [chunks, chunk, o]);
+    const xp = padTo(x, [[0, spare], [pad, pad], [pad, pad], [0, 0]]); // [B + spare, Hp, Wp, C]
+    const dyGrid = padTo(dy, [[0, spare], [0, hs - oh], [0, ws - ow], [0, 0]]); // [B + spare, Hs, Ws, O]
+    const allRows = (b + spare) * hs * ws;
+    const dyChunks = tf.reshape(tf.slice(tf.reshape(dyGrid, [allRows, o]), [0, 0], [chunks * chunk, o]), [chunks, chunk, o]);
 
     const phases = new Map<number, tf.Tensor2D>();
     const phaseRows = (a: number, e: number): tf.Tensor2D => {
       const key = a * s + e;
       const hit = phases.get(key);
       if (hit) return hit;
-      const t = tf.tidy(() => padRows(tf.reshape(phase(xp, a, e, s), [rows, c]), extra)); // [rows + extra, C]
+      const t = tf.tidy(() => tf.reshape(phase(xp, a, e, s), [allRows, c])); // [allRows, C]
       phases.set(key, t);
       return t;
     };
@@ -116,6 +118,6 @@ function phase(xp: tf.Tensor4D, a: number, e: number, s: number): tf.Tensor4D {
   return tf.avgPool(shifted, 1, s, 'valid'); // a 1x1 average is the value itself: a strided subsample
 }
 
-function padRows(t: tf.Tensor2D, extra: number): tf.Tensor2D {
-  return extra > 0 ? tf.pad(t, [[0, extra], [0, 0]]) : t;
+function padTo(t: tf.Tensor4D, paddings: [number, number][]): tf.Tensor4D {
+  return paddings.some(([before, after]) => before > 0 || after > 0) ? tf.pad(t, paddings) : t;
 }

@@ -11,7 +11,7 @@ import { buildModel } from '../model/build';
 import type { StepMetrics } from '../protocol/messages';
 import { Batcher, channelStats } from './batches';
 import { RunControl } from './control';
-import { makeOptimizer, train, trainStep, TrainingError } from './engine';
+import { disposeOptimizer, makeOptimizer, train, trainStep, TrainingError } from './engine';
 
 let mnist: Dataset;
 
@@ -100,7 +100,9 @@ describe('training loop', () => {
 
   it('stops with the step and the likely cause when the loss diverges', async () => {
     const before = tf.memory().numTensors;
-    const run = train({ config: tiny({ model: { batchNorm: false }, train: { learningRate: 10, optimizer: 'sgd', maxSteps: 50 } }), data: mnist });
+    // Adam moves every weight by about lr per step: at lr 10, without batch
+    // norm, a 20-layer net's activations overflow within a few steps.
+    const run = train({ config: tiny({ model: { blocksPerStage: 3, batchNorm: false }, train: { learningRate: 10, optimizer: 'adam', maxSteps: 30 } }), data: mnist });
     await expect(run).rejects.toThrow(TrainingError);
     await expect(run).rejects.toThrow(/loss became (NaN|infinite) at step \d+.*learning rate \(10\)/);
     expect(tf.memory().numTensors).toBe(before);
@@ -135,7 +137,7 @@ describe('batch norm', () => {
 
     x.dispose();
     y.dispose();
-    optimizer.dispose();
+    disposeOptimizer(optimizer);
     model.dispose();
   });
 });

@@ -53,6 +53,18 @@ export function makeOptimizer(train: TrainConfig): tf.Optimizer {
 }
 
 /**
+ * Frees an optimizer and its slots. TF.js 4.22's MomentumOptimizer.dispose
+ * skips its parent's learning-rate scalar `c`, leaking one tensor per run.
+ */
+export function disposeOptimizer(optimizer: tf.Optimizer): void {
+  optimizer.dispose();
+  if (optimizer instanceof tf.MomentumOptimizer) {
+    const c = (optimizer as unknown as { c?: tf.Tensor }).c;
+    if (c && !c.isDisposed) c.dispose();
+  }
+}
+
+/**
  * One training step. Returns a kept tensor [loss, acc, ...gradNorms] (2 + L
  * values) so the caller reads everything with a single async read.
  */
@@ -68,7 +80,10 @@ export function trainStep(model: Model, optimizer: tf.Optimizer, x: tf.Tensor4D,
     // Norms come from the same gradients as the update, before weight decay:
     // they show how the loss alone reaches each layer.
     const norms = withNorms ? model.kernels.map((k) => tf.sum(tf.square(grads[k.name] as tf.Tensor))) : [];
-    const packed = tf.concat([tf.stack([loss, acc as unknown as tf.Scalar]), withNorms ? tf.sqrt(tf.stack(norms)) : tf.zeros([0])]); // [2 + L]
+    const accuracy = acc as unknown as tf.Scalar;
+    const packed = tf.concat([tf.stack([loss, accuracy]), withNorms ? tf.sqrt(tf.stack(norms)) : tf.zeros([0])]); // [2 + L]
+    // Kept tensors escape tidy: free the accuracy by hand.
+    accuracy.dispose();
     if (weightDecay > 0) {
       // L2 on kernels only (as torch's weight_decay, restricted to conv/dense weights).
       for (const k of model.kernels) grads[k.name] = tf.add(grads[k.name] as tf.Tensor, tf.mul(k, weightDecay));
@@ -122,7 +137,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     hooks.onModel?.({ kernelNames: model.summary.kernelNames, params: model.summary.params, depth: model.summary.depth, inputShape: model.inputShape });
     return await loop(model, optimizer, opts, control, withNorms);
   } finally {
-    optimizer.dispose();
+    disposeOptimizer(optimizer);
     model.dispose();
   }
 }

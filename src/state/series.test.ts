@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { recentMedian, sampleIndices, smooth } from './series';
+
+describe('chart series', () => {
+  it('smooths like TensorBoard: debiased, so the first point is the first value', () => {
+    expect(smooth([4, 4, 4], 0.9)).toEqual([4, 4, 4].map(() => expect.closeTo(4, 10)));
+    const s = smooth([0, 10], 0.5);
+    expect(s[0]).toBe(0);
+    expect(s[1]).toBeCloseTo(10 * 0.5 / (1 - 0.25), 10);
+    expect(smooth([1, 2, 3], 0)).toEqual([1, 2, 3]);
+  });
+
+  it('passes non-finite values through without poisoning the average', () => {
+    const s = smooth([1, NaN, 1], 0.5);
+    expect(Number.isNaN(s[1])).toBe(true);
+    expect(s[2]).toBeCloseTo(1, 10);
+  });
+
+  it('downsamples to at most max points, keeping both ends', () => {
+    expect(sampleIndices(5, 10)).toEqual([0, 1, 2, 3, 4]);
+    const idx = sampleIndices(10_000, 2000);
+    expect(idx).toHaveLength(2000);
+    expect(idx[0]).toBe(0);
+    expect(idx.at(-1)).toBe(9999);
+    expect(new Set(idx).size).toBe(2000);
+  });
+
+  it('takes the median of the recent window', () => {
+    expect(recentMedian([100, 1, 2, 3], 3)).toBe(2);
+    expect(recentMedian([1, 2, 3, 4], 4)).toBe(2.5);
+    expect(Number.isNaN(recentMedian([], 5))).toBe(true);
+  });
+});

@@ -1,0 +1,120 @@
+// The worker's logic without the worker: one run at a time, stale runs
+// stopped and tagged, failures reported as messages, nothing left behind.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../config/presets';
+import type { Config } from '../config/types';
+import { loadMnistNode } from '../data/mnist-node';
+import type { Dataset } from '../data/types';
+import type { Event } from '../protocol/messages';
+import { Session, type SessionDeps } from './session';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/** 64 random 8×8 grey images in 10 classes: enough to exercise the loop quickly. */
+function syntheticData(): Dataset {
+  const n = 64;
+  const images = new Uint8Array(n * 64).map((_, i) => (i * 2654435761) % 251);
+  const labels = new Uint8Array(n).map((_, i) => i % 10);
+  const set = { images, labels, count: n };
+  return { id: 'mnist', height: 8, width: 8, channels: 1, numClasses: 10, classNames: [...'0123456789'], train: set, test: set };
+}
+
+const config = (maxSteps: number): Config => ({
+  model: { ...DEFAULT_CONFIG.model, blocksPerStage: 1, baseWidth: 2 },
+  train: { ...DEFAULT_CONFIG.train, batchSize: 4, maxSteps, epochs: 100 },
+  data: { ...DEFAULT_CONFIG.data, testSubset: 8 },
+});
+
+function harness(overrides: Partial<SessionDeps> = {}) {
+  const events: Event[] = [];
+  let loads = 0;
+  const session = new Session({
+    post: (e) => events.push(e),
+    loadData: async () => (loads++, syntheticData()),
+    selectBackend: async () => ({ backend: 'cpu', reason: 'test' }),
+    ...overrides,
+  });
+  return { session, events, loads: () => loads };
+}
+
+const until = async (check: () => boolean, ms = 20_000) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+describe('Session', () => {
+  it('runs a start to done, posting backend, model, steps and done in order', async () => {
+    const { session, events } = harness();
+    session.handle({ type: 'start', runId: 1, config: config(3) });
+    await until(() => events.some((e) => e.type === 'done'));
+    const types = events.map((e) => e.type);
+    expect(types.indexOf('backend')).toBeLessThan(types.indexOf('model'));
+    expect(types.indexOf('model')).toBeLessThan(types.indexOf('steps'));
+    expect(events.at(-1)).toEqual({ type: 'done', runId: 1, reason: 'finished', steps: 3 });
+    const steps = events.flatMap((e) => (e.type === 'steps' ? e.steps.map((s) => s.step) : []));
+    expect(steps).toEqual([1, 2, 3]);
+  });
+
+  it('a new start stops the old run; the old run posts nothing after the new one begins', async () => {
+    const { session, events, loads } = harness();
+    const before = tf.memory().numTensors;
+    session.handle({ type: 'start', runId: 1, config: config(0) });
+    await until(() => events.some((e) => e.type === 'steps' && e.runId === 1));
+    session.handle({ type: 'start', runId: 2, config: config(2) });
+    await until(() => events.some((e) => e.type === 'done' && e.runId === 2));
+    const firstOfRun2 = events.findIndex((e) => e.runId === 2);
+    expect(events.slice(firstOfRun2).filter((e) => e.runId === 1 && e.type !== 'done')).toEqual([]);
+    expect(events.find((e) => e.type === 'done' && e.runId === 1)).toMatchObject({ reason: 'stopped' });
+    expect(loads()).toBe(1);
+    await session.idle();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('ignores commands for runs that are not current', async () => {
+    const { session, events } = harness();
+    session.handle({ type: 'start', runId: 5, config: config(3) });
+    session.handle({ type: 'stop', runId: 4 });
+    await until(() => events.some((e) => e.type === 'done'));
+    expect(events.at(-1)).toMatchObject({ runId: 5, reason: 'finished' });
+  });
+
+  it('turns a data failure into an error message and tries again on the next start', async () => {
+    let fail = true;
+    const { session, events } = harness({
+      loadData: async () => {
+        if (fail) throw new Error('http://x/data/mnist/train-images-idx3-ubyte.gz: HTTP 404');
+        return syntheticData();
+      },
+    });
+    session.handle({ type: 'start', runId: 1, config: config(1) });
+    await until(() => events.some((e) => e.type === 'error'));
+    expect(events.find((e) => e.type === 'error')).toMatchObject({ runId: 1, message: expect.stringMatching(/train-images-idx3-ubyte\.gz: HTTP 404/) });
+    fail = false;
+    session.handle({ type: 'start', runId: 2, config: config(1) });
+    await until(() => events.some((e) => e.type === 'done' && e.runId === 2));
+  });
+
+  it('reports a backend that cannot start', async () => {
+    const { session, events } = harness({ selectBackend: async () => { throw new Error('no backend could start: webgpu: no adapter'); } });
+    session.handle({ type: 'start', runId: 1, config: config(1) });
+    await until(() => events.some((e) => e.type === 'error'));
+    expect(events.find((e) => e.type === 'error')).toMatchObject({ message: expect.stringContaining('no backend could start') });
+  });
+
+  it('reports divergence with the step', async () => {
+    const { session, events } = harness({ loadData: () => loadMnistNode() });
+    const c = config(30);
+    // Adam moves every weight by about lr per step: at lr 10, without batch
+    // norm, a 20-layer net's activations overflow within a few steps.
+    session.handle({ type: 'start', runId: 1, config: { ...c, model: { ...c.model, blocksPerStage: 3, baseWidth: 4, batchNorm: false }, train: { ...c.train, batchSize: 16, learningRate: 10, optimizer: 'adam' } } });
+    await until(() => events.some((e) => e.type === 'error' || e.type === 'done'));
+    const error = events.find((e) => e.type === 'error');
+    expect(error).toMatchObject({ step: expect.any(Number), message: expect.stringMatching(/learning rate/) });
+  });
+});

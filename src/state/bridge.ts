@@ -64,15 +64,36 @@ function current(): RunId | null {
 
 export function pauseRun(): void {
   const runId = current();
-  if (runId !== null) send({ type: 'pause', runId });
+  if (runId === null) return;
+  useStore.getState().request('pause');
+  send({ type: 'pause', runId });
 }
 
 export function resumeRun(): void {
   const runId = current();
-  if (runId !== null) send({ type: 'resume', runId });
+  if (runId === null) return;
+  useStore.getState().request('resume');
+  send({ type: 'resume', runId });
 }
+
+/**
+ * How long a stop may wait for the step in flight. A step of a big net on a
+ * software GPU can take minutes; past this the worker is ended instead, so
+ * Stop always stops.
+ */
+export const STOP_GRACE_MS = 3000;
 
 export function stopRun(): void {
   const runId = current();
-  if (runId !== null) send({ type: 'stop', runId });
+  if (runId === null) return;
+  useStore.getState().request('stop');
+  send({ type: 'stop', runId });
+  setTimeout(() => {
+    const s = useStore.getState();
+    if (s.run.runId !== runId || s.run.pending !== 'stop') return;
+    worker?.terminate();
+    worker = null;
+    // The worker ended mid-step: its tensors went with it; the next Train starts a fresh one.
+    s.finish(runId, 'stopped');
+  }, STOP_GRACE_MS);
 }

@@ -19,6 +19,8 @@ export interface RunState {
   error: string | null;
   /** The config the current run was started with (edits after Train do not change it). */
   config: Config | null;
+  /** A pause or stop asked for and not yet confirmed by the worker (it acts between steps). */
+  pending: 'pause' | 'resume' | 'stop' | null;
 }
 
 export interface Metrics {
@@ -36,6 +38,7 @@ export interface PlaygroundState {
   setUrlErrors(errors: FieldError[]): void;
   beginRun(runId: RunId, config: Config): void;
   setPhase(runId: RunId, phase: RunPhase, detail?: string): void;
+  request(pending: RunState['pending']): void;
   setBackend(runId: RunId, info: BackendInfo): void;
   setModel(runId: RunId, info: ModelInfo): void;
   addSteps(runId: RunId, steps: StepMetrics[]): void;
@@ -45,7 +48,7 @@ export interface PlaygroundState {
   dismissError(): void;
 }
 
-const IDLE: RunState = { runId: null, status: 'idle', detail: '', backend: null, model: null, error: null, config: null };
+const IDLE: RunState = { runId: null, status: 'idle', detail: '', backend: null, model: null, error: null, config: null, pending: null };
 
 export const useStore = create<PlaygroundState>()((set, get) => {
   /** Applies an update only when it belongs to the current run: stale runs' messages are dropped. */
@@ -60,14 +63,20 @@ export const useStore = create<PlaygroundState>()((set, get) => {
     setConfig: (update) => set((s) => ({ config: update(s.config) })),
     setUrlErrors: (urlErrors) => set({ urlErrors }),
     beginRun: (runId, config) => set({ run: { ...IDLE, runId, status: 'loading-data', config }, metrics: { steps: [], epochs: [] } }),
-    setPhase: (runId, phase, detail = '') => forRun(runId, (s) => ({ run: { ...s.run, status: phase, detail } })),
+    setPhase: (runId, phase, detail = '') =>
+      forRun(runId, (s) => {
+        // A phase change answers a pending pause (-> paused) or resume (-> anything else).
+        const answered = (s.run.pending === 'pause' && phase === 'paused') || (s.run.pending === 'resume' && phase !== 'paused');
+        return { run: { ...s.run, status: phase, detail, pending: answered ? null : s.run.pending } };
+      }),
+    request: (pending) => set((s) => ({ run: { ...s.run, pending } })),
     setBackend: (runId, backend) => forRun(runId, (s) => ({ run: { ...s.run, backend } })),
     setModel: (runId, model) => forRun(runId, (s) => ({ run: { ...s.run, model } })),
     addSteps: (runId, steps) => forRun(runId, (s) => ({ metrics: { ...s.metrics, steps: s.metrics.steps.concat(steps) } })),
     addEpoch: (runId, epoch) => forRun(runId, (s) => ({ metrics: { ...s.metrics, epochs: [...s.metrics.epochs, epoch] } })),
-    finish: (runId, reason) => forRun(runId, (s) => ({ run: { ...s.run, status: reason === 'finished' ? 'done' : 'stopped', detail: '' } })),
+    finish: (runId, reason) => forRun(runId, (s) => ({ run: { ...s.run, status: reason === 'finished' ? 'done' : 'stopped', detail: '', pending: null } })),
     fail: (runId, message) => {
-      if (runId === null || get().run.runId === runId) set((s) => ({ run: { ...s.run, status: 'error', error: message, detail: '' } }));
+      if (runId === null || get().run.runId === runId) set((s) => ({ run: { ...s.run, status: 'error', error: message, detail: '', pending: null } }));
     },
     dismissError: () => set((s) => ({ run: { ...s.run, error: null } })),
   };

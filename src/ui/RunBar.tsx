@@ -16,10 +16,13 @@ const STATUS_TEXT: Record<RunStatus, string> = {
   error: 'Stopped by an error',
 };
 
+const PENDING_TEXT = { pause: 'pausing after this step…', resume: 'resuming…', stop: 'stopping…' } as const;
+
 export function RunBar() {
   const config = useStore((s) => s.config);
   const status = useStore((s) => s.run.status);
   const detail = useStore((s) => s.run.detail);
+  const pending = useStore((s) => s.run.pending);
   const steps = useStore((s) => s.metrics.steps.length);
   const active = isActive(status);
   const invalid = validateConfig(config);
@@ -34,17 +37,18 @@ export function RunBar() {
             Resume
           </button>
         ) : (
-          <button type="button" data-testid="run.pause" disabled={!active} onClick={pauseRun}>
+          <button type="button" data-testid="run.pause" disabled={!active || pending !== null} onClick={pauseRun}>
             Pause
           </button>
         )}
-        <button type="button" data-testid="run.stop" disabled={!active} onClick={stopRun}>
+        <button type="button" data-testid="run.stop" disabled={!active || pending === 'stop'} onClick={stopRun}>
           Stop
         </button>
       </div>
       <p className="status" role="status" aria-live="polite" data-testid="run.status" data-status={status} data-steps={steps}>
         {STATUS_TEXT[status]}
         {detail && ` (${detail})`}
+        {pending && active && ` · ${PENDING_TEXT[pending]}`}
         {steps > 0 && ` · step ${steps}`}
       </p>
     </section>

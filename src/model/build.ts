@@ -4,6 +4,7 @@
 // because TF.js registers variable names globally.
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config/types';
+import { conv2d } from './conv';
 import { buildArch, nextShape, summarize, type ArchSummary, type LayerOp, type Shape } from './arch';
 
 /** Batch-norm moving-average rate and epsilon, as torch.nn.BatchNorm2d. */
@@ -130,7 +131,7 @@ export function buildModel(cfg: ModelConfig, inputShape: Shape, numClasses: numb
   const apply = (op: LayerOp, x: tf.Tensor, training: boolean): tf.Tensor => {
     switch (op.op) {
       case 'conv': {
-        const y = tf.conv2d(x as tf.Tensor4D, p(`${op.name}.kernel`) as tf.Tensor4D, op.stride, op.pad); // [B, H', W', filters]
+        const y = conv2d(x as tf.Tensor4D, p(`${op.name}.kernel`) as tf.Tensor4D, op.stride, op.pad); // [B, H', W', filters]
         return op.bias ? tf.add(y, p(`${op.name}.bias`)) : y;
       }
       case 'bn':

@@ -1,12 +1,21 @@
 // The convolution the builder uses: tf.conv2d forward and input gradient, with
 // the kernel gradient computed as matrix products instead of TF.js's
-// Conv2DBackpropFilter (a per-element loop on the CPU backend, ~30x slower
+// Conv2DBackpropFilter (a per-element loop on the CPU backend, 30-45x slower
 // than this for CIFAR ResNet shapes, and missing on WASM: tfjs issue 8474).
 // Every tensor stays rank <= 4, as the GPU backends need.
 import * as tf from '@tensorflow/tfjs';
 
-/** Switch for the caller: false falls back to plain tf.conv2d and its native gradients. */
-export const convImpl = { fastFilterGrad: true };
+/**
+ * Which kernel gradient to use: true = ours, false = TF.js's native one,
+ * 'auto' = ours on the CPU backend only. The GPU backends' native
+ * Conv2DBackpropFilter is a real shader, and ours was only timed on
+ * SwiftShader (about even there), so 'auto' leaves them native.
+ */
+export const convImpl: { fastFilterGrad: boolean | 'auto' } = { fastFilterGrad: 'auto' };
+
+function useFastFilterGrad(): boolean {
+  return convImpl.fastFilterGrad === 'auto' ? tf.getBackend() === 'cpu' : convImpl.fastFilterGrad;
+}
 
 /**
  * Rows per chunk of the kernel-gradient products. A [C, O] product over a
@@ -25,7 +34,7 @@ const CHUNK_ROWS = 1024;
  * output width with kh too.
  */
 export function conv2d(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: number, pad: number): tf.Tensor4D {
-  if (!convImpl.fastFilterGrad) return tf.conv2d(x, kernel, stride, pad);
+  if (!useFastFilterGrad()) return tf.conv2d(x, kernel, stride, pad);
   const [kh, kw] = kernel.shape;
   const op = tf.customGrad((xIn, kIn, save) => {
     const [x4, k4] = [xIn as tf.Tensor4D, kIn as tf.Tensor4D];
@@ -80,7 +89,7 @@ export function conv2dKernelGrad(x: tf.Tensor4D, dy: tf.Tensor4D, kernelSize: [n
       const key = a * s + e;
       const hit = phases.get(key);
       if (hit) return hit;
-      const t = tf.tidy(() => tf.reshape(phase(xp, a, e, s), [allRows, c])); // [allRows, C]
+      const t = tf.tidy(() => tf.reshape<tf.Rank.R2>(phase(xp, a, e, s), [allRows, c])); // [allRows, C]
       phases.set(key, t);
       return t;
     };

@@ -1,0 +1,66 @@
+// Timing of the training step, shared by `npm run bench` in Node and the
+// bench worker in Chromium: the same model, optimizer and step as a real run,
+// on fixed random inputs, every step read back before the next starts.
+import * as tf from '@tensorflow/tfjs';
+import { configFromPreset, type PresetId } from '../config/presets';
+import type { Shape } from '../model/arch';
+import { buildModel } from '../model/build';
+import { disposeOptimizer, makeOptimizer, trainStep } from './engine';
+
+export interface BenchSpec {
+  model: PresetId;
+  batch: number;
+  /** Timed steps (the figure is their median). */
+  steps: number;
+  /** Untimed steps first: shader compilation, allocator warm-up. */
+  warmup: number;
+  gradNorms: boolean;
+  /** Input per image; CIFAR's 32×32×3 by default. */
+  input?: Shape;
+}
+
+export interface BenchResult {
+  backend: string;
+  msPerStep: number;
+  imgPerSec: number;
+  /** Every timed step, ms. */
+  samples: number[];
+  /** Kernel dispatches in one step, from tf.profile (0 when not measured). */
+  kernels: number;
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+export async function benchTrainStep(spec: BenchSpec): Promise<BenchResult> {
+  const input = spec.input ?? [32, 32, 3];
+  const config = configFromPreset(spec.model);
+  const model = buildModel(config.model, input, 10, 1);
+  const optimizer = makeOptimizer(config.train);
+  const x = tf.randomNormal([spec.batch, ...input], 0, 1, 'float32', 1) as tf.Tensor4D; // [B, H, W, C]
+  const y = tf.tidy(() => tf.oneHot(tf.randomUniform([spec.batch], 0, 10, 'int32', 2), 10).toFloat() as tf.Tensor2D); // [B, 10]
+  const step = async () => {
+    const packed = trainStep(model, optimizer, x, y, config.train.weightDecay, spec.gradNorms);
+    await packed.data();
+    packed.dispose();
+  };
+  try {
+    for (let i = 0; i < spec.warmup; i++) await step();
+    const samples: number[] = [];
+    for (let i = 0; i < spec.steps; i++) {
+      const t0 = performance.now();
+      await step();
+      samples.push(performance.now() - t0);
+    }
+    const ms = median(samples);
+    return { backend: tf.getBackend(), msPerStep: ms, imgPerSec: (spec.batch * 1000) / ms, samples, kernels: 0 };
+  } finally {
+    x.dispose();
+    y.dispose();
+    disposeOptimizer(optimizer);
+    model.dispose();
+  }
+}

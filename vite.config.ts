@@ -8,6 +8,9 @@ export default defineConfig({
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000, sourcemap: false },
   server: { host: '127.0.0.1', port: 5173 },
+  // Scan the workers and the bench page up front, so the dev server never
+  // reloads a page mid-run after discovering TF.js late.
+  optimizeDeps: { entries: ['index.html', 'bench/bench.html', 'src/train/worker.ts', 'src/train/bench-worker.ts'] },
   preview: { host: '127.0.0.1', port: 4173 },
   test: {
     include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],

@@ -79,7 +79,9 @@ export function trainStep(model: Model, optimizer: tf.Optimizer, x: tf.Tensor4D,
     }, trainable);
     // Norms come from the same gradients as the update, before weight decay:
     // they show how the loss alone reaches each layer.
-    const norms = withNorms ? model.kernels.map((k) => tf.sum(tf.square(grads[k.name] as tf.Tensor))) : [];
+    // ‖g‖² as one matrix product per layer (g·g over the flattened kernel): one
+    // dispatch per layer instead of square + sum, which matters on GPUs.
+    const norms = withNorms ? model.kernels.map((k) => { const g = tf.reshape(grads[k.name] as tf.Tensor, [1, -1]); return tf.reshape(tf.matMul(g, g, false, true), []); }) : [];
     const accuracy = acc as unknown as tf.Scalar;
     const packed = tf.concat([tf.stack([loss, accuracy]), withNorms ? tf.sqrt(tf.stack(norms)) : tf.zeros([0])]); // [2 + L]
     // Kept tensors escape tidy: free the accuracy by hand.

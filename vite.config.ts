@@ -1,6 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
-import { mnistData } from './scripts/vite-plugin-mnist';
+import { mnistData } from './scripts/vite-plugin-mnist.ts';
 
 export default defineConfig({
   plugins: [react(), mnistData()],

@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Connect, Plugin } from 'vite';
-import { MNIST_FILES, type MnistFile } from '../src/data/mnist';
-import { mnistDataDir } from '../src/data/mnist-node';
+import { MNIST_FILES, type MnistFile } from '../src/data/mnist.ts';
+import { mnistDataDir } from '../src/data/mnist-node.ts';
 
 /** Where the files live under the app's base URL (what fetchMnist is given). */
 export const MNIST_URL_DIR = 'data/mnist';

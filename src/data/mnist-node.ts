@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Dataset } from './types';
-import { MNIST_FILES, mnistFromIdx } from './mnist';
+import { MNIST_FILES, mnistFromIdx } from './mnist.ts';
 
 /** The folder holding the four MNIST files, resolved through the package. */
 export function mnistDataDir(): string {

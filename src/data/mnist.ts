@@ -2,7 +2,7 @@
 // Pure TS: no node:*, no tfjs. Loaders that get the bytes live in
 // mnist-node.ts (Node) and mnist-browser.ts (fetch + gunzip).
 import type { Dataset, ImageSet } from './types';
-import { parseIdx } from './idx';
+import { parseIdx } from './idx.ts';
 
 /** The four MNIST files by their canonical (uncompressed) names. */
 export const MNIST_FILES = [

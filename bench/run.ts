@@ -6,7 +6,7 @@
 // Figures are medians of the timed steps. Timing belongs here, never in tests.
 import * as tf from '@tensorflow/tfjs';
 import { chromium, type Page } from '@playwright/test';
-import { createServer } from 'vite';
+import { build, preview } from 'vite';
 import { isPresetId, type PresetId } from '../src/config/presets';
 import type { BackendName } from '../src/config/types';
 import { benchTrainStep, type BenchResult, type BenchSpec } from '../src/train/bench';
@@ -81,9 +81,12 @@ async function nodeRows(): Promise<Row[]> {
 
 async function chromiumRows(): Promise<Row[]> {
   const rows: Row[] = [];
-  const server = await createServer({ configFile: 'vite.config.ts', server: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
-  await server.listen();
-  const address = server.httpServer?.address();
+  // A production build of the bench page, served statically: what users run,
+  // and immune to the dev server's reloads while files change.
+  const outDir = 'bench/.dist';
+  await build({ configFile: 'vite.config.ts', logLevel: 'error', build: { outDir, emptyOutDir: true, rollupOptions: { input: 'bench/bench.html' } } });
+  const server = await preview({ configFile: 'vite.config.ts', logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1', strictPort: false } });
+  const address = server.httpServer.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {

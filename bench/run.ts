@@ -49,14 +49,12 @@ function log(line: string): void {
 }
 
 async function measure(run: (spec: BenchSpec) => Promise<BenchResult>, base: Omit<BenchSpec, 'gradNorms'>): Promise<Pick<Row, 'msPerStep' | 'imgPerSec' | 'msPerStepBare' | 'normsOverheadPct' | 'samples'>> {
-  const on = norms === 'off' ? null : await run({ ...base, gradNorms: true });
-  const off = norms === 'on' ? null : await run({ ...base, gradNorms: false });
-  const main = (on ?? off) as BenchResult;
+  const r = await run({ ...base, gradNorms: norms === 'both' ? 'both' : norms === 'on' });
   return {
-    msPerStep: main.msPerStep,
-    imgPerSec: main.imgPerSec,
-    samples: main.samples,
-    ...(on && off ? { msPerStepBare: off.msPerStep, normsOverheadPct: (100 * (on.msPerStep - off.msPerStep)) / off.msPerStep } : {}),
+    msPerStep: r.msPerStep,
+    imgPerSec: r.imgPerSec,
+    samples: r.samples,
+    ...(r.msPerStepBare !== undefined ? { msPerStepBare: r.msPerStepBare, normsOverheadPct: r.normsOverheadPct as number } : {}),
   };
 }
 

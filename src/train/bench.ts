@@ -14,7 +14,11 @@ export interface BenchSpec {
   steps: number;
   /** Untimed steps first: shader compilation, allocator warm-up. */
   warmup: number;
-  gradNorms: boolean;
+  /**
+   * With the per-layer gradient norms, without, or 'both': alternate steps
+   * with and without, so both see the same machine load, and report each.
+   */
+  gradNorms: boolean | 'both';
   /** Input per image; CIFAR's 32×32×3 by default. */
   input?: Shape;
 }
@@ -23,8 +27,11 @@ export interface BenchResult {
   backend: string;
   msPerStep: number;
   imgPerSec: number;
-  /** Every timed step, ms. */
+  /** Every timed step, ms (with norms when gradNorms is 'both'). */
   samples: number[];
+  /** With gradNorms 'both': the median step without the norms, and the norms' cost in percent. */
+  msPerStepBare?: number;
+  normsOverheadPct?: number;
   /** Kernel dispatches in one step, from tf.profile (0 when not measured). */
   kernels: number;
 }
@@ -42,21 +49,34 @@ export async function benchTrainStep(spec: BenchSpec): Promise<BenchResult> {
   const optimizer = makeOptimizer(config.train);
   const x = tf.randomNormal([spec.batch, ...input], 0, 1, 'float32', 1) as tf.Tensor4D; // [B, H, W, C]
   const y = tf.tidy(() => tf.oneHot(tf.randomUniform([spec.batch], 0, 10, 'int32', 2), 10).toFloat() as tf.Tensor2D); // [B, 10]
-  const step = async () => {
-    const packed = trainStep(model, optimizer, x, y, config.train.weightDecay, spec.gradNorms);
+  const step = async (norms: boolean) => {
+    const t0 = performance.now();
+    const packed = trainStep(model, optimizer, x, y, config.train.weightDecay, norms);
     await packed.data();
     packed.dispose();
+    return performance.now() - t0;
   };
+  const both = spec.gradNorms === 'both';
   try {
-    for (let i = 0; i < spec.warmup; i++) await step();
+    for (let i = 0; i < spec.warmup; i++) {
+      await step(true);
+      if (both) await step(false);
+    }
     const samples: number[] = [];
+    const bare: number[] = [];
     for (let i = 0; i < spec.steps; i++) {
-      const t0 = performance.now();
-      await step();
-      samples.push(performance.now() - t0);
+      // Alternate which goes first, so neither always follows the other.
+      if (both && i % 2 === 1) bare.push(await step(false));
+      samples.push(await step(spec.gradNorms !== false));
+      if (both && i % 2 === 0) bare.push(await step(false));
     }
     const ms = median(samples);
-    return { backend: tf.getBackend(), msPerStep: ms, imgPerSec: (spec.batch * 1000) / ms, samples, kernels: 0 };
+    const result: BenchResult = { backend: tf.getBackend(), msPerStep: ms, imgPerSec: (spec.batch * 1000) / ms, samples, kernels: 0 };
+    if (both) {
+      result.msPerStepBare = median(bare);
+      result.normsOverheadPct = (100 * (ms - result.msPerStepBare)) / result.msPerStepBare;
+    }
+    return result;
   } finally {
     x.dispose();
     y.dispose();

@@ -2,23 +2,26 @@
 //   playground train --arch resnet20 --skip off --dataset mnist --steps 50 --backend cpu --json
 // prints one JSON object per step: step, loss, acc, lr, ms, gradNorms (keyed
 // by layer name) and numTensors; then epoch and done lines.
+//   playground model resnet50 --input 224 --classes 1000 [--json]
+// prints the stage table (src/cli/model.ts).
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_CONFIG, PRESET_IDS, configFromPreset, isPresetId } from '../config/presets';
+import { DEFAULT_CONFIG, MODEL_PRESET_IDS, configFromPreset, isModelPresetId } from '../config/presets';
 import type { BackendChoice, Config, OptimizerName } from '../config/types';
 import { validateConfig } from '../config/validate';
 import { loadMnistNode } from '../data/mnist-node';
 import type { StepMetrics } from '../protocol/messages';
 import { RunControl } from '../train/control';
 import { train } from '../train/engine';
-import { choiceFlag, numberFlag, onOffFlag, parseArgs, UsageError, type Flags } from './args';
+import { applyModelFlags, MODEL_FLAGS, MODEL_USAGE, modelCommand } from './model';
+import { choiceFlag, numberFlag, parseArgs, UsageError, type Flags } from './args';
 
 const USAGE = `usage: playground train [options]
-  --arch ID           ${PRESET_IDS.join(', ')} (default resnet20)
+  --arch ID           ${MODEL_PRESET_IDS.join(', ')} (default resnet20)
   --blocks N          blocks per stage (n in 6n+2), overrides --arch
   --width N           channels of the first stage (default 16)
   --skip on|off       residual connections (off: the plain twin)
   --bn on|off         batch norm
-  --shortcut A|B      option A (zero-pad) or B (1x1 projection)
+  --shortcut A|B|avgDown  option A (zero-pad), B (1x1 projection), avgDown (ResNet-D)
   --dataset mnist     data set (default mnist)
   --steps N           stop after N steps (default: run all epochs)
   --epochs N          epochs (default ${DEFAULT_CONFIG.train.epochs})
@@ -29,22 +32,20 @@ const USAGE = `usage: playground train [options]
   --seed N            seed for weights and shuffling
   --subset N          train on N images; --test-subset N evaluates on N
   --backend cpu       Node runs the cpu backend
-  --json              one JSON object per line`;
+  --json              one JSON object per line
 
-const TRAIN_FLAGS = new Set(['arch', 'blocks', 'width', 'skip', 'bn', 'shortcut', 'dataset', 'steps', 'epochs', 'batch', 'lr', 'optimizer', 'weight-decay', 'seed', 'subset', 'test-subset', 'backend']);
+${MODEL_USAGE}`;
+
+const TRAIN_FLAGS = new Set(['arch', ...MODEL_FLAGS, 'dataset', 'steps', 'epochs', 'batch', 'lr', 'optimizer', 'weight-decay', 'seed', 'subset', 'test-subset', 'backend']);
 const BOOLEAN_FLAGS = new Set(['json', 'help']);
 
 /** Builds a Config from train flags over the defaults; throws UsageError naming a bad flag. */
 export function configFromFlags(flags: Flags): Config {
   const arch = flags.get('arch') ?? 'resnet20';
-  if (typeof arch !== 'string' || !isPresetId(arch)) throw new UsageError(`--arch must be one of ${PRESET_IDS.join(', ')}, got ${String(arch)}`);
+  if (typeof arch !== 'string' || !isModelPresetId(arch)) throw new UsageError(`--arch must be one of ${MODEL_PRESET_IDS.join(', ')}, got ${String(arch)}`);
   const c = configFromPreset(arch);
+  c.model = applyModelFlags(c.model, flags);
   const set = <T>(value: T | undefined, apply: (v: T) => void) => value !== undefined && apply(value);
-  set(numberFlag(flags, 'blocks'), (v) => (c.model.blocksPerStage = v));
-  set(numberFlag(flags, 'width'), (v) => (c.model.baseWidth = v));
-  set(onOffFlag(flags, 'skip'), (v) => (c.model.skip = v));
-  set(onOffFlag(flags, 'bn'), (v) => (c.model.batchNorm = v));
-  set(choiceFlag(flags, 'shortcut', ['A', 'B'] as const), (v) => (c.model.shortcut = v));
   set(choiceFlag(flags, 'dataset', ['mnist'] as const), (v) => (c.data.dataset = v));
   set(numberFlag(flags, 'steps'), (v) => {
     c.train.maxSteps = v;
@@ -118,6 +119,12 @@ export async function main(argv: string[]): Promise<number> {
         if (flags.has('help')) return (console.log(USAGE), 0);
         if (positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]}`);
         return await trainCommand(flags);
+      }
+      case 'model': {
+        const { flags, positional } = parseArgs(rest, BOOLEAN_FLAGS, new Set([...MODEL_FLAGS, 'input', 'classes']));
+        if (flags.has('help')) return (console.log(MODEL_USAGE), 0);
+        process.stdout.write(modelCommand(positional, flags) + '\n');
+        return 0;
       }
       case undefined:
       case '--help':

@@ -14,6 +14,15 @@ interface Range { min: number; max: number; integer: boolean }
 export const LIMITS = {
   'model.blocksPerStage': { min: 1, max: 200, integer: true },
   'model.baseWidth': { min: 1, max: 256, integer: true },
+  'model.cardinality': { min: 1, max: 256, integer: true },
+  'model.groupWidth': { min: 1, max: 1024, integer: true },
+  'model.widthFactor': { min: 0.0625, max: 16, integer: false },
+  'model.se': { min: 0, max: 256, integer: true },
+  'model.growthRate': { min: 1, max: 256, integer: true },
+  'model.depthFactor': { min: 0.1, max: 10, integer: false },
+  'model.hiddenUnits': { min: 1, max: 16384, integer: true },
+  'model.dropout': { min: 0, max: 0.9, integer: false },
+  'model.dropPath': { min: 0, max: 0.9, integer: false },
   'train.batchSize': { min: 1, max: 1024, integer: true },
   'train.learningRate': { min: 1e-6, max: 10, integer: false },
   'train.momentum': { min: 0, max: 0.999, integer: false },
@@ -26,6 +35,27 @@ export const LIMITS = {
 } as const satisfies Record<string, Range>;
 
 export type NumericField = keyof typeof LIMITS;
+
+interface ListRange extends Range { minLength: number; maxLength: number }
+
+/** Limits for list fields: the length and every element. */
+export const LIST_LIMITS = {
+  /** Up to 8 stages of 1 to 200 blocks (ResNet-152 has [3, 8, 36, 3]). */
+  'model.stageBlocks': { min: 1, max: 200, integer: true, minLength: 1, maxLength: 8 },
+} as const satisfies Record<string, ListRange>;
+
+export type ListField = keyof typeof LIST_LIMITS;
+
+export function checkList(field: ListField, value: unknown): string | undefined {
+  const r: ListRange = LIST_LIMITS[field];
+  if (!Array.isArray(value)) return `${field} must be a list of numbers`;
+  if (value.length < r.minLength || value.length > r.maxLength) return `${field} must have ${r.minLength} to ${r.maxLength} entries, got ${value.length}`;
+  for (const v of value as unknown[]) {
+    if (typeof v !== 'number' || !Number.isFinite(v) || (r.integer && !Number.isInteger(v))) return `${field} must hold whole numbers, got ${String(v)}`;
+    if (v < r.min || v > r.max) return `${field} entries must be between ${r.min} and ${r.max}, got ${v}`;
+  }
+  return undefined;
+}
 
 export function checkNumber(field: NumericField, value: unknown): string | undefined {
   const r: Range = LIMITS[field];
@@ -44,6 +74,10 @@ export function validateConfig(config: Config): FieldError[] {
   const errors: FieldError[] = [];
   for (const field of Object.keys(LIMITS) as NumericField[]) {
     const message = checkNumber(field, get(config, field));
+    if (message) errors.push({ field, message });
+  }
+  for (const field of Object.keys(LIST_LIMITS) as ListField[]) {
+    const message = checkList(field, get(config, field));
     if (message) errors.push({ field, message });
   }
   return errors;

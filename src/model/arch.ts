@@ -1,78 +1,78 @@
 // The architecture as data: ModelConfig -> a tree of layer ops with stable
 // names, and the one shape/parameter/MAC walk over that tree. Pure TS: no
 // tfjs, no React, so the page can show the architecture without the engine.
-// src/model/build.ts turns the same tree into TF.js variables and a forward pass.
+// The families (src/model/families/) build the tree; src/model/build.ts turns
+// the same tree into TF.js variables and a forward pass.
 import type { ModelConfig } from '../config/types';
+import { alexnet } from './families/alexnet';
+import { densenet } from './families/densenet';
+import { efficientnet } from './families/efficientnet';
+import { resnet } from './families/resnet';
+import { vgg } from './families/vgg';
 
 export type Shape = [height: number, width: number, channels: number];
 
 export type LayerOp =
-  /** Convolution with torch-style symmetric zero padding `pad` on H and W. */
-  | { op: 'conv'; name: string; filters: number; kernel: number; stride: number; pad: number; bias: boolean }
+  /**
+   * Convolution with torch-style symmetric zero padding `pad` on H and W.
+   * `groups` splits input and output channels into that many independent
+   * convolutions (ResNeXt's grouped 3×3); groups = input channels = filters is
+   * a depthwise convolution (EfficientNet's MBConv). Kernel [k, k, C / groups, filters].
+   */
+  | { op: 'conv'; name: string; filters: number; kernel: number; stride: number; pad: number; bias: boolean; groups: number }
   /** Batch norm over N, H, W. zeroGamma starts gamma at 0 (Goyal et al. 2017, §5.1). */
   | { op: 'bn'; name: string; zeroGamma: boolean }
   | { op: 'relu' }
+  /** SiLU / swish, x · sigmoid(x) (EfficientNet). */
+  | { op: 'swish' }
+  /** Max-pool as torch.nn.MaxPool2d: padding never wins the max, output floor((H + 2 pad - k) / s) + 1. */
+  | { op: 'maxPool'; name: string; kernel: number; stride: number; pad: number }
+  /**
+   * Average pool as torch.nn.AvgPool2d without padding; `ceil` is ceil_mode,
+   * where a window past the edge averages only the inputs it covers
+   * (count_include_pad=False, timm's avg_down).
+   */
+  | { op: 'avgPool'; name: string; kernel: number; stride: number; ceil: boolean }
+  /** torch.nn.AdaptiveAvgPool2d((size, size)): bin i covers [floor(i H / size), ceil((i + 1) H / size)). */
+  | { op: 'adaptiveAvgPool'; name: string; size: number }
   /** Global average pool: [B, H, W, C] -> [B, C]. */
   | { op: 'gap' }
+  /** [B, H, W, C] -> [B, H·W·C]. */
+  | { op: 'flatten' }
   | { op: 'dense'; name: string; units: number }
+  /** Dropout in training only (inverted: kept units are scaled by 1 / (1 - rate)). */
+  | { op: 'dropout'; rate: number }
+  /**
+   * Squeeze-and-excitation (Hu et al. 2018): x · sigmoid(fc2(act(fc1(gap(x))))),
+   * fc1 C -> squeeze and fc2 squeeze -> C, both with bias (1×1 convolutions in torch).
+   */
+  | { op: 'se'; name: string; squeeze: number; act: 'relu' | 'swish' }
   /** Option A shortcut (He et al. 2015, §4.2): x[:, ::s, ::s, :], channels zero-padded to `filters`. */
   | { op: 'padShortcut'; stride: number; filters: number }
-  /** out = branch(x) + shortcut(x) when skip, else branch(x) alone (the plain twin). */
-  | { op: 'residual'; name: string; branch: LayerOp[]; shortcut: LayerOp[]; skip: boolean };
+  /**
+   * out = branch(x) + shortcut(x) when skip, else branch(x) alone (the plain
+   * twin). In training, dropPath drops the branch per sample at that rate
+   * (stochastic depth, Huang et al. 2016), scaling kept ones by 1 / (1 - rate).
+   */
+  | { op: 'residual'; name: string; branch: LayerOp[]; shortcut: LayerOp[]; skip: boolean; dropPath: number }
+  /** DenseNet's connectivity: out = [x, branch(x)] along channels (Huang et al. 2017). */
+  | { op: 'concat'; name: string; branch: LayerOp[] };
 
-/**
- * One rule decides the shortcut, in one place (torchvision's `_make_layer`):
- * identity when the shape is kept, otherwise option A or B.
- */
-function shortcutOps(name: string, cfg: ModelConfig, inC: number, outC: number, stride: number): LayerOp[] {
-  if (stride === 1 && inC === outC) return [];
-  if (cfg.shortcut === 'A') return [{ op: 'padShortcut', stride, filters: outC }];
-  const ops: LayerOp[] = [{ op: 'conv', name: `${name}.shortcut.conv`, filters: outC, kernel: 1, stride, pad: 0, bias: !cfg.batchNorm }];
-  if (cfg.batchNorm) ops.push({ op: 'bn', name: `${name}.shortcut.bn`, zeroGamma: false });
-  return ops;
-}
-
-function convBn(cfg: ModelConfig, name: string, bnName: string, filters: number, stride: number, zeroGamma = false): LayerOp[] {
-  const conv: LayerOp = { op: 'conv', name, filters, kernel: 3, stride, pad: 1, bias: !cfg.batchNorm };
-  return cfg.batchNorm ? [conv, { op: 'bn', name: bnName, zeroGamma }] : [conv];
-}
-
-/** Basic block of the CIFAR ResNet: conv-bn-relu-conv-bn, added to the shortcut, then relu. */
-function basicBlock(cfg: ModelConfig, name: string, inC: number, outC: number, stride: number): LayerOp[] {
-  const zeroGamma = cfg.init === 'he-normal-zero-gamma' && cfg.skip;
-  const branch = [
-    ...convBn(cfg, `${name}.conv1`, `${name}.bn1`, outC, stride),
-    { op: 'relu' } as const,
-    ...convBn(cfg, `${name}.conv2`, `${name}.bn2`, outC, 1, zeroGamma),
-  ];
-  const shortcut = cfg.skip ? shortcutOps(name, cfg, inC, outC, stride) : [];
-  return [{ op: 'residual', name, branch, shortcut, skip: cfg.skip }, { op: 'relu' }];
-}
-
-/**
- * He et al. 2015, §4.2: a 3×3 stem, then 3 stages of n basic blocks at
- * widths w, 2w, 4w (16/32/64 in the paper) and strides 1, 2, 2, then global
- * average pooling and a dense classifier: 6n+2 weighted layers.
- */
-export function cifarResNet(cfg: ModelConfig, numClasses: number): LayerOp[] {
-  const ops: LayerOp[] = [...convBn(cfg, 'stem.conv', 'stem.bn', cfg.baseWidth, 1), { op: 'relu' }];
-  let inC = cfg.baseWidth;
-  for (let s = 0; s < 3; s++) {
-    const outC = cfg.baseWidth * 2 ** s;
-    for (let b = 0; b < cfg.blocksPerStage; b++) {
-      const stride = s > 0 && b === 0 ? 2 : 1;
-      ops.push(...basicBlock(cfg, `stage${s + 1}.block${b}`, inC, outC, stride));
-      inC = outC;
-    }
-  }
-  ops.push({ op: 'gap' }, { op: 'dense', name: 'fc', units: numClasses });
-  return ops;
-}
-
+/** The tree for one config. Input size comes later (summarize, buildModel): the same tree fits any input it can take. */
 export function buildArch(cfg: ModelConfig, numClasses: number): LayerOp[] {
   switch (cfg.family) {
     case 'cifar-resnet':
-      return cifarResNet(cfg, numClasses);
+      return resnet(cfg, numClasses, [cfg.blocksPerStage, cfg.blocksPerStage, cfg.blocksPerStage]);
+    case 'resnet':
+      return resnet(cfg, numClasses, cfg.stageBlocks);
+    case 'vgg':
+      return vgg(cfg, numClasses);
+    case 'alexnet':
+      return alexnet(cfg, numClasses);
+    case 'densenet':
+      return densenet(cfg, numClasses);
+    case 'efficientnet':
+      return efficientnet(cfg, numClasses);
   }
 }
 
@@ -80,6 +80,11 @@ export function buildArch(cfg: ModelConfig, numClasses: number): LayerOp[] {
 export interface LayerSummary {
   name: string;
   op: LayerOp['op'];
+  /**
+   * The stage the layer belongs to, for the stage table: the first part of
+   * its name when that is 'stem' or 'stageN', else 'head' (pooling, classifier).
+   */
+  stage: string;
   /** Output shape without the batch axis: [H, W, C], or [units] after pooling. */
   outShape: number[];
   params: number;
@@ -94,17 +99,27 @@ export interface ArchSummary {
   /** Non-trainable state: BN moving mean and variance. */
   stateSize: number;
   macs: number;
-  /** Conv and dense kernels in forward order: the gradient-norm profile's x axis. */
+  /** Conv, dense and SE kernels in forward order: the gradient-norm profile's x axis. */
   kernelNames: string[];
-  /** Weighted layers on the longest path, as papers count depth (conv + dense, no shortcuts). */
+  /** Weighted layers on the longest path, as papers count depth (conv + dense; no shortcuts, no SE). */
   depth: number;
-  /** Largest activation (elements per image) of any layer: a memory estimate's input. */
+  /** Output elements per image of every listed layer, summed: a memory estimate's input. */
   activations: number;
 }
 
 /** Output size of a torch-style convolution or pooling along one axis. */
-export function convOut(size: number, kernel: number, stride: number, pad: number): number {
-  return Math.floor((size + 2 * pad - kernel) / stride) + 1;
+export function convOut(size: number, kernel: number, stride: number, pad: number, ceil = false): number {
+  const span = size + 2 * pad - kernel;
+  if (!ceil) return Math.floor(span / stride) + 1;
+  const out = Math.ceil(span / stride) + 1;
+  // torch's ceil mode: the last window must start inside the input or its left padding.
+  return (out - 1) * stride >= size + pad ? out - 1 : out;
+}
+
+/** The stage a layer name belongs to (see LayerSummary.stage). */
+export function stageOf(name: string): string {
+  const first = name.split('.', 1)[0] ?? '';
+  return /^(stem|stage\d+)$/.test(first) ? first : 'head';
 }
 
 /** Walks the tree once: shapes, parameters, MACs and names, checking every shape. */
@@ -115,15 +130,14 @@ export function summarize(ops: LayerOp[], input: Shape): ArchSummary {
   return out;
 }
 
-function add(out: ArchSummary, layer: LayerSummary, countDepth: boolean): void {
-  out.layers.push(layer);
-  out.params += layer.params;
-  out.macs += layer.macs;
-  out.activations += layer.outShape.reduce((a, b) => a * b, 1);
-  if (layer.op === 'conv' || layer.op === 'dense') {
-    out.kernelNames.push(layer.name);
-    if (countDepth) out.depth += 1;
-  }
+/** Records one row; `kernels` are the names of its kernels, which count towards depth when `depth`. */
+function add(out: ArchSummary, row: Omit<LayerSummary, 'stage'>, kernels: string[], depth: boolean): void {
+  out.layers.push({ ...row, stage: stageOf(row.name) });
+  out.params += row.params;
+  out.macs += row.macs;
+  out.activations += row.outShape.reduce((a, b) => a * b, 1);
+  out.kernelNames.push(...kernels);
+  if (depth) out.depth += kernels.length;
 }
 
 function walk(ops: LayerOp[], input: number[], out: ArchSummary, mainPath: boolean): number[] {
@@ -135,61 +149,109 @@ function walk(ops: LayerOp[], input: number[], out: ArchSummary, mainPath: boole
 function walkOne(op: LayerOp, shape: number[], out: ArchSummary, mainPath: boolean): number[] {
   const next = nextShape(op, shape);
   const c = shape[shape.length - 1] ?? 0;
+  const row = (name: string, params: number, macs: number) => ({ name, op: op.op, outShape: next, params, macs });
   switch (op.op) {
     case 'conv': {
-      const weights = op.kernel * op.kernel * c * op.filters;
+      const weights = op.kernel * op.kernel * (c / op.groups) * op.filters;
       const positions = (next[0] ?? 0) * (next[1] ?? 0);
-      add(out, { name: op.name, op: 'conv', outShape: next, params: weights + (op.bias ? op.filters : 0), macs: positions * weights }, mainPath);
+      add(out, row(op.name, weights + (op.bias ? op.filters : 0), positions * weights), [op.name], mainPath);
       break;
     }
     case 'bn':
       out.stateSize += 2 * c;
-      add(out, { name: op.name, op: 'bn', outShape: next, params: 2 * c, macs: 0 }, false);
+      add(out, row(op.name, 2 * c, 0), [], false);
       break;
-    case 'dense': {
-      const inF = shape.reduce((a, b) => a * b, 1);
-      add(out, { name: op.name, op: 'dense', outShape: next, params: inF * op.units + op.units, macs: inF * op.units }, mainPath);
+    case 'dense':
+      add(out, row(op.name, c * op.units + op.units, c * op.units), [op.name], mainPath);
       break;
-    }
-    case 'residual': {
-      const b = walk(op.branch, shape, out, mainPath);
-      if (op.skip) {
-        const s = walk(op.shortcut, shape, out, false);
-        if (b.join() !== s.join()) throw new Error(`${op.name}: branch [${b.join(', ')}] and shortcut [${s.join(', ')}] shapes differ`);
-      }
+    case 'se':
+      add(out, row(op.name, 2 * c * op.squeeze + op.squeeze + c, 2 * c * op.squeeze), [`${op.name}.fc1`, `${op.name}.fc2`], false);
       break;
-    }
+    case 'maxPool':
+    case 'avgPool':
+    case 'adaptiveAvgPool':
+      add(out, row(op.name, 0, 0), [], false);
+      break;
+    case 'residual':
+      walkResidual(op, shape, out, mainPath);
+      break;
+    case 'concat':
+      walk(op.branch, shape, out, mainPath);
+      add(out, row(op.name, 0, 0), [], false);
+      break;
     case 'relu':
+    case 'swish':
     case 'gap':
+    case 'flatten':
+    case 'dropout':
     case 'padShortcut':
       break;
   }
   return next;
 }
 
+/** A residual block: the branch on the path, the shortcut off it; their shapes must agree. */
+function walkResidual(op: Extract<LayerOp, { op: 'residual' }>, shape: number[], out: ArchSummary, mainPath: boolean): void {
+  const b = walk(op.branch, shape, out, mainPath);
+  if (!op.skip) return;
+  const s = walk(op.shortcut, shape, out, false);
+  if (b.join() !== s.join()) throw new Error(`${op.name}: branch [${b.join(', ')}] and shortcut [${s.join(', ')}] shapes differ`);
+}
+
+function needsImage(name: string, shape: number[]): void {
+  if (shape.length !== 3) throw new Error(`${name} needs an H×W×C input, got [${shape.join(', ')}]`);
+}
+
+/** [OH, OW] of a k×k stride-s window over an H×W×C shape; throws when it does not fit. */
+function windowOut(name: string, shape: number[], k: number, s: number, pad: number, ceil: boolean): [number, number] {
+  needsImage(name, shape);
+  const [h = 0, w = 0] = shape;
+  const [oh, ow] = [convOut(h, k, s, pad, ceil), convOut(w, k, s, pad, ceil)];
+  if (oh < 1 || ow < 1) throw new Error(`${name}: input ${h}×${w} is too small for a ${k}×${k} stride-${s} window`);
+  return [oh, ow];
+}
+
 /** The output shape of one op (without the batch axis); throws on a shape the op cannot take. */
 export function nextShape(op: LayerOp, shape: number[]): number[] {
   const [h = 0, w = 0, c = 0] = shape;
+  const sized = (name: string, k: number, s: number, pad: number, ceil = false) => windowOut(name, shape, k, s, pad, ceil);
   switch (op.op) {
-    case 'conv': {
-      if (shape.length !== 3) throw new Error(`${op.name}: a convolution needs an H×W×C input`);
-      const oh = convOut(h, op.kernel, op.stride, op.pad);
-      const ow = convOut(w, op.kernel, op.stride, op.pad);
-      if (oh < 1 || ow < 1) throw new Error(`${op.name}: input ${h}×${w} is too small for a ${op.kernel}×${op.kernel} stride-${op.stride} convolution`);
-      return [oh, ow, op.filters];
-    }
+    case 'conv':
+      if (c % op.groups !== 0 || op.filters % op.groups !== 0) throw new Error(`${op.name}: ${op.groups} groups must divide ${c} input and ${op.filters} output channels`);
+      return [...sized(op.name, op.kernel, op.stride, op.pad), op.filters];
+    case 'maxPool':
+      return [...sized(op.name, op.kernel, op.stride, op.pad), c];
+    case 'avgPool':
+      return [...sized(op.name, op.kernel, op.stride, 0, op.ceil), c];
+    case 'adaptiveAvgPool':
+      needsImage(op.name, shape);
+      return [op.size, op.size, c];
     case 'gap':
+      needsImage('global average pooling', shape);
       return [c];
+    case 'flatten':
+      return [shape.reduce((a, b) => a * b, 1)];
     case 'dense':
+      if (shape.length !== 1) throw new Error(`${op.name}: a dense layer needs a flat input, got [${shape.join(', ')}]`);
       return [op.units];
+    case 'se':
+      needsImage(op.name, shape);
+      return shape;
     case 'padShortcut':
       if (op.filters < c) throw new Error(`option A shortcut cannot shrink ${c} channels to ${op.filters}`);
       return [convOut(h, 1, op.stride, 0), convOut(w, 1, op.stride, 0), op.filters];
     case 'residual':
       // A residual block's output shape is its branch's.
       return op.branch.reduce((s, o) => nextShape(o, s), shape);
+    case 'concat': {
+      const b = op.branch.reduce((s, o) => nextShape(o, s), shape);
+      if (b.length !== 3 || b[0] !== h || b[1] !== w) throw new Error(`${op.name}: branch [${b.join(', ')}] cannot be concatenated to [${shape.join(', ')}]`);
+      return [h, w, c + (b[2] ?? 0)];
+    }
     case 'bn':
     case 'relu':
+    case 'swish':
+    case 'dropout':
       return shape;
   }
 }

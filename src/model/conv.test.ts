@@ -39,6 +39,8 @@ const CASES: Case[] = [
   { batch: 3, h: 6, w: 9, inC: 3, outC: 2, kernel: [3, 3], stride: 2, pad: 1 }, // non-square input
   { batch: 3, h: 20, w: 20, inC: 3, outC: 4, kernel: [3, 3], stride: 1, pad: 1 }, // rows > one chunk
   { batch: 2, h: 33, w: 33, inC: 2, outC: 3, kernel: [3, 3], stride: 2, pad: 1 }, // chunks of strided phases
+  { batch: 2, h: 31, w: 31, inC: 3, outC: 4, kernel: [11, 11], stride: 4, pad: 2 }, // AlexNet's conv1
+  { batch: 2, h: 7, w: 7, inC: 3, outC: 4, kernel: [5, 5], stride: 1, pad: 2 }, // AlexNet's conv2
 ];
 
 const name = (c: Case) => `x [${c.batch},${c.h},${c.w},${c.inC}] k ${c.kernel.join('x')}→${c.outC} stride ${c.stride} pad ${c.pad}`;

@@ -2,9 +2,9 @@
 // decode's refusals of hostile input, field by field.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../config/presets';
+import { configFromPreset, DEFAULT_CONFIG } from '../config/presets';
 import type { Config } from '../config/types';
-import { LIMITS, validateConfig } from '../config/validate';
+import { LIMITS, LIST_LIMITS, validateConfig } from '../config/validate';
 import { decode, encode, FIELDS, type Field } from './url';
 
 function withValue(config: Config, path: string, value: unknown): Config {
@@ -21,6 +21,10 @@ function valueOf(field: Field): fc.Arbitrary<unknown> {
     case 'float': return fc.double({ min: LIMITS[field.path].min, max: LIMITS[field.path].max, noNaN: true });
     case 'bool': return fc.boolean();
     case 'enum': return fc.constantFrom(...field.values);
+    case 'ints': {
+      const r = LIST_LIMITS[field.path];
+      return fc.array(fc.integer({ min: r.min, max: r.max }), { minLength: r.minLength, maxLength: r.maxLength });
+    }
   }
 }
 
@@ -32,7 +36,7 @@ const arbConfig: fc.Arbitrary<Config> = fc
 /** Query-shaped strings: known and junk keys, junk values, stray separators. */
 const junk = fc.string({ unit: fc.constantFrom('%', '&', '=', '?', '+', 'a', '1', '.', 'e', '-', 'é', '😀', '\u0000', 'E0', 'A4') });
 const arbQuery = fc
-  .array(fc.tuple(fc.oneof(fc.constantFrom('v', '__proto__', 'constructor', 'prototype', ...FIELDS.map((f) => f.key)), junk), fc.oneof(junk, fc.constantFrom('on', 'off', '0', '3', '1e9', 'adam', 'B'))))
+  .array(fc.tuple(fc.oneof(fc.constantFrom('v', '__proto__', 'constructor', 'prototype', ...FIELDS.map((f) => f.key)), junk), fc.oneof(junk, fc.constantFrom('on', 'off', '0', '3', '1e9', 'adam', 'B', '3-4-6-3', '3--4', '-3', '0-1', '201', 'avgDown', 'deep', 'resnet'))))
   .map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join('&'));
 
 /** Every enum and bool in range too (validateConfig checks numbers only). */
@@ -73,6 +77,21 @@ describe('encode and decode', () => {
     expect(encode(c)).toBe(query);
     expect(decode(query)).toEqual({ config: c, errors: [] });
     expect(decode(`?${query}`)).toEqual({ config: c, errors: [] });
+  });
+
+  it('decodes the URLs of the CIFAR-only build as before', () => {
+    const { config, errors } = decode('?v=1&n=9&skip=off');
+    expect(errors).toEqual([]);
+    expect(config).toEqual({ ...DEFAULT_CONFIG, model: { ...DEFAULT_CONFIG.model, blocksPerStage: 9, skip: false } });
+    expect(config.model.family).toBe('cifar-resnet');
+  });
+
+  it('round-trips a zoo preset with its list of stage blocks', () => {
+    const c = configFromPreset('resnext50_32x4d');
+    const query = encode(c);
+    expect(query).toBe('v=1&family=resnet&blocks=3-4-6-3&width=64&block=bottleneck&stem=imagenet&groups=32&groupwidth=4&shortcut=B');
+    expect(decode(query)).toEqual({ config: c, errors: [] });
+    expect(decode(encode(configFromPreset('resnet50d'))).config.model).toMatchObject({ stem: 'deep', shortcut: 'avgDown' });
   });
 
   it('does not share objects with DEFAULT_CONFIG', () => {
@@ -118,6 +137,15 @@ describe('decode refuses bad input field by field', () => {
     ['mom=-0.5', 'train.momentum', /between/],
     ['skip=yes', 'model.skip', /on or off/],
     ['opt=rmsprop', 'train.optimizer', /one of sgd, momentum, adam/],
+    ['blocks=3-4--3', 'model.stageBlocks', /whole numbers joined by '-'/],
+    ['blocks=', 'model.stageBlocks', /whole numbers joined by '-'/],
+    ['blocks=3-4.5', 'model.stageBlocks', /whole numbers joined by '-'/],
+    ['blocks=-3', 'model.stageBlocks', /whole numbers joined by '-'/],
+    ['blocks=3-0-6', 'model.stageBlocks', /between 1 and 200, got 0/],
+    ['blocks=3-4-6-3-3-4-6-3-1', 'model.stageBlocks', /1 to 8 entries, got 9/],
+    ['blocks=99999999999', 'model.stageBlocks', /whole numbers joined by '-'/],
+    ['family=resnet9000', 'model.family', /one of cifar-resnet, resnet/],
+    ['widen=0', 'model.widthFactor', /between/],
   ])('%s is refused on %s', (query, field, message) => {
     const { config, errors } = decode(query);
     expect(config).toEqual(DEFAULT_CONFIG);

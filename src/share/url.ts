@@ -8,10 +8,11 @@
 //
 // Query grammar: `v=1&key=value&...`, parts split on '&' and the first '=',
 // each part percent-decoded on its own with '+' meaning space.
-// Duplicate keys: the last one wins, and the key is reported once.
-import { DEFAULT_CONFIG } from '../config/presets';
+// Duplicate keys: the last one wins, and the key is reported once. Lists are
+// whole numbers joined by '-' (`blocks=3-4-6-3`), checked against LIST_LIMITS.
+import { DEFAULT_CONFIG, sameValue } from '../config/presets';
 import type { Config } from '../config/types';
-import { checkNumber, LIMITS, type FieldError, type NumericField } from '../config/validate';
+import { checkList, checkNumber, LIMITS, type FieldError, type ListField, type NumericField } from '../config/validate';
 
 /** The only format version this build writes and reads. */
 export const VERSION = '1';
@@ -36,6 +37,10 @@ function num<const K extends string, const P extends NumericField>(key: K, path:
 function bool<const K extends string, const P extends PathOf<boolean>>(key: K, path: P) {
   return { key, path, kind: 'bool' as const };
 }
+/** A list of whole numbers, written joined by '-' (`blocks=3-4-6-3`), ranged by LIST_LIMITS[path]. */
+function ints<const K extends string, const P extends ListField>(key: K, path: P) {
+  return { key, path, kind: 'ints' as const };
+}
 /** The allowed values, as a record so that the compiler checks them against the type: none missing, none extra. */
 function oneOf<const K extends string, const P extends PathOf<string>>(key: K, path: P, values: Record<ValueAt<P> & string, true>) {
   return { key, path, kind: 'enum' as const, values: Object.keys(values) as readonly string[] };
@@ -43,12 +48,25 @@ function oneOf<const K extends string, const P extends PathOf<string>>(key: K, p
 
 /** The key table, in the order encode writes. The UI may read it (labels, inputs, kinds). */
 export const FIELDS = [
-  oneOf('family', 'model.family', { 'cifar-resnet': true }),
+  oneOf('family', 'model.family', { 'cifar-resnet': true, resnet: true, vgg: true, alexnet: true, densenet: true, efficientnet: true }),
   num('n', 'model.blocksPerStage'),
+  ints('blocks', 'model.stageBlocks'),
   num('width', 'model.baseWidth'),
+  oneOf('block', 'model.blockType', { basic: true, bottleneck: true }),
+  oneOf('stem', 'model.stem', { cifar: true, imagenet: true, deep: true }),
+  num('groups', 'model.cardinality'),
+  num('groupwidth', 'model.groupWidth'),
+  num('widen', 'model.widthFactor'),
+  num('se', 'model.se'),
+  bool('preact', 'model.preact'),
+  num('growth', 'model.growthRate'),
+  num('deepen', 'model.depthFactor'),
+  num('hidden', 'model.hiddenUnits'),
+  num('dropout', 'model.dropout'),
+  num('droppath', 'model.dropPath'),
   bool('skip', 'model.skip'),
   bool('bn', 'model.batchNorm'),
-  oneOf('shortcut', 'model.shortcut', { A: true, B: true }),
+  oneOf('shortcut', 'model.shortcut', { A: true, B: true, avgDown: true }),
   oneOf('init', 'model.init', { 'he-normal': true, 'he-normal-zero-gamma': true }),
   num('batch', 'train.batchSize'),
   oneOf('opt', 'train.optimizer', { sgd: true, momentum: true, adam: true }),
@@ -88,6 +106,7 @@ function setAt(config: Config, path: ConfigPath, value: unknown): void {
 
 function format(field: Field, value: unknown): string {
   if (field.kind === 'bool') return value ? 'on' : 'off';
+  if (field.kind === 'ints') return Array.isArray(value) ? value.join('-') : String(value);
   return String(value); // numbers: the shortest text that reads back to the same double
 }
 
@@ -100,7 +119,7 @@ export function encode(config: Config): string {
   const parts = [`${VERSION_KEY}=${VERSION}`];
   for (const field of FIELDS) {
     const value = getAt(config, field.path);
-    if (value === getAt(DEFAULT_CONFIG, field.path)) continue;
+    if (sameValue(value, getAt(DEFAULT_CONFIG, field.path))) continue;
     parts.push(`${field.key}=${encodeURIComponent(format(field, value))}`);
   }
   return parts.join('&');
@@ -131,6 +150,13 @@ function parse(field: Field, raw: string): { value: unknown } | { message: strin
     case 'enum':
       if (field.values.includes(raw)) return { value: raw };
       return { message: `${field.path} must be one of ${field.values.join(', ')}, got ${quote(raw)}` };
+    case 'ints': {
+      const parts = raw.split('-');
+      if (!parts.every((p) => /^\d{1,9}$/.test(p))) return { message: `${field.path} must be whole numbers joined by '-', e.g. 3-4-6-3, got ${quote(raw)}` };
+      const value = parts.map(Number);
+      const message = checkList(field.path, value);
+      return message ? { message } : { value };
+    }
   }
 }
 
@@ -163,7 +189,7 @@ function apply(config: Config, key: string, value: string): FieldError | undefin
   if (!field) return { field: key, message: `unknown field "${key}", ignored` };
   const result = parse(field, value);
   if ('message' in result) {
-    return { field: field.path, message: `${result.message}; kept the default ${String(getAt(DEFAULT_CONFIG, field.path))}` };
+    return { field: field.path, message: `${result.message}; kept the default ${format(field, getAt(DEFAULT_CONFIG, field.path))}` };
   }
   setAt(config, field.path, result.value);
   return undefined;

@@ -1,0 +1,97 @@
+// Initial values of a model's variables, from a seed: He-normal kernels,
+// torch's default biases and dense layers, BN at gamma 1 (or 0) and beta 0.
+// Pure JS arithmetic on the layer tree; the builder turns them into tensors.
+import { nextShape, type LayerOp, type Shape } from './arch';
+
+/** Small seeded PRNG (mulberry32), so the same seed builds the same weights on every backend. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function normalValues(n: number, std: number, rand: () => number): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i += 2) {
+    // Box-Muller: two independent normals per pair of uniforms.
+    const u = Math.max(rand(), 1e-12);
+    const v = rand();
+    const r = Math.sqrt(-2 * Math.log(u)) * std;
+    out[i] = r * Math.cos(2 * Math.PI * v);
+    if (i + 1 < n) out[i + 1] = r * Math.sin(2 * Math.PI * v);
+  }
+  return out;
+}
+
+function uniformValues(n: number, bound: number, rand: () => number): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = (2 * rand() - 1) * bound;
+  return out;
+}
+
+export interface Init { values: Float32Array; shape: number[]; trainable: boolean }
+type Emit = (name: string, init: Init) => void;
+
+/**
+ * Initial values of every variable, by stable name, in forward order (so a
+ * seed maps to the same weights), one at a time to `emit`.
+ */
+export function initialValues(arch: LayerOp[], inputShape: Shape, rand: () => number, emit: Emit): void {
+  const create = (ops: LayerOp[], shape: number[]): number[] => {
+    for (const op of ops) {
+      if (op.op === 'residual') {
+        create(op.branch, shape);
+        create(op.shortcut, shape);
+      } else if (op.op === 'concat') {
+        create(op.branch, shape);
+      } else {
+        opValues(op, shape[shape.length - 1] ?? 0, rand, emit);
+      }
+      shape = nextShape(op, shape);
+    }
+    return shape;
+  };
+  create(arch, inputShape);
+}
+
+/** The variables of one op over `c` input channels. */
+function opValues(op: LayerOp, c: number, rand: () => number, emit: Emit): void {
+  const set = (name: string, values: Float32Array, shape: number[], trainable = true) => emit(name, { values, shape, trainable });
+  // torch.nn.Linear's (and a 1×1 conv's) default init: U(-1/sqrt(in), 1/sqrt(in)) for kernel and bias.
+  const linear = (name: string, inF: number, units: number) => {
+    const bound = 1 / Math.sqrt(inF);
+    set(`${name}.kernel`, uniformValues(inF * units, bound, rand), [inF, units]);
+    set(`${name}.bias`, uniformValues(units, bound, rand), [units]);
+  };
+  switch (op.op) {
+    case 'conv': {
+      const fanIn = op.kernel * op.kernel * (c / op.groups);
+      // He et al. 2015 ("Delving Deep into Rectifiers") fan-in normal, std sqrt(2 / fanIn), as torch's kaiming_normal_.
+      set(`${op.name}.kernel`, normalValues(fanIn * op.filters, Math.sqrt(2 / fanIn), rand), [op.kernel, op.kernel, c / op.groups, op.filters]);
+      // torch.nn.Conv2d's default bias init, U(-1/sqrt(fanIn), 1/sqrt(fanIn)).
+      if (op.bias) set(`${op.name}.bias`, uniformValues(op.filters, 1 / Math.sqrt(fanIn), rand), [op.filters]);
+      break;
+    }
+    case 'bn':
+      set(`${op.name}.gamma`, new Float32Array(c).fill(op.zeroGamma ? 0 : 1), [c]);
+      set(`${op.name}.beta`, new Float32Array(c), [c]);
+      set(`${op.name}.movingMean`, new Float32Array(c), [c], false);
+      set(`${op.name}.movingVariance`, new Float32Array(c).fill(1), [c], false);
+      break;
+    case 'dense':
+      linear(op.name, c, op.units);
+      break;
+    case 'se':
+      linear(`${op.name}.fc1`, c, op.squeeze);
+      linear(`${op.name}.fc2`, op.squeeze, c);
+      break;
+    default:
+      break;
+  }
+}
+

@@ -1,7 +1,7 @@
 // The configuration panel: architecture, data and training knobs. Edits
 // change the config in the store (and so the URL); a run keeps the config it
 // started with.
-import { PRESETS, PRESET_IDS } from '../config/presets';
+import { MODEL_PRESET_IDS, PRESETS, PRESET_IDS, modelFromPreset, presetOf, type ModelPresetId } from '../config/presets';
 import { cifarDepth, type BackendChoice, type Config, type DataConfig, type ModelConfig, type OptimizerName, type TrainConfig } from '../config/types';
 import { useStore } from '../state/store';
 import { NumberField, SelectField, ToggleField } from './fields';
@@ -21,21 +21,37 @@ export function Controls() {
   const { config, model, train, data } = useSection();
   const m = config.model;
   const t = config.train;
+  const cifar = m.family === 'cifar-resnet';
+  const preset = presetOf(m);
+  const presetOptions = [...MODEL_PRESET_IDS.map((id) => ({ value: id, label: id })), ...(preset ? [] : [{ value: 'custom' as const, label: 'custom' }])];
   const isPreset = DEPTH_OPTIONS.some((o) => o.value === String(m.blocksPerStage));
   const depthOptions = isPreset ? DEPTH_OPTIONS : [...DEPTH_OPTIONS, { value: String(m.blocksPerStage), label: `${cifarDepth(m.blocksPerStage)} layers (n = ${m.blocksPerStage})` }];
   return (
     <form className="controls" onSubmit={(e) => e.preventDefault()}>
       <fieldset>
         <legend>Architecture</legend>
-        <p className="section-note">
-          {m.skip ? 'ResNet' : 'Plain net'}-{cifarDepth(m.blocksPerStage)}: the CIFAR ResNet of He et al. 2015 (§4.2), 3 stages of n blocks at {m.baseWidth}/{m.baseWidth * 2}/{m.baseWidth * 4} channels.
-        </p>
-        <SelectField label="Depth" help="6n + 2 weighted layers: the paper's ResNet-20 to ResNet-110." testId="controls.depth" value={String(m.blocksPerStage)} options={depthOptions} onChange={(v) => model({ blocksPerStage: Number(v) })} />
-        <NumberField label="Blocks per stage (n)" help="Any n from 1; depth is 6n + 2 (n = 200 gives ResNet-1202)." testId="controls.blocksPerStage" field="model.blocksPerStage" value={m.blocksPerStage} step={1} onChange={(v) => model({ blocksPerStage: v })} />
+        <SelectField<ModelPresetId | 'custom'> label="Model" help="A preset from the papers (torchvision / timm names); every knob below can then be changed." testId="controls.preset" value={preset ?? 'custom'} options={presetOptions} onChange={(v) => v !== 'custom' && model(modelFromPreset(v))} />
+        {cifar ? (
+          <>
+            <p className="section-note">
+              {m.skip ? 'ResNet' : 'Plain net'}-{cifarDepth(m.blocksPerStage)}: the CIFAR ResNet of He et al. 2015 (§4.2), 3 stages of n blocks at {m.baseWidth}/{m.baseWidth * 2}/{m.baseWidth * 4} channels.
+            </p>
+            <SelectField label="Depth" help="6n + 2 weighted layers: the paper's ResNet-20 to ResNet-110." testId="controls.depth" value={String(m.blocksPerStage)} options={depthOptions} onChange={(v) => model({ blocksPerStage: Number(v) })} />
+            <NumberField label="Blocks per stage (n)" help="Any n from 1; depth is 6n + 2 (n = 200 gives ResNet-1202)." testId="controls.blocksPerStage" field="model.blocksPerStage" value={m.blocksPerStage} step={1} onChange={(v) => model({ blocksPerStage: v })} />
+          </>
+        ) : (
+          <p className="section-note" data-testid="controls.familyNote">
+            {preset ?? 'A custom'} {m.family === 'resnet' ? 'ResNet' : m.family} at its reference shape; the page's knobs for this family are skip connections, batch norm and the initializer. Every other field can be set through the URL or the CLI (<code>npx playground model {preset ?? 'resnet50'}</code>).
+          </p>
+        )}
         <ToggleField label="Skip connections" help="Off builds the plain twin: the same layers without the shortcut additions." testId="controls.skip" value={m.skip} onChange={(v) => model({ skip: v })} />
         <ToggleField label="Batch norm" help="Normalizes each convolution's output over the batch (Ioffe & Szegedy 2015)." testId="controls.batchNorm" value={m.batchNorm} onChange={(v) => model({ batchNorm: v })} />
-        <SelectField label="Shortcut where the shape changes" help="A: strided identity with zero-padded channels, no parameters (the paper's CIFAR choice). B: 1×1 projection." testId="controls.shortcut" value={m.shortcut} options={[{ value: 'A', label: 'A: zero-pad identity' }, { value: 'B', label: 'B: 1×1 projection' }]} onChange={(v) => model({ shortcut: v })} />
-        <NumberField label="Base width" help="Channels of stage 1; stages 2 and 3 double it. The paper uses 16." testId="controls.baseWidth" field="model.baseWidth" value={m.baseWidth} step={1} onChange={(v) => model({ baseWidth: v })} />
+        {cifar && (
+          <>
+          <SelectField label="Shortcut where the shape changes" help="A: strided identity with zero-padded channels, no parameters (the paper's CIFAR choice). B: 1×1 projection." testId="controls.shortcut" value={m.shortcut} options={[{ value: 'A', label: 'A: zero-pad identity' }, { value: 'B', label: 'B: 1×1 projection' }]} onChange={(v) => model({ shortcut: v })} />
+          <NumberField label="Base width" help="Channels of stage 1; stages 2 and 3 double it. The paper uses 16." testId="controls.baseWidth" field="model.baseWidth" value={m.baseWidth} step={1} onChange={(v) => model({ baseWidth: v })} />
+          </>
+        )}
         <SelectField label="Initializer" help="He normal (fan-in). Zero-γ also starts each residual branch's last BN at 0, so blocks begin as identities (Goyal et al. 2017)." testId="controls.init" value={m.init} options={[{ value: 'he-normal', label: 'He normal' }, { value: 'he-normal-zero-gamma', label: 'He normal + zero-init last BN γ' }]} onChange={(v) => model({ init: v })} />
       </fieldset>
       <fieldset>

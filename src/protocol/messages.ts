@@ -3,6 +3,7 @@
 // switch on `type` exhaustively; a message whose runId is not the current
 // run's is dropped (see isCurrent). Pure TS: no tfjs, no React.
 import type { BackendName, Config } from '../config/types';
+import type { BackendLimits } from '../model/memory';
 
 export type RunId = number;
 
@@ -45,6 +46,8 @@ export interface BackendInfo {
   backend: BackendName;
   /** Why this backend runs: the choice made and each backend tried before it. */
   reason: string;
+  /** What it can hold; runs that would not fit are refused before allocating. */
+  limits: BackendLimits;
 }
 
 export interface ModelInfo {

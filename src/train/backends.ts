@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import type { BackendChoice, BackendName } from '../config/types';
+import { DEFAULT_LIMITS, type BackendLimits } from '../model/memory';
 import type { BackendInfo } from '../protocol/messages';
 
 interface Probe {
@@ -59,6 +60,27 @@ async function start(name: BackendName): Promise<string | null> {
   }
 }
 
+/**
+ * What the started backend can hold. Browsers do not tell how much GPU memory
+ * there is, so the total stays a fixed budget; one tensor is bounded by
+ * WebGPU's buffer limits or WebGL's texture size (4 floats per texel).
+ */
+export function backendLimits(name: BackendName): BackendLimits {
+  switch (name) {
+    case 'webgpu': {
+      const limits = (tf.backend() as unknown as { device?: { limits?: { maxBufferSize?: number; maxStorageBufferBindingSize?: number } } }).device?.limits;
+      const tensorBytes = Math.min(limits?.maxBufferSize ?? 2 ** 28, limits?.maxStorageBufferBindingSize ?? 2 ** 27);
+      return { backend: name, totalBytes: DEFAULT_LIMITS.totalBytes, tensorBytes, source: 'WebGPU maxStorageBufferBindingSize and maxBufferSize, and a 4 GiB budget' };
+    }
+    case 'webgl': {
+      const size = tf.env().getNumber('WEBGL_MAX_TEXTURE_SIZE');
+      return { backend: name, totalBytes: DEFAULT_LIMITS.totalBytes, tensorBytes: size * size * 4 * 4, source: `WebGL textures of at most ${size}×${size}, and a 4 GiB budget` };
+    }
+    case 'cpu':
+      return { ...DEFAULT_LIMITS, backend: name, tensorBytes: 2 ** 31, source: 'a 4 GiB budget and 2 GiB per typed array' };
+  }
+}
+
 /** Starts the chosen backend, or the best one for 'auto'. Throws with every reason when none starts. */
 export async function selectBackend(choice: BackendChoice): Promise<BackendInfo> {
   const webgpu = await probeWebGpu();
@@ -86,7 +108,7 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendInfo>
     const failure = await start(name);
     if (failure === null) {
       const why = choice === 'auto' ? `picked automatically (${probe.note})` : `forced by the user (${probe.note})`;
-      return { backend: name, reason: [why, ...tried].join('; ') };
+      return { backend: name, reason: [why, ...tried].join('; '), limits: backendLimits(name) };
     }
     tried.push(failure);
   }

@@ -7,7 +7,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { Config, TrainConfig } from '../config/types';
 import { validateConfig } from '../config/validate';
 import type { Dataset } from '../data/types';
+import { buildArch, summarize, type Shape } from '../model/arch';
 import { buildModel, type Model } from '../model/build';
+import { checkFits, DEFAULT_LIMITS, trainingMemory, type BackendLimits } from '../model/memory';
 import type { DoneReason, EpochMetrics, ModelInfo, RunPhase, StepMetrics } from '../protocol/messages';
 import { Batcher, channelStats, permutation } from './batches';
 import { RunControl, yieldToEventLoop } from './control';
@@ -24,6 +26,8 @@ export interface TrainOptions {
   data: Dataset;
   control?: RunControl;
   hooks?: EngineHooks;
+  /** What the backend can hold; a run that would not fit is refused before anything is allocated. */
+  limits?: BackendLimits;
   /** Compute per-layer gradient norms (default true); off only to measure their cost. */
   gradNorms?: boolean;
 }
@@ -133,7 +137,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   if (errors.length > 0) throw new TrainingError(`invalid config: ${errors.map((e) => e.message).join('; ')}`);
 
   hooks.onPhase?.('building');
-  const model = buildModel(config.model, [data.height, data.width, data.channels], data.numClasses, config.train.seed);
+  const input: Shape = [data.height, data.width, data.channels];
+  const tooBig = checkFits(trainingMemory(summarize(buildArch(config.model, data.numClasses), input), config.train.batchSize, config.train.optimizer), opts.limits ?? DEFAULT_LIMITS, config.train.batchSize);
+  if (tooBig) throw new TrainingError(`This configuration is ${tooBig}`);
+  const model = buildModel(config.model, input, data.numClasses, config.train.seed);
   const optimizer = makeOptimizer(config.train);
   try {
     hooks.onModel?.({ kernelNames: model.summary.kernelNames, params: model.summary.params, depth: model.summary.depth, inputShape: model.inputShape });

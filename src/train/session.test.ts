@@ -6,6 +6,7 @@ import { DEFAULT_CONFIG } from '../config/presets';
 import type { Config } from '../config/types';
 import { loadMnistNode } from '../data/mnist-node';
 import type { Dataset } from '../data/types';
+import { DEFAULT_LIMITS } from '../model/memory';
 import type { Event } from '../protocol/messages';
 import { Session, type SessionDeps } from './session';
 
@@ -34,7 +35,7 @@ function harness(overrides: Partial<SessionDeps> = {}) {
   const session = new Session({
     post: (e) => events.push(e),
     loadData: async () => (loads++, syntheticData()),
-    selectBackend: async () => ({ backend: 'cpu', reason: 'test' }),
+    selectBackend: async () => ({ backend: 'cpu', reason: 'test', limits: { ...DEFAULT_LIMITS, backend: 'cpu' } }),
     ...overrides,
   });
   return { session, events, loads: () => loads };
@@ -105,6 +106,16 @@ describe('Session', () => {
     session.handle({ type: 'start', runId: 1, config: config(1) });
     await until(() => events.some((e) => e.type === 'error'));
     expect(events.find((e) => e.type === 'error')).toMatchObject({ message: expect.stringContaining('no backend could start') });
+  });
+
+  it('refuses a run too big for the backend before allocating, with the numbers', async () => {
+    const { session, events } = harness({ selectBackend: async () => ({ backend: 'cpu', reason: 'test', limits: { backend: 'cpu', totalBytes: 2 ** 12, tensorBytes: 2 ** 12, source: 'a 4 KiB test budget' } }) });
+    const before = tf.memory().numTensors;
+    session.handle({ type: 'start', runId: 1, config: config(1) });
+    await until(() => events.some((e) => e.type === 'error'));
+    expect(events.find((e) => e.type === 'error')).toMatchObject({ message: expect.stringMatching(/too big for cpu \(a 4 KiB test budget\): at batch 4 this model needs about .* Nothing was allocated/) });
+    expect(events.some((e) => e.type === 'model')).toBe(false);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('reports divergence with the step', async () => {

@@ -96,6 +96,7 @@ export class Session {
       config,
       data,
       control,
+      limits: this.backend.info.limits,
       hooks: {
         onPhase: (phase, detail) => post({ type: 'phase', runId, phase, ...(detail !== undefined ? { detail } : {}) }),
         onModel: (info) => post({ type: 'model', runId, info }),

@@ -4,6 +4,7 @@ import { encode } from '../share/url';
 import { useStore } from '../state/store';
 import { GradProfile } from './charts/GradProfile';
 import { MetricChart } from './charts/MetricChart';
+import { ArchitectureView } from './ArchitectureView';
 import { Controls } from './Controls';
 import { Notices } from './Notices';
 import { RunBar } from './RunBar';
@@ -40,6 +41,7 @@ export function App() {
             <MetricChart kind="acc" />
             <GradProfile />
           </div>
+          <ArchitectureView />
         </main>
       </div>
     </div>

@@ -3,6 +3,7 @@
 import { validateConfig } from '../config/validate';
 import { pauseRun, resumeRun, startRun, stopRun } from '../state/bridge';
 import { isActive, useStore, type RunStatus } from '../state/store';
+import { useArchitecture } from './useArchitecture';
 
 const STATUS_TEXT: Record<RunStatus, string> = {
   idle: 'Ready. Press Train to start.',
@@ -25,11 +26,13 @@ export function RunBar() {
   const pending = useStore((s) => s.run.pending);
   const steps = useStore((s) => s.metrics.steps.length);
   const active = isActive(status);
-  const invalid = validateConfig(config);
+  const invalid = validateConfig(config).map((e) => e.message);
+  const { problem } = useArchitecture(config);
+  if (problem) invalid.push(problem);
   return (
     <section className="runbar" aria-label="Run">
       <div className="buttons">
-        <button type="button" className="primary" data-testid="run.train" disabled={invalid.length > 0} title={invalid.map((e) => e.message).join('\n') || 'Start a new run with this config'} onClick={() => startRun(config)}>
+        <button type="button" className="primary" data-testid="run.train" disabled={invalid.length > 0} title={invalid.join('\n') || 'Start a new run with this config'} onClick={() => startRun(config)}>
           {active ? 'Restart' : 'Train'}
         </button>
         {status === 'paused' ? (

@@ -1,0 +1,34 @@
+// The architecture view: totals and the stage table for the config being
+// edited, and a config too big to train refused before anything runs.
+import { expect, test } from '@playwright/test';
+import { Playground } from './pages/playground';
+
+test('shows the stage table, parameters and training memory of the chosen net', async ({ page }) => {
+  const app = new Playground(page);
+  await app.open();
+  const arch = page.getByTestId('arch');
+  // ResNet-20 for 28×28×1 MNIST: the CIFAR count (269,722) less the stem's 2 missing input channels (2 × 9 × 16).
+  await expect(arch.getByTestId('arch.params')).toHaveText('269,434');
+  const rows = arch.getByTestId('arch.stages').locator('tbody tr');
+  await expect(rows.locator('th')).toHaveText(['stem', 'stage1', 'stage2', 'stage3', 'head']);
+  await expect(rows.nth(2)).toContainText('14×14×32');
+  const memoryAt32 = await arch.getByTestId('arch.memory').textContent();
+  await app.control('batchSize').fill('128');
+  await expect(arch.getByTestId('arch.memory')).not.toHaveText(memoryAt32 ?? '');
+  await app.control('preset').selectOption('resnet50');
+  await expect(rows.locator('th')).toHaveText(['stem', 'stage1', 'stage2', 'stage3', 'stage4', 'head']);
+  expect(app.errors).toEqual([]);
+});
+
+test('refuses a config too big to train, with the numbers, before allocating anything', async ({ page }) => {
+  const app = new Playground(page);
+  await app.open('n=200&width=256&batch=1024');
+  await expect(page.getByTestId('arch.problem')).toContainText(/too big for any .*needs about [\d.]+ GiB in all, over the 4\.00 GiB available/);
+  await expect(app.run.train).toBeDisabled();
+  await app.control('blocksPerStage').fill('1');
+  await app.control('baseWidth').fill('4');
+  await app.control('batchSize').fill('8');
+  await expect(page.getByTestId('arch.problem')).toBeHidden();
+  await expect(app.run.train).toBeEnabled();
+  expect(app.errors).toEqual([]);
+});

@@ -1,0 +1,32 @@
+// The architecture of the config being edited, computed in the page from the
+// pure layer tree (no TF.js): summary, stage table, memory estimate, and
+// whether it fits before anything is allocated.
+import { useMemo } from 'react';
+import { DATASETS } from '../config/datasets';
+import type { Config } from '../config/types';
+import { buildArch, summarize, type ArchSummary } from '../model/arch';
+import { checkFits, DEFAULT_LIMITS, trainingMemory, type MemoryEstimate } from '../model/memory';
+import { stageTable, type StageSummary } from '../model/stages';
+
+export interface Architecture {
+  summary: ArchSummary | null;
+  stages: StageSummary[];
+  memory: MemoryEstimate | null;
+  /** Why this config cannot run: a shape error or too much memory. */
+  problem: string | null;
+}
+
+export function useArchitecture(config: Config): Architecture {
+  const { model, train, data } = config;
+  return useMemo(() => {
+    const shape = DATASETS[data.dataset];
+    try {
+      const summary = summarize(buildArch(model, shape.classes), shape.input);
+      const memory = trainingMemory(summary, train.batchSize, train.optimizer);
+      const tooBig = checkFits(memory, DEFAULT_LIMITS, train.batchSize);
+      return { summary, stages: stageTable(model, summary), memory, problem: tooBig && `This configuration is ${tooBig}` };
+    } catch (e) {
+      return { summary: null, stages: [], memory: null, problem: `This architecture cannot take ${shape.name}'s ${shape.input.join('×')} images: ${e instanceof Error ? e.message : String(e)}` };
+    }
+  }, [model, train.batchSize, train.optimizer, data.dataset]);
+}

@@ -8,7 +8,8 @@ const IMAGENET_RESNET = { family: 'resnet', stem: 'imagenet', baseWidth: 64, sho
 
 /**
  * Every preset. Counts at 224×224×3 and 1000 classes, CIFAR ones at 32×32×3
- * and 10 classes, are asserted in src/model/arch.test.ts.
+ * and 10 classes, are asserted in src/model/arch.test.ts (resnet_transformer's
+ * in src/model/transformer.test.ts).
  *
  * | id               | source      | what it is                                              |
  * |------------------|-------------|---------------------------------------------------------|
@@ -23,6 +24,7 @@ const IMAGENET_RESNET = { family: 'resnet', stem: 'imagenet', baseWidth: 64, sho
  * | alexnet          | torchvision | 5 convolutions, 3 dense layers, no BN                    |
  * | densenet121      | torchvision | growth 32, [6,12,24,16] layers                           |
  * | efficientnet_b0  | torchvision | MBConv stages, width and depth 1.0                       |
+ * | resnet_transformer | ViT-hybrid| ResNet-18's first 3 stages, then 2 encoder layers, D 256 |
  */
 export const MODEL_PRESETS = {
   resnet20: { family: 'cifar-resnet', blocksPerStage: 3 },
@@ -43,6 +45,18 @@ export const MODEL_PRESETS = {
   alexnet: { family: 'alexnet', stem: 'imagenet', baseWidth: 64, batchNorm: false, hiddenUnits: 4096, dropout: 0.5 },
   densenet121: { family: 'densenet', stem: 'imagenet', stageBlocks: [6, 12, 24, 16], baseWidth: 64, growthRate: 32 },
   efficientnet_b0: { family: 'efficientnet', widthFactor: 1, depthFactor: 1, dropout: 0.2, dropPath: 0.2 },
+  // ViT-hybrid (Dosovitskiy et al. 2021 §3.1) scaled to 32×32 inputs. The
+  // paper's R50+ViT-B/16 keeps ResNet-50's first 3 stages, so tokens come from
+  // a stride-16 map (14×14 at 224). Here ResNet-18's basic [2, 2, 2] with the
+  // CIFAR stem give a stride-4 map: 8×8 = 64 tokens of 256 channels at 32×32,
+  // enough positions for attention to matter at a CIFAR-sized cost. D = 256
+  // keeps the stage-3 width (the 1×1 projection stays square); 4 heads of 64
+  // channels are ViT's head size; mlpRatio 4 is ViT's; 2 layers keep the
+  // encoder (~1.6 M parameters) below the convolutional part (~2.8 M).
+  resnet_transformer: {
+    family: 'resnet', stem: 'cifar', baseWidth: 64, blockType: 'basic', stageBlocks: [2, 2, 2], shortcut: 'B',
+    transformerLayers: 2, transformerWidth: 256, heads: 4, mlpRatio: 4,
+  },
 } as const satisfies Record<string, Partial<ModelConfig>>;
 
 export type ModelPresetId = keyof typeof MODEL_PRESETS;
@@ -89,6 +103,10 @@ export const DEFAULT_MODEL: ModelConfig = {
   batchNorm: true,
   shortcut: 'A',
   init: 'he-normal',
+  transformerLayers: 0,
+  transformerWidth: 256,
+  heads: 4,
+  mlpRatio: 4,
 };
 
 export const DEFAULT_CONFIG: Config = {

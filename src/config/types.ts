@@ -13,7 +13,9 @@ export type DatasetId = 'mnist';
  * FAMILY_FIELDS below says which ModelConfig fields each one reads.
  * 'cifar-resnet': He et al. 2015 §4.2, 3 stages of n blocks (6n+2 layers).
  * 'resnet': the ImageNet ResNets (He et al. 2015 Table 1) and their
- * variants (ResNeXt, Wide, SE, ResNet-D, pre-activation), as torchvision/timm.
+ * variants (ResNeXt, Wide, SE, ResNet-D, pre-activation), as torchvision/timm,
+ * and, with transformerLayers > 0, the ResNet + Transformer hybrid (ViT-hybrid,
+ * Dosovitskiy et al. 2021 §3.1).
  * 'vgg', 'alexnet', 'densenet', 'efficientnet': the comparison nets, as torchvision.
  */
 export type ArchFamily = 'cifar-resnet' | 'resnet' | 'vgg' | 'alexnet' | 'densenet' | 'efficientnet';
@@ -112,12 +114,26 @@ export interface ModelConfig {
   batchNorm: boolean;
   shortcut: ShortcutType;
   init: InitName;
+  /**
+   * resnet: pre-LN Transformer encoder layers after the last stage, 0 for
+   * none (the ViT hybrid, Dosovitskiy et al. 2021 §3.1): the last feature
+   * map's H·W positions become tokens, projected 1×1 to transformerWidth,
+   * with a class token and learned position embeddings; the class token,
+   * after a final LayerNorm, feeds 'fc' instead of global average pooling.
+   */
+  transformerLayers: number;
+  /** Token width D of the encoder (ViT's hidden size; 768 for ViT-B). Must be a multiple of heads. */
+  transformerWidth: number;
+  /** Attention heads; each attends over D / heads channels (12 for ViT-B). */
+  heads: number;
+  /** The MLP's hidden width per token width: hidden = mlpRatio · D (4 in ViT). */
+  mlpRatio: number;
 }
 
 /** The ModelConfig fields each family reads (for labels, controls and preset matching). */
 export const FAMILY_FIELDS = {
   'cifar-resnet': ['blocksPerStage', 'baseWidth', 'blockType', 'stem', 'cardinality', 'groupWidth', 'widthFactor', 'se', 'preact', 'dropout', 'dropPath', 'skip', 'batchNorm', 'shortcut', 'init'],
-  resnet: ['stageBlocks', 'baseWidth', 'blockType', 'stem', 'cardinality', 'groupWidth', 'widthFactor', 'se', 'preact', 'dropout', 'dropPath', 'skip', 'batchNorm', 'shortcut', 'init'],
+  resnet: ['stageBlocks', 'baseWidth', 'blockType', 'stem', 'cardinality', 'groupWidth', 'widthFactor', 'se', 'preact', 'dropout', 'dropPath', 'skip', 'batchNorm', 'shortcut', 'init', 'transformerLayers', 'transformerWidth', 'heads', 'mlpRatio'],
   vgg: ['stageBlocks', 'baseWidth', 'hiddenUnits', 'dropout', 'batchNorm', 'init'],
   alexnet: ['baseWidth', 'stem', 'hiddenUnits', 'dropout', 'batchNorm', 'init'],
   densenet: ['stageBlocks', 'baseWidth', 'stem', 'growthRate', 'batchNorm', 'init'],

@@ -23,6 +23,12 @@ export const LIMITS = {
   'model.hiddenUnits': { min: 1, max: 16384, integer: true },
   'model.dropout': { min: 0, max: 0.9, integer: false },
   'model.dropPath': { min: 0, max: 0.9, integer: false },
+  // The encoder of the ResNet + Transformer hybrid. That heads divide the
+  // width is checked by the architecture walk (as groups for convolutions).
+  'model.transformerLayers': { min: 0, max: 48, integer: true },
+  'model.transformerWidth': { min: 1, max: 4096, integer: true },
+  'model.heads': { min: 1, max: 64, integer: true },
+  'model.mlpRatio': { min: 1, max: 16, integer: true },
   'train.batchSize': { min: 1, max: 1024, integer: true },
   'train.learningRate': { min: 1e-6, max: 10, integer: false },
   'train.momentum': { min: 0, max: 0.999, integer: false },

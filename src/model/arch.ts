@@ -56,13 +56,32 @@ export type LayerOp =
    */
   | { op: 'residual'; name: string; branch: LayerOp[]; shortcut: LayerOp[]; skip: boolean; dropPath: number }
   /** DenseNet's connectivity: out = [x, branch(x)] along channels (Huang et al. 2017). */
-  | { op: 'concat'; name: string; branch: LayerOp[] };
+  | { op: 'concat'; name: string; branch: LayerOp[] }
+  /**
+   * The ViT hybrid's tokens (Dosovitskiy et al. 2021 §3.1): [B, H, W, D] ->
+   * [B, 1 + H·W, D], a learned class token ('.cls', [D]) first, then a learned
+   * position embedding ('.pos', [1 + H·W, D]) added to every token.
+   */
+  | { op: 'tokens'; name: string }
+  /** LayerNorm over the last axis with gamma and beta, eps 1e-6 as ViT: [B, T, D] -> [B, T, D]. */
+  | { op: 'layerNorm'; name: string }
+  /**
+   * Multi-head self-attention (Vaswani et al. 2017) over [B, T, D]: '.qkv' a
+   * dense D -> 3D with bias, softmax(q kᵀ / sqrt(D / heads)) v per head,
+   * '.proj' a dense D -> D with bias.
+   */
+  | { op: 'attention'; name: string; heads: number }
+  /** GELU, tanh approximation (Hendrycks & Gimpel 2016, as BERT and GPT-2). */
+  | { op: 'gelu' }
+  /** The class token: [B, T, D] -> [B, D], token 0. */
+  | { op: 'classToken' };
 
 /** The tree for one config. Input size comes later (summarize, buildModel): the same tree fits any input it can take. */
 export function buildArch(cfg: ModelConfig, numClasses: number): LayerOp[] {
   switch (cfg.family) {
     case 'cifar-resnet':
-      return resnet(cfg, numClasses, [cfg.blocksPerStage, cfg.blocksPerStage, cfg.blocksPerStage]);
+      // The CIFAR family does not read the encoder fields (FAMILY_FIELDS).
+      return resnet({ ...cfg, transformerLayers: 0 }, numClasses, [cfg.blocksPerStage, cfg.blocksPerStage, cfg.blocksPerStage]);
     case 'resnet':
       return resnet(cfg, numClasses, cfg.stageBlocks);
     case 'vgg':
@@ -99,9 +118,9 @@ export interface ArchSummary {
   /** Non-trainable state: BN moving mean and variance. */
   stateSize: number;
   macs: number;
-  /** Conv, dense and SE kernels in forward order: the gradient-norm profile's x axis. */
+  /** Conv, dense, SE and attention kernels in forward order: the gradient-norm profile's x axis. */
   kernelNames: string[];
-  /** Weighted layers on the longest path, as papers count depth (conv + dense; no shortcuts, no SE). */
+  /** Weighted layers on the longest path, as papers count depth (conv + dense, attention as its 2 projections; no shortcuts, no SE). */
   depth: number;
   /** Output elements per image of every listed layer, summed: a memory estimate's input. */
   activations: number;
@@ -119,7 +138,7 @@ export function convOut(size: number, kernel: number, stride: number, pad: numbe
 /** The stage a layer name belongs to (see LayerSummary.stage). */
 export function stageOf(name: string): string {
   const first = name.split('.', 1)[0] ?? '';
-  return /^(stem|stage\d+)$/.test(first) ? first : 'head';
+  return /^(stem|stage\d+|encoder)$/.test(first) ? first : 'head';
 }
 
 /** Walks the tree once: shapes, parameters, MACs and names, checking every shape. */
@@ -162,8 +181,22 @@ function walkOne(op: LayerOp, shape: number[], out: ArchSummary, mainPath: boole
       add(out, row(op.name, 2 * c, 0), [], false);
       break;
     case 'dense':
-      add(out, row(op.name, c * op.units + op.units, c * op.units), [op.name], mainPath);
+      // On tokens ([T, D]) the same kernel applies at each of the T positions.
+      add(out, row(op.name, c * op.units + op.units, positions(shape) * c * op.units), [op.name], mainPath);
       break;
+    case 'tokens':
+      add(out, row(op.name, c + (next[0] ?? 0) * c, 0), [], false);
+      break;
+    case 'layerNorm':
+      add(out, row(op.name, 2 * c, 0), [], false);
+      break;
+    case 'attention': {
+      const t = shape[0] ?? 0;
+      // q, k, v and the output projections (4 T D²), then q kᵀ and the weighted sum of v (T² D each).
+      const macs = 4 * t * c * c + 2 * t * t * c;
+      add(out, row(op.name, 4 * c * c + 4 * c, macs), [`${op.name}.qkv`, `${op.name}.proj`], mainPath);
+      break;
+    }
     case 'se':
       add(out, row(op.name, 2 * c * op.squeeze + op.squeeze + c, 2 * c * op.squeeze), [`${op.name}.fc1`, `${op.name}.fc2`], false);
       break;
@@ -181,10 +214,12 @@ function walkOne(op: LayerOp, shape: number[], out: ArchSummary, mainPath: boole
       break;
     case 'relu':
     case 'swish':
+    case 'gelu':
     case 'gap':
     case 'flatten':
     case 'dropout':
     case 'padShortcut':
+    case 'classToken':
       break;
   }
   return next;
@@ -196,6 +231,15 @@ function walkResidual(op: Extract<LayerOp, { op: 'residual' }>, shape: number[],
   if (!op.skip) return;
   const s = walk(op.shortcut, shape, out, false);
   if (b.join() !== s.join()) throw new Error(`${op.name}: branch [${b.join(', ')}] and shortcut [${s.join(', ')}] shapes differ`);
+}
+
+/** Positions a per-position layer applies at: T for tokens [T, D], 1 for a flat [C]. */
+function positions(shape: number[]): number {
+  return shape.slice(0, -1).reduce((a, b) => a * b, 1);
+}
+
+function needsTokens(name: string, shape: number[]): void {
+  if (shape.length !== 2) throw new Error(`${name} needs tokens [T, D], got [${shape.join(', ')}]`);
 }
 
 function needsImage(name: string, shape: number[]): void {
@@ -232,8 +276,22 @@ export function nextShape(op: LayerOp, shape: number[]): number[] {
     case 'flatten':
       return [shape.reduce((a, b) => a * b, 1)];
     case 'dense':
-      if (shape.length !== 1) throw new Error(`${op.name}: a dense layer needs a flat input, got [${shape.join(', ')}]`);
-      return [op.units];
+      if (shape.length !== 1 && shape.length !== 2) throw new Error(`${op.name}: a dense layer needs a flat input or tokens, got [${shape.join(', ')}]`);
+      return [...shape.slice(0, -1), op.units];
+    case 'tokens':
+      needsImage(op.name, shape);
+      return [1 + h * w, c];
+    case 'layerNorm':
+      if (shape.length > 2) throw new Error(`${op.name}: LayerNorm needs tokens or a flat input, got [${shape.join(', ')}]`);
+      return shape;
+    case 'attention':
+      needsTokens(op.name, shape);
+      // Tokens are [T, D]: the width is the second entry.
+      if (w % op.heads !== 0) throw new Error(`${op.name}: ${op.heads} heads must divide the width ${w}`);
+      return shape;
+    case 'classToken':
+      needsTokens('the class token', shape);
+      return [w]; // [D]
     case 'se':
       needsImage(op.name, shape);
       return shape;
@@ -251,6 +309,7 @@ export function nextShape(op: LayerOp, shape: number[]): number[] {
     case 'bn':
     case 'relu':
     case 'swish':
+    case 'gelu':
     case 'dropout':
       return shape;
   }

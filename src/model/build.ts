@@ -7,6 +7,7 @@ import type { ModelConfig } from '../config/types';
 import { groupedConv2d } from './grouped';
 import { adaptiveAvgPool, avgPool } from './pool';
 import { initialValues, mulberry32 } from './init';
+import { gelu, layerNorm, multiHeadAttention, tokenDense } from './transformer';
 import { buildArch, summarize, type ArchSummary, type LayerOp, type Shape } from './arch';
 
 /** Batch-norm moving-average rate and epsilon, as torch.nn.BatchNorm2d. */
@@ -83,7 +84,10 @@ function makeForward(p: (name: string) => tf.Variable, seed: () => number) {
     for (const op of ops) x = apply(op, x, training);
     return x;
   };
-  const dense = (x: tf.Tensor, name: string) => tf.add(tf.matMul(x as tf.Tensor2D, p(`${name}.kernel`) as tf.Tensor2D), p(`${name}.bias`)); // [B, units]
+  const dense = (x: tf.Tensor, name: string) =>
+    x.rank === 3
+      ? tokenDense(x, p(`${name}.kernel`), p(`${name}.bias`)) // [B, T, units]
+      : tf.add(tf.matMul(x as tf.Tensor2D, p(`${name}.kernel`) as tf.Tensor2D), p(`${name}.bias`)); // [B, units]
 
   const apply = (op: LayerOp, x: tf.Tensor, training: boolean): tf.Tensor => {
     switch (op.op) {
@@ -109,6 +113,14 @@ function makeForward(p: (name: string) => tf.Variable, seed: () => number) {
       }
       case 'concat':
         return tf.concat([x, run(op.branch, x, training)], 3); // [B, H, W, C + C']
+      case 'tokens':
+        return tokens(x as tf.Tensor4D, p(`${op.name}.cls`), p(`${op.name}.pos`)); // [B, 1 + H·W, D]
+      case 'layerNorm':
+        return layerNorm(x, p(`${op.name}.gamma`), p(`${op.name}.beta`)); // [B, T, D]
+      case 'attention': {
+        const w = { qkvKernel: p(`${op.name}.qkv.kernel`), qkvBias: p(`${op.name}.qkv.bias`), projKernel: p(`${op.name}.proj.kernel`), projBias: p(`${op.name}.proj.bias`) };
+        return multiHeadAttention(x, w, op.heads); // [B, T, D]
+      }
       default:
         return parameterFree(op, x);
     }
@@ -116,7 +128,7 @@ function makeForward(p: (name: string) => tf.Variable, seed: () => number) {
   return run;
 }
 
-type ParameterFree = Extract<LayerOp, { op: 'relu' | 'swish' | 'maxPool' | 'avgPool' | 'adaptiveAvgPool' | 'gap' | 'flatten' | 'padShortcut' }>;
+type ParameterFree = Extract<LayerOp, { op: 'relu' | 'swish' | 'gelu' | 'maxPool' | 'avgPool' | 'adaptiveAvgPool' | 'gap' | 'flatten' | 'padShortcut' | 'classToken' }>;
 
 /** Ops without variables or randomness. */
 function parameterFree(op: ParameterFree, x: tf.Tensor): tf.Tensor {
@@ -125,6 +137,10 @@ function parameterFree(op: ParameterFree, x: tf.Tensor): tf.Tensor {
       return tf.relu(x);
     case 'swish':
       return swish(x);
+    case 'gelu':
+      return gelu(x);
+    case 'classToken':
+      return tf.squeeze(tf.slice(x, [0, 0, 0], [-1, 1, -1]), [1]); // [B, D]
     case 'maxPool':
       // A numeric pad never wins the max in TF.js (out-of-range taps are skipped), as torch's implicit -inf padding.
       return tf.maxPool(x as tf.Tensor4D, op.kernel, op.stride, op.pad); // [B, H', W', C]
@@ -139,6 +155,14 @@ function parameterFree(op: ParameterFree, x: tf.Tensor): tf.Tensor {
     case 'padShortcut':
       return padShortcut(x as tf.Tensor4D, op.stride, op.filters); // [B, H / s, W / s, filters]
   }
+}
+
+/** The ViT hybrid's tokens: [B, H, W, D] -> [B, 1 + H·W, D], the class token first, positions added. */
+function tokens(x: tf.Tensor4D, cls: tf.Tensor, pos: tf.Tensor): tf.Tensor3D {
+  const [b, h, w, d] = x.shape;
+  const seq = tf.reshape(x, [b, h * w, d]); // [B, H·W, D], row-major positions
+  const first = tf.tile(tf.reshape(cls, [1, 1, d]), [b, 1, 1]); // [B, 1, D]
+  return tf.add(tf.concat([first, seq], 1), pos) as tf.Tensor3D; // [B, 1 + H·W, D]
 }
 
 /** SiLU / swish: x · sigmoid(x). */
@@ -172,7 +196,8 @@ function batchNorm(p: (name: string) => tf.Variable, x: tf.Tensor4D, name: strin
  */
 function dropPath(branch: tf.Tensor, rate: number, seed: number): tf.Tensor {
   const keep = 1 - rate;
-  const mask = tf.floor(tf.add(tf.randomUniform([branch.shape[0] ?? 1, 1, 1, 1], 0, 1, 'float32', seed), keep)); // [B, 1, 1, 1] of 0 or 1
+  const shape = branch.shape.map((n, i) => (i === 0 ? n : 1)); // [B, 1, 1, 1] for maps, [B, 1, 1] for tokens
+  const mask = tf.floor(tf.add(tf.randomUniform(shape, 0, 1, 'float32', seed), keep)); // 0 or 1 per sample
   return tf.mul(branch, tf.div(mask, keep));
 }
 

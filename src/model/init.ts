@@ -50,7 +50,7 @@ export function initialValues(arch: LayerOp[], inputShape: Shape, rand: () => nu
       } else if (op.op === 'concat') {
         create(op.branch, shape);
       } else {
-        opValues(op, shape[shape.length - 1] ?? 0, rand, emit);
+        opValues(op, shape, rand, emit);
       }
       shape = nextShape(op, shape);
     }
@@ -59,8 +59,9 @@ export function initialValues(arch: LayerOp[], inputShape: Shape, rand: () => nu
   create(arch, inputShape);
 }
 
-/** The variables of one op over `c` input channels. */
-function opValues(op: LayerOp, c: number, rand: () => number, emit: Emit): void {
+/** The variables of one op over an input of `shape` ([H, W, C], [T, D] or [C]). */
+function opValues(op: LayerOp, shape: number[], rand: () => number, emit: Emit): void {
+  const c = shape[shape.length - 1] ?? 0;
   const set = (name: string, values: Float32Array, shape: number[], trainable = true) => emit(name, { values, shape, trainable });
   // torch.nn.Linear's (and a 1×1 conv's) default init: U(-1/sqrt(in), 1/sqrt(in)) for kernel and bias.
   const linear = (name: string, inF: number, units: number) => {
@@ -89,6 +90,22 @@ function opValues(op: LayerOp, c: number, rand: () => number, emit: Emit): void 
     case 'se':
       linear(`${op.name}.fc1`, c, op.squeeze);
       linear(`${op.name}.fc2`, op.squeeze, c);
+      break;
+    case 'tokens': {
+      const t = 1 + (shape[0] ?? 0) * (shape[1] ?? 0);
+      // timm's VisionTransformer: cls_token ~ N(0, 1e-6), pos_embed ~ N(0, 0.02) (timm truncates at ±2σ; here untruncated).
+      set(`${op.name}.cls`, normalValues(c, 1e-6, rand), [c]);
+      set(`${op.name}.pos`, normalValues(t * c, 0.02, rand), [t, c]);
+      break;
+    }
+    case 'layerNorm':
+      set(`${op.name}.gamma`, new Float32Array(c).fill(1), [c]);
+      set(`${op.name}.beta`, new Float32Array(c), [c]);
+      break;
+    case 'attention':
+      // torch.nn.Linear's default for both projections, as the MLP's dense layers.
+      linear(`${op.name}.qkv`, c, 3 * c);
+      linear(`${op.name}.proj`, c, c);
       break;
     default:
       break;

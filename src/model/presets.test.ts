@@ -31,6 +31,8 @@ const CASES: Partial<Record<ModelPresetId, { input?: Shape; model?: Partial<Mode
   // Stochastic depth may drop a block for both images of the batch, and a
   // dropped block rightly gets no gradient; build.test.ts checks it apart.
   efficientnet_b0: { model: { dropPath: 0 } },
+  // A quarter of the widths keeps every layer (3 stages, 2 encoder layers of 4 heads) at a fraction of the cost.
+  resnet_transformer: { model: { baseWidth: 16, transformerWidth: 64 } },
 };
 
 function testCase(id: ModelPresetId): { model: ModelConfig; input: Shape } {

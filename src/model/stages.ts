@@ -7,9 +7,9 @@ import type { ModelConfig } from '../config/types';
 import type { ArchSummary } from './arch';
 
 export interface StageSummary {
-  /** 'stem', 'stage1', ..., 'head'. */
+  /** 'stem', 'stage1', ..., 'encoder' (the ResNet + Transformer hybrid), 'head'. */
   stage: string;
-  /** Blocks (residual, dense or MBConv) in the stage; for plain stages (VGG, AlexNet) its convolutions; 0 for stem and head. */
+  /** Blocks (residual, dense or MBConv; encoder layers) in the stage; for plain stages (VGG, AlexNet) its convolutions; 0 for stem and head. */
   blocks: number;
   blockType: string;
   /** The stage's output without the batch axis: [H, W, C], or [classes] for the head. */
@@ -52,6 +52,7 @@ function headLabel(cfg: ModelConfig): string {
     case 'densenet':
       return 'BN-ReLU, pool, fc';
     default:
+      if (cfg.family === 'resnet' && cfg.transformerLayers > 0) return 'class token, fc';
       return cfg.preact ? 'BN-ReLU, pool, fc' : 'pool, fc';
   }
 }
@@ -68,13 +69,14 @@ export function stageTable(cfg: ModelConfig, summary: ArchSummary): StageSummary
     row.params += layer.params;
     row.macs += layer.macs;
     row.outShape = layer.outShape;
-    const block = /^stage\d+\.(block\d+)\./.exec(layer.name)?.[1];
+    const block = /^(?:stage\d+\.(block\d+)|encoder\.(layer\d+))\./.exec(layer.name)?.slice(1).find(Boolean);
     if (block) row.names.add(block);
     if (layer.op === 'conv') row.convs += 1;
   }
   return [...rows.values()].map(({ names, convs, ...row }) => {
     if (row.stage === 'stem') return { ...row, blockType: stemLabel(cfg) };
     if (row.stage === 'head') return { ...row, blockType: headLabel(cfg) };
+    if (row.stage === 'encoder') return { ...row, blocks: names.size, blockType: `pre-LN Transformer, ${cfg.heads} heads` };
     return names.size > 0 ? { ...row, blocks: names.size, blockType: blockLabel(cfg) } : { ...row, blocks: convs, blockType: blockLabel(cfg) };
   });
 }

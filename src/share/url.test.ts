@@ -94,6 +94,15 @@ describe('encode and decode', () => {
     expect(decode(encode(configFromPreset('resnet50d'))).config.model).toMatchObject({ stem: 'deep', shortcut: 'avgDown' });
   });
 
+  it('round-trips the ResNet + Transformer hybrid with its encoder fields', () => {
+    const c = configFromPreset('resnet_transformer');
+    const query = encode(c);
+    expect(query).toBe('v=1&family=resnet&blocks=2-2-2&width=64&shortcut=B&tlayers=2');
+    expect(decode(query)).toEqual({ config: c, errors: [] });
+    expect(decode('tlayers=1&twidth=96&heads=6&mlpratio=2').config.model).toMatchObject({ transformerLayers: 1, transformerWidth: 96, heads: 6, mlpRatio: 2 });
+    expect(decode('heads=0').errors).toHaveLength(1);
+  });
+
   it('does not share objects with DEFAULT_CONFIG', () => {
     const { config } = decode('n=5');
     expect(DEFAULT_CONFIG.model.blocksPerStage).toBe(3);

@@ -10,12 +10,16 @@
 //   * Wide ResNet: the 3×3 convolutions widened by widthFactor;
 //   * SE-ResNet: squeeze-and-excitation after the branch's last BN (timm);
 //   * ResNet-D: deep stem and avgDown shortcuts (timm's resnet50d);
-//   * pre-activation: BN-ReLU before each conv, a final BN-ReLU (He et al. 2016).
+//   * pre-activation: BN-ReLU before each conv, a final BN-ReLU (He et al. 2016);
+//   * ResNet + Transformer hybrid: with transformerLayers > 0 the pooling and
+//     fc give way to a Transformer encoder on the last map's positions
+//     (ViT-hybrid, Dosovitskiy et al. 2021 §3.1; see transformer.ts).
 //
 // Stage s has planes baseWidth · 2^s and stride 2 except the first. Pure TS.
 import type { ModelConfig } from '../../config/types';
 import type { LayerOp } from '../arch';
 import { bn, classifier, conv, convBn, makeDivisible, relu, stem } from './layers';
+import { encoderHead } from './transformer';
 
 /** Output channels of a bottleneck per plane (He et al. 2015, §4.1). */
 const EXPANSION = 4;
@@ -135,7 +139,8 @@ function block(cfg: ModelConfig, name: string, inC: number, planes: number, stri
 /**
  * The ResNet: stem, then stages of `stageBlocks[s]` blocks at planes
  * baseWidth · 2^s (stride 2 from the second stage on), then, for
- * pre-activation, a final BN-ReLU ('head.bn'), then pooling and 'fc'.
+ * pre-activation, a final BN-ReLU ('head.bn'), then pooling and 'fc' (or,
+ * with transformerLayers > 0, the Transformer encoder and 'fc').
  * Layers are named 'stem.conv', 'stage1.block0.conv1', ..., 'fc'.
  */
 export function resnet(cfg: ModelConfig, numClasses: number, stageBlocks: readonly number[]): LayerOp[] {
@@ -153,5 +158,6 @@ export function resnet(cfg: ModelConfig, numClasses: number, stageBlocks: readon
     }
   });
   if (cfg.preact) ops.push(...(cfg.batchNorm ? [bn('head.bn'), relu] : [relu]));
-  return [...ops, ...classifier(numClasses, cfg.dropout)];
+  const head = cfg.transformerLayers > 0 ? encoderHead(cfg, numClasses) : classifier(numClasses, cfg.dropout);
+  return [...ops, ...head];
 }

@@ -12,7 +12,7 @@ export function RunStats() {
   const epochs = useStore((s) => s.metrics.epochs);
   const last = steps[steps.length - 1];
   const lastEpoch = epochs[epochs.length - 1];
-  const ms = recentMedian(steps.map((s) => s.ms), 10);
+  const ms = recentMedian(steps.slice(-10).map((s) => s.ms), 10);
   const batch = run.config?.train.batchSize ?? 0;
   const stat = (label: string, value: string, testId: string) => (
     <div className="stat">

@@ -4,7 +4,7 @@
 // EfficientNet's shapes (groups of several channels, depthwise, stride 2).
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { groupedConv2d, groupedImpl } from './grouped';
+import { GROUPED_MODES, groupedConv2d, groupedImpl } from './grouped';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -53,7 +53,7 @@ function relErr(a: tf.Tensor, b: tf.Tensor): number {
 
 const name = (c: Case) => `[${c.batch},${c.size},${c.size},${c.inC}] → ${c.outC}, ${c.groups} groups, ${c.kernel}×${c.kernel} /${c.stride} pad ${c.pad}`;
 
-describe.each(['depthwise', 'split'] as const)('grouped conv (%s) equals per-group tf.conv2d', (mode) => {
+describe.each(GROUPED_MODES)('grouped conv (%s) equals per-group tf.conv2d', (mode) => {
   it.each(CASES.map((c) => [name(c), c] as const))('%s', (_, c) => {
     groupedImpl.mode = mode;
     const out = Math.floor((c.size + 2 * c.pad - c.kernel) / c.stride) + 1;

@@ -7,23 +7,34 @@ import { conv2d } from './conv';
 
 /**
  * Which formulation to use:
- * - 'split': per group, slice the channels, conv2d, concatenate: G dispatches
- *   (each with conv.ts's fast kernel gradient), no large intermediate.
+ * - 'split': per group, slice the channels, conv2d, concatenate: G
+ *   convolutions (each with conv.ts's kernel gradient), no large intermediate.
  * - 'depthwise': one tf.depthwiseConv2d with channel multiplier O / G over a
- *   regrouped kernel, then a sum over each group's C / G inputs. One dispatch
- *   and exactly the grouped MACs, at the price of an intermediate C · O / G
- *   channels wide ((C / G)× the output).
- * - 'auto' (default): 'split' on the CPU backend, where it measured 3-13×
- *   faster for a forward and backward pass (its depthwise kernels are
- *   per-element loops; an im2col + batched matMul formulation was slower
- *   still); 'depthwise' on the GPU backends, where one dispatch should beat
- *   G of them. The GPU choice is not measured yet.
+ *   regrouped kernel, then a sum over each group's C / G inputs: exactly the
+ *   grouped MACs, but an intermediate (C / G)× the output.
+ * - 'im2col': patches from a one-hot depthwise convolution, then one batched
+ *   matMul over the groups: few dispatches, an intermediate k²× the input.
+ * - 'auto' (default): by the figures of `npm run bench:grouped` (ResNeXt-50
+ *   32×4d's four grouped 3×3 convolutions at 32×32 input, batch 8, forward
+ *   and backward; bench/README.md): 'split' was fastest wherever the output
+ *   has more than 256 positions (B · OH · OW), on TF.js cpu and on WebGL and
+ *   WebGPU in Chromium (SwiftShader); below that, the G dispatches cost more
+ *   than the work and 'im2col' won on cpu (1.4×) and WebGPU (3.4×), not on
+ *   WebGL (0.8×). 'depthwise' was 1.4-12× slower than the best everywhere.
+ *   A hardware GPU is not measured.
  */
-export const groupedImpl: { mode: 'auto' | 'split' | 'depthwise' } = { mode: 'auto' };
+export type GroupedMode = 'split' | 'depthwise' | 'im2col';
+export const GROUPED_MODES: readonly GroupedMode[] = ['split', 'depthwise', 'im2col'];
+export const groupedImpl: { mode: 'auto' | GroupedMode } = { mode: 'auto' };
 
-function resolveMode(): 'split' | 'depthwise' {
+/** Output positions (B · OH · OW) at or below which 'auto' takes 'im2col' off WebGL. */
+export const IM2COL_MAX_POSITIONS = 256;
+
+function resolveMode(x: tf.Tensor4D, stride: number): GroupedMode {
   if (groupedImpl.mode !== 'auto') return groupedImpl.mode;
-  return tf.getBackend() === 'cpu' ? 'split' : 'depthwise';
+  const [b, h, w] = x.shape;
+  const positions = b * Math.ceil(h / stride) * Math.ceil(w / stride);
+  return positions <= IM2COL_MAX_POSITIONS && tf.getBackend() !== 'webgl' ? 'im2col' : 'split';
 }
 
 /**
@@ -37,11 +48,13 @@ export function groupedConv2d(x: tf.Tensor4D, kernel: tf.Tensor4D, groups: numbe
     // Depthwise: [k, k, 1, C] and [k, k, C, 1] hold the same values in the same order.
     return tf.depthwiseConv2d(x, tf.reshape(kernel, [kh, kw, o, 1]), stride, pad); // [B, OH, OW, C]
   }
-  switch (resolveMode()) {
+  switch (resolveMode(x, stride)) {
     case 'split':
       return splitGrouped(x, kernel, groups, stride, pad);
     case 'depthwise':
       return depthwiseGrouped(x, kernel, groups, stride, pad);
+    case 'im2col':
+      return im2colGrouped(x, kernel, groups, stride, pad);
   }
 }
 
@@ -68,4 +81,34 @@ function depthwiseGrouped(x: tf.Tensor4D, kernel: tf.Tensor4D, groups: number, s
   const [b, oh, ow] = z.shape;
   const perGroup = tf.reshape(z, [b * oh * ow, groups, gIn, oG]); // [B·OH·OW, G, gIn, oG]
   return tf.reshape(tf.sum(perGroup, 2), [b, oh, ow, o]); // [B, OH, OW, O]
+}
+
+/**
+ * Patches, then one batched matrix product over the groups. The patches come
+ * from a depthwise convolution with a constant one-hot filter (TF.js has no
+ * im2col op): channel c · k² + (i · k + j) holds input channel c at kernel
+ * offset (i, j). Each group's [N, gIn · k²] patch rows times its
+ * [gIn · k², oG] kernel gives its outputs; k²× the input as intermediate.
+ */
+function im2colGrouped(x: tf.Tensor4D, kernel: tf.Tensor4D, groups: number, stride: number, pad: number): tf.Tensor4D {
+  const [kh, kw, gIn, o] = kernel.shape;
+  const oG = o / groups;
+  const kk = kh * kw;
+  const c = gIn * groups;
+  const patches = tf.depthwiseConv2d(x, oneHotPatchFilter(kh, kw, c), stride, pad); // [B, OH, OW, C · k²]
+  const [b, oh, ow] = patches.shape;
+  const n = b * oh * ow;
+  const rows = tf.transpose(tf.reshape(patches, [n, groups, gIn * kk]), [1, 0, 2]); // [G, N, gIn · k²]
+  const w = tf.reshape(kernel, [kk, gIn, groups, oG]); // [k², gIn, G, oG]
+  const wg = tf.reshape(tf.transpose(w, [2, 1, 0, 3]), [groups, gIn * kk, oG]); // [G, gIn · k², oG], row j · k² + q
+  const y = tf.matMul(rows, wg); // [G, N, oG]
+  return tf.reshape(tf.transpose(y, [1, 0, 2]), [b, oh, ow, o]); // [B, OH, OW, O]
+}
+
+/** [k, k, C, k²]: filter (i, j, c, q) = 1 where q = i · k + j. A constant: no gradient flows into it. */
+function oneHotPatchFilter(kh: number, kw: number, c: number): tf.Tensor4D {
+  const kk = kh * kw;
+  const values = new Float32Array(kk * c * kk);
+  for (let q = 0; q < kk; q++) for (let ch = 0; ch < c; ch++) values[(q * c + ch) * kk + q] = 1;
+  return tf.tensor4d(values, [kh, kw, c, kk]);
 }

@@ -1,0 +1,89 @@
+// `npm run bench:grouped`: the grouped 3×3 convolution of ResNeXt-50 32×4d
+// (CIFAR stem, one shape per stage), forward and backward, in each of
+// src/model/grouped.ts's formulations, in Node (cpu) and headless Chromium
+// (webgl, webgpu, cpu). The figures that set groupedImpl's 'auto' choice.
+//   npm run bench:grouped -- --backend cpu,webgl,webgpu --env node,chromium
+//        --mode split,depthwise,im2col --stage stage1,stage2,stage3,stage4
+//        --batch 8 --steps 3 --warmup 1 [--json]
+import * as tf from '@tensorflow/tfjs';
+import { chromium } from '@playwright/test';
+import { build, preview } from 'vite';
+import type { BackendName } from '../src/config/types';
+import { GROUPED_MODES, type GroupedMode } from '../src/model/grouped';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
+import { benchGrouped, RESNEXT_CIFAR_SHAPES, type GroupedResult, type GroupedSpec } from './grouped-op';
+
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+}
+const list = (name: string, fallback: string) => option(name, fallback).split(',').filter(Boolean);
+
+const backends = list('backend', 'cpu,webgl,webgpu') as BackendName[];
+const envs = list('env', 'node,chromium');
+const modes = list('mode', GROUPED_MODES.join(',')).map((m) => {
+  if (!(GROUPED_MODES as readonly string[]).includes(m)) throw new Error(`--mode: unknown formulation ${m} (one of ${GROUPED_MODES.join(', ')})`);
+  return m as GroupedMode;
+});
+const stages = RESNEXT_CIFAR_SHAPES.filter((s) => list('stage', RESNEXT_CIFAR_SHAPES.map((x) => x.name).join(',')).includes(s.name));
+const batch = Number(option('batch', '8'));
+const steps = Number(option('steps', '3'));
+const warmup = Number(option('warmup', '1'));
+const json = process.argv.includes('--json');
+
+interface Row extends GroupedResult {
+  env: 'node' | 'chromium';
+  backend: BackendName;
+  stage: string;
+  mode: GroupedMode;
+  shape: string;
+}
+const rows: Row[] = [];
+
+function record(row: Row): void {
+  rows.push(row);
+  const line = `${row.env.padEnd(8)} ${row.backend.padEnd(6)} ${row.stage.padEnd(6)} ${row.shape.padEnd(22)} ${row.mode.padEnd(9)} ${row.ms.toFixed(1).padStart(9)} ms ${String(row.kernels).padStart(5)} kernels`;
+  (json ? console.error : console.log)(line);
+}
+
+async function runAll(env: Row['env'], backend: BackendName, run: (spec: GroupedSpec) => Promise<GroupedResult>): Promise<void> {
+  for (const s of stages)
+    for (const mode of modes) {
+      const shape = `[${batch},${s.size},${s.size},${s.channels}] G${s.groups}`;
+      try {
+        record({ env, backend, stage: s.name, mode, shape, ...(await run({ mode, batch, size: s.size, channels: s.channels, groups: s.groups, stride: s.stride, steps, warmup })) });
+      } catch (e) {
+        console.error(`${env} ${backend} ${s.name} ${mode}: failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+      }
+    }
+}
+
+if (envs.includes('node') && backends.includes('cpu')) {
+  await tf.setBackend('cpu');
+  tf.enableProdMode();
+  await runAll('node', 'cpu', benchGrouped);
+}
+
+if (envs.includes('chromium')) {
+  const outDir = 'bench/.dist-grouped';
+  await build({ configFile: 'vite.config.ts', logLevel: 'error', build: { outDir, emptyOutDir: true, rollupOptions: { input: 'bench/grouped.html' } } });
+  const server = await preview({ configFile: 'vite.config.ts', logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1', strictPort: false } });
+  const address = server.httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  try {
+    for (const backend of backends) {
+      const page = await browser.newPage();
+      page.setDefaultTimeout(0);
+      await page.goto(`http://127.0.0.1:${port}/bench/grouped.html`);
+      await page.waitForFunction(() => window.groupedReady === true);
+      await runAll('chromium', backend, (spec) => page.evaluate(([b, s]) => window.runGrouped(b, s), [backend, spec] as const));
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+if (json) console.log(JSON.stringify({ batch, steps, warmup, rows }));

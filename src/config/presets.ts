@@ -89,6 +89,7 @@ export const DEFAULT_MODEL: ModelConfig = {
   baseWidth: 16,
   blockType: 'basic',
   stem: 'cifar',
+  inputSize: 0,
   cardinality: 1,
   groupWidth: 64,
   widthFactor: 1,

@@ -72,6 +72,12 @@ export interface ModelConfig {
   baseWidth: number;
   blockType: BlockType;
   stem: StemType;
+  /**
+   * Square resolution the images are resized to (bilinear) before the first
+   * layer; 0 keeps the data set's own. Lets a net run at its ImageNet shape
+   * (e.g. AlexNet at 224) on 28×28 or 32×32 data, at that shape's cost.
+   */
+  inputSize: number;
   /** Groups of the bottleneck's 3×3 convolution (ResNeXt, Xie et al. 2017; torchvision `groups`). */
   cardinality: number;
   /**
@@ -132,12 +138,12 @@ export interface ModelConfig {
 
 /** The ModelConfig fields each family reads (for labels, controls and preset matching). */
 export const FAMILY_FIELDS = {
-  'cifar-resnet': ['blocksPerStage', 'baseWidth', 'blockType', 'stem', 'cardinality', 'groupWidth', 'widthFactor', 'se', 'preact', 'dropout', 'dropPath', 'skip', 'batchNorm', 'shortcut', 'init'],
-  resnet: ['stageBlocks', 'baseWidth', 'blockType', 'stem', 'cardinality', 'groupWidth', 'widthFactor', 'se', 'preact', 'dropout', 'dropPath', 'skip', 'batchNorm', 'shortcut', 'init', 'transformerLayers', 'transformerWidth', 'heads', 'mlpRatio'],
-  vgg: ['stageBlocks', 'baseWidth', 'hiddenUnits', 'dropout', 'batchNorm', 'init'],
-  alexnet: ['baseWidth', 'stem', 'hiddenUnits', 'dropout', 'batchNorm', 'init'],
-  densenet: ['stageBlocks', 'baseWidth', 'stem', 'growthRate', 'batchNorm', 'init'],
-  efficientnet: ['widthFactor', 'depthFactor', 'dropout', 'dropPath', 'skip', 'batchNorm', 'init'],
+  'cifar-resnet': ['inputSize', 'blocksPerStage', 'baseWidth', 'blockType', 'stem', 'cardinality', 'groupWidth', 'widthFactor', 'se', 'preact', 'dropout', 'dropPath', 'skip', 'batchNorm', 'shortcut', 'init'],
+  resnet: ['inputSize', 'stageBlocks', 'baseWidth', 'blockType', 'stem', 'cardinality', 'groupWidth', 'widthFactor', 'se', 'preact', 'dropout', 'dropPath', 'skip', 'batchNorm', 'shortcut', 'init', 'transformerLayers', 'transformerWidth', 'heads', 'mlpRatio'],
+  vgg: ['inputSize', 'stageBlocks', 'baseWidth', 'hiddenUnits', 'dropout', 'batchNorm', 'init'],
+  alexnet: ['inputSize', 'baseWidth', 'stem', 'hiddenUnits', 'dropout', 'batchNorm', 'init'],
+  densenet: ['inputSize', 'stageBlocks', 'baseWidth', 'stem', 'growthRate', 'batchNorm', 'init'],
+  efficientnet: ['inputSize', 'widthFactor', 'depthFactor', 'dropout', 'dropPath', 'skip', 'batchNorm', 'init'],
 } as const satisfies Record<ArchFamily, readonly (Exclude<keyof ModelConfig, 'family'>)[]>;
 
 export type OptimizerName = 'sgd' | 'momentum' | 'adam';

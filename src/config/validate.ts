@@ -13,6 +13,8 @@ interface Range { min: number; max: number; integer: boolean }
 /** Limits for every numeric field, shared by validation, the UI inputs and the URL codec. */
 export const LIMITS = {
   'model.blocksPerStage': { min: 1, max: 200, integer: true },
+  // 0 keeps the data set's size; 512 bounds the memory a URL can ask for.
+  'model.inputSize': { min: 0, max: 512, integer: true },
   'model.baseWidth': { min: 1, max: 256, integer: true },
   'model.cardinality': { min: 1, max: 256, integer: true },
   'model.groupWidth': { min: 1, max: 1024, integer: true },

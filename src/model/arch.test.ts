@@ -230,4 +230,14 @@ describe('variants on the same builder', () => {
     const small = summarize(buildArch({ ...alexnet, stem: 'cifar' }, 10), [28, 28, 1]);
     expect(small.layers.find((l) => l.name === 'stage3.pool')?.outShape).toEqual([2, 2, 256]);
   });
+
+  it('inputSize resizes the data first: AlexNet at its ImageNet shape on 32×32 images', () => {
+    const alexnet = { ...modelFromPreset('alexnet'), inputSize: 224 };
+    const resized = summarize(buildArch(alexnet, 1000), [32, 32, 3]);
+    const native = summarize(buildArch(modelFromPreset('alexnet'), 1000), [224, 224, 3]);
+    expect(resized.layers[0]).toMatchObject({ name: 'stem.resize', stage: 'stem', outShape: [224, 224, 3], params: 0, macs: 0 });
+    expect([resized.params, resized.macs]).toEqual([61_100_840, native.macs]);
+    // 0 keeps the data's size: no resize layer.
+    expect(summarize(buildArch(modelFromPreset('resnet20'), 10), [32, 32, 3]).layers[0]?.name).toBe('stem.conv');
+  });
 });

@@ -13,6 +13,8 @@ import { vgg } from './families/vgg';
 export type Shape = [height: number, width: number, channels: number];
 
 export type LayerOp =
+  /** Bilinear resize to size×size (torchvision's Resize, half-pixel centres), before the first layer. */
+  | { op: 'resize'; name: string; size: number }
   /**
    * Convolution with torch-style symmetric zero padding `pad` on H and W.
    * `groups` splits input and output channels into that many independent
@@ -78,6 +80,11 @@ export type LayerOp =
 
 /** The tree for one config. Input size comes later (summarize, buildModel): the same tree fits any input it can take. */
 export function buildArch(cfg: ModelConfig, numClasses: number): LayerOp[] {
+  const layers = familyArch(cfg, numClasses);
+  return cfg.inputSize > 0 ? [{ op: 'resize', name: 'stem.resize', size: cfg.inputSize }, ...layers] : layers;
+}
+
+function familyArch(cfg: ModelConfig, numClasses: number): LayerOp[] {
   switch (cfg.family) {
     case 'cifar-resnet':
       // The CIFAR family does not read the encoder fields (FAMILY_FIELDS).
@@ -200,6 +207,7 @@ function walkOne(op: LayerOp, shape: number[], out: ArchSummary, mainPath: boole
     case 'se':
       add(out, row(op.name, 2 * c * op.squeeze + op.squeeze + c, 2 * c * op.squeeze), [`${op.name}.fc1`, `${op.name}.fc2`], false);
       break;
+    case 'resize':
     case 'maxPool':
     case 'avgPool':
     case 'adaptiveAvgPool':
@@ -268,6 +276,7 @@ export function nextShape(op: LayerOp, shape: number[]): number[] {
     case 'avgPool':
       return [...sized(op.name, op.kernel, op.stride, 0, op.ceil), c];
     case 'adaptiveAvgPool':
+    case 'resize':
       needsImage(op.name, shape);
       return [op.size, op.size, c];
     case 'gap':

@@ -55,6 +55,7 @@ const VARIANTS: [string, Partial<ModelConfig>][] = [
   ['DenseNet without BN', { family: 'densenet', stageBlocks: [2, 2], growthRate: 4, baseWidth: 8, batchNorm: false, stem: 'cifar' }],
   ['VGG with BN', { family: 'vgg', stageBlocks: [1, 2], baseWidth: 4, hiddenUnits: 16, batchNorm: true, dropout: 0.5 }],
   ['AlexNet with its CIFAR stem', { family: 'alexnet', stem: 'cifar', baseWidth: 8, hiddenUnits: 16, batchNorm: false }],
+  ['AlexNet at its ImageNet stem, the 17×17 input resized to 64×64', { family: 'alexnet', inputSize: 64, baseWidth: 8, hiddenUnits: 16, batchNorm: false }],
   ['EfficientNet at quarter width, plain', { family: 'efficientnet', widthFactor: 0.25, depthFactor: 0.5, skip: false }],
 ];
 

@@ -128,11 +128,14 @@ function makeForward(p: (name: string) => tf.Variable, seed: () => number) {
   return run;
 }
 
-type ParameterFree = Extract<LayerOp, { op: 'relu' | 'swish' | 'gelu' | 'maxPool' | 'avgPool' | 'adaptiveAvgPool' | 'gap' | 'flatten' | 'padShortcut' | 'classToken' }>;
+type ParameterFree = Extract<LayerOp, { op: 'resize' | 'relu' | 'swish' | 'gelu' | 'maxPool' | 'avgPool' | 'adaptiveAvgPool' | 'gap' | 'flatten' | 'padShortcut' | 'classToken' }>;
 
 /** Ops without variables or randomness. */
 function parameterFree(op: ParameterFree, x: tf.Tensor): tf.Tensor {
   switch (op.op) {
+    case 'resize':
+      // halfPixelCenters as torch's align_corners=False. Unlike torchvision, no antialiasing when shrinking.
+      return tf.image.resizeBilinear(x as tf.Tensor4D, [op.size, op.size], false, true); // [B, size, size, C]
     case 'relu':
       return tf.relu(x);
     case 'swish':

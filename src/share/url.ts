@@ -54,6 +54,7 @@ export const FIELDS = [
   num('width', 'model.baseWidth'),
   oneOf('block', 'model.blockType', { basic: true, bottleneck: true }),
   oneOf('stem', 'model.stem', { cifar: true, imagenet: true, deep: true }),
+  num('input', 'model.inputSize'),
   num('groups', 'model.cardinality'),
   num('groupwidth', 'model.groupWidth'),
   num('widen', 'model.widthFactor'),

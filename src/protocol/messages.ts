@@ -12,7 +12,9 @@ export type Command =
   | { type: 'start'; runId: RunId; config: Config }
   | { type: 'pause'; runId: RunId }
   | { type: 'resume'; runId: RunId }
-  | { type: 'stop'; runId: RunId };
+  | { type: 'stop'; runId: RunId }
+  /** Test images of the run's data set by index (the confusion matrix's cells, the top-3 grid). */
+  | { type: 'testImages'; runId: RunId; indices: number[] };
 
 export type RunPhase = 'loading-data' | 'building' | 'training' | 'paused' | 'evaluating';
 
@@ -33,13 +35,40 @@ export interface StepMetrics {
   numTensors: number;
 }
 
+/** One test image's top guesses, most likely first. */
+export interface EvalExample {
+  /** Index in the test split. */
+  index: number;
+  label: number;
+  top: { label: number; p: number }[];
+}
+
 export interface EpochMetrics {
   epoch: number;
   step: number;
   testLoss: number;
   testAcc: number;
-  /** Test images evaluated. */
+  /** Test images evaluated: the first testCount of the test split. */
   testCount: number;
+  /** Row-major classes × classes counts: row = true label, column = predicted. */
+  confusion: number[];
+  /** The predicted class of each evaluated test image, in split order. */
+  predictions: Uint8Array;
+  /** The true class of each evaluated test image, in split order (lets the page list a confusion cell's images). */
+  labels: Uint8Array;
+  /** Top-3 guesses for the first few test images (the same images every epoch). */
+  examples: EvalExample[];
+}
+
+/** Test images as the page draws them (it holds no data set of its own). */
+export interface TestImage {
+  index: number;
+  label: number;
+  height: number;
+  width: number;
+  channels: number;
+  /** height × width × channels bytes, HWC, 0..255. */
+  pixels: Uint8Array;
 }
 
 export interface BackendInfo {
@@ -56,6 +85,8 @@ export interface ModelInfo {
   params: number;
   depth: number;
   inputShape: [number, number, number];
+  /** What each of the classifier's outputs means, e.g. 'airplane'. */
+  classNames: string[];
 }
 
 export type DoneReason = 'finished' | 'stopped';
@@ -68,7 +99,8 @@ export type Event =
   | { type: 'steps'; runId: RunId; steps: StepMetrics[] }
   | { type: 'epoch'; runId: RunId; metrics: EpochMetrics }
   | { type: 'error'; runId: RunId; message: string; step?: number }
-  | { type: 'done'; runId: RunId; reason: DoneReason; steps: number };
+  | { type: 'done'; runId: RunId; reason: DoneReason; steps: number }
+  | { type: 'testImages'; runId: RunId; images: TestImage[] };
 
 /** Most step batches the worker posts per second (the charts redraw at this rate). */
 export const MAX_MESSAGES_PER_SECOND = 10;

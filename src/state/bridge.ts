@@ -26,6 +26,8 @@ function route(event: Event): void {
       return s.fail(event.runId, event.step !== undefined ? `Step ${event.step}: ${event.message}` : event.message);
     case 'done':
       return s.finish(event.runId, event.reason);
+    case 'testImages':
+      return s.addTestImages(event.runId, event.images);
     default:
       assertNever(event);
   }
@@ -60,6 +62,15 @@ export function startRun(config: Config): RunId {
 
 function current(): RunId | null {
   return useStore.getState().run.runId;
+}
+
+/** Asks the worker for the current run's test images at these indices (those not already here). */
+export function requestTestImages(indices: number[]): void {
+  const runId = current();
+  const have = useStore.getState().metrics.testImages;
+  const missing = indices.filter((i) => !have.has(i));
+  if (runId === null || missing.length === 0) return;
+  send({ type: 'testImages', runId, indices: missing });
 }
 
 export function pauseRun(): void {

@@ -5,7 +5,7 @@ import { create } from 'zustand';
 import { DEFAULT_CONFIG } from '../config/presets';
 import type { Config } from '../config/types';
 import type { FieldError } from '../config/validate';
-import type { BackendInfo, DoneReason, EpochMetrics, ModelInfo, RunId, RunPhase, StepMetrics } from '../protocol/messages';
+import type { BackendInfo, DoneReason, EpochMetrics, ModelInfo, RunId, RunPhase, StepMetrics, TestImage } from '../protocol/messages';
 
 export type RunStatus = 'idle' | RunPhase | 'done' | 'stopped' | 'error';
 
@@ -26,6 +26,8 @@ export interface RunState {
 export interface Metrics {
   steps: StepMetrics[];
   epochs: EpochMetrics[];
+  /** Test images the worker sent for the evaluation view, by test-split index. */
+  testImages: ReadonlyMap<number, TestImage>;
 }
 
 export interface PlaygroundState {
@@ -43,6 +45,7 @@ export interface PlaygroundState {
   setModel(runId: RunId, info: ModelInfo): void;
   addSteps(runId: RunId, steps: StepMetrics[]): void;
   addEpoch(runId: RunId, epoch: EpochMetrics): void;
+  addTestImages(runId: RunId, images: TestImage[]): void;
   finish(runId: RunId, reason: DoneReason): void;
   fail(runId: RunId | null, message: string): void;
   dismissError(): void;
@@ -59,10 +62,10 @@ export const useStore = create<PlaygroundState>()((set, get) => {
     config: DEFAULT_CONFIG,
     urlErrors: [],
     run: IDLE,
-    metrics: { steps: [], epochs: [] },
+    metrics: { steps: [], epochs: [], testImages: new Map() },
     setConfig: (update) => set((s) => ({ config: update(s.config) })),
     setUrlErrors: (urlErrors) => set({ urlErrors }),
-    beginRun: (runId, config) => set({ run: { ...IDLE, runId, status: 'loading-data', config }, metrics: { steps: [], epochs: [] } }),
+    beginRun: (runId, config) => set({ run: { ...IDLE, runId, status: 'loading-data', config }, metrics: { steps: [], epochs: [], testImages: new Map() } }),
     setPhase: (runId, phase, detail = '') =>
       forRun(runId, (s) => {
         // A phase change answers a pending pause (-> paused) or resume (-> anything else).
@@ -74,6 +77,7 @@ export const useStore = create<PlaygroundState>()((set, get) => {
     setModel: (runId, model) => forRun(runId, (s) => ({ run: { ...s.run, model } })),
     addSteps: (runId, steps) => forRun(runId, (s) => ({ metrics: { ...s.metrics, steps: s.metrics.steps.concat(steps) } })),
     addEpoch: (runId, epoch) => forRun(runId, (s) => ({ metrics: { ...s.metrics, epochs: [...s.metrics.epochs, epoch] } })),
+    addTestImages: (runId, images) => forRun(runId, (s) => ({ metrics: { ...s.metrics, testImages: new Map([...s.metrics.testImages, ...images.map((i) => [i.index, i] as const)]) } })),
     finish: (runId, reason) => forRun(runId, (s) => ({ run: { ...s.run, status: reason === 'finished' ? 'done' : 'stopped', detail: '', pending: null } })),
     fail: (runId, message) => {
       if (runId === null || get().run.runId === runId) set((s) => ({ run: { ...s.run, status: 'error', error: message, detail: '', pending: null } }));

@@ -13,6 +13,7 @@ import { checkFits, DEFAULT_LIMITS, trainingMemory, type BackendLimits } from '.
 import type { DoneReason, EpochMetrics, ModelInfo, RunPhase, StepMetrics } from '../protocol/messages';
 import { Batcher, channelStats, permutation } from './batches';
 import { RunControl, yieldToEventLoop } from './control';
+import { evaluate } from './evaluate';
 
 export interface EngineHooks {
   onPhase?(phase: RunPhase, detail?: string): void;
@@ -99,32 +100,6 @@ export function trainStep(model: Model, optimizer: tf.Optimizer, x: tf.Tensor4D,
   });
 }
 
-/** Mean loss and accuracy over the first `count` test images, in eval mode (BN moving statistics). */
-export async function evaluate(model: Model, batcher: Batcher, count: number, batchSize: number, control?: RunControl): Promise<{ loss: number; acc: number; count: number }> {
-  const set = batcher.data.test;
-  const n = Math.min(count > 0 ? count : set.count, set.count);
-  let lossSum = 0;
-  let correct = 0;
-  for (let start = 0; start < n; start += batchSize) {
-    if (control && !(await control.checkpoint())) break;
-    const indices = Array.from({ length: Math.min(batchSize, n - start) }, (_, i) => start + i);
-    const { x, y } = batcher.batch(set, indices);
-    const sums = tf.tidy(() => {
-      const logits = model.forward(x, false); // [B, classes]
-      const ce = tf.losses.softmaxCrossEntropy(y, logits, undefined, undefined, tf.Reduction.SUM);
-      const right = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(y, 1)), 'float32'));
-      return tf.stack([ce, right]); // [2]
-    });
-    x.dispose();
-    y.dispose();
-    const [l = 0, r = 0] = await sums.data();
-    sums.dispose();
-    lossSum += l;
-    correct += r;
-  }
-  return { loss: lossSum / n, acc: correct / n, count: n };
-}
-
 function divergenceMessage(what: string, step: number, train: TrainConfig): string {
   return `loss became ${what} at step ${step}: training diverged. The learning rate (${train.learningRate}) is the likely cause; lower it (try ${train.learningRate / 10}), or turn batch norm on.`;
 }
@@ -143,7 +118,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const model = buildModel(config.model, input, data.numClasses, config.train.seed);
   const optimizer = makeOptimizer(config.train);
   try {
-    hooks.onModel?.({ kernelNames: model.summary.kernelNames, params: model.summary.params, depth: model.summary.depth, inputShape: model.inputShape });
+    hooks.onModel?.({ kernelNames: model.summary.kernelNames, params: model.summary.params, depth: model.summary.depth, inputShape: model.inputShape, classNames: data.classNames });
     return await loop(model, optimizer, opts, control, withNorms);
   } finally {
     disposeOptimizer(optimizer);
@@ -204,7 +179,7 @@ async function loop(model: Model, optimizer: tf.Optimizer, opts: TrainOptions, c
     hooks.onPhase?.('evaluating', `epoch ${epoch}`);
     const test = await evaluate(model, batcher, config.data.testSubset, evalBatch, control);
     if (control.isStopped) return { reason: 'stopped', steps: step };
-    hooks.onEpoch?.({ epoch, step, testLoss: test.loss, testAcc: test.acc, testCount: test.count });
+    hooks.onEpoch?.({ epoch, step, testLoss: test.loss, testAcc: test.acc, testCount: test.count, confusion: test.confusion, predictions: test.predictions, labels: test.labels, examples: test.examples });
     hooks.onPhase?.('training');
     last = performance.now();
   }

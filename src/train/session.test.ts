@@ -77,6 +77,20 @@ describe('Session', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it("answers test-image requests from the latest run's data, also after it ended; other runs' are stale", async () => {
+    const { session, events } = harness();
+    session.handle({ type: 'start', runId: 1, config: config(1) });
+    await until(() => events.some((e) => e.type === 'done'));
+    session.handle({ type: 'testImages', runId: 1, indices: [3, -1, 64, 2.5, 0] });
+    session.handle({ type: 'testImages', runId: 2, indices: [1] });
+    await until(() => events.some((e) => e.type === 'testImages'));
+    const answers = events.filter((e) => e.type === 'testImages');
+    expect(answers).toHaveLength(1);
+    const images = answers[0]?.type === 'testImages' ? answers[0].images : [];
+    expect(images.map((i) => [i.index, i.label, i.pixels.length])).toEqual([[3, 3, 64], [0, 0, 64]]);
+    expect(Array.from(images[0]!.pixels)).toEqual(Array.from(syntheticData().test.images.subarray(3 * 64, 4 * 64)));
+  });
+
   it('ignores commands for runs that are not current', async () => {
     const { session, events } = harness();
     session.handle({ type: 'start', runId: 5, config: config(3) });

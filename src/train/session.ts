@@ -26,6 +26,8 @@ export class Session {
   private readonly outbox: Outbox;
   private readonly data = new Map<DatasetId, Promise<Dataset>>();
   private backend: { choice: BackendChoice; info: BackendInfo } | null = null;
+  /** The latest run's data set: its test images stay viewable after the run ends. */
+  private lastData: { runId: RunId; data: Dataset } | null = null;
 
   constructor(private readonly deps: SessionDeps) {
     this.outbox = new Outbox(deps.post);
@@ -48,6 +50,9 @@ export class Session {
         return;
       case 'stop':
         this.controlOf(command.runId)?.stop();
+        return;
+      case 'testImages':
+        this.sendTestImages(command.runId, command.indices);
         return;
       default:
         assertNever(command);
@@ -87,6 +92,7 @@ export class Session {
     const post = (event: Event) => this.outbox.send(event);
     post({ type: 'phase', runId, phase: 'loading-data', detail: config.data.dataset });
     const data = await this.dataset(config.data.dataset, (detail) => post({ type: 'phase', runId, phase: 'loading-data', detail }));
+    this.lastData = { runId, data };
     if (control.isStopped) return;
     if (this.backend?.choice !== config.train.backend || tf.getBackend() !== this.backend.info.backend) {
       this.backend = { choice: config.train.backend, info: await this.deps.selectBackend(config.train.backend) };
@@ -107,6 +113,18 @@ export class Session {
     post({ type: 'done', runId, reason: result.reason, steps: result.steps });
   }
 
+  /** Answers with the asked-for test images of the latest run's data set; other runs' requests are stale. */
+  private sendTestImages(runId: RunId, indices: number[]): void {
+    if (this.lastData?.runId !== runId) return;
+    const { data } = this.lastData;
+    const pixels = data.height * data.width * data.channels;
+    const images = indices
+      .filter((i) => Number.isInteger(i) && i >= 0 && i < data.test.count)
+      .slice(0, MAX_TEST_IMAGES)
+      .map((index) => ({ index, label: data.test.labels[index] as number, height: data.height, width: data.width, channels: data.channels, pixels: data.test.images.slice(index * pixels, (index + 1) * pixels) }));
+    this.outbox.send({ type: 'testImages', runId, images });
+  }
+
   private dataset(id: DatasetId, onProgress: (detail: string) => void): Promise<Dataset> {
     let pending = this.data.get(id);
     if (!pending) {
@@ -118,6 +136,9 @@ export class Session {
     return pending;
   }
 }
+
+/** Most test images one request returns (a grid's worth). */
+export const MAX_TEST_IMAGES = 64;
 
 export function describeError(e: unknown, backend?: string): string {
   const message = e instanceof Error ? e.message : String(e);

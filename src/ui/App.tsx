@@ -6,6 +6,7 @@ import { GradProfile } from './charts/GradProfile';
 import { MetricChart } from './charts/MetricChart';
 import { ArchitectureView } from './ArchitectureView';
 import { Controls } from './Controls';
+import { EvalView } from './eval/EvalView';
 import { Notices } from './Notices';
 import { RunBar } from './RunBar';
 import { RunStats } from './RunStats';
@@ -41,6 +42,7 @@ export function App() {
             <MetricChart kind="acc" />
             <GradProfile />
           </div>
+          <EvalView />
           <ArchitectureView />
         </main>
       </div>

@@ -1,5 +1,6 @@
 // The page layout: controls on the left, the run and its live charts on the right.
 import { useEffect } from 'react';
+import { keepRuns } from '../state/runs';
 import { encode } from '../share/url';
 import { useStore } from '../state/store';
 import { GradProfile } from './charts/GradProfile';
@@ -10,6 +11,7 @@ import { EvalView } from './eval/EvalView';
 import { Notices } from './Notices';
 import { RunBar } from './RunBar';
 import { RunStats } from './RunStats';
+import { RunsPanel } from './runs/RunsPanel';
 
 /** Keeps the URL in step with the config, so a copied address restores the page. */
 function useUrlSync(): void {
@@ -21,8 +23,22 @@ function useUrlSync(): void {
   }, [config]);
 }
 
+/** Keeps every run in IndexedDB and brings the latest back after a reload. */
+function useKeptRuns(): void {
+  useEffect(() => {
+    let stop: (() => void) | null = null;
+    let cancelled = false;
+    void keepRuns().then((s) => (cancelled ? s() : (stop = s)));
+    return () => {
+      cancelled = true;
+      stop?.();
+    };
+  }, []);
+}
+
 export function App() {
   useUrlSync();
+  useKeptRuns();
   return (
     <div className="app">
       <header className="app-header">
@@ -42,6 +58,7 @@ export function App() {
             <MetricChart kind="acc" />
             <GradProfile />
           </div>
+          <RunsPanel />
           <EvalView />
           <ArchitectureView />
         </main>

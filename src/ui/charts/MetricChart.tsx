@@ -4,7 +4,9 @@
 import { useMemo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
 import { sampleIndices, smooth } from '../../state/series';
+import { useRuns } from '../../state/runs';
 import { useStore } from '../../state/store';
+import { overlayColor } from '../runs/colors';
 
 const MAX_POINTS = 2000;
 
@@ -24,9 +26,25 @@ export function MetricChart({ kind }: { kind: keyof typeof KINDS }) {
     return sampleIndices(steps.length, MAX_POINTS).map((i) => ({ step: steps[i]?.step ?? 0, raw: raw[i], smooth: smoothed[i] }));
   }, [steps, weight, spec.train]);
   const test = useMemo(() => epochs.map((e) => ({ step: e.step, test: e[spec.test] })), [epochs, spec.test]);
+  const runs = useRuns((s) => s.runs);
+  const overlayIds = useRuns((s) => s.overlay);
+  const currentId = useRuns((s) => s.currentId);
+  // Kept runs overlaid: each one's smoothed training curve, at the same smoothing.
+  const overlays = useMemo(
+    () =>
+      overlayIds.flatMap((id, i) => {
+        const run = runs.find((r) => r.id === id);
+        if (!run || id === currentId) return [];
+        const raw = run.steps.map((s) => s[spec.train]);
+        const smoothed = smooth(raw, weight);
+        const points = sampleIndices(run.steps.length, MAX_POINTS).map((j) => ({ step: run.steps[j]?.step ?? 0, smooth: smoothed[j] }));
+        return [{ id, name: run.name, color: overlayColor(i), points }];
+      }),
+    [overlayIds, runs, currentId, weight, spec.train],
+  );
   const id = `chart-${kind}`;
   return (
-    <figure className="chart" data-testid={`chart.${kind}`} data-points={series.length} aria-labelledby={`${id}-title`}>
+    <figure className="chart" data-testid={`chart.${kind}`} data-points={series.length} data-overlays={overlays.length} aria-labelledby={`${id}-title`}>
       <figcaption id={`${id}-title`}>
         {spec.title}
         <label className="smoothing">
@@ -36,7 +54,7 @@ export function MetricChart({ kind }: { kind: keyof typeof KINDS }) {
         </label>
       </figcaption>
       <div className="chart-body">
-        {series.length === 0 ? (
+        {series.length === 0 && overlays.length === 0 ? (
           <p className="empty">No steps yet.</p>
         ) : (
           <ResponsiveContainer width="100%" height={240}>
@@ -49,6 +67,9 @@ export function MetricChart({ kind }: { kind: keyof typeof KINDS }) {
               <Line data={series} dataKey="raw" name="train (raw)" stroke="#9db4d6" dot={false} isAnimationActive={false} strokeWidth={1} />
               <Line data={series} dataKey="smooth" name="train (smoothed)" stroke="#1f5fbf" dot={false} isAnimationActive={false} strokeWidth={2} />
               <Scatter data={test} dataKey="test" name="test (per epoch)" fill="#d9480f" isAnimationActive={false} />
+              {overlays.map((o) => (
+                <Line key={o.id} data={o.points} dataKey="smooth" name={o.name} stroke={o.color} strokeDasharray="5 3" dot={false} isAnimationActive={false} strokeWidth={1.5} />
+              ))}
             </LineChart>
           </ResponsiveContainer>
         )}

@@ -18,7 +18,8 @@ export function EvalView() {
   const epoch = useStore((s) => s.metrics.epochs[s.metrics.epochs.length - 1]);
   const classNames = useStore((s) => s.run.model?.classNames);
   const [cell, setCell] = useState<Cell | null>(null);
-  if (!epoch || !classNames) return null;
+  // A run restored after a reload keeps its numbers, not its class names or predictions.
+  if (!epoch || !classNames?.length) return null;
   const name = (c: number) => classNames[c] ?? String(c);
   return (
     <section className="eval" aria-labelledby="eval-title" data-testid="eval" data-epoch={epoch.epoch}>

@@ -1,0 +1,54 @@
+// Journeys with kept runs: compare a run with its plain twin, reload and
+// find the same numbers, export a run and import it again.
+import { readFile } from 'node:fs/promises';
+import { expect, test } from '@playwright/test';
+import { Playground } from './pages/playground';
+
+const TINY_CPU = 'backend=cpu&n=1&width=4&batch=8&subset=16&test=16&epochs=1';
+
+test('plain twin overlaid, config diff, reload keeps the numbers, export and import', async ({ page }) => {
+  const app = new Playground(page);
+  await app.open(TINY_CPU);
+  await app.run.train.click();
+  await app.run.waitForStatus('done');
+  const rows = page.locator('[data-testid^="runs.row."]');
+  await expect(rows).toHaveCount(1);
+
+  // The plain twin: same config with skip off, the first run overlaid.
+  await page.getByTestId('runs.plainTwin').click();
+  await app.run.waitForStatus('done');
+  await expect(rows).toHaveCount(2);
+  await expect(app.control('skip')).not.toBeChecked();
+  await expect(app.charts.loss).toHaveAttribute('data-overlays', '1');
+  const compare = page.getByTestId('runs.compare');
+  await compare.nth(0).check();
+  await compare.nth(1).check();
+  const diff = page.getByTestId('runs.diff');
+  await expect(diff.locator('tbody tr')).toHaveCount(1);
+  await expect(diff.locator('tbody tr')).toContainText('model.skip');
+
+  // Reload: the same steps and points on screen.
+  const steps = await app.run.steps();
+  const points = await app.charts.lossPoints();
+  const loss = await app.stats.value('loss').innerText();
+  await page.reload();
+  await expect(rows).toHaveCount(2);
+  await expect.poll(() => app.run.steps()).toBe(steps);
+  expect(await app.charts.lossPoints()).toBe(points);
+  await expect(app.stats.value('loss')).toHaveText(loss);
+
+  // Export the newest run as JSON, import it back: a third row, overlaid.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('runs.exportJson').first().click()]);
+  const file = await download.path();
+  const text = await readFile(file, 'utf8');
+  expect(JSON.parse(text)).toMatchObject({ format: 'resnet-playground-run', version: 1 });
+  await page.getByTestId('runs.import').setInputFiles({ name: 'run.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+  await expect(rows).toHaveCount(3);
+  await expect(app.charts.loss).toHaveAttribute('data-overlays', '2');
+
+  // A broken file is refused by name; the page stays usable.
+  await page.getByTestId('runs.import').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format":') });
+  await expect(page.getByTestId('runs.error')).toContainText('broken.json: not JSON');
+  await expect(rows).toHaveCount(3);
+  expect(app.errors).toEqual([]);
+});

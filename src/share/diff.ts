@@ -1,0 +1,28 @@
+// The fields two configs disagree on, in the URL table's order and words.
+// Pure TS: no tfjs, no React.
+import { sameValue } from '../config/presets';
+import type { Config } from '../config/types';
+import { FIELDS } from './url';
+
+export interface FieldDiff {
+  /** Config path, e.g. 'model.skip'. */
+  path: string;
+  /** The URL key, e.g. 'skip'. */
+  key: string;
+  a: string;
+  b: string;
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  if (Array.isArray(value)) return value.join('-');
+  return String(value);
+}
+
+export function diffConfigs(a: Config, b: Config): FieldDiff[] {
+  const at = (c: Config, path: string) => {
+    const [section, key] = path.split('.') as [keyof Config, string];
+    return (c[section] as unknown as Record<string, unknown>)[key];
+  };
+  return FIELDS.filter((f) => !sameValue(at(a, f.path), at(b, f.path))).map((f) => ({ path: f.path, key: f.key, a: show(at(a, f.path)), b: show(at(b, f.path)) }));
+}

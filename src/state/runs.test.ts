@@ -1,0 +1,69 @@
+// Runs are kept as they train, and a reload shows exactly the numbers that
+// were on screen.
+import { IDBFactory } from 'fake-indexeddb';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../config/presets';
+import type { StepMetrics } from '../protocol/messages';
+import { openRunsDb } from './runs-db';
+import { keepRuns, useRuns } from './runs';
+import { useStore } from './store';
+
+const step = (n: number): StepMetrics => ({ step: n, epoch: 1, loss: 2 / n, acc: n / 10, lr: 0.1, ms: 5, gradNorms: [n, 2 * n], numTensors: 7 });
+const MODEL = { kernelNames: ['stem.conv', 'fc'], params: 10, depth: 2, inputShape: [8, 8, 1] as [number, number, number], classNames: ['a', 'b'] };
+
+async function until(check: () => Promise<boolean>, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+afterEach(() => {
+  useStore.setState(useStore.getInitialState(), true);
+  useRuns.setState(useRuns.getInitialState(), true);
+});
+
+describe('kept runs', () => {
+  it('writes the live run and restores it on screen after a reload', async () => {
+    const factory = new IDBFactory();
+    const stop = await keepRuns(factory);
+    const s = useStore.getState();
+    s.beginRun(1, DEFAULT_CONFIG);
+    s.setModel(1, MODEL);
+    s.addSteps(1, [step(1), step(2)]);
+    s.addSteps(1, [step(3)]);
+    s.finish(1, 'finished');
+    const db = await openRunsDb(factory);
+    await until(async () => (await db.list())[0]?.steps.length === 3);
+    const [kept] = await db.list();
+    expect(kept).toMatchObject({ outcome: 'finished', kernelNames: MODEL.kernelNames, config: DEFAULT_CONFIG });
+    expect(useRuns.getState().runs.map((r) => r.id)).toEqual([kept?.id]);
+    stop();
+
+    // A reload: fresh stores, the same database.
+    const onScreen = useStore.getState().metrics.steps;
+    useStore.setState(useStore.getInitialState(), true);
+    useRuns.setState(useRuns.getInitialState(), true);
+    (await keepRuns(factory))();
+    expect(useStore.getState().metrics.steps).toEqual(onScreen);
+    expect(useStore.getState().run.status).toBe('done');
+    expect(useStore.getState().run.model?.kernelNames).toEqual(MODEL.kernelNames);
+  });
+
+  it('a restart keeps the replaced run with its last numbers', async () => {
+    const factory = new IDBFactory();
+    const stop = await keepRuns(factory);
+    const s = useStore.getState();
+    s.beginRun(1, DEFAULT_CONFIG);
+    s.setModel(1, MODEL);
+    s.addSteps(1, [step(1), step(2)]);
+    s.beginRun(2, { ...DEFAULT_CONFIG, model: { ...DEFAULT_CONFIG.model, skip: false } });
+    s.setModel(2, MODEL);
+    const db = await openRunsDb(factory);
+    await until(async () => (await db.list()).length === 2);
+    const runs = await db.list();
+    expect(runs.map((r) => [r.config.model.skip, r.steps.length, r.outcome])).toEqual([[true, 2, 'stopped'], [false, 0, 'running']]);
+    stop();
+  });
+});

@@ -1,0 +1,173 @@
+// Kept runs: every run is written to IndexedDB as it trains (config and
+// metrics), listed, overlaid on the charts, exported and imported; the
+// latest one comes back on screen after a reload. A slice of its own beside
+// the live run's store; no tfjs.
+import { create } from 'zustand';
+import type { Config } from '../config/types';
+import type { EpochMetrics } from '../protocol/messages';
+import { parseRunFile, summarizeEpoch, type RunOutcome, type RunRecord } from '../share/runfile';
+import { openRunsDb, type RunsDb } from './runs-db';
+import { isActive, useStore, type PlaygroundState, type RunStatus } from './store';
+
+/** How often a training run's record is rewritten (and at every status change). */
+export const SAVE_INTERVAL_MS = 2000;
+
+export interface RunsState {
+  runs: RunRecord[];
+  /** Ids of kept runs drawn on the charts beside the live run. */
+  overlay: string[];
+  /** The record the live run writes to. */
+  currentId: string | null;
+  /** Why runs cannot be kept or a file cannot be read; null when all is well. */
+  error: string | null;
+  toggleOverlay(id: string): void;
+  remove(id: string): Promise<void>;
+  importFile(file: File): Promise<void>;
+  dismissError(): void;
+}
+
+let db: RunsDb | null = null;
+
+/** The overlay survives a reload with the runs (a list of ids; storage may be missing or refused). */
+const OVERLAY_KEY = 'resnet-playground.overlay';
+
+function loadOverlay(ids: Set<string>): string[] {
+  try {
+    const raw: unknown = JSON.parse(globalThis.localStorage?.getItem(OVERLAY_KEY) ?? '[]');
+    return Array.isArray(raw) ? raw.filter((id): id is string => typeof id === 'string' && ids.has(id)) : [];
+  } catch {
+    return [];
+  }
+}
+
+function saveOverlay(overlay: string[]): void {
+  try {
+    globalThis.localStorage?.setItem(OVERLAY_KEY, JSON.stringify(overlay));
+  } catch {
+    // Storage refused (private mode, quota): the overlay just does not survive a reload.
+  }
+}
+
+export const useRuns = create<RunsState>()((set, get) => ({
+  runs: [],
+  overlay: [],
+  currentId: null,
+  error: null,
+  toggleOverlay: (id) => set((s) => ({ overlay: s.overlay.includes(id) ? s.overlay.filter((o) => o !== id) : [...s.overlay, id] })),
+  remove: async (id) => {
+    set((s) => ({ runs: s.runs.filter((r) => r.id !== id), overlay: s.overlay.filter((o) => o !== id) }));
+    await db?.remove(id).catch((e: unknown) => set({ error: String(e) }));
+  },
+  importFile: async (file) => {
+    const parsed = parseRunFile(await file.text(), file.name);
+    if ('error' in parsed) return set({ error: parsed.error });
+    const record = { ...parsed.record, id: get().runs.some((r) => r.id === parsed.record.id) ? `${parsed.record.id}-${Date.now()}` : parsed.record.id };
+    set((s) => ({ runs: [...s.runs, record], overlay: [...s.overlay, record.id], error: parsed.warnings.length ? `${file.name}: ${parsed.warnings.map((w) => w.message).join('; ')} (defaults used)` : null }));
+    await db?.put(record).catch((e: unknown) => set({ error: String(e) }));
+  },
+  dismissError: () => set({ error: null }),
+}));
+
+/** A short name for a run: its preset-like shape and the switches that matter here. */
+export function runName(config: Config): string {
+  const m = config.model;
+  const depth = m.family === 'cifar-resnet' ? `resnet${6 * m.blocksPerStage + 2}` : m.family;
+  return `${depth}, skip ${m.skip ? 'on' : 'off'}, BN ${m.batchNorm ? 'on' : 'off'}, ${config.train.optimizer} lr ${config.train.learningRate}`;
+}
+
+function outcomeOf(status: RunStatus): RunOutcome {
+  if (isActive(status)) return 'running';
+  if (status === 'done') return 'finished';
+  return status === 'error' ? 'error' : 'stopped';
+}
+
+/** The live run as a record, or null before it has a model. */
+function liveRecord(state: PlaygroundState, id: string, createdAt: number): RunRecord | null {
+  const { run, metrics } = state;
+  if (!run.config || !run.model) return null;
+  return {
+    id,
+    name: runName(run.config),
+    createdAt,
+    config: run.config,
+    outcome: outcomeOf(run.status),
+    kernelNames: run.model.kernelNames,
+    backend: run.backend?.backend ?? '',
+    steps: metrics.steps,
+    epochs: metrics.epochs.map(summarizeEpoch),
+  };
+}
+
+/** Shows a kept run as the live view (after a reload): the same numbers, nothing training. */
+function restore(record: RunRecord): void {
+  const epochs: EpochMetrics[] = record.epochs.map((e) => ({ ...e, predictions: new Uint8Array(0), labels: new Uint8Array(0), examples: [] }));
+  useStore.setState((s) => ({
+    run: {
+      ...s.run,
+      runId: null,
+      status: record.outcome === 'finished' ? 'done' : record.outcome === 'error' ? 'error' : 'stopped',
+      detail: `restored from ${new Date(record.createdAt).toLocaleString()}${record.outcome === 'running' ? ', where it was still training when the page closed' : ''}`,
+      config: record.config,
+      model: { kernelNames: record.kernelNames, params: 0, depth: record.kernelNames.length, inputShape: [0, 0, 0], classNames: [] },
+      error: null,
+      pending: null,
+    },
+    metrics: { steps: record.steps, epochs, testImages: new Map() },
+  }));
+}
+
+/**
+ * Opens the database, lists the kept runs, restores the latest on screen,
+ * and from then on writes the live run every SAVE_INTERVAL_MS and whenever
+ * its status changes. Returns a function that stops the writing.
+ */
+export async function keepRuns(factory?: IDBFactory): Promise<() => void> {
+  try {
+    db = await openRunsDb(factory);
+    const runs = await db.list();
+    useRuns.setState({ runs, overlay: loadOverlay(new Set(runs.map((r) => r.id))) });
+    const latest = runs[runs.length - 1];
+    if (latest && useStore.getState().run.runId === null) restore(latest);
+  } catch (e) {
+    useRuns.setState({ error: e instanceof Error ? e.message : String(e) });
+    return () => {};
+  }
+  let live: { runId: number; id: string; createdAt: number } | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const save = (state = useStore.getState(), replaced = false) => {
+    timer = null;
+    if (!live) return;
+    const fresh = liveRecord(state, live.id, live.createdAt);
+    if (!fresh) return;
+    const record: RunRecord = replaced && fresh.outcome === 'running' ? { ...fresh, outcome: 'stopped' } : fresh;
+    useRuns.setState((s) => ({ runs: s.runs.some((r) => r.id === record.id) ? s.runs.map((r) => (r.id === record.id ? record : r)) : [...s.runs, record] }));
+    db?.put(record).catch((e: unknown) => useRuns.setState({ error: `this run could not be kept: ${e instanceof Error ? e.message : String(e)}` }));
+  };
+  const unsubscribeOverlay = useRuns.subscribe((s, prev) => {
+    if (s.overlay !== prev.overlay) saveOverlay(s.overlay);
+  });
+  const unsubscribe = useStore.subscribe((s, prev) => {
+    const runId = s.run.runId;
+    if (runId === null) return;
+    if (live?.runId !== runId) {
+      // A restart replaced the run: keep the old one's last numbers, from the state before.
+      if (timer) {
+        clearTimeout(timer);
+        save(prev, true);
+      }
+      const createdAt = Date.now();
+      live = { runId, id: `run-${createdAt}-${runId}`, createdAt };
+      useRuns.setState({ currentId: live.id });
+    }
+    if (s.run.status !== prev.run.status || s.run.model !== prev.run.model) {
+      if (timer) clearTimeout(timer);
+      save();
+    }
+    else if (s.metrics !== prev.metrics && !timer) timer = setTimeout(() => save(), SAVE_INTERVAL_MS);
+  });
+  return () => {
+    unsubscribe();
+    unsubscribeOverlay();
+    if (timer) clearTimeout(timer);
+  };
+}

@@ -1,0 +1,108 @@
+// Every kept run, newest first: overlay it on the charts, pick two to compare
+// their configs, export it (JSON, CSV), delete it; import a run file; start
+// the live run's plain twin (skip off) with the live run overlaid.
+import { useState } from 'react';
+import { startRun } from '../../state/bridge';
+import { useRuns } from '../../state/runs';
+import { useStore } from '../../state/store';
+import { toCsv, toRunFile, type RunRecord } from '../../share/runfile';
+import { ConfigDiff } from './ConfigDiff';
+import { overlayColor } from './colors';
+
+function download(name: string, type: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+const fileStem = (r: RunRecord) => `${r.id}`.replace(/[^a-z0-9-]+/gi, '_');
+
+export function RunsPanel() {
+  const runs = useRuns((s) => s.runs);
+  const overlay = useRuns((s) => s.overlay);
+  const currentId = useRuns((s) => s.currentId);
+  const error = useRuns((s) => s.error);
+  const liveConfig = useStore((s) => s.run.config);
+  const [compare, setCompare] = useState<string[]>([]);
+  const { toggleOverlay, remove, importFile, dismissError } = useRuns.getState();
+  const pick = (id: string) => setCompare((c) => (c.includes(id) ? c.filter((x) => x !== id) : [...c, id].slice(-2)));
+  const plainTwin = () => {
+    if (!liveConfig) return;
+    const id = useRuns.getState().currentId;
+    if (id && !useRuns.getState().overlay.includes(id)) toggleOverlay(id);
+    const twin = { ...liveConfig, model: { ...liveConfig.model, skip: false } };
+    useStore.getState().setConfig(() => twin);
+    startRun(twin);
+  };
+  const pair = compare.map((id) => runs.find((r) => r.id === id)).filter((r): r is RunRecord => r !== undefined);
+  return (
+    <section className="runs" aria-labelledby="runs-title" data-testid="runs">
+      <h2 id="runs-title">Runs</h2>
+      <div className="runs-actions">
+        <button type="button" data-testid="runs.plainTwin" disabled={!liveConfig?.model.skip} onClick={plainTwin} title="Train the same config with the skip connections off, overlaid on this run">
+          Run the plain twin
+        </button>
+        <label className="file-button">
+          Import a run…
+          <input type="file" accept=".json,application/json" data-testid="runs.import" onChange={(e) => { const f = e.target.files?.[0]; if (f) void importFile(f); e.target.value = ''; }} />
+        </label>
+      </div>
+      {error && (
+        <p className="notice error" role="alert" data-testid="runs.error">
+          {error} <button type="button" onClick={dismissError}>Dismiss</button>
+        </p>
+      )}
+      {runs.length === 0 ? (
+        <p className="empty">Runs are kept in this browser as they train; they will be listed here.</p>
+      ) : (
+        <table className="runs-table">
+          <thead>
+            <tr>
+              <th scope="col">overlay</th>
+              <th scope="col">compare</th>
+              <th scope="col">run</th>
+              <th scope="col">steps</th>
+              <th scope="col">test acc</th>
+              <th scope="col">state</th>
+              <th scope="col">export</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...runs].reverse().map((r) => {
+              const live = r.id === currentId;
+              const last = r.epochs[r.epochs.length - 1];
+              return (
+                <tr key={r.id} data-testid={`runs.row.${r.id}`}>
+                  <td>
+                    <input type="checkbox" disabled={live} checked={overlay.includes(r.id)} onChange={() => toggleOverlay(r.id)} aria-label={`overlay ${r.name} on the charts`} data-testid="runs.overlay" />
+                    {overlay.includes(r.id) && <span className="swatch" style={{ background: overlayColor(overlay.indexOf(r.id)) }} />}
+                  </td>
+                  <td>
+                    <input type="checkbox" checked={compare.includes(r.id)} onChange={() => pick(r.id)} aria-label={`compare the config of ${r.name}`} data-testid="runs.compare" />
+                  </td>
+                  <td>
+                    {r.name}
+                    {live && <strong> (live)</strong>}
+                    <div className="muted">{new Date(r.createdAt).toLocaleString()} {r.backend}</div>
+                  </td>
+                  <td>{r.steps.length}</td>
+                  <td>{last ? last.testAcc.toFixed(4) : '–'}</td>
+                  <td>{r.outcome}</td>
+                  <td className="export">
+                    <button type="button" data-testid="runs.exportJson" onClick={() => download(`${fileStem(r)}.json`, 'application/json', toRunFile(r))}>JSON</button>
+                    <button type="button" data-testid="runs.exportCsv" onClick={() => download(`${fileStem(r)}.csv`, 'text/csv', toCsv(r))}>CSV</button>
+                    <button type="button" disabled={live} onClick={() => void remove(r.id)} aria-label={`delete ${r.name}`}>Delete</button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {pair.length === 2 && <ConfigDiff a={pair[0]!} b={pair[1]!} />}
+    </section>
+  );
+}

@@ -52,3 +52,29 @@ test('plain twin overlaid, config diff, reload keeps the numbers, export and imp
   await expect(rows).toHaveCount(3);
   expect(app.errors).toEqual([]);
 });
+
+test('a run closed mid-training resumes from its last checkpoint after a reload', async ({ page }) => {
+  const app = new Playground(page);
+  // 32 images at batch 8: 4 steps an epoch, a checkpoint after each epoch; 5 epochs.
+  await app.open('backend=cpu&n=1&width=4&batch=8&subset=32&test=8&epochs=5');
+  await app.run.train.click();
+  const row = page.locator('[data-testid^="runs.row."]');
+  await expect.poll(async () => Number(await row.getAttribute('data-checkpoint')), { timeout: 120_000 }).toBeGreaterThanOrEqual(4);
+  await app.run.waitForSteps(6);
+  await page.reload();
+
+  // The run is back on screen, cut short; it resumes from its checkpoint and finishes all 20 steps once.
+  await expect(row).toHaveAttribute('data-outcome', 'running');
+  const resume = page.getByTestId('runs.resume');
+  await expect(resume).toBeVisible();
+  await resume.click();
+  await app.run.waitForStatus('done');
+  expect(await app.run.steps()).toBe(20);
+  await expect(row).toHaveCount(1);
+  await expect(row).toHaveAttribute('data-outcome', 'finished');
+
+  // Its trained weights download in TF.js's format.
+  const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('runs.exportModel').click()]);
+  expect(json.suggestedFilename()).toMatch(/\.model\.json$/);
+  expect(app.errors).toEqual([]);
+});

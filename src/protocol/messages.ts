@@ -9,7 +9,8 @@ export type RunId = number;
 
 /** Page -> worker. */
 export type Command =
-  | { type: 'start'; runId: RunId; config: Config }
+  /** `resume`: go on from this checkpoint of an earlier run of the same config. */
+  | { type: 'start'; runId: RunId; config: Config; resume?: Checkpoint }
   | { type: 'pause'; runId: RunId }
   | { type: 'resume'; runId: RunId }
   | { type: 'stop'; runId: RunId }
@@ -60,6 +61,33 @@ export interface EpochMetrics {
   examples: EvalExample[];
 }
 
+/** One tensor's place in a checkpoint's bytes, as TF.js's weights manifest writes it. */
+export interface WeightSpec {
+  name: string;
+  shape: number[];
+  dtype: 'float32' | 'int32' | 'bool' | 'string' | 'complex64';
+}
+
+/** Weights as bytes: float32 values of `specs` in order (tf.io.encodeWeights). */
+export interface WeightBlob {
+  specs: WeightSpec[];
+  data: ArrayBuffer;
+}
+
+/**
+ * Where a run stands: enough to go on from here after a reload. The model's
+ * variables (parameters and batch-norm statistics, by stable name) and the
+ * optimizer's slots; `step` steps done, `stepInEpoch` of them in `epoch`.
+ */
+export interface Checkpoint {
+  step: number;
+  epoch: number;
+  stepInEpoch: number;
+  model: WeightBlob;
+  /** Null when the optimizer cannot export its state: a resume then restarts its slots. */
+  optimizer: WeightBlob | null;
+}
+
 /** Test images as the page draws them (it holds no data set of its own). */
 export interface TestImage {
   index: number;
@@ -100,7 +128,12 @@ export type Event =
   | { type: 'epoch'; runId: RunId; metrics: EpochMetrics }
   | { type: 'error'; runId: RunId; message: string; step?: number }
   | { type: 'done'; runId: RunId; reason: DoneReason; steps: number }
-  | { type: 'testImages'; runId: RunId; images: TestImage[] };
+  | { type: 'testImages'; runId: RunId; images: TestImage[] }
+  /** At the end of each epoch, every CHECKPOINT_INTERVAL_MS of training, and when a run stops. */
+  | { type: 'checkpoint'; runId: RunId; checkpoint: Checkpoint };
+
+/** Longest training time between two checkpoints. */
+export const CHECKPOINT_INTERVAL_MS = 30_000;
 
 /** Most step batches the worker posts per second (the charts redraw at this rate). */
 export const MAX_MESSAGES_PER_SECOND = 10;

@@ -30,6 +30,8 @@ export interface RunRecord {
   backend: string;
   steps: StepMetrics[];
   epochs: EpochSummary[];
+  /** Step of the run's latest kept checkpoint (its weights live beside the record); absent when none. */
+  checkpointStep?: number;
 }
 
 export function summarizeEpoch(e: EpochMetrics): EpochSummary {

@@ -2,7 +2,9 @@
 // routes Events into the store, drops events of stale runs. The worker is
 // created lazily, so TF.js loads only when the user first trains.
 import type { Config } from '../config/types';
-import { assertNever, isCurrent, type Command, type Event, type RunId } from '../protocol/messages';
+import { assertNever, isCurrent, type Checkpoint, type Command, type Event, type RunId } from '../protocol/messages';
+import { useRuns } from './runs';
+import type { Metrics } from './store';
 import { useStore } from './store';
 
 let worker: Worker | null = null;
@@ -28,6 +30,8 @@ function route(event: Event): void {
       return s.finish(event.runId, event.reason);
     case 'testImages':
       return s.addTestImages(event.runId, event.images);
+    case 'checkpoint':
+      return useRuns.getState().keepCheckpoint(event.runId, event.checkpoint);
     default:
       assertNever(event);
   }
@@ -53,10 +57,11 @@ function send(command: Command): void {
   getWorker().postMessage(command);
 }
 
-export function startRun(config: Config): RunId {
+/** Starts a run; `resume` goes on from a checkpoint, the metrics before it carried over. */
+export function startRun(config: Config, resume?: { checkpoint: Checkpoint; carried: Pick<Metrics, 'steps' | 'epochs'> }): RunId {
   const runId = nextRunId++;
-  useStore.getState().beginRun(runId, config);
-  send({ type: 'start', runId, config });
+  useStore.getState().beginRun(runId, config, resume?.carried);
+  send({ type: 'start', runId, config, ...(resume ? { resume: resume.checkpoint } : {}) });
   return runId;
 }
 

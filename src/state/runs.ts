@@ -4,7 +4,8 @@
 // the live run's store; no tfjs.
 import { create } from 'zustand';
 import type { Config } from '../config/types';
-import type { EpochMetrics } from '../protocol/messages';
+import type { Checkpoint, EpochMetrics } from '../protocol/messages';
+import { startRun } from './bridge';
 import { parseRunFile, summarizeEpoch, type RunOutcome, type RunRecord } from '../share/runfile';
 import { openRunsDb, type RunsDb } from './runs-db';
 import { isActive, useStore, type PlaygroundState, type RunStatus } from './store';
@@ -24,9 +25,19 @@ export interface RunsState {
   remove(id: string): Promise<void>;
   importFile(file: File): Promise<void>;
   dismissError(): void;
+  /** Keeps the live run's latest checkpoint (weights in IndexedDB, its step in the record). */
+  keepCheckpoint(runId: number, checkpoint: Checkpoint): void;
+  /** Goes on training a kept run from its checkpoint, in the same record. */
+  resume(id: string): Promise<void>;
+  /** The run's latest checkpoint, for a model download. */
+  checkpointOf(id: string): Promise<Checkpoint | undefined>;
 }
 
 let db: RunsDb | null = null;
+/** The record the live run writes to, by its runId. */
+let live: { runId: number; id: string; createdAt: number } | null = null;
+/** A resume asked for: the next run continues this record. */
+let resuming: { id: string; createdAt: number } | null = null;
 
 /** The overlay survives a reload with the runs (a list of ids; storage may be missing or refused). */
 const OVERLAY_KEY = 'resnet-playground.overlay';
@@ -66,6 +77,30 @@ export const useRuns = create<RunsState>()((set, get) => ({
     await db?.put(record).catch((e: unknown) => set({ error: String(e) }));
   },
   dismissError: () => set({ error: null }),
+  keepCheckpoint: (runId, checkpoint) => {
+    if (!db || live?.runId !== runId) return;
+    const id = live.id;
+    const keptDb = db;
+    keptDb
+      .putCheckpoint(id, checkpoint)
+      .then(async () => {
+        set((s) => ({ runs: s.runs.map((r) => (r.id === id ? { ...r, checkpointStep: checkpoint.step } : r)) }));
+        // The record says so too, even when the run's last save came before this.
+        const record = get().runs.find((r) => r.id === id);
+        if (record) await keptDb.put(record);
+      })
+      .catch((e: unknown) => set({ error: `the checkpoint at step ${checkpoint.step} could not be kept: ${e instanceof Error ? e.message : String(e)}` }));
+  },
+  checkpointOf: async (id) => db?.getCheckpoint(id),
+  resume: async (id) => {
+    const record = get().runs.find((r) => r.id === id);
+    const checkpoint = await db?.getCheckpoint(id).catch(() => undefined);
+    if (!record || !checkpoint) return set({ error: `run ${record?.name ?? id} has no checkpoint to resume from` });
+    resuming = { id: record.id, createdAt: record.createdAt };
+    useStore.getState().setConfig(() => record.config);
+    const epochs: EpochMetrics[] = record.epochs.filter((e) => e.step <= checkpoint.step).map((e) => ({ ...e, predictions: new Uint8Array(0), labels: new Uint8Array(0), examples: [] }));
+    startRun(record.config, { checkpoint, carried: { steps: record.steps.filter((s) => s.step <= checkpoint.step), epochs } });
+  },
 }));
 
 /** A short name for a run: its preset-like shape and the switches that matter here. */
@@ -84,6 +119,7 @@ function outcomeOf(status: RunStatus): RunOutcome {
 /** The live run as a record, or null before it has a model. */
 function liveRecord(state: PlaygroundState, id: string, createdAt: number): RunRecord | null {
   const { run, metrics } = state;
+  const kept = useRuns.getState().runs.find((r) => r.id === id);
   if (!run.config || !run.model) return null;
   return {
     id,
@@ -95,6 +131,7 @@ function liveRecord(state: PlaygroundState, id: string, createdAt: number): RunR
     backend: run.backend?.backend ?? '',
     steps: metrics.steps,
     epochs: metrics.epochs.map(summarizeEpoch),
+    ...(kept?.checkpointStep !== undefined ? { checkpointStep: kept.checkpointStep } : {}),
   };
 }
 
@@ -132,7 +169,6 @@ export async function keepRuns(factory?: IDBFactory): Promise<() => void> {
     useRuns.setState({ error: e instanceof Error ? e.message : String(e) });
     return () => {};
   }
-  let live: { runId: number; id: string; createdAt: number } | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   const save = (state = useStore.getState(), replaced = false) => {
     timer = null;
@@ -156,7 +192,8 @@ export async function keepRuns(factory?: IDBFactory): Promise<() => void> {
         save(prev, true);
       }
       const createdAt = Date.now();
-      live = { runId, id: `run-${createdAt}-${runId}`, createdAt };
+      live = resuming ? { runId, ...resuming } : { runId, id: `run-${createdAt}-${runId}`, createdAt };
+      resuming = null;
       useRuns.setState({ currentId: live.id });
     }
     if (s.run.status !== prev.run.status || s.run.model !== prev.run.model) {

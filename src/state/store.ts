@@ -38,7 +38,8 @@ export interface PlaygroundState {
   metrics: Metrics;
   setConfig(update: (config: Config) => Config): void;
   setUrlErrors(errors: FieldError[]): void;
-  beginRun(runId: RunId, config: Config): void;
+  /** `carried`: the metrics a resumed run already has, up to its checkpoint. */
+  beginRun(runId: RunId, config: Config, carried?: Pick<Metrics, 'steps' | 'epochs'>): void;
   setPhase(runId: RunId, phase: RunPhase, detail?: string): void;
   request(pending: RunState['pending']): void;
   setBackend(runId: RunId, info: BackendInfo): void;
@@ -65,7 +66,7 @@ export const useStore = create<PlaygroundState>()((set, get) => {
     metrics: { steps: [], epochs: [], testImages: new Map() },
     setConfig: (update) => set((s) => ({ config: update(s.config) })),
     setUrlErrors: (urlErrors) => set({ urlErrors }),
-    beginRun: (runId, config) => set({ run: { ...IDLE, runId, status: 'loading-data', config }, metrics: { steps: [], epochs: [], testImages: new Map() } }),
+    beginRun: (runId, config, carried) => set({ run: { ...IDLE, runId, status: 'loading-data', config }, metrics: { steps: carried?.steps ?? [], epochs: carried?.epochs ?? [], testImages: new Map() } }),
     setPhase: (runId, phase, detail = '') =>
       forRun(runId, (s) => {
         // A phase change answers a pending pause (-> paused) or resume (-> anything else).

@@ -10,7 +10,8 @@ import type { Dataset } from '../data/types';
 import { buildArch, summarize, type Shape } from '../model/arch';
 import { buildModel, type Model } from '../model/build';
 import { checkFits, DEFAULT_LIMITS, trainingMemory, type BackendLimits } from '../model/memory';
-import type { DoneReason, EpochMetrics, ModelInfo, RunPhase, StepMetrics } from '../protocol/messages';
+import { CHECKPOINT_INTERVAL_MS, type Checkpoint, type DoneReason, type EpochMetrics, type ModelInfo, type RunPhase, type StepMetrics } from '../protocol/messages';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { Batcher, channelStats, permutation } from './batches';
 import { RunControl, yieldToEventLoop } from './control';
 import { evaluate } from './evaluate';
@@ -20,6 +21,8 @@ export interface EngineHooks {
   onModel?(info: ModelInfo): void;
   onStep?(metrics: StepMetrics): void;
   onEpoch?(metrics: EpochMetrics): void;
+  /** A checkpoint to keep: after each epoch, every `checkpointEvery` ms, and when the run ends. */
+  onCheckpoint?(checkpoint: Checkpoint): void;
 }
 
 export interface TrainOptions {
@@ -31,6 +34,10 @@ export interface TrainOptions {
   limits?: BackendLimits;
   /** Compute per-layer gradient norms (default true); off only to measure their cost. */
   gradNorms?: boolean;
+  /** Go on from this checkpoint of a run of the same config (its steps are not repeated). */
+  resume?: Checkpoint;
+  /** Longest training time between checkpoints, in ms (default CHECKPOINT_INTERVAL_MS). */
+  checkpointEvery?: number;
 }
 
 export interface TrainResult {
@@ -119,14 +126,29 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const optimizer = makeOptimizer(config.train);
   try {
     hooks.onModel?.({ kernelNames: model.summary.kernelNames, params: model.summary.params, depth: model.summary.depth, inputShape: model.inputShape, classNames: data.classNames });
-    return await loop(model, optimizer, opts, control, withNorms);
+    const at: Position = { step: 0, epoch: 1, stepInEpoch: 0 };
+    if (opts.resume) {
+      const slots = await loadCheckpoint(model, optimizer, opts.resume);
+      Object.assign(at, { step: opts.resume.step, epoch: opts.resume.epoch, stepInEpoch: opts.resume.stepInEpoch });
+      hooks.onPhase?.('building', `resumed at step ${at.step}${slots ? '' : ' (the optimizer state starts afresh)'}`);
+    }
+    const checkpoint = async () => {
+      if (hooks.onCheckpoint && at.step > 0) hooks.onCheckpoint(await saveCheckpoint(model, optimizer, at));
+    };
+    const result = await loop(model, optimizer, opts, control, withNorms, at, checkpoint);
+    // The final weights, also of a stopped run: what a resume or a model download starts from.
+    await checkpoint();
+    return result;
   } finally {
     disposeOptimizer(optimizer);
     model.dispose();
   }
 }
 
-async function loop(model: Model, optimizer: tf.Optimizer, opts: TrainOptions, control: RunControl, withNorms: boolean): Promise<TrainResult> {
+/** Where the loop stands; `stepInEpoch` steps of `epoch` are done. */
+interface Position { step: number; epoch: number; stepInEpoch: number }
+
+async function loop(model: Model, optimizer: tf.Optimizer, opts: TrainOptions, control: RunControl, withNorms: boolean, at: Position, checkpoint: () => Promise<void>): Promise<TrainResult> {
   const { config, data, hooks = {} } = opts;
   const { train: t } = config;
   const subset = config.data.trainSubset > 0 ? Math.min(config.data.trainSubset, data.train.count) : data.train.count;
@@ -135,7 +157,8 @@ async function loop(model: Model, optimizer: tf.Optimizer, opts: TrainOptions, c
   const batcher = new Batcher(data, channelStats(data.train, data.channels, 10_000));
   const stepsPerEpoch = Math.ceil(subset / t.batchSize);
   const evalBatch = Math.min(Math.max(t.batchSize, 100), 500);
-  let step = 0;
+  const checkpointEvery = opts.checkpointEvery ?? CHECKPOINT_INTERVAL_MS;
+  let lastCheckpoint = performance.now();
   let last = performance.now();
 
   const report = (values: Float32Array | Int32Array | Uint8Array, atStep: number, epoch: number) => {
@@ -147,17 +170,19 @@ async function loop(model: Model, optimizer: tf.Optimizer, opts: TrainOptions, c
   };
 
   hooks.onPhase?.('training');
-  for (let epoch = 1; epoch <= t.epochs; epoch++) {
+  // A resumed run starts inside its epoch; the shuffles depend only on the seed and the epoch.
+  const first = { epoch: at.epoch, i: at.stepInEpoch };
+  for (let epoch = first.epoch; epoch <= t.epochs; epoch++) {
     const order = permutation(subset, t.seed * 1000 + epoch);
-    for (let i = 0; i < stepsPerEpoch; i++) {
-      if (t.maxSteps > 0 && step >= t.maxSteps) return { reason: 'finished', steps: step };
+    for (let i = epoch === first.epoch ? first.i : 0; i < stepsPerEpoch; i++) {
+      if (t.maxSteps > 0 && at.step >= t.maxSteps) return { reason: 'finished', steps: at.step };
       await yieldToEventLoop();
       let paused = false;
       const goOn = await control.checkpoint(() => {
         paused = true;
         hooks.onPhase?.('paused');
       });
-      if (!goOn) return { reason: 'stopped', steps: step };
+      if (!goOn) return { reason: 'stopped', steps: at.step };
       if (paused) {
         hooks.onPhase?.('training');
         last = performance.now();
@@ -171,17 +196,24 @@ async function loop(model: Model, optimizer: tf.Optimizer, opts: TrainOptions, c
         x.dispose();
         y.dispose();
       }
-      step += 1;
       const values = await packed.data();
       packed.dispose();
-      report(values, step, epoch);
+      Object.assign(at, { step: at.step + 1, epoch, stepInEpoch: i + 1 });
+      report(values, at.step, epoch);
+      if (performance.now() - lastCheckpoint >= checkpointEvery) {
+        await checkpoint();
+        lastCheckpoint = performance.now();
+      }
     }
     hooks.onPhase?.('evaluating', `epoch ${epoch}`);
     const test = await evaluate(model, batcher, config.data.testSubset, evalBatch, control);
-    if (control.isStopped) return { reason: 'stopped', steps: step };
-    hooks.onEpoch?.({ epoch, step, testLoss: test.loss, testAcc: test.acc, testCount: test.count, confusion: test.confusion, predictions: test.predictions, labels: test.labels, examples: test.examples });
+    if (control.isStopped) return { reason: 'stopped', steps: at.step };
+    hooks.onEpoch?.({ epoch, step: at.step, testLoss: test.loss, testAcc: test.acc, testCount: test.count, confusion: test.confusion, predictions: test.predictions, labels: test.labels, examples: test.examples });
+    Object.assign(at, { epoch: epoch + 1, stepInEpoch: 0 });
+    await checkpoint();
+    lastCheckpoint = performance.now();
     hooks.onPhase?.('training');
     last = performance.now();
   }
-  return { reason: 'finished', steps: step };
+  return { reason: 'finished', steps: at.step };
 }

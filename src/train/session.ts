@@ -108,7 +108,9 @@ export class Session {
         onModel: (info) => post({ type: 'model', runId, info }),
         onStep: (metrics) => this.outbox.step(runId, metrics),
         onEpoch: (metrics) => post({ type: 'epoch', runId, metrics }),
+        onCheckpoint: (checkpoint) => post({ type: 'checkpoint', runId, checkpoint }),
       },
+      ...(command.resume ? { resume: command.resume } : {}),
     });
     post({ type: 'done', runId, reason: result.reason, steps: result.steps });
   }

@@ -4,13 +4,14 @@
 import { useState } from 'react';
 import { startRun } from '../../state/bridge';
 import { useRuns } from '../../state/runs';
-import { useStore } from '../../state/store';
+import { isActive, useStore } from '../../state/store';
+import { modelJson } from '../../share/modelfile';
 import { toCsv, toRunFile, type RunRecord } from '../../share/runfile';
 import { ConfigDiff } from './ConfigDiff';
 import { overlayColor } from './colors';
 
-function download(name: string, type: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+function download(name: string, type: string, body: string | ArrayBuffer): void {
+  const url = URL.createObjectURL(new Blob([body], { type }));
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
@@ -20,6 +21,15 @@ function download(name: string, type: string, text: string): void {
 
 const fileStem = (r: RunRecord) => `${r.id}`.replace(/[^a-z0-9-]+/gi, '_');
 
+/** model.json and its weights (TF.js weights-manifest format), from the run's latest checkpoint. */
+async function downloadModel(r: RunRecord): Promise<void> {
+  const checkpoint = await useRuns.getState().checkpointOf(r.id);
+  if (!checkpoint) return useRuns.setState({ error: `run ${r.name} has no kept weights` });
+  const bin = `${fileStem(r)}.weights.bin`;
+  download(`${fileStem(r)}.model.json`, 'application/json', modelJson(r.config, r.kernelNames, checkpoint, bin));
+  download(bin, 'application/octet-stream', checkpoint.model.data);
+}
+
 export function RunsPanel() {
   const runs = useRuns((s) => s.runs);
   const overlay = useRuns((s) => s.overlay);
@@ -27,7 +37,8 @@ export function RunsPanel() {
   const error = useRuns((s) => s.error);
   const liveConfig = useStore((s) => s.run.config);
   const [compare, setCompare] = useState<string[]>([]);
-  const { toggleOverlay, remove, importFile, dismissError } = useRuns.getState();
+  const { toggleOverlay, remove, importFile, dismissError, resume } = useRuns.getState();
+  const training = useStore((s) => s.run.runId !== null && isActive(s.run.status));
   const pick = (id: string) => setCompare((c) => (c.includes(id) ? c.filter((x) => x !== id) : [...c, id].slice(-2)));
   const plainTwin = () => {
     if (!liveConfig) return;
@@ -75,7 +86,7 @@ export function RunsPanel() {
               const live = r.id === currentId;
               const last = r.epochs[r.epochs.length - 1];
               return (
-                <tr key={r.id} data-testid={`runs.row.${r.id}`}>
+                <tr key={r.id} data-testid={`runs.row.${r.id}`} data-checkpoint={r.checkpointStep ?? 0} data-outcome={r.outcome}>
                   <td>
                     <input type="checkbox" disabled={live} checked={overlay.includes(r.id)} onChange={() => toggleOverlay(r.id)} aria-label={`overlay ${r.name} on the charts`} data-testid="runs.overlay" />
                     {overlay.includes(r.id) && <span className="swatch" style={{ background: overlayColor(overlay.indexOf(r.id)) }} />}
@@ -90,10 +101,18 @@ export function RunsPanel() {
                   </td>
                   <td>{r.steps.length}</td>
                   <td>{last ? last.testAcc.toFixed(4) : '–'}</td>
-                  <td>{r.outcome}</td>
+                  <td>
+                    {r.outcome}
+                    {r.checkpointStep !== undefined && r.outcome !== 'finished' && !live && (
+                      <button type="button" data-testid="runs.resume" disabled={training} onClick={() => void resume(r.id)} title={`Go on training from the checkpoint at step ${r.checkpointStep}`}>
+                        Resume from step {r.checkpointStep}
+                      </button>
+                    )}
+                  </td>
                   <td className="export">
                     <button type="button" data-testid="runs.exportJson" onClick={() => download(`${fileStem(r)}.json`, 'application/json', toRunFile(r))}>JSON</button>
                     <button type="button" data-testid="runs.exportCsv" onClick={() => download(`${fileStem(r)}.csv`, 'text/csv', toCsv(r))}>CSV</button>
+                    <button type="button" data-testid="runs.exportModel" disabled={r.checkpointStep === undefined} onClick={() => void downloadModel(r)} title="The trained weights in TF.js format (model.json + .bin)">Model</button>
                     <button type="button" disabled={live} onClick={() => void remove(r.id)} aria-label={`delete ${r.name}`}>Delete</button>
                   </td>
                 </tr>

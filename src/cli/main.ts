@@ -6,7 +6,7 @@
 // prints the stage table (src/cli/model.ts).
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_CONFIG, MODEL_PRESET_IDS, configFromPreset, isModelPresetId } from '../config/presets';
-import type { BackendChoice, Config, OptimizerName } from '../config/types';
+import type { BackendChoice, Config, OptimizerName, ScheduleName } from '../config/types';
 import { validateConfig } from '../config/validate';
 import { loadMnistNode } from '../data/mnist-node';
 import type { StepMetrics } from '../protocol/messages';
@@ -27,8 +27,11 @@ const USAGE = `usage: playground train [options]
   --epochs N          epochs (default ${DEFAULT_CONFIG.train.epochs})
   --batch N           batch size (default ${DEFAULT_CONFIG.train.batchSize})
   --lr X              learning rate (default ${DEFAULT_CONFIG.train.learningRate})
-  --optimizer NAME    sgd, momentum, adam
-  --weight-decay X    L2 on kernels (default ${DEFAULT_CONFIG.train.weightDecay})
+  --optimizer NAME    sgd, momentum, nesterov, adam, adamw (decoupled weight decay)
+  --schedule NAME     constant, step, cosine, onecycle, warmup (default constant)
+  --warmup-epochs X   linear warm-up for warmup and cosine (default ${DEFAULT_CONFIG.train.warmupEpochs})
+  --weight-decay X    on kernels (default ${DEFAULT_CONFIG.train.weightDecay})
+  --label-smoothing X target smoothing ε (default 0)
   --seed N            seed for weights and shuffling
   --subset N          train on N images; --test-subset N evaluates on N
   --backend cpu       Node runs the cpu backend
@@ -36,7 +39,7 @@ const USAGE = `usage: playground train [options]
 
 ${MODEL_USAGE}`;
 
-const TRAIN_FLAGS = new Set(['arch', ...MODEL_FLAGS, 'dataset', 'steps', 'epochs', 'batch', 'lr', 'optimizer', 'weight-decay', 'seed', 'subset', 'test-subset', 'backend']);
+const TRAIN_FLAGS = new Set(['arch', ...MODEL_FLAGS, 'dataset', 'steps', 'epochs', 'batch', 'lr', 'optimizer', 'schedule', 'warmup-epochs', 'weight-decay', 'label-smoothing', 'seed', 'subset', 'test-subset', 'backend']);
 const BOOLEAN_FLAGS = new Set(['json', 'help']);
 
 /** Builds a Config from train flags over the defaults; throws UsageError naming a bad flag. */
@@ -55,8 +58,11 @@ export function configFromFlags(flags: Flags): Config {
   set(numberFlag(flags, 'epochs'), (v) => (c.train.epochs = v));
   set(numberFlag(flags, 'batch'), (v) => (c.train.batchSize = v));
   set(numberFlag(flags, 'lr'), (v) => (c.train.learningRate = v));
-  set(choiceFlag<OptimizerName>(flags, 'optimizer', ['sgd', 'momentum', 'adam']), (v) => (c.train.optimizer = v));
+  set(choiceFlag<OptimizerName>(flags, 'optimizer', ['sgd', 'momentum', 'nesterov', 'adam', 'adamw']), (v) => (c.train.optimizer = v));
+  set(choiceFlag<ScheduleName>(flags, 'schedule', ['constant', 'step', 'cosine', 'onecycle', 'warmup']), (v) => (c.train.schedule = v));
+  set(numberFlag(flags, 'warmup-epochs'), (v) => (c.train.warmupEpochs = v));
   set(numberFlag(flags, 'weight-decay'), (v) => (c.train.weightDecay = v));
+  set(numberFlag(flags, 'label-smoothing'), (v) => (c.train.labelSmoothing = v));
   set(numberFlag(flags, 'seed'), (v) => (c.train.seed = v));
   set(numberFlag(flags, 'subset'), (v) => (c.data.trainSubset = v));
   set(numberFlag(flags, 'test-subset'), (v) => (c.data.testSubset = v));

@@ -79,6 +79,19 @@ describe('encode and decode', () => {
     expect(decode(`?${query}`)).toEqual({ config: c, errors: [] });
   });
 
+  it('round-trips the optimizer, schedule and label smoothing', () => {
+    let c = withValue(DEFAULT_CONFIG, 'train.optimizer', 'adamw');
+    c = withValue(c, 'train.schedule', 'cosine');
+    c = withValue(c, 'train.warmupEpochs', 0.5);
+    c = withValue(c, 'train.decayEvery', 30);
+    c = withValue(c, 'train.decayFactor', 0.2);
+    c = withValue(c, 'train.labelSmoothing', 0.1);
+    const query = 'v=1&opt=adamw&sched=cosine&warmup=0.5&decayevery=30&decay=0.2&smooth=0.1';
+    expect(encode(c)).toBe(query);
+    expect(decode(query)).toEqual({ config: c, errors: [] });
+    expect(decode('opt=nesterov&sched=onecycle').config.train).toMatchObject({ optimizer: 'nesterov', schedule: 'onecycle' });
+  });
+
   it('decodes the URLs of the CIFAR-only build as before', () => {
     const { config, errors } = decode('?v=1&n=9&skip=off');
     expect(errors).toEqual([]);
@@ -145,7 +158,12 @@ describe('decode refuses bad input field by field', () => {
     ['lr=1e400', 'train.learningRate', /finite/],
     ['mom=-0.5', 'train.momentum', /between/],
     ['skip=yes', 'model.skip', /on or off/],
-    ['opt=rmsprop', 'train.optimizer', /one of sgd, momentum, adam/],
+    ['opt=rmsprop', 'train.optimizer', /one of sgd, momentum, nesterov, adam, adamw/],
+    ['sched=linear', 'train.schedule', /one of constant, step, cosine, onecycle, warmup/],
+    ['smooth=0.6', 'train.labelSmoothing', /between 0 and 0.5, got 0.6/],
+    ['decay=0', 'train.decayFactor', /between/],
+    ['decayevery=1.5', 'train.decayEvery', /whole number/],
+    ['warmup=-1', 'train.warmupEpochs', /between 0 and 1000/],
     ['blocks=3-4--3', 'model.stageBlocks', /whole numbers joined by '-'/],
     ['blocks=', 'model.stageBlocks', /whole numbers joined by '-'/],
     ['blocks=3-4.5', 'model.stageBlocks', /whole numbers joined by '-'/],

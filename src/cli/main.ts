@@ -4,6 +4,8 @@
 // by layer name) and numTensors; then epoch and done lines.
 //   playground model resnet50 --input 224 --classes 1000 [--json]
 // prints the stage table (src/cli/model.ts).
+//   playground url '<query>' | playground url --encode '<config json>'
+// decodes or encodes a share link (src/cli/url.ts).
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_CONFIG, MODEL_PRESET_IDS, configFromPreset, isModelPresetId } from '../config/presets';
 import type { BackendChoice, Config, OptimizerName, ScheduleName } from '../config/types';
@@ -13,6 +15,7 @@ import type { StepMetrics } from '../protocol/messages';
 import { RunControl } from '../train/control';
 import { train } from '../train/engine';
 import { applyModelFlags, MODEL_FLAGS, MODEL_USAGE, modelCommand } from './model';
+import { URL_USAGE, urlCommand } from './url';
 import { choiceFlag, numberFlag, parseArgs, UsageError, type Flags } from './args';
 
 const USAGE = `usage: playground train [options]
@@ -37,7 +40,9 @@ const USAGE = `usage: playground train [options]
   --backend cpu       Node runs the cpu backend
   --json              one JSON object per line
 
-${MODEL_USAGE}`;
+${MODEL_USAGE}
+
+${URL_USAGE}`;
 
 const TRAIN_FLAGS = new Set(['arch', ...MODEL_FLAGS, 'dataset', 'steps', 'epochs', 'batch', 'lr', 'optimizer', 'schedule', 'warmup-epochs', 'weight-decay', 'label-smoothing', 'seed', 'subset', 'test-subset', 'backend']);
 const BOOLEAN_FLAGS = new Set(['json', 'help']);
@@ -131,6 +136,14 @@ export async function main(argv: string[]): Promise<number> {
         if (flags.has('help')) return (console.log(MODEL_USAGE), 0);
         process.stdout.write(modelCommand(positional, flags) + '\n');
         return 0;
+      }
+      case 'url': {
+        const { flags, positional } = parseArgs(rest, BOOLEAN_FLAGS, new Set(['encode']));
+        if (flags.has('help')) return (console.log(URL_USAGE), 0);
+        const result = urlCommand(positional, flags);
+        process.stdout.write(result.stdout + '\n');
+        if (result.stderr) process.stderr.write(result.stderr + '\n');
+        return result.code;
       }
       case undefined:
       case '--help':

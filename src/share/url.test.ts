@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { configFromPreset, DEFAULT_CONFIG } from '../config/presets';
 import type { Config } from '../config/types';
 import { LIMITS, LIST_LIMITS, validateConfig } from '../config/validate';
-import { decode, encode, FIELDS, type Field } from './url';
+import { decode, decodeView, encode, FIELDS, type ConfigPath, type Field } from './url';
 
 function withValue(config: Config, path: string, value: unknown): Config {
   const copy = structuredClone(config);
@@ -214,5 +214,34 @@ describe('decode refuses bad input field by field', () => {
     const { config, errors } = decode('v=2&n=7');
     expect(config.model.blocksPerStage).toBe(7);
     expect(errors.map((e) => e.field)).toEqual(['v']);
+  });
+});
+
+describe('lesson mode: hide', () => {
+  it('hides controls named by their URL keys, and round-trips them in table order', () => {
+    const { config, errors, hidden } = decodeView('n=9&hide=lr,skip,bn');
+    expect(errors).toEqual([]);
+    expect(config.model.blocksPerStage).toBe(9);
+    expect(hidden).toEqual(['model.skip', 'model.batchNorm', 'train.learningRate']);
+    expect(encode(config, hidden)).toBe('v=1&n=9&hide=skip,bn,lr');
+    expect(decode('hide=skip')).toEqual({ config: DEFAULT_CONFIG, errors: [] });
+  });
+
+  it('names unknown controls and hides the known ones', () => {
+    const { hidden, errors } = decodeView('hide=skip,__proto__,,warp');
+    expect(hidden).toEqual(['model.skip']);
+    expect(errors.map((e) => e.field)).toEqual(['hide', 'hide']);
+    expect(errors[1]?.message).toMatch(/unknown control "warp"/);
+  });
+
+  it('round-trips any set of hidden controls with any valid config', () => {
+    const arbHidden = fc.subarray(FIELDS.map((f) => f.path as ConfigPath));
+    fc.assert(fc.property(arbConfig, arbHidden, (c, h) => {
+      expect(decodeView(encode(c, h))).toEqual({ config: c, errors: [], hidden: h });
+    }), { numRuns: 300 });
+  });
+
+  it('never throws on hostile hide values', () => {
+    fc.assert(fc.property(junk, (s) => Array.isArray(decodeView(`hide=${s}`).hidden)), { numRuns: 300 });
   });
 });

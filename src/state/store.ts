@@ -5,6 +5,7 @@ import { create } from 'zustand';
 import { DEFAULT_CONFIG } from '../config/presets';
 import type { Config } from '../config/types';
 import type { FieldError } from '../config/validate';
+import type { ConfigPath } from '../share/url';
 import type { BackendInfo, DoneReason, EpochMetrics, ModelInfo, RunId, RunPhase, StepMetrics } from '../protocol/messages';
 
 export type RunStatus = 'idle' | RunPhase | 'done' | 'stopped' | 'error';
@@ -32,10 +33,13 @@ export interface PlaygroundState {
   config: Config;
   /** Fields of the page URL that were refused, with why. */
   urlErrors: FieldError[];
+  /** Controls hidden by the URL's hide= (lesson mode), by Config path. */
+  hidden: ConfigPath[];
   run: RunState;
   metrics: Metrics;
   setConfig(update: (config: Config) => Config): void;
   setUrlErrors(errors: FieldError[]): void;
+  setHidden(hidden: ConfigPath[]): void;
   beginRun(runId: RunId, config: Config): void;
   setPhase(runId: RunId, phase: RunPhase, detail?: string): void;
   request(pending: RunState['pending']): void;
@@ -58,10 +62,12 @@ export const useStore = create<PlaygroundState>()((set, get) => {
   return {
     config: DEFAULT_CONFIG,
     urlErrors: [],
+    hidden: [],
     run: IDLE,
     metrics: { steps: [], epochs: [] },
     setConfig: (update) => set((s) => ({ config: update(s.config) })),
     setUrlErrors: (urlErrors) => set({ urlErrors }),
+    setHidden: (hidden) => set({ hidden }),
     beginRun: (runId, config) => set({ run: { ...IDLE, runId, status: 'loading-data', config }, metrics: { steps: [], epochs: [] } }),
     setPhase: (runId, phase, detail = '') =>
       forRun(runId, (s) => {

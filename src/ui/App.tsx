@@ -2,7 +2,10 @@
 import { useEffect } from 'react';
 import { encode } from '../share/url';
 import { useStore } from '../state/store';
+import { GradHeadline } from './charts/GradHeadline';
+import { GradHeatmap } from './charts/GradHeatmap';
 import { GradProfile } from './charts/GradProfile';
+import { LayerUpdates } from './charts/LayerUpdates';
 import { MetricChart } from './charts/MetricChart';
 import { ArchitectureView } from './ArchitectureView';
 import { Controls } from './Controls';
@@ -13,11 +16,12 @@ import { RunStats } from './RunStats';
 /** Keeps the URL in step with the config, so a copied address restores the page. */
 function useUrlSync(): void {
   const config = useStore((s) => s.config);
+  const hidden = useStore((s) => s.hidden);
   useEffect(() => {
-    const query = encode(config);
+    const query = encode(config, hidden);
     const next = `${window.location.pathname}?${query}${window.location.hash}`;
     if (next !== `${window.location.pathname}${window.location.search}${window.location.hash}`) window.history.replaceState(null, '', next);
-  }, [config]);
+  }, [config, hidden]);
 }
 
 export function App() {
@@ -39,7 +43,10 @@ export function App() {
           <div className="charts">
             <MetricChart kind="loss" />
             <MetricChart kind="acc" />
+            <GradHeadline />
+            <GradHeatmap />
             <GradProfile />
+            <LayerUpdates />
           </div>
           <ArchitectureView />
         </main>

@@ -1,7 +1,8 @@
 // The CLI: the same engine as the browser worker, from Node.
 //   playground train --arch resnet20 --skip off --dataset mnist --steps 50 --backend cpu --json
-// prints one JSON object per step: step, loss, acc, lr, ms, gradNorms (keyed
-// by layer name) and numTensors; then epoch and done lines.
+// prints one JSON object per step: step, loss, acc, lr, ms, gradNorms,
+// weightNorms and updateRatios (each keyed by layer name) and numTensors;
+// then epoch and done lines.
 //   playground model resnet50 --input 224 --classes 1000 [--json]
 // prints the stage table (src/cli/model.ts).
 //   playground url '<query>' | playground url --encode '<config json>'
@@ -85,8 +86,8 @@ async function startNodeBackend(choice: BackendChoice): Promise<void> {
 
 function stepLine(m: StepMetrics, kernelNames: string[], json: boolean): string {
   if (!json) return `step ${m.step}  loss ${m.loss.toFixed(4)}  acc ${m.acc.toFixed(3)}  ${m.ms.toFixed(0)} ms  tensors ${m.numTensors}`;
-  const gradNorms = Object.fromEntries(kernelNames.map((name, i) => [name, m.gradNorms[i]]));
-  return JSON.stringify({ step: m.step, epoch: m.epoch, loss: m.loss, acc: m.acc, lr: m.lr, ms: m.ms, gradNorms, numTensors: m.numTensors });
+  const byLayer = (values: number[]) => Object.fromEntries(kernelNames.map((name, i) => [name, values[i]]));
+  return JSON.stringify({ step: m.step, epoch: m.epoch, loss: m.loss, acc: m.acc, lr: m.lr, ms: m.ms, gradNorms: byLayer(m.gradNorms), weightNorms: byLayer(m.weightNorms), updateRatios: byLayer(m.updateRatios), numTensors: m.numTensors });
 }
 
 async function trainCommand(flags: Flags): Promise<number> {

@@ -18,6 +18,14 @@ describe('playground train', () => {
       const norms = l.gradNorms as Record<string, number>;
       expect(Object.keys(norms)).toEqual(['stem.conv', 'stage1.block0.conv1', 'stage1.block0.conv2', 'stage2.block0.conv1', 'stage2.block0.conv2', 'stage3.block0.conv1', 'stage3.block0.conv2', 'fc']);
       for (const v of Object.values(norms)) expect(v).toBeGreaterThan(0);
+      const ratios = l.updateRatios as Record<string, number>;
+      expect(Object.keys(ratios)).toEqual(Object.keys(norms));
+      expect(Object.keys(l.weightNorms as object)).toEqual(Object.keys(norms));
+      // SGD + momentum at lr 0.025: every layer moves, by far less than its own size.
+      for (const v of Object.values(ratios)) {
+        expect(v).toBeGreaterThan(0);
+        expect(v).toBeLessThan(1);
+      }
     }
     expect(lines[2]?.numTensors).toBe(lines[0]?.numTensors);
   });

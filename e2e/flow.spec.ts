@@ -49,7 +49,7 @@ test('a tiny run fills the heat map, the headline ratio with its explanation, an
   await app.open(`${TINY}&backend=cpu&steps=4&epochs=1&opt=nesterov&sched=warmup`);
   await app.run.train.click();
   await app.run.waitForStatus('done');
-  const heat = page.getByTestId('chart.gradHeatmap');
+  const heat = app.charts.gradHeatmap;
   await expect(heat).toHaveAttribute('data-steps', '4');
   await expect(heat).toHaveAttribute('data-layers', '8');
   await expect(heat.locator('canvas')).toBeVisible();
@@ -58,7 +58,7 @@ test('a tiny run fills the heat map, the headline ratio with its explanation, an
   await expect(table.locator('thead th')).toHaveText(['layer', 'step 1', 'step 2', 'step 3', 'step 4']);
   await expect(table.locator('tbody tr').first().locator('td').first()).toHaveText(/^\d\.\d\de[+-]\d+$/);
 
-  const headline = page.getByTestId('chart.gradHeadline');
+  const headline = app.charts.gradHeadline;
   await expect(headline.getByTestId('chart.gradHeadline.value')).toHaveText(/^\d\.\d\de[+-]\d+$/);
   // The words follow the number: check the kind against the ratio shown.
   const ratio = Number(await headline.getAttribute('data-ratio'));
@@ -66,7 +66,7 @@ test('a tiny run fills the heat map, the headline ratio with its explanation, an
   await expect(headline).toHaveAttribute('data-kind', kind);
   await expect(headline.getByTestId('chart.gradHeadline.verdict')).toContainText(new RegExp(`^${kind}: stem\\.conv's gradient`, 'i'));
 
-  const updates = page.getByTestId('chart.layerUpdates');
+  const updates = app.charts.layerUpdates;
   await expect(updates).toHaveAttribute('data-step', '4');
   await expect(updates.locator('table tbody tr')).toHaveCount(8);
   await expect(updates.getByTestId('chart.layerUpdates.note')).toContainText(/updates range from \d\.\de[+-]\d+ to/);

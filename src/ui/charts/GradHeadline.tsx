@@ -21,6 +21,7 @@ export function GradHeadline() {
   const firstName = pair && names ? (names[pair.first] as string) : 'first layer';
   const lastName = pair && names ? (names[pair.last] as string) : 'last layer';
   const latest = series[series.length - 1];
+  const start = series[0];
   const said = verdict(latest?.ratio ?? NaN, model, firstName, lastName);
   return (
     <figure className="chart wide" data-testid="chart.gradHeadline" data-kind={said.kind} data-ratio={latest?.ratio ?? ''} aria-labelledby="chart-headline-title">
@@ -34,6 +35,7 @@ export function GradHeadline() {
       </figcaption>
       <p className={`verdict ${said.kind}`} data-testid="chart.gradHeadline.verdict" role="status">
         {said.text}
+        {start && latest && start.step !== latest.step && ` At step ${start.step} it was ${start.ratio.toExponential(1)}.`}
       </p>
       <div className="chart-body">
         {series.length === 0 ? (

@@ -34,6 +34,8 @@ const USAGE = `usage: playground train [options]
   --optimizer NAME    sgd, momentum, nesterov, adam, adamw (decoupled weight decay)
   --schedule NAME     constant, step, cosine, onecycle, warmup (default constant)
   --warmup-epochs X   linear warm-up for warmup and cosine (default ${DEFAULT_CONFIG.train.warmupEpochs})
+  --decay-every N     step: epochs between decays (default ${DEFAULT_CONFIG.train.decayEvery})
+  --decay-factor X    step: factor per decay (default ${DEFAULT_CONFIG.train.decayFactor})
   --weight-decay X    on kernels (default ${DEFAULT_CONFIG.train.weightDecay})
   --label-smoothing X target smoothing ε (default 0)
   --seed N            seed for weights and shuffling
@@ -45,7 +47,7 @@ ${MODEL_USAGE}
 
 ${URL_USAGE}`;
 
-const TRAIN_FLAGS = new Set(['arch', ...MODEL_FLAGS, 'dataset', 'steps', 'epochs', 'batch', 'lr', 'optimizer', 'schedule', 'warmup-epochs', 'weight-decay', 'label-smoothing', 'seed', 'subset', 'test-subset', 'backend']);
+const TRAIN_FLAGS = new Set(['arch', ...MODEL_FLAGS, 'dataset', 'steps', 'epochs', 'batch', 'lr', 'optimizer', 'schedule', 'warmup-epochs', 'decay-every', 'decay-factor', 'weight-decay', 'label-smoothing', 'seed', 'subset', 'test-subset', 'backend']);
 const BOOLEAN_FLAGS = new Set(['json', 'help']);
 
 /** Builds a Config from train flags over the defaults; throws UsageError naming a bad flag. */
@@ -67,6 +69,8 @@ export function configFromFlags(flags: Flags): Config {
   set(choiceFlag<OptimizerName>(flags, 'optimizer', ['sgd', 'momentum', 'nesterov', 'adam', 'adamw']), (v) => (c.train.optimizer = v));
   set(choiceFlag<ScheduleName>(flags, 'schedule', ['constant', 'step', 'cosine', 'onecycle', 'warmup']), (v) => (c.train.schedule = v));
   set(numberFlag(flags, 'warmup-epochs'), (v) => (c.train.warmupEpochs = v));
+  set(numberFlag(flags, 'decay-every'), (v) => (c.train.decayEvery = v));
+  set(numberFlag(flags, 'decay-factor'), (v) => (c.train.decayFactor = v));
   set(numberFlag(flags, 'weight-decay'), (v) => (c.train.weightDecay = v));
   set(numberFlag(flags, 'label-smoothing'), (v) => (c.train.labelSmoothing = v));
   set(numberFlag(flags, 'seed'), (v) => (c.train.seed = v));

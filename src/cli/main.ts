@@ -91,7 +91,7 @@ async function startNodeBackend(choice: BackendChoice): Promise<void> {
 function stepLine(m: StepMetrics, kernelNames: string[], json: boolean): string {
   if (!json) return `step ${m.step}  loss ${m.loss.toFixed(4)}  acc ${m.acc.toFixed(3)}  ${m.ms.toFixed(0)} ms  tensors ${m.numTensors}`;
   const byLayer = (values: number[]) => Object.fromEntries(kernelNames.map((name, i) => [name, values[i]]));
-  return JSON.stringify({ step: m.step, epoch: m.epoch, loss: m.loss, acc: m.acc, lr: m.lr, ms: m.ms, gradNorms: byLayer(m.gradNorms), weightNorms: byLayer(m.weightNorms), updateRatios: byLayer(m.updateRatios), numTensors: m.numTensors });
+  return JSON.stringify({ step: m.step, epoch: m.epoch, loss: m.loss, acc: m.acc, lr: m.lr, ms: m.ms, gradNorms: byLayer(m.gradNorms), weightNorms: byLayer(m.weightNorms ?? []), updateRatios: byLayer(m.updateRatios ?? []), numTensors: m.numTensors });
 }
 
 async function trainCommand(flags: Flags): Promise<number> {

@@ -30,14 +30,17 @@ export interface StepMetrics {
   ms: number;
   /** L2 norm of each kernel's gradient, aligned with ModelInfo.kernelNames. */
   gradNorms: number[];
-  /** L2 norm of each kernel before the step's update, aligned with kernelNames (empty when norms are off). */
-  weightNorms: number[];
+  /**
+   * L2 norm of each kernel before the step's update, aligned with kernelNames
+   * (empty when norms are off). Optional so that older producers still type-check.
+   */
+  weightNorms?: number[];
   /**
    * ‖ΔW‖ / ‖W‖ of each kernel for this step's update, aligned with
    * kernelNames: around 1e-3 is healthy (Karpathy, CS231n "Neural Networks 3",
-   * ratio of weights:updates); much lower and the layer barely moves.
+   * ratio of weights:updates); much lower and the layer barely moves. Optional as weightNorms.
    */
-  updateRatios: number[];
+  updateRatios?: number[];
   /** tf.memory().numTensors after the step. */
   numTensors: number;
 }

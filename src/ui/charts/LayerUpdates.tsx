@@ -12,7 +12,7 @@ export function LayerUpdates() {
   const names = useStore((s) => s.run.model?.kernelNames);
   const last = useStore((s) => s.metrics.steps[s.metrics.steps.length - 1]);
   const data = useMemo(
-    () => (names && last && last.updateRatios.length === names.length ? names.map((layer, i) => ({ layer, weight: Math.max(last.weightNorms[i] ?? 0, FLOOR), ratio: Math.max(last.updateRatios[i] ?? 0, FLOOR) })) : []),
+    () => (names && last && last.updateRatios?.length === names.length ? names.map((layer, i) => ({ layer, weight: Math.max(last.weightNorms?.[i] ?? 0, FLOOR), ratio: Math.max(last.updateRatios?.[i] ?? 0, FLOOR) })) : []),
     [names, last],
   );
   const ratios = data.map((d) => d.ratio);

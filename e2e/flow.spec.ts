@@ -53,6 +53,12 @@ test('a tiny run fills the heat map, the headline ratio with its explanation, an
   await expect(heat).toHaveAttribute('data-steps', '4');
   await expect(heat).toHaveAttribute('data-layers', '8');
   await expect(heat.locator('canvas')).toBeVisible();
+  // Pointing at the top row among the 4 newest columns (3.2 px each) reads out the first layer's norm there.
+  await heat.locator('canvas').scrollIntoViewIfNeeded();
+  const box = await heat.locator('canvas').boundingBox();
+  if (!box) throw new Error('the heat map has no box');
+  await page.mouse.move(box.x + box.width - 5, box.y + 3, { steps: 3 });
+  await expect(heat.locator('.heatmap-hover')).toHaveText(/^stem\.conv at step [1-4]: \d\.\d\de[+-]\d+$/);
   const table = heat.getByTestId('chart.gradHeatmap.table');
   await expect(table.locator('tbody tr')).toHaveCount(8);
   await expect(table.locator('thead th')).toHaveText(['layer', 'step 1', 'step 2', 'step 3', 'step 4']);

@@ -2,7 +2,7 @@
 // top) over the recent steps (columns, newest on the right), on a log colour
 // scale whose range is taken over that window only, so the contrast follows
 // the run. Drawn on a canvas (22,000 cells redraw cheaply); a data table sits behind it.
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { colour, heatWindow } from '../../state/gradflow';
 import { useStore } from '../../state/store';
 
@@ -34,6 +34,15 @@ export function GradHeatmap() {
     }));
   }, [w, height, rowPx]);
 
+  const [hover, setHover] = useState<string | null>(null);
+  /** The cell under the pointer, in words (the canvas is scaled by CSS, so map through its box). */
+  const onMove = (e: MouseEvent<HTMLCanvasElement>) => {
+    const box = e.currentTarget.getBoundingClientRect();
+    const col = Math.floor(((e.clientX - box.left) / box.width) * HEAT_WINDOW) - (HEAT_WINDOW - w.steps.length);
+    const row = Math.floor(((e.clientY - box.top) / box.height) * layers);
+    const v = w.rows[row]?.[col];
+    setHover(col >= 0 && v !== undefined && names ? `${names[row]} at step ${w.steps[col]}: ${Number.isFinite(v) ? (10 ** v).toExponential(2) : 'no value'}` : null);
+  };
   const last = w.steps.length;
   const tableCols = w.steps.slice(-TABLE_STEPS);
   return (
@@ -48,11 +57,12 @@ export function GradHeatmap() {
               <span>{names?.[0]}</span>
               <span>{names?.[layers - 1]}</span>
             </div>
-            <canvas ref={canvas} width={WIDTH} height={height} role="img" aria-label={`Heat map of ${layers} layers over steps ${w.steps[0]} to ${w.steps[last - 1]}; the data table below holds the numbers.`} />
+            <canvas ref={canvas} width={WIDTH} height={height} onMouseMove={onMove} onMouseLeave={() => setHover(null)} role="img" aria-label={`Heat map of ${layers} layers over steps ${w.steps[0]} to ${w.steps[last - 1]}; the data table below holds the numbers.`} />
             <div className="heatmap-legend" data-testid="chart.gradHeatmap.legend">
               <span>10^{w.lo.toFixed(1)}</span>
               <span className="heatmap-ramp" aria-hidden="true" />
               <span>10^{w.hi.toFixed(1)}</span>
+              <output className="heatmap-hover">{hover ?? 'Point at a cell for its layer, step and norm.'}</output>
             </div>
           </div>
         )}

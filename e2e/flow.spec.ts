@@ -2,6 +2,7 @@
 // optimizer, schedule (with its preview) and family knobs, lesson mode's
 // hidden controls, then a tiny run on the CPU and every gradient view with
 // its numbers and a data table behind each chart.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { Playground, TINY } from './pages/playground';
 
@@ -82,5 +83,8 @@ test('a tiny run fills the heat map, the headline ratio with its explanation, an
   const charts = page.locator('figure.chart');
   expect(await charts.count()).toBeGreaterThanOrEqual(6);
   for (const chart of await charts.all()) await expect(chart.locator('details table')).toHaveCount(1);
+  // ... and axe finds nothing serious with every view drawn.
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
   expect(app.errors).toEqual([]);
 });

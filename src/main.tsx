@@ -2,14 +2,15 @@
 // The page never imports TF.js; training lives in src/train/worker.ts.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { decode } from './share/url';
+import { decodeView } from './share/url';
 import { useStore } from './state/store';
 import { App } from './ui/App';
 import './ui/styles.css';
 
-const { config, errors } = decode(window.location.search);
+const { config, errors, hidden } = decodeView(window.location.search);
 useStore.getState().setConfig(() => config);
 useStore.getState().setUrlErrors(errors);
+useStore.getState().setHidden(hidden);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -35,12 +35,21 @@ export class Charts {
   readonly acc: Locator;
   readonly gradProfile: Locator;
   readonly gradRatio: Locator;
+  /** Layer × step heat map of gradient norms (canvas, with a data table). */
+  readonly gradHeatmap: Locator;
+  /** First / last gradient norm over steps, with its verdict. */
+  readonly gradHeadline: Locator;
+  /** Weight norm and update / weight ratio per layer. */
+  readonly layerUpdates: Locator;
 
   constructor(page: Page) {
     this.loss = page.getByTestId('chart.loss');
     this.acc = page.getByTestId('chart.acc');
     this.gradProfile = page.getByTestId('chart.gradProfile');
     this.gradRatio = page.getByTestId('chart.gradProfile.ratio');
+    this.gradHeatmap = page.getByTestId('chart.gradHeatmap');
+    this.gradHeadline = page.getByTestId('chart.gradHeadline');
+    this.layerUpdates = page.getByTestId('chart.layerUpdates');
   }
 
   /** Number of points drawn by the loss chart's series. */

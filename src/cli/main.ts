@@ -1,18 +1,22 @@
 // The CLI: the same engine as the browser worker, from Node.
 //   playground train --arch resnet20 --skip off --dataset mnist --steps 50 --backend cpu --json
-// prints one JSON object per step: step, loss, acc, lr, ms, gradNorms (keyed
-// by layer name) and numTensors; then epoch and done lines.
+// prints one JSON object per step: step, loss, acc, lr, ms, gradNorms,
+// weightNorms and updateRatios (each keyed by layer name) and numTensors;
+// then epoch and done lines.
 //   playground model resnet50 --input 224 --classes 1000 [--json]
 // prints the stage table (src/cli/model.ts).
+//   playground url '<query>' | playground url --encode '<config json>'
+// decodes or encodes a share link (src/cli/url.ts).
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_CONFIG, MODEL_PRESET_IDS, configFromPreset, isModelPresetId } from '../config/presets';
-import type { BackendChoice, Config, OptimizerName } from '../config/types';
+import type { BackendChoice, Config, OptimizerName, ScheduleName } from '../config/types';
 import { validateConfig } from '../config/validate';
 import { loadMnistNode } from '../data/mnist-node';
 import type { StepMetrics } from '../protocol/messages';
 import { RunControl } from '../train/control';
 import { train } from '../train/engine';
 import { applyModelFlags, MODEL_FLAGS, MODEL_USAGE, modelCommand } from './model';
+import { URL_USAGE, urlCommand } from './url';
 import { choiceFlag, numberFlag, parseArgs, UsageError, type Flags } from './args';
 
 const USAGE = `usage: playground train [options]
@@ -27,16 +31,23 @@ const USAGE = `usage: playground train [options]
   --epochs N          epochs (default ${DEFAULT_CONFIG.train.epochs})
   --batch N           batch size (default ${DEFAULT_CONFIG.train.batchSize})
   --lr X              learning rate (default ${DEFAULT_CONFIG.train.learningRate})
-  --optimizer NAME    sgd, momentum, adam
-  --weight-decay X    L2 on kernels (default ${DEFAULT_CONFIG.train.weightDecay})
+  --optimizer NAME    sgd, momentum, nesterov, adam, adamw (decoupled weight decay)
+  --schedule NAME     constant, step, cosine, onecycle, warmup (default constant)
+  --warmup-epochs X   linear warm-up for warmup and cosine (default ${DEFAULT_CONFIG.train.warmupEpochs})
+  --decay-every N     step: epochs between decays (default ${DEFAULT_CONFIG.train.decayEvery})
+  --decay-factor X    step: factor per decay (default ${DEFAULT_CONFIG.train.decayFactor})
+  --weight-decay X    on kernels (default ${DEFAULT_CONFIG.train.weightDecay})
+  --label-smoothing X target smoothing ε (default 0)
   --seed N            seed for weights and shuffling
   --subset N          train on N images; --test-subset N evaluates on N
   --backend cpu       Node runs the cpu backend
   --json              one JSON object per line
 
-${MODEL_USAGE}`;
+${MODEL_USAGE}
 
-const TRAIN_FLAGS = new Set(['arch', ...MODEL_FLAGS, 'dataset', 'steps', 'epochs', 'batch', 'lr', 'optimizer', 'weight-decay', 'seed', 'subset', 'test-subset', 'backend']);
+${URL_USAGE}`;
+
+const TRAIN_FLAGS = new Set(['arch', ...MODEL_FLAGS, 'dataset', 'steps', 'epochs', 'batch', 'lr', 'optimizer', 'schedule', 'warmup-epochs', 'decay-every', 'decay-factor', 'weight-decay', 'label-smoothing', 'seed', 'subset', 'test-subset', 'backend']);
 const BOOLEAN_FLAGS = new Set(['json', 'help']);
 
 /** Builds a Config from train flags over the defaults; throws UsageError naming a bad flag. */
@@ -55,8 +66,13 @@ export function configFromFlags(flags: Flags): Config {
   set(numberFlag(flags, 'epochs'), (v) => (c.train.epochs = v));
   set(numberFlag(flags, 'batch'), (v) => (c.train.batchSize = v));
   set(numberFlag(flags, 'lr'), (v) => (c.train.learningRate = v));
-  set(choiceFlag<OptimizerName>(flags, 'optimizer', ['sgd', 'momentum', 'adam']), (v) => (c.train.optimizer = v));
+  set(choiceFlag<OptimizerName>(flags, 'optimizer', ['sgd', 'momentum', 'nesterov', 'adam', 'adamw']), (v) => (c.train.optimizer = v));
+  set(choiceFlag<ScheduleName>(flags, 'schedule', ['constant', 'step', 'cosine', 'onecycle', 'warmup']), (v) => (c.train.schedule = v));
+  set(numberFlag(flags, 'warmup-epochs'), (v) => (c.train.warmupEpochs = v));
+  set(numberFlag(flags, 'decay-every'), (v) => (c.train.decayEvery = v));
+  set(numberFlag(flags, 'decay-factor'), (v) => (c.train.decayFactor = v));
   set(numberFlag(flags, 'weight-decay'), (v) => (c.train.weightDecay = v));
+  set(numberFlag(flags, 'label-smoothing'), (v) => (c.train.labelSmoothing = v));
   set(numberFlag(flags, 'seed'), (v) => (c.train.seed = v));
   set(numberFlag(flags, 'subset'), (v) => (c.data.trainSubset = v));
   set(numberFlag(flags, 'test-subset'), (v) => (c.data.testSubset = v));
@@ -74,8 +90,8 @@ async function startNodeBackend(choice: BackendChoice): Promise<void> {
 
 function stepLine(m: StepMetrics, kernelNames: string[], json: boolean): string {
   if (!json) return `step ${m.step}  loss ${m.loss.toFixed(4)}  acc ${m.acc.toFixed(3)}  ${m.ms.toFixed(0)} ms  tensors ${m.numTensors}`;
-  const gradNorms = Object.fromEntries(kernelNames.map((name, i) => [name, m.gradNorms[i]]));
-  return JSON.stringify({ step: m.step, epoch: m.epoch, loss: m.loss, acc: m.acc, lr: m.lr, ms: m.ms, gradNorms, numTensors: m.numTensors });
+  const byLayer = (values: number[]) => Object.fromEntries(kernelNames.map((name, i) => [name, values[i]]));
+  return JSON.stringify({ step: m.step, epoch: m.epoch, loss: m.loss, acc: m.acc, lr: m.lr, ms: m.ms, gradNorms: byLayer(m.gradNorms), weightNorms: byLayer(m.weightNorms ?? []), updateRatios: byLayer(m.updateRatios ?? []), numTensors: m.numTensors });
 }
 
 async function trainCommand(flags: Flags): Promise<number> {
@@ -125,6 +141,14 @@ export async function main(argv: string[]): Promise<number> {
         if (flags.has('help')) return (console.log(MODEL_USAGE), 0);
         process.stdout.write(modelCommand(positional, flags) + '\n');
         return 0;
+      }
+      case 'url': {
+        const { flags, positional } = parseArgs(rest, BOOLEAN_FLAGS, new Set(['encode']));
+        if (flags.has('help')) return (console.log(URL_USAGE), 0);
+        const result = urlCommand(positional, flags);
+        process.stdout.write(result.stdout + '\n');
+        if (result.stderr) process.stderr.write(result.stderr + '\n');
+        return result.code;
       }
       case undefined:
       case '--help':

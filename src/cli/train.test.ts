@@ -18,13 +18,30 @@ describe('playground train', () => {
       const norms = l.gradNorms as Record<string, number>;
       expect(Object.keys(norms)).toEqual(['stem.conv', 'stage1.block0.conv1', 'stage1.block0.conv2', 'stage2.block0.conv1', 'stage2.block0.conv2', 'stage3.block0.conv1', 'stage3.block0.conv2', 'fc']);
       for (const v of Object.values(norms)) expect(v).toBeGreaterThan(0);
+      const ratios = l.updateRatios as Record<string, number>;
+      expect(Object.keys(ratios)).toEqual(Object.keys(norms));
+      expect(Object.keys(l.weightNorms as object)).toEqual(Object.keys(norms));
+      // SGD + momentum at lr 0.025: every layer moves, by far less than its own size.
+      for (const v of Object.values(ratios)) {
+        expect(v).toBeGreaterThan(0);
+        expect(v).toBeLessThan(1);
+      }
     }
     expect(lines[2]?.numTensors).toBe(lines[0]?.numTensors);
   });
 
+  it('steps the learning rate on the schedule, and reports the rate each step used', async () => {
+    // 16 images at batch 8: 2 steps an epoch, so the rate halves from step 3.
+    const { stdout } = await run(process.execPath, [BIN, 'train', '--schedule', 'step', '--decay-every', '1', '--decay-factor', '0.5', '--optimizer', 'adamw', '--label-smoothing', '0.1', '--steps', '3', '--blocks', '1', '--width', '4', '--batch', '8', '--subset', '16', '--test-subset', '8', '--backend', 'cpu', '--json'], { timeout: 120_000 });
+    const steps = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => 'step' in l && !('event' in l));
+    expect(steps.map((l) => l.lr)).toEqual([0.025, 0.025, 0.0125]);
+  }, 120_000);
+
   it('refuses a bad option with a message naming it, and exits 2', async () => {
     const failed = await run(process.execPath, [BIN, 'train', '--skip', 'maybe'], { timeout: 60_000 }).catch((e: { code: number; stderr: string }) => e);
     expect(failed).toMatchObject({ code: 2, stderr: expect.stringContaining('--skip must be on or off, got maybe') });
+    const optimizer = await run(process.execPath, [BIN, 'train', '--optimizer', 'rmsprop'], { timeout: 60_000 }).catch((e: { code: number; stderr: string }) => e);
+    expect(optimizer).toMatchObject({ code: 2, stderr: expect.stringContaining('--optimizer must be one of sgd, momentum, nesterov, adam, adamw, got rmsprop') });
     const browserOnly = await run(process.execPath, [BIN, 'train', '--backend', 'webgl', '--steps', '1'], { timeout: 60_000 }).catch((e: { code: number; stderr: string }) => e);
     expect(browserOnly).toMatchObject({ code: 2, stderr: expect.stringContaining('backend webgl runs only in the browser') });
   });

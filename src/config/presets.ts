@@ -117,8 +117,13 @@ export const DEFAULT_CONFIG: Config = {
     optimizer: 'momentum',
     // He et al. 2015 §4.2 start at 0.1 with batch 128; scaled linearly to batch 32.
     learningRate: 0.025,
+    schedule: 'constant',
+    warmupEpochs: 1,
+    decayEvery: 1,
+    decayFactor: 0.1,
     momentum: 0.9,
     weightDecay: 1e-4,
+    labelSmoothing: 0,
     epochs: 2,
     maxSteps: 0,
     seed: 1,

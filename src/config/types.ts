@@ -146,16 +146,52 @@ export const FAMILY_FIELDS = {
   efficientnet: ['inputSize', 'widthFactor', 'depthFactor', 'dropout', 'dropPath', 'skip', 'batchNorm', 'init'],
 } as const satisfies Record<ArchFamily, readonly (Exclude<keyof ModelConfig, 'family'>)[]>;
 
-export type OptimizerName = 'sgd' | 'momentum' | 'adam';
+/**
+ * 'sgd': plain SGD. 'momentum': heavy-ball momentum, v = μv + g, w -= lr·v
+ * (torch's SGD; He et al. 2015 §3.4 use 0.9). 'nesterov': Nesterov's momentum
+ * in torch's form, w -= lr·(g + μv) (Sutskever et al. 2013 §3). 'adam': Adam
+ * (Kingma & Ba 2015), weight decay as an L2 term in the gradient. 'adamw':
+ * Adam with decoupled weight decay, w -= lr·λ·w apart from the adaptive step
+ * (Loshchilov & Hutter 2019, Algorithm 2; torch's AdamW).
+ */
+export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adam' | 'adamw';
+
+/**
+ * The learning rate over the run (src/config/schedule.ts has the formulas):
+ * 'constant'; 'step': times decayFactor every decayEvery epochs (He et al.
+ * 2015 §4.2 divide by 10); 'cosine': half a cosine from the rate down to 0
+ * (Loshchilov & Hutter 2017, SGDR without restarts), after warmupEpochs of
+ * linear warm-up; 'onecycle': up from rate/25 to the rate over the first 30%,
+ * then down to rate/25e4, both halves cosine (Smith & Topin 2019; torch's
+ * OneCycleLR defaults); 'warmup': linear warm-up over warmupEpochs, then
+ * constant (Goyal et al. 2017 §2.2).
+ */
+export type ScheduleName = 'constant' | 'step' | 'cosine' | 'onecycle' | 'warmup';
 
 export interface TrainConfig {
   batchSize: number;
   optimizer: OptimizerName;
+  /** The peak rate: where the schedule starts, or what one-cycle and warm-up climb to. */
   learningRate: number;
-  /** Used by 'momentum'. */
+  schedule: ScheduleName;
+  /** 'warmup' and 'cosine': epochs of linear warm-up from lr/steps to lr (fractions allowed). */
+  warmupEpochs: number;
+  /** 'step': epochs between decays. */
+  decayEvery: number;
+  /** 'step': the factor each decay multiplies the rate by (0.1 in He et al. 2015). */
+  decayFactor: number;
+  /** Used by 'momentum' and 'nesterov'. */
   momentum: number;
-  /** L2 penalty added to the loss, on kernels only (not BN or biases). */
+  /**
+   * On kernels only (not BN or biases). An L2 term added to the gradient for
+   * sgd, momentum, nesterov and adam (torch's weight_decay); decoupled for adamw.
+   */
   weightDecay: number;
+  /**
+   * Label smoothing ε (Szegedy et al. 2016 §7): the target is (1 - ε)·one-hot
+   * + ε/classes, in the training loss only; 0 for none.
+   */
+  labelSmoothing: number;
   epochs: number;
   /** Stop after this many steps even mid-epoch; 0 means run all epochs. */
   maxSteps: number;

@@ -16,7 +16,7 @@ const KEPT_PER_LISTED_OUTPUT = 1.5;
 const BACKWARD_WORKSPACE = 0.5;
 
 /** Optimizer slots per parameter: momentum keeps a velocity, Adam two moments. */
-const SLOTS: Record<OptimizerName, number> = { sgd: 0, momentum: 1, adam: 2 };
+const SLOTS: Record<OptimizerName, number> = { sgd: 0, momentum: 1, nesterov: 1, adam: 2, adamw: 2 };
 
 export interface MemoryEstimate {
   /** Weights, BN statistics, gradients and optimizer slots. */

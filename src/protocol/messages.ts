@@ -23,15 +23,27 @@ export type RunPhase = 'loading-data' | 'building' | 'training' | 'paused' | 'ev
 export interface StepMetrics {
   step: number;
   epoch: number;
-  /** Mean cross-entropy of the batch (without the weight-decay term). */
+  /** Mean cross-entropy of the batch (without the weight-decay term, and without label smoothing). */
   loss: number;
   /** Fraction of the batch classified correctly, 0..1. */
   acc: number;
+  /** The learning rate this step used, from the schedule. */
   lr: number;
   /** Wall time of the step, in milliseconds. */
   ms: number;
   /** L2 norm of each kernel's gradient, aligned with ModelInfo.kernelNames. */
   gradNorms: number[];
+  /**
+   * L2 norm of each kernel before the step's update, aligned with kernelNames
+   * (empty when norms are off). Optional so that older producers still type-check.
+   */
+  weightNorms?: number[];
+  /**
+   * ‖ΔW‖ / ‖W‖ of each kernel for this step's update, aligned with
+   * kernelNames: around 1e-3 is healthy (Karpathy, CS231n "Neural Networks 3",
+   * ratio of weights:updates); much lower and the layer barely moves. Optional as weightNorms.
+   */
+  updateRatios?: number[];
   /** tf.memory().numTensors after the step. */
   numTensors: number;
 }

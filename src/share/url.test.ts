@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { configFromPreset, DEFAULT_CONFIG } from '../config/presets';
 import type { Config } from '../config/types';
 import { LIMITS, LIST_LIMITS, validateConfig } from '../config/validate';
-import { decode, encode, FIELDS, type Field } from './url';
+import { decode, decodeView, encode, FIELDS, type ConfigPath, type Field } from './url';
 
 function withValue(config: Config, path: string, value: unknown): Config {
   const copy = structuredClone(config);
@@ -79,6 +79,19 @@ describe('encode and decode', () => {
     expect(decode(`?${query}`)).toEqual({ config: c, errors: [] });
   });
 
+  it('round-trips the optimizer, schedule and label smoothing', () => {
+    let c = withValue(DEFAULT_CONFIG, 'train.optimizer', 'adamw');
+    c = withValue(c, 'train.schedule', 'cosine');
+    c = withValue(c, 'train.warmupEpochs', 0.5);
+    c = withValue(c, 'train.decayEvery', 30);
+    c = withValue(c, 'train.decayFactor', 0.2);
+    c = withValue(c, 'train.labelSmoothing', 0.1);
+    const query = 'v=1&opt=adamw&sched=cosine&warmup=0.5&decayevery=30&decay=0.2&smooth=0.1';
+    expect(encode(c)).toBe(query);
+    expect(decode(query)).toEqual({ config: c, errors: [] });
+    expect(decode('opt=nesterov&sched=onecycle').config.train).toMatchObject({ optimizer: 'nesterov', schedule: 'onecycle' });
+  });
+
   it('decodes the URLs of the CIFAR-only build as before', () => {
     const { config, errors } = decode('?v=1&n=9&skip=off');
     expect(errors).toEqual([]);
@@ -145,7 +158,12 @@ describe('decode refuses bad input field by field', () => {
     ['lr=1e400', 'train.learningRate', /finite/],
     ['mom=-0.5', 'train.momentum', /between/],
     ['skip=yes', 'model.skip', /on or off/],
-    ['opt=rmsprop', 'train.optimizer', /one of sgd, momentum, adam/],
+    ['opt=rmsprop', 'train.optimizer', /one of sgd, momentum, nesterov, adam, adamw/],
+    ['sched=linear', 'train.schedule', /one of constant, step, cosine, onecycle, warmup/],
+    ['smooth=0.6', 'train.labelSmoothing', /between 0 and 0.5, got 0.6/],
+    ['decay=0', 'train.decayFactor', /between/],
+    ['decayevery=1.5', 'train.decayEvery', /whole number/],
+    ['warmup=-1', 'train.warmupEpochs', /between 0 and 1000/],
     ['blocks=3-4--3', 'model.stageBlocks', /whole numbers joined by '-'/],
     ['blocks=', 'model.stageBlocks', /whole numbers joined by '-'/],
     ['blocks=3-4.5', 'model.stageBlocks', /whole numbers joined by '-'/],
@@ -196,5 +214,34 @@ describe('decode refuses bad input field by field', () => {
     const { config, errors } = decode('v=2&n=7');
     expect(config.model.blocksPerStage).toBe(7);
     expect(errors.map((e) => e.field)).toEqual(['v']);
+  });
+});
+
+describe('lesson mode: hide', () => {
+  it('hides controls named by their URL keys, and round-trips them in table order', () => {
+    const { config, errors, hidden } = decodeView('n=9&hide=lr,skip,bn');
+    expect(errors).toEqual([]);
+    expect(config.model.blocksPerStage).toBe(9);
+    expect(hidden).toEqual(['model.skip', 'model.batchNorm', 'train.learningRate']);
+    expect(encode(config, hidden)).toBe('v=1&n=9&hide=skip,bn,lr');
+    expect(decode('hide=skip')).toEqual({ config: DEFAULT_CONFIG, errors: [] });
+  });
+
+  it('names unknown controls and hides the known ones', () => {
+    const { hidden, errors } = decodeView('hide=skip,__proto__,,warp');
+    expect(hidden).toEqual(['model.skip']);
+    expect(errors.map((e) => e.field)).toEqual(['hide', 'hide']);
+    expect(errors[1]?.message).toMatch(/unknown control "warp"/);
+  });
+
+  it('round-trips any set of hidden controls with any valid config', () => {
+    const arbHidden = fc.subarray(FIELDS.map((f) => f.path as ConfigPath));
+    fc.assert(fc.property(arbConfig, arbHidden, (c, h) => {
+      expect(decodeView(encode(c, h))).toEqual({ config: c, errors: [], hidden: h });
+    }), { numRuns: 300 });
+  });
+
+  it('never throws on hostile hide values', () => {
+    fc.assert(fc.property(junk, (s) => Array.isArray(decodeView(`hide=${s}`).hidden)), { numRuns: 300 });
   });
 });

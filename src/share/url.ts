@@ -10,6 +10,8 @@
 // each part percent-decoded on its own with '+' meaning space.
 // Duplicate keys: the last one wins, and the key is reported once. Lists are
 // whole numbers joined by '-' (`blocks=3-4-6-3`), checked against LIST_LIMITS.
+// Lesson mode (as TF Playground's `hide`): `hide=skip,bn,lr` names, by the
+// same keys, the controls the page hides; it is not part of the Config.
 import { DEFAULT_CONFIG, sameValue } from '../config/presets';
 import type { Config } from '../config/types';
 import { checkList, checkNumber, LIMITS, type FieldError, type ListField, type NumericField } from '../config/validate';
@@ -17,6 +19,8 @@ import { checkList, checkNumber, LIMITS, type FieldError, type ListField, type N
 /** The only format version this build writes and reads. */
 export const VERSION = '1';
 const VERSION_KEY = 'v';
+/** Lesson mode: the keys of the controls to hide, joined by ','. */
+export const HIDE_KEY = 'hide';
 
 type Section = keyof Config;
 type Leaf<S extends Section> = keyof Config[S] & string;
@@ -74,10 +78,15 @@ export const FIELDS = [
   num('heads', 'model.heads'),
   num('mlpratio', 'model.mlpRatio'),
   num('batch', 'train.batchSize'),
-  oneOf('opt', 'train.optimizer', { sgd: true, momentum: true, adam: true }),
+  oneOf('opt', 'train.optimizer', { sgd: true, momentum: true, nesterov: true, adam: true, adamw: true }),
   num('lr', 'train.learningRate'),
+  oneOf('sched', 'train.schedule', { constant: true, step: true, cosine: true, onecycle: true, warmup: true }),
+  num('warmup', 'train.warmupEpochs'),
+  num('decayevery', 'train.decayEvery'),
+  num('decay', 'train.decayFactor'),
   num('mom', 'train.momentum'),
   num('wd', 'train.weightDecay'),
+  num('smooth', 'train.labelSmoothing'),
   num('epochs', 'train.epochs'),
   num('steps', 'train.maxSteps'),
   num('seed', 'train.seed'),
@@ -117,17 +126,31 @@ function format(field: Field, value: unknown): string {
 
 /**
  * The query string for a config, without a leading '?': `v=1` and then, in
- * FIELDS order, only the fields that differ from DEFAULT_CONFIG. Values are
- * written as they are; an invalid config encodes, and decode refuses the bad fields.
+ * FIELDS order, only the fields that differ from DEFAULT_CONFIG; last, the
+ * hidden controls' keys (lesson mode), in FIELDS order, when there are any.
+ * Values are written as they are; an invalid config encodes, and decode
+ * refuses the bad fields.
  */
-export function encode(config: Config): string {
+export function encode(config: Config, hidden: readonly ConfigPath[] = []): string {
   const parts = [`${VERSION_KEY}=${VERSION}`];
   for (const field of FIELDS) {
     const value = getAt(config, field.path);
     if (sameValue(value, getAt(DEFAULT_CONFIG, field.path))) continue;
     parts.push(`${field.key}=${encodeURIComponent(format(field, value))}`);
   }
+  const hide = FIELDS.filter((f) => hidden.includes(f.path)).map((f) => f.key);
+  if (hide.length > 0) parts.push(`${HIDE_KEY}=${hide.join(',')}`);
   return parts.join('&');
+}
+
+/** The controls named by a `hide` value, in FIELDS order, and an error per name that is not a key. */
+function parseHide(raw: string): { hidden: ConfigPath[]; errors: FieldError[] } {
+  const names = raw.split(',').filter((n) => n !== '');
+  const errors = names
+    .filter((n) => !BY_KEY.has(n))
+    .map((n) => ({ field: HIDE_KEY, message: `hide: unknown control ${quote(n)}, ignored (names are the URL keys, e.g. skip, bn, lr)` }));
+  const hidden = FIELDS.filter((f) => names.includes(f.key)).map((f) => f.path);
+  return { hidden, errors };
 }
 
 /** Shown in messages: quoted, escaped, and cut short. */
@@ -186,6 +209,7 @@ function split(query: string): Param[] {
 
 /** One parameter into config; returns the error, if any. */
 function apply(config: Config, key: string, value: string): FieldError | undefined {
+  if (key === HIDE_KEY) return undefined; // read by decodeView
   if (key === VERSION_KEY) {
     if (value === VERSION) return undefined;
     return { field: VERSION_KEY, message: `unsupported version ${quote(value)} (this build reads v=${VERSION}); decoded as v=${VERSION}` };
@@ -207,8 +231,15 @@ function apply(config: Config, key: string, value: string): FieldError | undefin
  * given). Never throws; the config it returns always passes validateConfig.
  */
 export function decode(query: string): { config: Config; errors: FieldError[] } {
+  const { config, errors } = decodeView(query);
+  return { config, errors };
+}
+
+/** decode, plus the controls lesson mode hides (`hide=`), as Config paths in FIELDS order. */
+export function decodeView(query: string): { config: Config; errors: FieldError[]; hidden: ConfigPath[] } {
   const config = structuredClone(DEFAULT_CONFIG);
   const errors: FieldError[] = [];
+  let hidden: ConfigPath[] = [];
   const params = split(typeof query === 'string' ? query : '');
   const lastIndex = new Map<string, number>();
   params.forEach((p, i) => { if (p.key !== undefined) lastIndex.set(p.key, i); });
@@ -226,8 +257,14 @@ export function decode(query: string): { config: Config; errors: FieldError[] } 
       reported.add(key);
       return;
     }
+    if (key === HIDE_KEY) {
+      const hide = parseHide(value);
+      hidden = hide.hidden;
+      errors.push(...hide.errors);
+      return;
+    }
     const error = apply(config, key, value);
     if (error) errors.push(error);
   });
-  return { config, errors };
+  return { config, errors, hidden };
 }

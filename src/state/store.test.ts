@@ -3,7 +3,7 @@ import { DEFAULT_CONFIG } from '../config/presets';
 import type { StepMetrics } from '../protocol/messages';
 import { useStore } from './store';
 
-const step = (n: number): StepMetrics => ({ step: n, epoch: 1, loss: 2, acc: 0.1, lr: 0.1, ms: 5, gradNorms: [1, 2], numTensors: 10 });
+const step = (n: number): StepMetrics => ({ step: n, epoch: 1, loss: 2, acc: 0.1, lr: 0.1, ms: 5, gradNorms: [1, 2], weightNorms: [3, 4], updateRatios: [1e-3, 2e-3], numTensors: 10 });
 
 describe('store', () => {
   beforeEach(() => useStore.getState().beginRun(1, DEFAULT_CONFIG));

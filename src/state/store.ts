@@ -5,6 +5,7 @@ import { create } from 'zustand';
 import { DEFAULT_CONFIG } from '../config/presets';
 import type { Config } from '../config/types';
 import type { FieldError } from '../config/validate';
+import type { ConfigPath } from '../share/url';
 import type { BackendInfo, DoneReason, EpochMetrics, ModelInfo, RunId, RunPhase, StepMetrics, TestImage } from '../protocol/messages';
 
 export type RunStatus = 'idle' | RunPhase | 'done' | 'stopped' | 'error';
@@ -34,10 +35,13 @@ export interface PlaygroundState {
   config: Config;
   /** Fields of the page URL that were refused, with why. */
   urlErrors: FieldError[];
+  /** Controls hidden by the URL's hide= (lesson mode), by Config path. */
+  hidden: ConfigPath[];
   run: RunState;
   metrics: Metrics;
   setConfig(update: (config: Config) => Config): void;
   setUrlErrors(errors: FieldError[]): void;
+  setHidden(hidden: ConfigPath[]): void;
   /** `carried`: the metrics a resumed run already has, up to its checkpoint. */
   beginRun(runId: RunId, config: Config, carried?: Pick<Metrics, 'steps' | 'epochs'>): void;
   setPhase(runId: RunId, phase: RunPhase, detail?: string): void;
@@ -62,10 +66,12 @@ export const useStore = create<PlaygroundState>()((set, get) => {
   return {
     config: DEFAULT_CONFIG,
     urlErrors: [],
+    hidden: [],
     run: IDLE,
     metrics: { steps: [], epochs: [], testImages: new Map() },
     setConfig: (update) => set((s) => ({ config: update(s.config) })),
     setUrlErrors: (urlErrors) => set({ urlErrors }),
+    setHidden: (hidden) => set({ hidden }),
     beginRun: (runId, config, carried) => set({ run: { ...IDLE, runId, status: 'loading-data', config }, metrics: { steps: carried?.steps ?? [], epochs: carried?.epochs ?? [], testImages: new Map() } }),
     setPhase: (runId, phase, detail = '') =>
       forRun(runId, (s) => {

@@ -51,7 +51,7 @@ export async function benchTrainStep(spec: BenchSpec): Promise<BenchResult> {
   const y = tf.tidy(() => tf.oneHot(tf.randomUniform([spec.batch], 0, 10, 'int32', 2), 10).toFloat() as tf.Tensor2D); // [B, 10]
   const step = async (norms: boolean) => {
     const t0 = performance.now();
-    const packed = trainStep(model, optimizer, x, y, config.train.weightDecay, norms);
+    const packed = trainStep(model, optimizer, x, y, { lr: config.train.learningRate, labelSmoothing: 0, withNorms: norms });
     await packed.data();
     packed.dispose();
     return performance.now() - t0;

@@ -1,8 +1,9 @@
 // The training engine: one pure module that the worker and the CLI both wrap.
 // Our own loop rather than model.fit (which yields on requestAnimationFrame
 // and stalls in hidden tabs). Each step: tf.variableGrads -> per-layer
-// gradient norms from those same gradients, packed with loss and accuracy
-// into one tensor read asynchronously -> optimizer.applyGradients -> dispose.
+// gradient norms from those same gradients, weight norms and update norms,
+// packed with loss and accuracy into one tensor read asynchronously ->
+// optimizer step at the schedule's rate -> dispose.
 import * as tf from '@tensorflow/tfjs';
 import type { Config, TrainConfig } from '../config/types';
 import { validateConfig } from '../config/validate';
@@ -11,10 +12,12 @@ import { buildArch, summarize, type Shape } from '../model/arch';
 import { buildModel, type Model } from '../model/build';
 import { checkFits, DEFAULT_LIMITS, trainingMemory, type BackendLimits } from '../model/memory';
 import { CHECKPOINT_INTERVAL_MS, type Checkpoint, type DoneReason, type EpochMetrics, type ModelInfo, type RunPhase, type StepMetrics } from '../protocol/messages';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint';
+import { learningRateAt, totalStepsOf } from '../config/schedule';
 import { Batcher, channelStats, permutation } from './batches';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { RunControl, yieldToEventLoop } from './control';
 import { evaluate } from './evaluate';
+import { Optimizer } from './optim';
 
 export interface EngineHooks {
   onPhase?(phase: RunPhase, detail?: string): void;
@@ -53,62 +56,87 @@ export class TrainingError extends Error {
   }
 }
 
-export function makeOptimizer(train: TrainConfig): tf.Optimizer {
-  switch (train.optimizer) {
-    case 'sgd':
-      return tf.train.sgd(train.learningRate);
-    case 'momentum':
-      return tf.train.momentum(train.learningRate, train.momentum);
-    case 'adam':
-      return tf.train.adam(train.learningRate);
-  }
+export function makeOptimizer(train: TrainConfig): Optimizer {
+  return new Optimizer({ name: train.optimizer, momentum: train.momentum, weightDecay: train.weightDecay });
 }
 
-/**
- * Frees an optimizer and its slots. TF.js 4.22's MomentumOptimizer.dispose
- * skips its parent's learning-rate scalar `c`, leaking one tensor per run.
- */
-export function disposeOptimizer(optimizer: tf.Optimizer): void {
+/** Frees an optimizer's slots. */
+export function disposeOptimizer(optimizer: Optimizer): void {
   optimizer.dispose();
-  if (optimizer instanceof tf.MomentumOptimizer) {
-    const c = (optimizer as unknown as { c?: tf.Tensor }).c;
-    if (c && !c.isDisposed) c.dispose();
-  }
+}
+
+export interface StepOptions {
+  /** This step's learning rate (from the schedule). */
+  lr: number;
+  /** Label smoothing ε of the training loss (Szegedy et al. 2016 §7). */
+  labelSmoothing: number;
+  /** Also compute each kernel's gradient norm, weight norm and update norm. */
+  withNorms: boolean;
+}
+
+/** ‖t‖² as one matrix product (t·t over the flattened tensor): one dispatch instead of square + sum, which matters on GPUs. */
+function squaredNorm(t: tf.Tensor): tf.Tensor {
+  const flat = tf.reshape(t, [1, -1]);
+  return tf.reshape(tf.matMul(flat, flat, false, true), []);
 }
 
 /**
- * One training step. Returns a kept tensor [loss, acc, ...gradNorms] (2 + L
- * values) so the caller reads everything with a single async read.
+ * The numbers of one step, read from trainStep's packed tensor: with L
+ * kernels, [loss, acc, ...gradNorms(L), ...weightNorms(L), ...updateNorms(L)],
+ * or [loss, acc] without norms.
  */
-export function trainStep(model: Model, optimizer: tf.Optimizer, x: tf.Tensor4D, y: tf.Tensor2D, weightDecay: number, withNorms: boolean): tf.Tensor1D {
+export function unpackStep(values: ArrayLike<number>, kernels: number): { loss: number; acc: number; gradNorms: number[]; weightNorms: number[]; updateRatios: number[] } {
+  const all = Array.from(values);
+  const [loss = NaN, acc = NaN] = all;
+  const has = all.length >= 2 + 3 * kernels && kernels > 0;
+  const gradNorms = has ? all.slice(2, 2 + kernels) : [];
+  const weightNorms = has ? all.slice(2 + kernels, 2 + 2 * kernels) : [];
+  const updateRatios = has ? all.slice(2 + 2 * kernels, 2 + 3 * kernels).map((u, i) => u / (weightNorms[i] as number)) : [];
+  return { loss, acc, gradNorms, weightNorms, updateRatios };
+}
+
+/**
+ * One training step. Returns a kept tensor (see unpackStep) so the caller
+ * reads loss, accuracy and every per-layer norm with a single async read.
+ * The loss reported is the plain cross-entropy, even when the step minimises
+ * the smoothed one, so runs with and without smoothing compare.
+ */
+export function trainStep(model: Model, optimizer: Optimizer, x: tf.Tensor4D, y: tf.Tensor2D, opts: StepOptions): tf.Tensor1D {
   return tf.tidy(() => {
     let acc: tf.Scalar | null = null;
+    let plain: tf.Scalar | null = null;
     const trainable = [...model.params.values()];
     const { value: loss, grads } = tf.variableGrads(() => {
       const logits = model.forward(x, true); // [B, classes]
       acc = tf.keep(tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(y, 1)), 'float32')));
-      return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
+      if (opts.labelSmoothing <= 0) return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
+      plain = tf.keep(tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar);
+      return tf.losses.softmaxCrossEntropy(y, logits, undefined, opts.labelSmoothing) as tf.Scalar;
     }, trainable);
-    // Norms come from the same gradients as the update, before weight decay:
-    // they show how the loss alone reaches each layer.
-    // ‖g‖² as one matrix product per layer (g·g over the flattened kernel): one
-    // dispatch per layer instead of square + sum, which matters on GPUs.
-    const norms = withNorms ? model.kernels.map((k) => { const g = tf.reshape(grads[k.name] as tf.Tensor, [1, -1]); return tf.reshape(tf.matMul(g, g, false, true), []); }) : [];
     const accuracy = acc as unknown as tf.Scalar;
-    const packed = tf.concat([tf.stack([loss, accuracy]), withNorms ? tf.sqrt(tf.stack(norms)) : tf.zeros([0])]); // [2 + L]
-    // Kept tensors escape tidy: free the accuracy by hand.
+    const reported = (plain as tf.Scalar | null) ?? loss;
+    // Norms come from the same gradients as the update, before weight decay:
+    // they show how the loss alone reaches each layer. Weights are read
+    // before the update; the update is new minus old, whatever the optimizer.
+    const kernels = opts.withNorms ? model.kernels : [];
+    const gradSq = kernels.map((k) => squaredNorm(grads[k.name] as tf.Tensor));
+    const before = kernels.map((k) => tf.clone(k));
+    const weightSq = before.map(squaredNorm);
+    // Weight decay on conv, dense and SE kernels only (not BN or biases).
+    optimizer.step(trainable, grads, opts.lr, new Set(model.kernels.map((k) => k.name)));
+    const updateSq = kernels.map((k, i) => squaredNorm(tf.sub(k, before[i] as tf.Tensor)));
+    const norms = kernels.length > 0 ? tf.sqrt(tf.stack([...gradSq, ...weightSq, ...updateSq])) : tf.zeros([0]);
+    const packed = tf.concat([tf.stack([reported, accuracy]), norms]); // [2 + 3L]
+    // Kept tensors escape tidy: free them by hand.
     accuracy.dispose();
-    if (weightDecay > 0) {
-      // L2 on kernels only (as torch's weight_decay, restricted to conv/dense weights).
-      for (const k of model.kernels) grads[k.name] = tf.add(grads[k.name] as tf.Tensor, tf.mul(k, weightDecay));
-    }
-    optimizer.applyGradients(grads);
+    (plain as tf.Scalar | null)?.dispose();
     return tf.keep(packed as tf.Tensor1D);
   });
 }
 
-function divergenceMessage(what: string, step: number, train: TrainConfig): string {
-  return `loss became ${what} at step ${step}: training diverged. The learning rate (${train.learningRate}) is the likely cause; lower it (try ${train.learningRate / 10}), or turn batch norm on.`;
+function divergenceMessage(what: string, step: number, train: TrainConfig, lr: number): string {
+  const now = lr !== train.learningRate ? ` (${lr} at this step)` : '';
+  return `loss became ${what} at step ${step}: training diverged. The learning rate (${train.learningRate})${now} is the likely cause; lower it (try ${train.learningRate / 10}), or turn batch norm on.`;
 }
 
 export async function train(opts: TrainOptions): Promise<TrainResult> {
@@ -148,7 +176,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
 /** Where the loop stands; `stepInEpoch` steps of `epoch` are done. */
 interface Position { step: number; epoch: number; stepInEpoch: number }
 
-async function loop(model: Model, optimizer: tf.Optimizer, opts: TrainOptions, control: RunControl, withNorms: boolean, at: Position, checkpoint: () => Promise<void>): Promise<TrainResult> {
+async function loop(model: Model, optimizer: Optimizer, opts: TrainOptions, control: RunControl, withNorms: boolean, at: Position, checkpoint: () => Promise<void>): Promise<TrainResult> {
   const { config, data, hooks = {} } = opts;
   const { train: t } = config;
   const subset = config.data.trainSubset > 0 ? Math.min(config.data.trainSubset, data.train.count) : data.train.count;
@@ -156,16 +184,17 @@ async function loop(model: Model, optimizer: tf.Optimizer, opts: TrainOptions, c
   const pool = permutation(data.train.count, t.seed).subarray(0, subset);
   const batcher = new Batcher(data, channelStats(data.train, data.channels, 10_000));
   const stepsPerEpoch = Math.ceil(subset / t.batchSize);
+  const totalSteps = totalStepsOf(t, stepsPerEpoch);
   const evalBatch = Math.min(Math.max(t.batchSize, 100), 500);
   const checkpointEvery = opts.checkpointEvery ?? CHECKPOINT_INTERVAL_MS;
   let lastCheckpoint = performance.now();
   let last = performance.now();
 
-  const report = (values: Float32Array | Int32Array | Uint8Array, atStep: number, epoch: number) => {
+  const report = (values: Float32Array | Int32Array | Uint8Array, atStep: number, epoch: number, lr: number) => {
     const now = performance.now();
-    const [loss = NaN, acc = NaN] = values;
-    if (!Number.isFinite(loss)) throw new TrainingError(divergenceMessage(Number.isNaN(loss) ? 'NaN' : 'infinite', atStep, t), atStep);
-    hooks.onStep?.({ step: atStep, epoch, loss, acc, lr: t.learningRate, ms: now - last, gradNorms: Array.from(values.subarray(2)), numTensors: tf.memory().numTensors });
+    const { loss, acc, gradNorms, weightNorms, updateRatios } = unpackStep(values, withNorms ? model.kernels.length : 0);
+    if (!Number.isFinite(loss)) throw new TrainingError(divergenceMessage(Number.isNaN(loss) ? 'NaN' : 'infinite', atStep, t, lr), atStep);
+    hooks.onStep?.({ step: atStep, epoch, loss, acc, lr, ms: now - last, gradNorms, weightNorms, updateRatios, numTensors: tf.memory().numTensors });
     last = now;
   };
 
@@ -190,8 +219,9 @@ async function loop(model: Model, optimizer: tf.Optimizer, opts: TrainOptions, c
       const indices = Array.from(order.subarray(i * t.batchSize, (i + 1) * t.batchSize), (j) => pool[j] as number);
       const { x, y } = batcher.batch(data.train, indices);
       let packed: tf.Tensor1D;
+      const lr = learningRateAt(t, at.step, stepsPerEpoch, totalSteps);
       try {
-        packed = trainStep(model, optimizer, x, y, t.weightDecay, withNorms);
+        packed = trainStep(model, optimizer, x, y, { lr, labelSmoothing: t.labelSmoothing, withNorms });
       } finally {
         x.dispose();
         y.dispose();
@@ -199,7 +229,7 @@ async function loop(model: Model, optimizer: tf.Optimizer, opts: TrainOptions, c
       const values = await packed.data();
       packed.dispose();
       Object.assign(at, { step: at.step + 1, epoch, stepInEpoch: i + 1 });
-      report(values, at.step, epoch);
+      report(values, at.step, epoch, lr);
       if (performance.now() - lastCheckpoint >= checkpointEvery) {
         await checkpoint();
         lastCheckpoint = performance.now();

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Event, StepMetrics } from '../protocol/messages';
 import { Outbox } from './outbox';
 
-const step = (n: number): StepMetrics => ({ step: n, epoch: 1, loss: 1, acc: 0, lr: 0.1, ms: 1, gradNorms: [], numTensors: 0 });
+const step = (n: number): StepMetrics => ({ step: n, epoch: 1, loss: 1, acc: 0, lr: 0.1, ms: 1, gradNorms: [], weightNorms: [], updateRatios: [], numTensors: 0 });
 
 describe('Outbox', () => {
   beforeEach(() => vi.useFakeTimers());

@@ -3,7 +3,10 @@ import { useEffect } from 'react';
 import { keepRuns } from '../state/runs';
 import { encode } from '../share/url';
 import { useStore } from '../state/store';
+import { GradHeadline } from './charts/GradHeadline';
+import { GradHeatmap } from './charts/GradHeatmap';
 import { GradProfile } from './charts/GradProfile';
+import { LayerUpdates } from './charts/LayerUpdates';
 import { MetricChart } from './charts/MetricChart';
 import { ArchitectureView } from './ArchitectureView';
 import { Controls } from './Controls';
@@ -16,11 +19,12 @@ import { RunsPanel } from './runs/RunsPanel';
 /** Keeps the URL in step with the config, so a copied address restores the page. */
 function useUrlSync(): void {
   const config = useStore((s) => s.config);
+  const hidden = useStore((s) => s.hidden);
   useEffect(() => {
-    const query = encode(config);
+    const query = encode(config, hidden);
     const next = `${window.location.pathname}?${query}${window.location.hash}`;
     if (next !== `${window.location.pathname}${window.location.search}${window.location.hash}`) window.history.replaceState(null, '', next);
-  }, [config]);
+  }, [config, hidden]);
 }
 
 /** Keeps every run in IndexedDB and brings the latest back after a reload. */
@@ -56,7 +60,10 @@ export function App() {
           <div className="charts">
             <MetricChart kind="loss" />
             <MetricChart kind="acc" />
+            <GradHeadline />
+            <GradHeatmap />
             <GradProfile />
+            <LayerUpdates />
           </div>
           <RunsPanel />
           <EvalView />

@@ -2,7 +2,14 @@
 // and a dotted test id. A number is committed only when valid; otherwise the
 // field says why and the config keeps its last good value.
 import { useEffect, useId, useState, type ReactNode } from 'react';
-import { checkNumber, type NumericField } from '../config/validate';
+import { checkList, checkNumber, type ListField as ListPath, type NumericField } from '../config/validate';
+import type { ConfigPath } from '../share/url';
+import { useStore } from '../state/store';
+
+/** Whether lesson mode (hide= in the URL) hides the control for this Config path. */
+function useHidden(path: ConfigPath | undefined): boolean {
+  return useStore((s) => path !== undefined && s.hidden.includes(path));
+}
 
 interface FieldProps {
   label: string;
@@ -30,12 +37,14 @@ export function NumberField(props: { label: string; help: string; testId: string
   const [text, setText] = useState(String(props.value));
   const [error, setError] = useState<string | undefined>();
   useEffect(() => setText(String(props.value)), [props.value]);
+  const hidden = useHidden(props.field);
   const commit = (raw: string) => {
     const v = raw.trim() === '' ? NaN : Number(raw);
     const message = checkNumber(props.field, v);
     setError(message);
     if (!message && v !== props.value) props.onChange(v);
   };
+  if (hidden) return null;
   return (
     <Field label={props.label} help={props.help} testId={props.testId} error={error}>
       {(id, describedBy) => (
@@ -58,7 +67,8 @@ export function NumberField(props: { label: string; help: string; testId: string
   );
 }
 
-export function SelectField<T extends string>(props: { label: string; help: string; testId: string; value: T; options: readonly { value: T; label: string }[]; onChange(v: T): void }) {
+export function SelectField<T extends string>(props: { label: string; help: string; testId: string; path?: ConfigPath; value: T; options: readonly { value: T; label: string }[]; onChange(v: T): void }) {
+  if (useHidden(props.path)) return null;
   return (
     <Field label={props.label} help={props.help} testId={props.testId}>
       {(id, describedBy) => (
@@ -74,8 +84,9 @@ export function SelectField<T extends string>(props: { label: string; help: stri
   );
 }
 
-export function ToggleField(props: { label: string; help: string; testId: string; value: boolean; onChange(v: boolean): void }) {
+export function ToggleField(props: { label: string; help: string; testId: string; path?: ConfigPath; value: boolean; onChange(v: boolean): void }) {
   const id = useId();
+  if (useHidden(props.path)) return null;
   return (
     <div className="field toggle" data-testid={`${props.testId}.field`}>
       <input id={id} type="checkbox" role="switch" data-testid={props.testId} aria-describedby={`${id}-help`} checked={props.value} onChange={(e) => props.onChange(e.target.checked)} />
@@ -84,5 +95,28 @@ export function ToggleField(props: { label: string; help: string; testId: string
         {props.help}
       </small>
     </div>
+  );
+}
+
+/** A list of whole numbers typed as '3-4-6-3' (the URL's form); committed only when valid. */
+export function ListField(props: { label: string; help: string; testId: string; field: ListPath; value: readonly number[]; onChange(v: number[]): void }) {
+  const shown = props.value.join('-');
+  const [text, setText] = useState(shown);
+  const [error, setError] = useState<string | undefined>();
+  useEffect(() => setText(shown), [shown]);
+  if (useHidden(props.field)) return null;
+  const commit = (raw: string) => {
+    const parts = raw.trim().split('-');
+    const v = parts.every((p) => /^\d{1,9}$/.test(p)) ? parts.map(Number) : null;
+    const message = v ? checkList(props.field, v) : `${props.field} must be whole numbers joined by '-', e.g. 3-4-6-3`;
+    setError(message);
+    if (v && !message && v.join('-') !== shown) props.onChange(v);
+  };
+  return (
+    <Field label={props.label} help={props.help} testId={props.testId} error={error}>
+      {(id, describedBy) => (
+        <input id={id} type="text" inputMode="numeric" data-testid={props.testId} aria-describedby={describedBy} aria-invalid={error ? true : undefined} value={text} onChange={(e) => { setText(e.target.value); commit(e.target.value); }} />
+      )}
+    </Field>
   );
 }

@@ -4,6 +4,7 @@
 // batch norm, the left end sinks: the early layers barely learn.
 import { useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { headlinePair } from '../../state/gradflow';
 import { useStore } from '../../state/store';
 
 /** Log axes cannot show 0: clamp to a floor far below any real norm. */
@@ -13,15 +14,17 @@ export function GradProfile() {
   const names = useStore((s) => s.run.model?.kernelNames);
   const last = useStore((s) => s.metrics.steps[s.metrics.steps.length - 1]);
   const data = useMemo(() => (names && last ? names.map((layer, i) => ({ layer, index: i, norm: Math.max(last.gradNorms[i] ?? 0, FLOOR) })) : []), [names, last]);
-  const first = data[0]?.norm;
-  const lastNorm = data[data.length - 1]?.norm;
+  // The last layer before the classifier, as the PyTorch reference counts (src/state/gradflow.ts).
+  const pair = headlinePair(names ?? []);
+  const first = pair ? data[pair.first]?.norm : undefined;
+  const lastNorm = pair ? data[pair.last]?.norm : undefined;
   const ratio = first !== undefined && lastNorm !== undefined ? first / lastNorm : undefined;
   return (
     <figure className="chart wide" data-testid="chart.gradProfile" data-step={last?.step ?? 0} aria-labelledby="chart-grad-title">
       <figcaption id="chart-grad-title">
         Gradient L2 norm per layer, log scale {last ? `(step ${last.step})` : ''}
         {ratio !== undefined && (
-          <span className="headline" data-testid="chart.gradProfile.ratio" title="First layer's gradient norm divided by the last layer's">
+          <span className="headline" data-testid="chart.gradProfile.ratio" title={`${names?.[pair?.first ?? 0] ?? 'first'}'s gradient norm divided by ${names?.[pair?.last ?? 0] ?? 'last'}'s (the last layer before the classifier)`}>
             first / last = {ratio.toExponential(2)}
           </span>
         )}

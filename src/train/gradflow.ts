@@ -1,0 +1,71 @@
+// Gradient norms of one forward and backward pass, without an update: what
+// the oracle test compares with PyTorch (src/train/gradflow.test.ts) and
+// bench/gradflow.ts tabulates. tfjs.
+import * as tf from '@tensorflow/tfjs';
+import type { Model } from '../model/build';
+
+/**
+ * The L2 norm of the gradient of the mean softmax cross-entropy on one batch
+ * with respect to each kernel named in `names` (default: every kernel, in
+ * summary.kernelNames order), BN in training mode (batch statistics, as
+ * torch's net.train()). No optimizer: the weights are untouched. Naming only
+ * a few kernels skips the other kernels' gradients (the backward pass still
+ * runs through every layer), which is what makes ResNet-110 affordable on
+ * the CPU. x [B, H, W, C], y one-hot [B, classes].
+ */
+export function initGradNorms(model: Model, x: tf.Tensor4D, y: tf.Tensor2D, names: readonly string[] = model.summary.kernelNames): number[] {
+  const index = new Map(model.summary.kernelNames.map((n, i) => [n, i]));
+  const vars = names.map((n) => {
+    const i = index.get(n);
+    if (i === undefined) throw new Error(`no kernel named ${n}`);
+    return model.kernels[i] as tf.Variable;
+  });
+  const packed = tf.tidy(() => {
+    const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.forward(x, true)) as tf.Scalar, vars);
+    return tf.stack(vars.map((k) => tf.norm(grads[k.name] as tf.Tensor)));
+  });
+  const values = Array.from(packed.dataSync());
+  packed.dispose();
+  return values;
+}
+
+/**
+ * torch_gradflow.py's first_over_last: the first conv kernel's gradient norm
+ * over the last conv kernel's (the classifier 'fc' excluded; with option A
+ * there are no shortcut convolutions), at the model's current weights.
+ */
+export function firstOverLast(model: Model, x: tf.Tensor4D, y: tf.Tensor2D): number {
+  const convs = model.summary.kernelNames.filter((n) => n !== 'fc');
+  const [g0 = NaN, g1 = NaN] = initGradNorms(model, x, y, [convs[0] as string, convs[convs.length - 1] as string]);
+  return g0 / g1;
+}
+
+/**
+ * Smooth, image-like 32×32×3 inputs standing in for a CIFAR-10 batch (which
+ * is not in the repository): per image four random low-frequency waves,
+ * correlated across channels, plus a little noise, then standardised per
+ * channel over the batch as torch_gradflow.py does with real images. Labels
+ * cycle through the 10 classes. x [B, 32, 32, 3], y one-hot [B, 10].
+ */
+export function structuredBatch(batch: number, seed: number): { x: tf.Tensor4D; y: tf.Tensor2D } {
+  let s = seed >>> 0;
+  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const data = new Float32Array(batch * 32 * 32 * 3);
+  for (let b = 0; b < batch; b++) {
+    const waves = Array.from({ length: 4 }, () => ({ fx: rand() * 0.4, fy: rand() * 0.4, ph: rand() * 6.28, a: [rand(), rand(), rand()] }));
+    for (let i = 0; i < 32; i++)
+      for (let j = 0; j < 32; j++)
+        for (let c = 0; c < 3; c++) {
+          let v = 0;
+          for (const w of waves) v += (w.a[c] as number) * Math.sin(w.fx * i + w.fy * j + w.ph);
+          data[((b * 32 + i) * 32 + j) * 3 + c] = v + 0.1 * (rand() - 0.5);
+        }
+  }
+  return tf.tidy(() => {
+    const raw = tf.tensor4d(data, [batch, 32, 32, 3]);
+    const { mean, variance } = tf.moments(raw, [0, 1, 2]);
+    const x = tf.div(tf.sub(raw, mean), tf.sqrt(variance)) as tf.Tensor4D;
+    const y = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32'), 10).toFloat() as tf.Tensor2D;
+    return { x, y };
+  });
+}

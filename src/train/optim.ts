@@ -1,0 +1,104 @@
+// The optimizers, in torch's formulation, taking the learning rate at every
+// step (the schedule in src/config/schedule.ts sets it). Ours rather than
+// tf.train's: TF.js has no AdamW, fixes the rate at construction, and its
+// MomentumOptimizer leaks a scalar on dispose. Call step() inside tf.tidy.
+import * as tf from '@tensorflow/tfjs';
+import type { OptimizerName } from '../config/types';
+
+/** Adam's constants, torch's defaults (Kingma & Ba 2015 Algorithm 1 give the same betas; torch's ε is 1e-8). */
+export const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
+
+export interface OptimizerOptions {
+  name: OptimizerName;
+  /** μ for 'momentum' and 'nesterov'. */
+  momentum: number;
+  /** λ, applied to the variables named in `decayed` only. */
+  weightDecay: number;
+}
+
+export class Optimizer {
+  /** Per-variable state (momentum buffer; Adam's first and second moments), by TF.js variable name. */
+  private readonly slots = new Map<string, tf.Variable[]>();
+  private t = 0;
+
+  constructor(readonly options: OptimizerOptions) {}
+
+  private slot(v: tf.Variable, count: number): tf.Variable[] {
+    let s = this.slots.get(v.name);
+    if (!s) {
+      // Inside tidy, so the zeros the variable copies are freed.
+      s = Array.from({ length: count }, () => tf.tidy(() => tf.variable(tf.zerosLike(v), false)));
+      this.slots.set(v.name, s);
+    }
+    return s;
+  }
+
+  /**
+   * One update of every variable in `grads` (keyed by variable name) at rate
+   * `lr`. Weight decay applies to the variables named in `decayed`: as
+   * g + λw for sgd, momentum, nesterov and adam (torch's weight_decay), and
+   * decoupled for adamw, w ← w - lr·λ·w before the Adam step (Loshchilov &
+   * Hutter 2019 Algorithm 2, with their schedule multiplier η_t folded into lr as torch does).
+   */
+  step(variables: readonly tf.Variable[], grads: tf.NamedTensorMap, lr: number, decayed: ReadonlySet<string>): void {
+    const { name, momentum: mu, weightDecay: wd } = this.options;
+    this.t += 1;
+    const { beta1, beta2, epsilon } = ADAM;
+    const c1 = 1 - beta1 ** this.t;
+    const c2 = 1 - beta2 ** this.t;
+    for (const v of variables) {
+      let g = grads[v.name];
+      if (!g) continue;
+      const decays = wd > 0 && decayed.has(v.name);
+      if (decays && name !== 'adamw') g = tf.add(g, tf.mul(v, wd));
+      switch (name) {
+        case 'sgd':
+          v.assign(tf.sub(v, tf.mul(g, lr)));
+          break;
+        case 'momentum':
+        case 'nesterov': {
+          const [buf] = this.slot(v, 1) as [tf.Variable];
+          // torch: buf = μ·buf + g (the first step's buf is g, as here from zeros).
+          buf.assign(tf.add(tf.mul(buf, mu), g));
+          const direction = name === 'nesterov' ? tf.add(g, tf.mul(buf, mu)) : buf;
+          v.assign(tf.sub(v, tf.mul(direction, lr)));
+          break;
+        }
+        case 'adam':
+        case 'adamw': {
+          const [m, s] = this.slot(v, 2) as [tf.Variable, tf.Variable];
+          m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
+          s.assign(tf.add(tf.mul(s, beta2), tf.mul(tf.square(g), 1 - beta2)));
+          const base = decays && name === 'adamw' ? tf.mul(v, 1 - lr * wd) : v;
+          // lr·m̂/(√v̂ + ε) with m̂ = m/c1, v̂ = s/c2.
+          const update = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(s, c2)), epsilon));
+          v.assign(tf.sub(base, tf.mul(update, lr)));
+          break;
+        }
+      }
+    }
+  }
+
+  /** Steps taken (Adam's bias correction reads it): part of a checkpoint. */
+  get stepCount(): number {
+    return this.t;
+  }
+
+  /** The slots of one variable (none before its first update, or for plain SGD). */
+  slotsOf(v: tf.Variable): readonly tf.Variable[] {
+    return this.slots.get(v.name) ?? [];
+  }
+
+  /** Takes a checkpoint's state: the step count and, per variable, its slots' values (copied). */
+  restore(stepCount: number, slots: ReadonlyMap<tf.Variable, readonly tf.Tensor[]>): void {
+    this.dispose();
+    this.t = stepCount;
+    // A variable shares its initial tensor's data (and adds a reference): the caller frees the values.
+    for (const [v, values] of slots) this.slots.set(v.name, values.map((value) => tf.variable(value, false)));
+  }
+
+  dispose(): void {
+    for (const s of this.slots.values()) for (const v of s) v.dispose();
+    this.slots.clear();
+  }
+}

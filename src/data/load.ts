@@ -71,7 +71,8 @@ export interface Imported {
   cacheMs: number;
 }
 
-export type ArchiveSource = { kind: 'file'; file: Blob; name: string } | { kind: 'url'; url: string };
+export type { ArchiveSource } from '../protocol/data';
+import type { ArchiveSource } from '../protocol/data';
 
 /** Reads a dropped file or a mirror's tarball, checks it whole, then caches it in one transaction. */
 export async function importArchive(source: ArchiveSource, opts: Omit<LoadOptions, 'baseUrl'> & { stallMs?: number }): Promise<Imported> {

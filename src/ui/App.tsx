@@ -6,6 +6,7 @@ import { GradProfile } from './charts/GradProfile';
 import { MetricChart } from './charts/MetricChart';
 import { ArchitectureView } from './ArchitectureView';
 import { Controls } from './Controls';
+import { DataPanel } from './DataPanel';
 import { Notices } from './Notices';
 import { RunBar } from './RunBar';
 import { RunStats } from './RunStats';
@@ -32,6 +33,7 @@ export function App() {
       <div className="layout">
         <aside className="sidebar" aria-label="Configuration">
           <Controls />
+          <DataPanel />
         </aside>
         <main className="main">
           <RunBar />

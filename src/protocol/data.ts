@@ -1,4 +1,4 @@
-// The contract between the page and the data worker (src/data/worker.ts),
+// The contract between the page and the data worker (src/data/data-worker.ts),
 // which reads dropped or downloaded tarballs, fills and lists the cache, and
 // renders sample grids. A tagged union each way; replies carry the loadId of
 // the request they answer, and the page drops those of requests it gave up.

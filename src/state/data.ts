@@ -65,7 +65,7 @@ function route(e: DataEvent): void {
 
 function send(c: DataCommand): void {
   if (!worker) {
-    worker = new Worker(new URL('../data/worker.ts', import.meta.url), { type: 'module', name: 'data' });
+    worker = new Worker(new URL('../data/data-worker.ts', import.meta.url), { type: 'module', name: 'data' });
     worker.onmessage = (e: MessageEvent<DataEvent>) => route(e.data);
     worker.onerror = (e) => {
       e.preventDefault();

@@ -1,7 +1,6 @@
 // The cache and the way into it (fake-indexeddb): a good archive is read,
 // checked and cached whole; a bad one leaves the cache as it was; the
 // listing shows sizes without reading pixels; clearing empties it.
-import 'fake-indexeddb/auto'; // IDBKeyRange as a global, as in browsers
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clearCache, listCache, loadCached, saveDataset } from './cache';

@@ -42,6 +42,16 @@ describe('playground data check', () => {
     expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining('nope.tgz: no such file') });
   });
 
+  it('trains on the archive with augmentation: playground train --dataset cifar10 --archive FILE', async () => {
+    const path = write('train.tar.gz', cifar10Archive());
+    const { stdout } = await run(process.execPath, [BIN, 'train', '--dataset', 'cifar10', '--archive', path, '--steps', '2', '--blocks', '1', '--width', '4', '--batch', '8', '--crop', 'on', '--flip', 'on', '--cutout', 'on', '--backend', 'cpu', '--json'], { timeout: 120_000 });
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { step: number; loss: number });
+    expect(lines.map((l) => l.step)).toEqual([1, 2]);
+    expect(lines.every((l) => Number.isFinite(l.loss))).toBe(true);
+    const noArchive = (await run(process.execPath, [BIN, 'train', '--dataset', 'cifar100', '--steps', '1'], { timeout: 60_000 }).catch((e: Failure) => e)) as Failure;
+    expect(noArchive).toMatchObject({ code: 2, stderr: expect.stringContaining('--dataset cifar100 needs --archive FILE') });
+  });
+
   it('refuses a missing FILE as a usage error (exit 2)', async () => {
     const failed = (await run(process.execPath, [BIN, 'data', 'check'], { timeout: 60_000 }).catch((e: Failure) => e)) as Failure;
     expect(failed).toMatchObject({ code: 2, stderr: expect.stringContaining('data check needs a FILE') });

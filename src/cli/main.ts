@@ -16,7 +16,7 @@ import type { StepMetrics } from '../protocol/messages';
 import { RunControl } from '../train/control';
 import { train } from '../train/engine';
 import { applyModelFlags, MODEL_FLAGS, MODEL_USAGE, modelCommand } from './model';
-import { choiceFlag, numberFlag, parseArgs, UsageError, type Flags } from './args';
+import { choiceFlag, numberFlag, onOffFlag, parseArgs, UsageError, type Flags } from './args';
 
 const USAGE = `usage: playground train [options]
   --arch ID           ${MODEL_PRESET_IDS.join(', ')} (default resnet20)
@@ -27,6 +27,7 @@ const USAGE = `usage: playground train [options]
   --shortcut A|B|avgDown  option A (zero-pad), B (1x1 projection), avgDown (ResNet-D)
   --dataset ID        mnist (default), fashion, cifar10, cifar100
   --archive FILE      the CIFAR tarball, for --dataset cifar10 or cifar100
+  --crop on|off       augmentation: pad 4 and random crop; --flip on|off, --cutout on|off
   --steps N           stop after N steps (default: run all epochs)
   --epochs N          epochs (default ${DEFAULT_CONFIG.train.epochs})
   --batch N           batch size (default ${DEFAULT_CONFIG.train.batchSize})
@@ -42,7 +43,7 @@ ${MODEL_USAGE}
 
 ${DATA_USAGE}`;
 
-const TRAIN_FLAGS = new Set(['arch', ...MODEL_FLAGS, 'dataset', 'archive', 'steps', 'epochs', 'batch', 'lr', 'optimizer', 'weight-decay', 'seed', 'subset', 'test-subset', 'backend']);
+const TRAIN_FLAGS = new Set(['arch', ...MODEL_FLAGS, 'dataset', 'archive', 'crop', 'flip', 'cutout', 'steps', 'epochs', 'batch', 'lr', 'optimizer', 'weight-decay', 'seed', 'subset', 'test-subset', 'backend']);
 const BOOLEAN_FLAGS = new Set(['json', 'help']);
 
 /** Builds a Config from train flags over the defaults; throws UsageError naming a bad flag. */
@@ -53,6 +54,9 @@ export function configFromFlags(flags: Flags): Config {
   c.model = applyModelFlags(c.model, flags);
   const set = <T>(value: T | undefined, apply: (v: T) => void) => value !== undefined && apply(value);
   set(choiceFlag(flags, 'dataset', ['mnist', 'fashion', 'cifar10', 'cifar100'] as const), (v) => (c.data.dataset = v));
+  set(onOffFlag(flags, 'crop'), (v) => (c.data.randomCrop = v));
+  set(onOffFlag(flags, 'flip'), (v) => (c.data.horizontalFlip = v));
+  set(onOffFlag(flags, 'cutout'), (v) => (c.data.cutout = v));
   set(numberFlag(flags, 'steps'), (v) => {
     c.train.maxSteps = v;
     // --steps alone should run that many steps, not stop at the epoch limit.

@@ -241,16 +241,21 @@ class RecordSink implements EntrySink {
     const n = this.first + this.index;
     this.set.labels[n] = src[o + labelBytes - 1] as number;
     // Planes R, G, B of 1024 pixels each, row-major -> NHWC (pixel-interleaved).
-    const out = this.set.images;
-    const base = n * IMAGE_BYTES;
-    const r = o + labelBytes;
-    for (let p = 0; p < PIXELS; p++) {
-      const d = base + 3 * p;
-      out[d] = src[r + p] as number;
-      out[d + 1] = src[r + PIXELS + p] as number;
-      out[d + 2] = src[r + 2 * PIXELS + p] as number;
-    }
+    transpose(src, o + labelBytes, this.set.images, n * IMAGE_BYTES);
     this.index += 1;
+  }
+}
+
+/** One record's R, G, B planes (at `from`) to interleaved RGB pixels (at `to`). Kept monomorphic and small so it optimizes. */
+function transpose(src: Uint8Array, from: number, out: Uint8Array, to: number): void {
+  const r = src.subarray(from, from + PIXELS);
+  const g = src.subarray(from + PIXELS, from + 2 * PIXELS);
+  const b = src.subarray(from + 2 * PIXELS, from + 3 * PIXELS);
+  const dst = out.subarray(to, to + IMAGE_BYTES);
+  for (let p = 0, d = 0; p < PIXELS; p++, d += 3) {
+    dst[d] = r[p]!;
+    dst[d + 1] = g[p]!;
+    dst[d + 2] = b[p]!;
   }
 }
 

@@ -70,7 +70,42 @@ export class Stats {
   }
 }
 
+/** The data panel (src/ui/DataPanel.tsx). */
+export class DataPanel {
+  readonly select: Locator;
+  readonly file: Locator;
+  readonly progress: Locator;
+  readonly cancel: Locator;
+  readonly error: Locator;
+  readonly cache: Locator;
+  readonly clear: Locator;
+  readonly samples: Locator;
+  readonly augmented: Locator;
+
+  constructor(private readonly page: Page) {
+    this.select = page.getByTestId('data.select');
+    this.file = page.getByTestId('data.file');
+    this.progress = page.getByTestId('data.progress');
+    this.cancel = page.getByTestId('data.cancel');
+    this.error = page.getByTestId('data.error');
+    this.cache = page.getByTestId('data.cache');
+    this.clear = page.getByTestId('data.clear');
+    this.samples = page.getByTestId('data.samples');
+    this.augmented = page.getByTestId('data.augmented');
+  }
+
+  /** Picks a file as the user would, from bytes built by the test. */
+  async pick(name: string, bytes: Uint8Array): Promise<void> {
+    await this.file.setInputFiles({ name, mimeType: 'application/gzip', buffer: Buffer.from(bytes) });
+  }
+
+  cached(id: string): Locator {
+    return this.page.getByTestId(`data.cache.${id}`);
+  }
+}
+
 export class Playground {
+  readonly data: DataPanel;
   readonly run: RunBar;
   readonly charts: Charts;
   readonly stats: Stats;
@@ -79,6 +114,7 @@ export class Playground {
 
   constructor(readonly page: Page) {
     this.run = new RunBar(page);
+    this.data = new DataPanel(page);
     this.charts = new Charts(page);
     this.stats = new Stats(page);
     page.on('console', (m) => {

@@ -11,13 +11,16 @@ import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_CONFIG, MODEL_PRESET_IDS, configFromPreset, isModelPresetId } from '../config/presets';
 import type { BackendChoice, Config, OptimizerName, ScheduleName } from '../config/types';
 import { validateConfig } from '../config/validate';
+import { loadFashionNode } from '../data/fashion-node';
 import { loadMnistNode } from '../data/mnist-node';
+import type { Dataset } from '../data/types';
+import { DATA_USAGE, dataCommand, readArchiveFile } from './data';
 import type { StepMetrics } from '../protocol/messages';
 import { RunControl } from '../train/control';
 import { train } from '../train/engine';
 import { applyModelFlags, MODEL_FLAGS, MODEL_USAGE, modelCommand } from './model';
 import { URL_USAGE, urlCommand } from './url';
-import { choiceFlag, numberFlag, parseArgs, UsageError, type Flags } from './args';
+import { choiceFlag, numberFlag, onOffFlag, parseArgs, UsageError, type Flags } from './args';
 
 const USAGE = `usage: playground train [options]
   --arch ID           ${MODEL_PRESET_IDS.join(', ')} (default resnet20)
@@ -26,7 +29,9 @@ const USAGE = `usage: playground train [options]
   --skip on|off       residual connections (off: the plain twin)
   --bn on|off         batch norm
   --shortcut A|B|avgDown  option A (zero-pad), B (1x1 projection), avgDown (ResNet-D)
-  --dataset mnist     data set (default mnist)
+  --dataset ID        mnist (default), fashion, cifar10, cifar100
+  --archive FILE      the CIFAR tarball, for --dataset cifar10 or cifar100
+  --crop on|off       augmentation: pad 4 and random crop; --flip on|off, --cutout on|off
   --steps N           stop after N steps (default: run all epochs)
   --epochs N          epochs (default ${DEFAULT_CONFIG.train.epochs})
   --batch N           batch size (default ${DEFAULT_CONFIG.train.batchSize})
@@ -45,9 +50,11 @@ const USAGE = `usage: playground train [options]
 
 ${MODEL_USAGE}
 
-${URL_USAGE}`;
+${URL_USAGE}
 
-const TRAIN_FLAGS = new Set(['arch', ...MODEL_FLAGS, 'dataset', 'steps', 'epochs', 'batch', 'lr', 'optimizer', 'schedule', 'warmup-epochs', 'decay-every', 'decay-factor', 'weight-decay', 'label-smoothing', 'seed', 'subset', 'test-subset', 'backend']);
+${DATA_USAGE}`;
+
+const TRAIN_FLAGS = new Set(['arch', ...MODEL_FLAGS, 'dataset', 'archive', 'crop', 'flip', 'cutout', 'steps', 'epochs', 'batch', 'lr', 'optimizer', 'schedule', 'warmup-epochs', 'decay-every', 'decay-factor', 'weight-decay', 'label-smoothing', 'seed', 'subset', 'test-subset', 'backend']);
 const BOOLEAN_FLAGS = new Set(['json', 'help']);
 
 /** Builds a Config from train flags over the defaults; throws UsageError naming a bad flag. */
@@ -57,7 +64,10 @@ export function configFromFlags(flags: Flags): Config {
   const c = configFromPreset(arch);
   c.model = applyModelFlags(c.model, flags);
   const set = <T>(value: T | undefined, apply: (v: T) => void) => value !== undefined && apply(value);
-  set(choiceFlag(flags, 'dataset', ['mnist'] as const), (v) => (c.data.dataset = v));
+  set(choiceFlag(flags, 'dataset', ['mnist', 'fashion', 'cifar10', 'cifar100'] as const), (v) => (c.data.dataset = v));
+  set(onOffFlag(flags, 'crop'), (v) => (c.data.randomCrop = v));
+  set(onOffFlag(flags, 'flip'), (v) => (c.data.horizontalFlip = v));
+  set(onOffFlag(flags, 'cutout'), (v) => (c.data.cutout = v));
   set(numberFlag(flags, 'steps'), (v) => {
     c.train.maxSteps = v;
     // --steps alone should run that many steps, not stop at the epoch limit.
@@ -94,11 +104,20 @@ function stepLine(m: StepMetrics, kernelNames: string[], json: boolean): string 
   return JSON.stringify({ step: m.step, epoch: m.epoch, loss: m.loss, acc: m.acc, lr: m.lr, ms: m.ms, gradNorms: byLayer(m.gradNorms), weightNorms: byLayer(m.weightNorms ?? []), updateRatios: byLayer(m.updateRatios ?? []), numTensors: m.numTensors });
 }
 
+async function loadNodeData(config: Config, flags: Flags): Promise<Dataset> {
+  const id = config.data.dataset;
+  const archive = flags.get('archive');
+  if (id === 'mnist') return loadMnistNode();
+  if (id === 'fashion') return loadFashionNode();
+  if (typeof archive !== 'string') throw new UsageError(`--dataset ${id} needs --archive FILE (the official ${id === 'cifar10' ? 'cifar-10' : 'cifar-100'}-binary.tar.gz)`);
+  return readArchiveFile(archive, id);
+}
+
 async function trainCommand(flags: Flags): Promise<number> {
   const config = configFromFlags(flags);
   const json = flags.has('json');
   await startNodeBackend(config.train.backend);
-  const data = await loadMnistNode();
+  const data = await loadNodeData(config, flags);
   const control = new RunControl();
   const onSignal = () => control.stop();
   process.once('SIGINT', onSignal);
@@ -149,6 +168,11 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(result.stdout + '\n');
         if (result.stderr) process.stderr.write(result.stderr + '\n');
         return result.code;
+      }
+      case 'data': {
+        const { flags, positional } = parseArgs(rest, BOOLEAN_FLAGS, new Set());
+        if (flags.has('help')) return (console.log(DATA_USAGE), 0);
+        return await dataCommand(positional, flags.has('json'));
       }
       case undefined:
       case '--help':

@@ -129,7 +129,8 @@ export const DEFAULT_CONFIG: Config = {
     seed: 1,
     backend: 'auto',
   },
-  data: { dataset: 'mnist', trainSubset: 0, testSubset: 0 },
+  // Augmentation off by default: flips and crops suit CIFAR, not digits.
+  data: { dataset: 'mnist', trainSubset: 0, testSubset: 0, randomCrop: false, horizontalFlip: false, cutout: false, dataUrl: '' },
 };
 
 /** A preset's whole model: DEFAULT_MODEL with the record over it (a fresh copy). */

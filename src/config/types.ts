@@ -6,7 +6,11 @@
 export type BackendName = 'webgpu' | 'webgl' | 'cpu';
 export type BackendChoice = 'auto' | BackendName;
 
-export type DatasetId = 'mnist';
+/**
+ * 'mnist' and 'fashion' (Fashion-MNIST) are served with the app; 'cifar10'
+ * and 'cifar100' come from their official binary tarballs (src/data/cifar.ts).
+ */
+export type DatasetId = 'mnist' | 'fashion' | 'cifar10' | 'cifar100';
 
 /**
  * Architecture family. One builder reads every family (src/model/arch.ts);
@@ -205,6 +209,17 @@ export interface DataConfig {
   trainSubset: number;
   /** Evaluate on the first N test images; 0 means all. */
   testSubset: number;
+  /** Training augmentation (He et al. 2015 §4.2): pad 4 pixels with zeros, then a random crop of the original size. */
+  randomCrop: boolean;
+  /** Training augmentation: mirror left-right with probability 1/2 (He et al. 2015 §4.2). */
+  horizontalFlip: boolean;
+  /** Training augmentation: zero a random square of half the image side, after normalization (DeVries & Taylor 2017). */
+  cutout: boolean;
+  /**
+   * A CORS-enabled mirror of the CIFAR tarball, fetched in the data panel
+   * only when the user clicks (the download size is capped); '' for none.
+   */
+  dataUrl: string;
 }
 
 export interface Config {

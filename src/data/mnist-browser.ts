@@ -2,7 +2,7 @@
 // streams them with byte progress, gunzips with DecompressionStream.
 // No node:*, no tfjs. The files are served by scripts/vite-plugin-mnist.ts.
 import type { ByteProgress, Dataset } from './types';
-import { MNIST_FILES, mnistFromIdx } from './mnist';
+import { MNIST_FILES, mnistFromIdx, type IdxDatasetId } from './mnist';
 
 /** Largest body accepted per file, compressed or not (train images: 47 MB). */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -15,6 +15,8 @@ export interface FetchMnistOptions {
    */
   onProgress?: (p: ByteProgress) => void;
   signal?: AbortSignal;
+  /** Which data set the files hold (default 'mnist'): sets the id and class names. */
+  id?: IdxDatasetId;
 }
 
 /**
@@ -45,7 +47,7 @@ export async function fetchMnist(baseUrl: string, opts: FetchMnistOptions = {}):
         return [name, await gunzip(gz, url)] as const;
       }),
     );
-    return mnistFromIdx(Object.fromEntries(entries));
+    return mnistFromIdx(Object.fromEntries(entries), opts.id);
   } catch (err) {
     ctrl.abort(err);
     throw err;

@@ -1,8 +1,17 @@
 // MNIST from its four IDX files to a Dataset: names, shape and label checks.
 // Pure TS: no node:*, no tfjs. Loaders that get the bytes live in
 // mnist-node.ts (Node) and mnist-browser.ts (fetch + gunzip).
+import { FASHION_CLASSES } from './fashion.ts';
 import type { Dataset, ImageSet } from './types';
 import { parseIdx } from './idx.ts';
+
+/** The data sets stored as the four MNIST IDX files: MNIST itself and Fashion-MNIST. */
+export type IdxDatasetId = 'mnist' | 'fashion';
+
+const CLASS_NAMES: Record<IdxDatasetId, string[]> = {
+  mnist: Array.from({ length: 10 }, (_, i) => String(i)),
+  fashion: FASHION_CLASSES,
+};
 
 /** The four MNIST files by their canonical (uncompressed) names. */
 export const MNIST_FILES = [
@@ -23,14 +32,14 @@ const NUM_CLASSES = 10;
  * Throws, naming the file, when one is missing, malformed, or disagrees with
  * its partner (image dims must be [n, 28, 28], labels [n], every label < 10).
  */
-export function mnistFromIdx(files: Record<string, Uint8Array>): Dataset {
+export function mnistFromIdx(files: Record<string, Uint8Array>, id: IdxDatasetId = 'mnist'): Dataset {
   return {
-    id: 'mnist',
+    id,
     height: SIDE,
     width: SIDE,
     channels: 1,
     numClasses: NUM_CLASSES,
-    classNames: Array.from({ length: NUM_CLASSES }, (_, i) => String(i)),
+    classNames: CLASS_NAMES[id],
     train: imageSet(files, 'train-images-idx3-ubyte', 'train-labels-idx1-ubyte'),
     test: imageSet(files, 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'),
   };

@@ -21,6 +21,7 @@ function valueOf(field: Field): fc.Arbitrary<unknown> {
     case 'float': return fc.double({ min: LIMITS[field.path].min, max: LIMITS[field.path].max, noNaN: true });
     case 'bool': return fc.boolean();
     case 'enum': return fc.constantFrom(...field.values);
+    case 'url': return fc.oneof(fc.constant(''), fc.webUrl({ validSchemes: ['http', 'https'], withQueryParameters: true, withFragments: true }));
     case 'ints': {
       const r = LIST_LIMITS[field.path];
       return fc.array(fc.integer({ min: r.min, max: r.max }), { minLength: r.minLength, maxLength: r.maxLength });
@@ -116,6 +117,17 @@ describe('encode and decode', () => {
     expect(decode('heads=0').errors).toHaveLength(1);
   });
 
+  it('round-trips the data fields: data set, augmentation and a mirror address', () => {
+    let c = withValue(DEFAULT_CONFIG, 'data.dataset', 'cifar10');
+    c = withValue(c, 'data.randomCrop', true);
+    c = withValue(c, 'data.horizontalFlip', true);
+    c = withValue(c, 'data.cutout', true);
+    c = withValue(c, 'data.dataUrl', 'https://mirror.example/cifar/cifar-10-binary.tar.gz?x=1&y=2');
+    const query = encode(c);
+    expect(query).toBe('v=1&data=cifar10&crop=on&flip=on&cutout=on&dataurl=https%3A%2F%2Fmirror.example%2Fcifar%2Fcifar-10-binary.tar.gz%3Fx%3D1%26y%3D2');
+    expect(decode(query)).toEqual({ config: c, errors: [] });
+  });
+
   it('does not share objects with DEFAULT_CONFIG', () => {
     const { config } = decode('n=5');
     expect(DEFAULT_CONFIG.model.blocksPerStage).toBe(3);
@@ -173,6 +185,11 @@ describe('decode refuses bad input field by field', () => {
     ['blocks=99999999999', 'model.stageBlocks', /whole numbers joined by '-'/],
     ['family=resnet9000', 'model.family', /one of cifar-resnet, resnet/],
     ['widen=0', 'model.widthFactor', /between/],
+    ['data=cifar1000', 'data.dataset', /one of mnist, fashion, cifar10, cifar100/],
+    ['crop=1', 'data.randomCrop', /on or off/],
+    ['dataurl=javascript:alert(1)', 'data.dataUrl', /must be an http or https address/],
+    ['dataurl=ftp%3A%2F%2Fx%2Fa.tgz', 'data.dataUrl', /must be an http or https address/],
+    ['dataurl=https%3A%2F%2F', 'data.dataUrl', /must be an http or https address/],
   ])('%s is refused on %s', (query, field, message) => {
     const { config, errors } = decode(query);
     expect(config).toEqual(DEFAULT_CONFIG);

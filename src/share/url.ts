@@ -45,6 +45,10 @@ function bool<const K extends string, const P extends PathOf<boolean>>(key: K, p
 function ints<const K extends string, const P extends ListField>(key: K, path: P) {
   return { key, path, kind: 'ints' as const };
 }
+/** A web address, http(s) only, or '' for none; kept as written. */
+function address<const K extends string, const P extends PathOf<string>>(key: K, path: P) {
+  return { key, path, kind: 'url' as const };
+}
 /** The allowed values, as a record so that the compiler checks them against the type: none missing, none extra. */
 function oneOf<const K extends string, const P extends PathOf<string>>(key: K, path: P, values: Record<ValueAt<P> & string, true>) {
   return { key, path, kind: 'enum' as const, values: Object.keys(values) as readonly string[] };
@@ -91,9 +95,13 @@ export const FIELDS = [
   num('steps', 'train.maxSteps'),
   num('seed', 'train.seed'),
   oneOf('backend', 'train.backend', { auto: true, webgpu: true, webgl: true, cpu: true }),
-  oneOf('data', 'data.dataset', { mnist: true }),
+  oneOf('data', 'data.dataset', { mnist: true, fashion: true, cifar10: true, cifar100: true }),
   num('subset', 'data.trainSubset'),
   num('test', 'data.testSubset'),
+  bool('crop', 'data.randomCrop'),
+  bool('flip', 'data.horizontalFlip'),
+  bool('cutout', 'data.cutout'),
+  address('dataurl', 'data.dataUrl'),
 ] as const;
 
 export type Field = (typeof FIELDS)[number];
@@ -178,6 +186,10 @@ function parse(field: Field, raw: string): { value: unknown } | { message: strin
     case 'enum':
       if (field.values.includes(raw)) return { value: raw };
       return { message: `${field.path} must be one of ${field.values.join(', ')}, got ${quote(raw)}` };
+    case 'url': {
+      const message = checkAddress(field.path, raw);
+      return message ? { message } : { value: raw };
+    }
     case 'ints': {
       const parts = raw.split('-');
       if (!parts.every((p) => /^\d{1,9}$/.test(p))) return { message: `${field.path} must be whole numbers joined by '-', e.g. 3-4-6-3, got ${quote(raw)}` };
@@ -186,6 +198,17 @@ function parse(field: Field, raw: string): { value: unknown } | { message: strin
       return message ? { message } : { value };
     }
   }
+}
+
+/** Longest address accepted: a mirror's URL, not a payload. */
+export const MAX_ADDRESS_LENGTH = 2000;
+
+/** Why `raw` is not a usable address ('' is: it means none). */
+export function checkAddress(path: string, raw: string): string | undefined {
+  if (raw === '') return undefined;
+  if (raw.length > MAX_ADDRESS_LENGTH) return `${path} must be at most ${MAX_ADDRESS_LENGTH} characters, got ${raw.length}`;
+  if (!/^https?:\/\//i.test(raw) || !URL.canParse(raw)) return `${path} must be an http or https address, got ${quote(raw)}`;
+  return undefined;
 }
 
 function percentDecode(part: string): string | undefined {

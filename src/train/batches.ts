@@ -1,6 +1,7 @@
 // Turns a uint8 Dataset into normalized float batches: per-channel mean/std
 // from the training split, a seeded shuffle per epoch, and fixed subsets.
 import * as tf from '@tensorflow/tfjs';
+import { augments, PADDED, pixelMap, type Augmentation } from '../data/augment';
 import type { Dataset, ImageSet } from '../data/types';
 import { mulberry32 } from '../model/build';
 
@@ -45,7 +46,11 @@ export class Batcher {
   private readonly scale: Float32Array;
   private readonly shift: Float32Array;
 
-  constructor(readonly data: Dataset, stats: ChannelStats) {
+  /**
+   * `augment` applies to training batches only (batch(..., true)), its random
+   * choices drawn from `rand`, which the engine seeds from the run's seed.
+   */
+  constructor(readonly data: Dataset, stats: ChannelStats, private readonly augment?: Augmentation, private readonly rand: () => number = Math.random) {
     this.pixels = data.height * data.width * data.channels;
     // x' = (x / 255 - mean) / std, folded into one multiply-add per byte.
     this.scale = Float32Array.from(stats.std, (s) => 1 / (255 * s));
@@ -53,15 +58,17 @@ export class Batcher {
   }
 
   /** Images at `indices` of a split as x [B, H, W, C] and one-hot y [B, classes]. */
-  batch(set: ImageSet, indices: ArrayLike<number>): { x: tf.Tensor4D; y: tf.Tensor2D; labels: Int32Array } {
+  batch(set: ImageSet, indices: ArrayLike<number>, training = false): { x: tf.Tensor4D; y: tf.Tensor2D; labels: Int32Array } {
     const { height, width, channels, numClasses } = this.data;
     const b = indices.length;
     const xs = new Float32Array(b * this.pixels);
     const labels = new Int32Array(b);
+    const augment = training && this.augment && augments(this.augment) ? this.augment : null;
     for (let i = 0; i < b; i++) {
       const src = (indices[i] as number) * this.pixels;
       const dst = i * this.pixels;
-      for (let j = 0; j < this.pixels; j++) {
+      if (augment) this.augmented(set.images, src, xs, dst, pixelMap(augment, height, width, this.rand));
+      else for (let j = 0; j < this.pixels; j++) {
         const c = j % channels;
         xs[dst + j] = (set.images[src + j] as number) * (this.scale[c] as number) + (this.shift[c] as number);
       }
@@ -70,5 +77,17 @@ export class Batcher {
     const x = tf.tensor4d(xs, [b, height, width, channels]); // [B, H, W, C]
     const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), numClasses).toFloat() as tf.Tensor2D); // [B, classes]
     return { x, y, labels };
+  }
+
+  /** One image through a pixel map: padding is a black pixel normalized; cutout is 0 after normalization. */
+  private augmented(images: Uint8Array, src: number, xs: Float32Array, dst: number, map: Int32Array): void {
+    const channels = this.data.channels;
+    for (let p = 0; p < map.length; p++) {
+      const s = map[p] as number;
+      for (let c = 0; c < channels; c++) {
+        const v = s >= 0 ? (images[src + s * channels + c] as number) * (this.scale[c] as number) + (this.shift[c] as number) : s === PADDED ? (this.shift[c] as number) : 0;
+        xs[dst + p * channels + c] = v;
+      }
+    }
   }
 }

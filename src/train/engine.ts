@@ -9,7 +9,7 @@ import type { Config, TrainConfig } from '../config/types';
 import { validateConfig } from '../config/validate';
 import type { Dataset } from '../data/types';
 import { buildArch, summarize, type Shape } from '../model/arch';
-import { buildModel, type Model } from '../model/build';
+import { buildModel, mulberry32, type Model } from '../model/build';
 import { checkFits, DEFAULT_LIMITS, trainingMemory, type BackendLimits } from '../model/memory';
 import { CHECKPOINT_INTERVAL_MS, type Checkpoint, type DoneReason, type EpochMetrics, type ModelInfo, type RunPhase, type StepMetrics } from '../protocol/messages';
 import { learningRateAt, totalStepsOf } from '../config/schedule';
@@ -182,7 +182,8 @@ async function loop(model: Model, optimizer: Optimizer, opts: TrainOptions, cont
   const subset = config.data.trainSubset > 0 ? Math.min(config.data.trainSubset, data.train.count) : data.train.count;
   // A fixed subset drawn from the seed, reshuffled every epoch.
   const pool = permutation(data.train.count, t.seed).subarray(0, subset);
-  const batcher = new Batcher(data, channelStats(data.train, data.channels, 10_000));
+  // Augmentation draws its own stream from the seed, so runs repeat exactly.
+  const batcher = new Batcher(data, channelStats(data.train, data.channels, 10_000), config.data, mulberry32(t.seed * 7919 + 17));
   const stepsPerEpoch = Math.ceil(subset / t.batchSize);
   const totalSteps = totalStepsOf(t, stepsPerEpoch);
   const evalBatch = Math.min(Math.max(t.batchSize, 100), 500);
@@ -217,7 +218,7 @@ async function loop(model: Model, optimizer: Optimizer, opts: TrainOptions, cont
         last = performance.now();
       }
       const indices = Array.from(order.subarray(i * t.batchSize, (i + 1) * t.batchSize), (j) => pool[j] as number);
-      const { x, y } = batcher.batch(data.train, indices);
+      const { x, y } = batcher.batch(data.train, indices, true);
       let packed: tf.Tensor1D;
       const lr = learningRateAt(t, at.step, stepsPerEpoch, totalSteps);
       try {

@@ -115,6 +115,21 @@ describe('Session', () => {
     await until(() => events.some((e) => e.type === 'done' && e.runId === 2));
   });
 
+  it('loads a CIFAR set again for each run, so a new import or a cleared cache is seen', async () => {
+    const { session, events, loads } = harness();
+    const cifar = (steps: number): Config => ({ ...config(steps), data: { ...config(steps).data, dataset: 'cifar10' } });
+    session.handle({ type: 'start', runId: 1, config: cifar(1) });
+    await until(() => events.some((e) => e.type === 'done' && e.runId === 1));
+    session.handle({ type: 'start', runId: 2, config: cifar(1) });
+    await until(() => events.some((e) => e.type === 'done' && e.runId === 2));
+    expect(loads()).toBe(2);
+    session.handle({ type: 'start', runId: 3, config: config(1) });
+    await until(() => events.some((e) => e.type === 'done' && e.runId === 3));
+    session.handle({ type: 'start', runId: 4, config: config(1) });
+    await until(() => events.some((e) => e.type === 'done' && e.runId === 4));
+    expect(loads()).toBe(3);
+  });
+
   it('reports a backend that cannot start', async () => {
     const { session, events } = harness({ selectBackend: async () => { throw new Error('no backend could start: webgpu: no adapter'); } });
     session.handle({ type: 'start', runId: 1, config: config(1) });

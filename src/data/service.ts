@@ -1,0 +1,133 @@
+// What the data worker does for the page, without the worker: imports
+// archives (one at a time, cancellable), lists and clears the cache, and
+// builds sample grids. worker.ts wires it to postMessage. Pure TS: no tfjs.
+import { DATASETS } from '../config/datasets';
+import type { DatasetId } from '../config/types';
+import type { DataCommand, DataEvent, LoadId, SampleGrid } from '../protocol/data';
+import { augmentBytes, augments, pixelMap } from './augment';
+import { clearCache, listCache } from './cache';
+import { importArchive, isCifar, loadDataset, servedArchives, type Loaded } from './load';
+import type { Dataset } from './types';
+
+/** Progress messages at most this often (ms), and always the last one. */
+const PROGRESS_MS = 100;
+
+export class DataService {
+  private active: { loadId: LoadId; ctrl: AbortController } | null = null;
+  /** The small served sets stay in memory; CIFAR is read from the cache when needed. */
+  private readonly served = new Map<DatasetId, Promise<Loaded>>();
+
+  constructor(private readonly post: (e: DataEvent) => void, private readonly baseUrl: string, private readonly idb?: IDBFactory) {}
+
+  handle(c: DataCommand): void {
+    switch (c.type) {
+      case 'import':
+        void this.import(c.loadId, c.source);
+        return;
+      case 'cancel':
+        if (this.active?.loadId === c.loadId) this.active.ctrl.abort(new Error('cancelled'));
+        return;
+      case 'list':
+        void this.list();
+        return;
+      case 'clear':
+        void clearCache(this.idb).then(() => this.list(), (e) => this.post({ type: 'failed', loadId: 0, message: String(e instanceof Error ? e.message : e) }));
+        return;
+      case 'samples':
+        void this.samples(c);
+        return;
+    }
+  }
+
+  private async import(loadId: LoadId, source: Extract<DataCommand, { type: 'import' }>['source']): Promise<void> {
+    this.active?.ctrl.abort(new Error('replaced by a newer import'));
+    const ctrl = new AbortController();
+    this.active = { loadId, ctrl };
+    let last = 0;
+    try {
+      const result = await importArchive(source, {
+        signal: ctrl.signal,
+        ...(this.idb ? { idb: this.idb } : {}),
+        onProgress: (p) => {
+          const now = performance.now();
+          if (now - last < PROGRESS_MS && p.loaded !== p.total) return;
+          last = now;
+          this.post({ type: 'progress', loadId, ...p });
+        },
+      });
+      this.post({ type: 'imported', loadId, info: result.entry, parseMs: result.parseMs, cacheMs: result.cacheMs });
+      await this.list();
+    } catch (e) {
+      const name = source.kind === 'file' ? source.name : source.url;
+      const message = ctrl.signal.aborted ? `${name}: cancelled; nothing was cached` : e instanceof Error ? e.message : String(e);
+      this.post({ type: 'failed', loadId, message });
+    } finally {
+      if (this.active?.loadId === loadId) this.active = null;
+    }
+  }
+
+  private async list(): Promise<void> {
+    const [entries, served] = await Promise.all([listCache(this.idb).catch(() => []), servedArchives(this.baseUrl)]);
+    this.post({ type: 'cache', entries, served: Object.keys(served) as DatasetId[] });
+  }
+
+  private async samples(c: Extract<DataCommand, { type: 'samples' }>): Promise<void> {
+    const t0 = performance.now();
+    try {
+      const opts = { baseUrl: this.baseUrl, ...(this.idb ? { idb: this.idb } : {}) };
+      let loaded: Loaded;
+      if (isCifar(c.dataset)) loaded = await loadDataset(c.dataset, opts);
+      else {
+        let p = this.served.get(c.dataset);
+        if (!p) {
+          p = loadDataset(c.dataset, opts);
+          p.catch(() => this.served.delete(c.dataset));
+          this.served.set(c.dataset, p);
+        }
+        loaded = await p;
+      }
+      const loadMs = performance.now() - t0;
+      this.post({ type: 'samples', loadId: c.loadId, grid: sampleGrid(loaded.dataset, c, loaded.from, loadMs) });
+    } catch (e) {
+      this.post({ type: 'failed', loadId: c.loadId, message: e instanceof Error ? e.message : String(e) });
+    }
+  }
+}
+
+/** The first `count` training images, and one augmented draw of them (seeded). */
+export function sampleGrid(ds: Dataset, c: Extract<DataCommand, { type: 'samples' }>, from: Loaded['from'], loadMs: number): SampleGrid {
+  const n = Math.min(c.count, ds.train.count);
+  const size = ds.height * ds.width * ds.channels;
+  const images = ds.train.images.slice(0, n * size);
+  let augmented: Uint8Array | null = null;
+  if (augments(c.augment)) {
+    const fill = channelMeanBytes(ds);
+    let s = c.seed >>> 0;
+    // A small LCG is enough for a preview; training uses its own seeded stream.
+    const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+    augmented = new Uint8Array(n * size);
+    for (let i = 0; i < n; i++) {
+      augmented.set(augmentBytes(images.subarray(i * size, (i + 1) * size), pixelMap(c.augment, ds.height, ds.width, rand), ds.channels, fill), i * size);
+    }
+  }
+  return {
+    dataset: ds.id,
+    height: ds.height,
+    width: ds.width,
+    channels: ds.channels,
+    images,
+    labels: Array.from(ds.train.labels.subarray(0, n)),
+    classNames: ds.classNames.length > 0 ? ds.classNames : Array.from({ length: DATASETS[ds.id].classes }, (_, i) => String(i)),
+    augmented,
+    from,
+    loadMs,
+  };
+}
+
+/** Per-channel mean of the first 1,000 training images, as bytes: what cutout shows (0 once normalized). */
+function channelMeanBytes(ds: Dataset): number[] {
+  const n = Math.min(1000, ds.train.count) * ds.height * ds.width * ds.channels;
+  const sum = new Array<number>(ds.channels).fill(0);
+  for (let i = 0; i < n; i++) sum[i % ds.channels] = (sum[i % ds.channels] as number) + (ds.train.images[i] as number);
+  return sum.map((s) => Math.round(s / (n / ds.channels)));
+}

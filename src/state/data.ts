@@ -1,0 +1,114 @@
+// The data panel's state and its bridge to the data worker: imports with
+// progress and cancel, the cache listing, sample grids. Replies for a
+// request the page gave up (a newer import or sample request) are dropped
+// by loadId. No tfjs here: the data worker has none either.
+import { create } from 'zustand';
+import type { DatasetId } from '../config/types';
+import type { AugmentFlags, CacheInfo, DataCommand, DataEvent, LoadId, SampleGrid } from '../protocol/data';
+
+export interface ImportState {
+  loadId: LoadId | null;
+  status: 'idle' | 'loading' | 'done' | 'error';
+  file: string;
+  loaded: number;
+  total: number;
+  error: string | null;
+  /** The last import's timings, ms. */
+  parseMs: number | null;
+  cacheMs: number | null;
+}
+
+export interface DataState {
+  import: ImportState;
+  cache: CacheInfo[];
+  /** CIFAR sets the dev server offers (`npm run data`). */
+  served: DatasetId[];
+  samples: SampleGrid | null;
+  samplesId: LoadId | null;
+  samplesError: string | null;
+}
+
+const IDLE_IMPORT: ImportState = { loadId: null, status: 'idle', file: '', loaded: 0, total: 0, error: null, parseMs: null, cacheMs: null };
+
+export const useDataStore = create<DataState>()(() => ({ import: IDLE_IMPORT, cache: [], served: [], samples: null, samplesId: null, samplesError: null }));
+
+let worker: Worker | null = null;
+let nextLoadId: LoadId = 1;
+/** Called with the data set of each finished import (the panel selects it). */
+let onImported: ((id: DatasetId) => void) | null = null;
+
+function route(e: DataEvent): void {
+  const s = useDataStore.getState();
+  const set = useDataStore.setState;
+  switch (e.type) {
+    case 'progress':
+      if (s.import.loadId === e.loadId) set({ import: { ...s.import, loaded: e.loaded, total: e.total } });
+      return;
+    case 'imported':
+      if (s.import.loadId !== e.loadId) return;
+      set({ import: { ...s.import, status: 'done', loaded: s.import.total || s.import.loaded, parseMs: e.parseMs, cacheMs: e.cacheMs } });
+      onImported?.(e.info.id);
+      return;
+    case 'failed':
+      if (s.import.loadId === e.loadId) set({ import: { ...s.import, status: 'error', error: e.message } });
+      else if (s.samplesId === e.loadId) set({ samplesError: e.message, samples: null });
+      else if (e.loadId === 0) set({ import: { ...s.import, status: 'error', error: e.message } });
+      return;
+    case 'cache':
+      set({ cache: e.entries, served: e.served });
+      return;
+    case 'samples':
+      if (s.samplesId === e.loadId) set({ samples: e.grid, samplesError: null });
+      return;
+  }
+}
+
+function send(c: DataCommand): void {
+  if (!worker) {
+    worker = new Worker(new URL('../data/data-worker.ts', import.meta.url), { type: 'module', name: 'data' });
+    worker.onmessage = (e: MessageEvent<DataEvent>) => route(e.data);
+    worker.onerror = (e) => {
+      e.preventDefault();
+      worker?.terminate();
+      worker = null;
+      const s = useDataStore.getState();
+      useDataStore.setState({ import: { ...s.import, status: s.import.status === 'loading' ? 'error' : s.import.status, error: `The data worker crashed: ${e.message || 'it could not load'}` } });
+    };
+  }
+  worker.postMessage(c);
+}
+
+export function setOnImported(fn: (id: DatasetId) => void): void {
+  onImported = fn;
+}
+
+export function importFile(file: File): void {
+  const loadId = nextLoadId++;
+  useDataStore.setState({ import: { ...IDLE_IMPORT, loadId, status: 'loading', file: file.name, total: file.size } });
+  send({ type: 'import', loadId, source: { kind: 'file', file, name: file.name } });
+}
+
+export function importUrl(url: string): void {
+  const loadId = nextLoadId++;
+  useDataStore.setState({ import: { ...IDLE_IMPORT, loadId, status: 'loading', file: url } });
+  send({ type: 'import', loadId, source: { kind: 'url', url } });
+}
+
+export function cancelImport(): void {
+  const { loadId } = useDataStore.getState().import;
+  if (loadId !== null) send({ type: 'cancel', loadId });
+}
+
+export function refreshCache(): void {
+  send({ type: 'list' });
+}
+
+export function clearDataCache(): void {
+  send({ type: 'clear' });
+}
+
+export function requestSamples(dataset: DatasetId, augment: AugmentFlags, seed: number, count = 32): void {
+  const loadId = nextLoadId++;
+  useDataStore.setState({ samplesId: loadId, samplesError: null });
+  send({ type: 'samples', loadId, dataset, augment, seed, count });
+}

@@ -1,0 +1,161 @@
+// The data panel: which data set, how to get CIFAR in (drop or pick the
+// tarball, or fetch it from a mirror on a click), the parse's byte progress
+// with a cancel button, the cache with its sizes and a clear button, the
+// augmentation switches, and sample grids (plain and augmented).
+// All parsing happens in the data worker (src/state/data.ts); no tfjs here.
+import { useEffect, useState, type DragEvent } from 'react';
+import { DATASETS, DATASET_IDS } from '../config/datasets';
+import type { Config, DataConfig, DatasetId } from '../config/types';
+import { checkAddress } from '../share/url';
+import { cancelImport, clearDataCache, importFile, importUrl, refreshCache, requestSamples, setOnImported, useDataStore } from '../state/data';
+import { useStore } from '../state/store';
+import { SelectField, ToggleField } from './fields';
+import { SampleGrid } from './SampleGrid';
+
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+const isCifar = (id: DatasetId) => id === 'cifar10' || id === 'cifar100';
+
+function useData() {
+  const data = useStore((s) => s.config.data);
+  const seed = useStore((s) => s.config.train.seed);
+  const setConfig = useStore((s) => s.setConfig);
+  const patch = (p: Partial<DataConfig>) => setConfig((c: Config) => ({ ...c, data: { ...c.data, ...p } }));
+  return { data, seed, patch };
+}
+
+function Progress() {
+  const imp = useDataStore((s) => s.import);
+  if (imp.status === 'idle') return null;
+  const pct = imp.total > 0 ? Math.min(100, (100 * imp.loaded) / imp.total) : null;
+  return (
+    <div className="data-progress">
+      <progress data-testid="data.progress" data-state={imp.status} data-loaded={imp.loaded} data-total={imp.total} data-parse-ms={imp.parseMs ?? ''} data-cache-ms={imp.cacheMs ?? ''} max={100} value={pct ?? undefined} aria-label={`Reading ${imp.file}`} />
+      <small>
+        {imp.status === 'loading' && `Reading ${imp.file}: ${mb(imp.loaded)}${imp.total ? ` of ${mb(imp.total)}` : ''}`}
+        {imp.status === 'done' && `Read, checked and cached ${imp.file} (parsed in ${((imp.parseMs ?? 0) / 1000).toFixed(1)} s, cached in ${((imp.cacheMs ?? 0) / 1000).toFixed(1)} s).`}
+      </small>
+      {imp.status === 'loading' && (
+        <button type="button" data-testid="data.cancel" onClick={cancelImport}>
+          Cancel
+        </button>
+      )}
+      {imp.status === 'error' && (
+        <p className="data-error" role="alert" data-testid="data.error">
+          {imp.error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function CacheList() {
+  const cache = useDataStore((s) => s.cache);
+  return (
+    <div data-testid="data.cache" data-count={cache.length}>
+      {cache.length === 0 ? (
+        <small className="field-help">The browser cache holds no data set.</small>
+      ) : (
+        <ul className="cache-list">
+          {cache.map((e) => (
+            <li key={e.id} data-testid={`data.cache.${e.id}`}>
+              {DATASETS[e.id].name}: {e.train.toLocaleString('en-US')} + {e.test.toLocaleString('en-US')} images, {mb(e.bytes)} (from {e.source})
+            </li>
+          ))}
+        </ul>
+      )}
+      <button type="button" data-testid="data.clear" disabled={cache.length === 0} onClick={clearDataCache}>
+        Clear cache
+      </button>
+    </div>
+  );
+}
+
+function MirrorField({ value, onChange }: { value: string; onChange(v: string): void }) {
+  const [text, setText] = useState(value);
+  useEffect(() => setText(value), [value]);
+  const problem = checkAddress('address', text.trim());
+  return (
+    <div className="field">
+      <label htmlFor="data-url">Or fetch from a mirror (CORS-enabled URL of the tarball)</label>
+      <input id="data-url" type="url" data-testid="data.url" value={text} placeholder="https://…/cifar-10-binary.tar.gz" onChange={(e) => setText(e.target.value)} onBlur={() => !problem && onChange(text.trim())} />
+      <button type="button" data-testid="data.fetch" disabled={!text.trim() || !!problem} onClick={() => (onChange(text.trim()), importUrl(text.trim()))}>
+        Fetch
+      </button>
+      <small className={problem ? 'field-error' : 'field-help'}>{problem ?? 'Downloaded only when you press Fetch; at most 256 MiB.'}</small>
+    </div>
+  );
+}
+
+export function DataPanel() {
+  const { data, seed, patch } = useData();
+  const cache = useDataStore((s) => s.cache);
+  const served = useDataStore((s) => s.served);
+  const samples = useDataStore((s) => s.samples);
+  const samplesError = useDataStore((s) => s.samplesError);
+  const importStatus = useDataStore((s) => s.import.status);
+  const [dragging, setDragging] = useState(false);
+  const cifar = isCifar(data.dataset);
+  const available = !cifar || cache.some((e) => e.id === data.dataset) || served.includes(data.dataset);
+
+  useEffect(() => {
+    setOnImported((id) => patch({ dataset: id }));
+    refreshCache();
+  }, []);
+  const { randomCrop, horizontalFlip, cutout } = data;
+  useEffect(() => {
+    if (available) requestSamples(data.dataset, { randomCrop, horizontalFlip, cutout }, seed);
+  }, [data.dataset, available, randomCrop, horizontalFlip, cutout, seed]);
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    const file = e.dataTransfer.files[0];
+    if (file) importFile(file);
+  };
+  const label = (id: DatasetId) => {
+    const ds = DATASETS[id];
+    if (!isCifar(id)) return `${ds.name} (embedded)`;
+    const state = cache.some((e) => e.id === id) ? 'cached' : served.includes(id) ? 'served' : 'drop the tarball below';
+    return `${ds.name} (${state})`;
+  };
+  return (
+    <section className={`data-panel${dragging ? ' dragging' : ''}`} aria-label="Data" data-testid="data.panel" onDragOver={(e) => (e.preventDefault(), setDragging(true))} onDragLeave={() => setDragging(false)} onDrop={onDrop}>
+      <fieldset>
+        <legend>Data set</legend>
+        <SelectField<DatasetId> label="Data set" help={`${DATASETS[data.dataset].input.join('×')} images, ${DATASETS[data.dataset].classes} classes: ${DATASETS[data.dataset].source}.`} testId="data.select" value={data.dataset} options={DATASET_IDS.map((id) => ({ value: id, label: label(id) }))} onChange={(v) => patch({ dataset: v })} />
+        <div className="field">
+          <label htmlFor="data-file">CIFAR tarball: drop it on this panel, or pick it</label>
+          <input id="data-file" type="file" accept=".gz,.tgz,.tar,application/gzip" data-testid="data.file" disabled={importStatus === 'loading'} onChange={(e) => { const f = e.target.files?.[0]; if (f) importFile(f); e.target.value = ''; }} />
+          <small className="field-help">
+            The official binary releases, cifar-10-binary.tar.gz or cifar-100-binary.tar.gz (cs.toronto.edu/~kriz/cifar.html), or <code>npm run data -- cifar10</code>. Read here, then kept in this browser.
+          </small>
+        </div>
+        <MirrorField value={data.dataUrl} onChange={(v) => patch({ dataUrl: v })} />
+        <Progress />
+        <CacheList />
+      </fieldset>
+      <fieldset>
+        <legend>Augmentation (training only)</legend>
+        <ToggleField label="Random crop" help="Pad 4 pixels with black, crop back at a random offset (He et al. 2015 §4.2)." testId="data.randomCrop" value={data.randomCrop} onChange={(v) => patch({ randomCrop: v })} />
+        <ToggleField label="Horizontal flip" help="Mirror half of the images left-right (He et al. 2015 §4.2). Not for digits." testId="data.horizontalFlip" value={data.horizontalFlip} onChange={(v) => patch({ horizontalFlip: v })} />
+        <ToggleField label="Cutout" help="Blank a random square of half the side (DeVries & Taylor 2017)." testId="data.cutout" value={data.cutout} onChange={(v) => patch({ cutout: v })} />
+      </fieldset>
+      <fieldset>
+        <legend>Samples</legend>
+        {!available && <small className="field-help" data-testid="data.samples.missing">{DATASETS[data.dataset].name} is not loaded yet: drop its tarball above.</small>}
+        {samplesError && available && <p className="data-error" role="alert">{samplesError}</p>}
+        {samples && samples.dataset === data.dataset && available && (
+          <div data-testid="data.samples.box" data-from={samples.from} data-load-ms={samples.loadMs.toFixed(0)}>
+            <SampleGrid testId="data.samples" images={samples.images} labels={samples.labels} classNames={samples.classNames} height={samples.height} width={samples.width} channels={samples.channels} />
+            {samples.augmented && (
+              <>
+                <small className="field-help">The same images, augmented as for one training step:</small>
+                <SampleGrid testId="data.augmented" images={samples.augmented} labels={samples.labels} classNames={samples.classNames} height={samples.height} width={samples.width} channels={samples.channels} />
+              </>
+            )}
+          </div>
+        )}
+      </fieldset>
+    </section>
+  );
+}

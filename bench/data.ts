@@ -10,8 +10,8 @@
 // here, never in tests.
 import { statSync } from 'node:fs';
 import { chromium, type Page } from '@playwright/test';
-import { build, preview } from 'vite';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
+import { serveBuild } from './serve';
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -65,11 +65,8 @@ async function once(page: Page, base: string): Promise<Run> {
   return { importMs, parseMs, cacheMs, cacheLoadMs, reloadToSamplesMs };
 }
 
-const outDir = 'bench/.dist-data';
-if (!process.argv.includes('--no-build')) await build({ configFile: 'vite.config.ts', logLevel: 'error', build: { outDir, emptyOutDir: true } });
-const server = await preview({ configFile: 'vite.config.ts', logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1', strictPort: false } });
-const address = server.httpServer.address();
-const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+const server = await serveBuild('bench/.dist-data', { rebuild: !process.argv.includes('--no-build') });
+const base = server.base;
 const results: Run[] = [];
 try {
   log(`${archive}: ${(statSync(archive).size / 1e6).toFixed(1)} MB, ${runs} runs in ${CHROMIUM_PATH}`);

@@ -7,10 +7,10 @@
 //        --batch 8 --steps 3 --warmup 1 [--json]
 import * as tf from '@tensorflow/tfjs';
 import { chromium } from '@playwright/test';
-import { build, preview } from 'vite';
 import type { BackendName } from '../src/config/types';
 import { GROUPED_MODES, type GroupedMode } from '../src/model/grouped';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
+import { serveBuild } from './serve';
 import { benchGrouped, RESNEXT_CIFAR_SHAPES, type GroupedResult, type GroupedSpec } from './grouped-op';
 
 function option(name: string, fallback: string): string {
@@ -65,17 +65,13 @@ if (envs.includes('node') && backends.includes('cpu')) {
 }
 
 if (envs.includes('chromium')) {
-  const outDir = 'bench/.dist-grouped';
-  await build({ configFile: 'vite.config.ts', logLevel: 'error', build: { outDir, emptyOutDir: true, rollupOptions: { input: 'bench/grouped.html' } } });
-  const server = await preview({ configFile: 'vite.config.ts', logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1', strictPort: false } });
-  const address = server.httpServer.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const server = await serveBuild('bench/.dist-grouped', { input: 'bench/grouped.html' });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     for (const backend of backends) {
       const page = await browser.newPage();
       page.setDefaultTimeout(0);
-      await page.goto(`http://127.0.0.1:${port}/bench/grouped.html`);
+      await page.goto(`${server.base}/bench/grouped.html`);
       await page.waitForFunction(() => window.groupedReady === true);
       await runAll('chromium', backend, (spec) => page.evaluate(([b, s]) => window.runGrouped(b, s), [backend, spec] as const));
       await page.close();

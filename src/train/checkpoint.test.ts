@@ -3,23 +3,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../config/presets';
+import { syntheticDataset } from '../data/synthetic';
 import type { Config } from '../config/types';
-import type { Dataset } from '../data/types';
 import type { Checkpoint, StepMetrics } from '../protocol/messages';
 import { train } from './engine';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-/** 40 random 8×8 grey images over 4 classes. */
-function data(): Dataset {
-  const n = 40;
-  const images = new Uint8Array(n * 64).map((_, i) => (i * 2654435761) % 251);
-  const labels = new Uint8Array(n).map((_, i) => (i * 7) % 4);
-  const set = { images, labels, count: n };
-  return { id: 'mnist', height: 8, width: 8, channels: 1, numClasses: 4, classNames: ['a', 'b', 'c', 'd'], train: set, test: set };
-}
 
 const config = (optimizer: Config['train']['optimizer'], width = 4): Config => ({
   model: { ...DEFAULT_CONFIG.model, blocksPerStage: 1, baseWidth: width },
@@ -32,7 +23,7 @@ async function run(cfg: Config, resume?: Checkpoint) {
   const steps: StepMetrics[] = [];
   const checkpoints: Checkpoint[] = [];
   const testAcc: number[] = [];
-  await train({ config: cfg, data: data(), checkpointEvery: 0, ...(resume ? { resume } : {}), hooks: { onStep: (s) => steps.push(s), onCheckpoint: (c) => checkpoints.push(c), onEpoch: (e) => testAcc.push(e.testLoss) } });
+  await train({ config: cfg, data: syntheticDataset(40, 4, 7), checkpointEvery: 0, ...(resume ? { resume } : {}), hooks: { onStep: (s) => steps.push(s), onCheckpoint: (c) => checkpoints.push(c), onEpoch: (e) => testAcc.push(e.testLoss) } });
   return { steps, checkpoints, testAcc };
 }
 

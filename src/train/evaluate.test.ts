@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../config/presets';
-import type { Dataset } from '../data/types';
+import { syntheticDataset } from '../data/synthetic';
 import { buildModel } from '../model/build';
 import { Batcher, channelStats } from './batches';
 import { evaluate, EXAMPLES_PER_EPOCH } from './evaluate';
@@ -13,18 +13,9 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-/** 50 random 8×8 grey images over 4 classes. */
-function data(): Dataset {
-  const n = 50;
-  const images = new Uint8Array(n * 64).map((_, i) => (i * 2654435761) % 251);
-  const labels = new Uint8Array(n).map((_, i) => (i * 7) % 4);
-  const set = { images, labels, count: n };
-  return { id: 'mnist', height: 8, width: 8, channels: 1, numClasses: 4, classNames: ['a', 'b', 'c', 'd'], train: set, test: set };
-}
-
 describe('evaluate', () => {
   it('counts every image once in the confusion matrix, consistent with accuracy and predictions', async () => {
-    const d = data();
+    const d = syntheticDataset(50, 4, 7);
     const model = buildModel({ ...DEFAULT_CONFIG.model, blocksPerStage: 1, baseWidth: 4 }, [8, 8, 1], 4, 3);
     const batcher = new Batcher(d, channelStats(d.train, 1));
     const before = tf.memory().numTensors;

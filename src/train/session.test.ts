@@ -3,9 +3,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../config/presets';
+import { syntheticDataset } from '../data/synthetic';
 import type { Config } from '../config/types';
 import { loadMnistNode } from '../data/mnist-node';
-import type { Dataset } from '../data/types';
 import { DEFAULT_LIMITS } from '../model/memory';
 import type { Event } from '../protocol/messages';
 import { Session, type SessionDeps } from './session';
@@ -13,15 +13,6 @@ import { Session, type SessionDeps } from './session';
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-/** 64 random 8×8 grey images in 10 classes: enough to exercise the loop quickly. */
-function syntheticData(): Dataset {
-  const n = 64;
-  const images = new Uint8Array(n * 64).map((_, i) => (i * 2654435761) % 251);
-  const labels = new Uint8Array(n).map((_, i) => i % 10);
-  const set = { images, labels, count: n };
-  return { id: 'mnist', height: 8, width: 8, channels: 1, numClasses: 10, classNames: [...'0123456789'], train: set, test: set };
-}
 
 const config = (maxSteps: number): Config => ({
   model: { ...DEFAULT_CONFIG.model, blocksPerStage: 1, baseWidth: 2 },
@@ -34,7 +25,7 @@ function harness(overrides: Partial<SessionDeps> = {}) {
   let loads = 0;
   const session = new Session({
     post: (e) => events.push(e),
-    loadData: async () => (loads++, syntheticData()),
+    loadData: async () => (loads++, syntheticDataset(64, 10)),
     selectBackend: async () => ({ backend: 'cpu', reason: 'test', limits: { ...DEFAULT_LIMITS, backend: 'cpu' } }),
     ...overrides,
   });
@@ -88,7 +79,7 @@ describe('Session', () => {
     expect(answers).toHaveLength(1);
     const images = answers[0]?.type === 'testImages' ? answers[0].images : [];
     expect(images.map((i) => [i.index, i.label, i.pixels.length])).toEqual([[3, 3, 64], [0, 0, 64]]);
-    expect(Array.from(images[0]!.pixels)).toEqual(Array.from(syntheticData().test.images.subarray(3 * 64, 4 * 64)));
+    expect(Array.from(images[0]!.pixels)).toEqual(Array.from(syntheticDataset(64, 10).test.images.subarray(3 * 64, 4 * 64)));
   });
 
   it('ignores commands for runs that are not current', async () => {
@@ -104,7 +95,7 @@ describe('Session', () => {
     const { session, events } = harness({
       loadData: async () => {
         if (fail) throw new Error('http://x/data/mnist/train-images-idx3-ubyte.gz: HTTP 404');
-        return syntheticData();
+        return syntheticDataset(64, 10);
       },
     });
     session.handle({ type: 'start', runId: 1, config: config(1) });

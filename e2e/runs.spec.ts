@@ -78,3 +78,37 @@ test('a run closed mid-training resumes from its last checkpoint after a reload'
   expect(json.suggestedFilename()).toMatch(/\.model\.json$/);
   expect(app.errors).toEqual([]);
 });
+
+test('a copied link opens the same config and compared runs in a fresh browser', async ({ page, browser }) => {
+  const app = new Playground(page);
+  await app.open(TINY_CPU);
+  await app.run.train.click();
+  await app.run.waitForStatus('done');
+  await page.getByTestId('runs.plainTwin').click();
+  await app.run.waitForStatus('done');
+  await page.getByTestId('share.copy').click();
+  const link = await page.getByTestId('share.link').inputValue();
+  expect(link).toContain('skip=off');
+  expect(link).toMatch(/cmp=skip:on(&|$)/);
+
+  // Another user: nothing kept, the same page; the compared run is offered for training.
+  const context = await browser.newContext();
+  try {
+    const other = new Playground(await context.newPage());
+    await other.page.goto(link);
+    await expect(other.control('skip')).not.toBeChecked();
+    await expect(other.control('blocksPerStage')).toHaveValue('1');
+    const pending = other.page.getByTestId('runs.pending');
+    await expect(pending.locator('li')).toHaveCount(1);
+    await expect(pending).toContainText('skip on');
+    await other.page.getByTestId('runs.trainCompared').click();
+    await other.run.waitForStatus('done');
+    await expect(other.control('skip')).not.toBeChecked();
+    await expect(other.page.locator('[data-testid^="runs.row."]')).toHaveCount(1);
+    // The link still compares that run, now a kept one.
+    expect(other.page.url()).toMatch(/cmp=skip:on/);
+    expect(other.errors).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});

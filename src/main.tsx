@@ -3,14 +3,16 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { decodeView } from './share/url';
+import { useRuns } from './state/runs';
 import { useStore } from './state/store';
 import { App } from './ui/App';
 import './ui/styles.css';
 
-const { config, errors, hidden } = decodeView(window.location.search);
+const { config, errors, hidden, compared } = decodeView(window.location.search);
 useStore.getState().setConfig(() => config);
 useStore.getState().setUrlErrors(errors);
 useStore.getState().setHidden(hidden);
+useRuns.getState().setLinkCompare(compared);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

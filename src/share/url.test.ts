@@ -254,11 +254,43 @@ describe('lesson mode: hide', () => {
   it('round-trips any set of hidden controls with any valid config', () => {
     const arbHidden = fc.subarray(FIELDS.map((f) => f.path as ConfigPath));
     fc.assert(fc.property(arbConfig, arbHidden, (c, h) => {
-      expect(decodeView(encode(c, h))).toEqual({ config: c, errors: [], hidden: h });
+      expect(decodeView(encode(c, h))).toEqual({ config: c, errors: [], hidden: h, compared: [] });
     }), { numRuns: 300 });
   });
 
   it('never throws on hostile hide values', () => {
     fc.assert(fc.property(junk, (s) => Array.isArray(decodeView(`hide=${s}`).hidden)), { numRuns: 300 });
+  });
+});
+
+describe('compared runs: cmp', () => {
+  const sameAddress = (main: Config, run: Config): Config => ({ ...run, data: { ...run.data, dataUrl: main.data.dataUrl } });
+
+  it('writes each compared run as the fields where it differs, readable', () => {
+    const main = configFromPreset('resnet56');
+    const plain = { ...main, model: { ...main.model, skip: false } };
+    const noBn = { ...plain, model: { ...plain.model, batchNorm: false }, train: { ...main.train, learningRate: 0.01 } };
+    const query = encode(main, [], [plain, noBn, main]);
+    expect(query).toBe('v=1&n=9&cmp=skip:off;skip:off,bn:off,lr:0.01;');
+    expect(decodeView(query)).toEqual({ config: main, errors: [], hidden: [], compared: [plain, noBn, main] });
+  });
+
+  it('round-trips any compared configs over any main config (address fields follow the main config)', () => {
+    fc.assert(fc.property(arbConfig, fc.array(arbConfig, { maxLength: 4 }), (main, runs) => {
+      const compared = runs.map((r) => sameAddress(main, r));
+      expect(decodeView(encode(main, [], compared))).toEqual({ config: main, errors: [], hidden: [], compared });
+    }), { numRuns: 200 });
+  });
+
+  it('refuses bad compared fields by run and field, keeping the main value; reads cmp wherever it stands', () => {
+    const { config, compared, errors } = decodeView('cmp=skip:maybe,n:4;depth:3,dataurl:x;lr:0.5&n=5');
+    expect(config.model.blocksPerStage).toBe(5);
+    expect(compared.map((c) => [c.model.skip, c.model.blocksPerStage, c.train.learningRate])).toEqual([[true, 4, config.train.learningRate], [true, 5, config.train.learningRate], [true, 5, 0.5]]);
+    expect(errors.map((e) => e.field)).toEqual(['cmp[0].model.skip', 'cmp[1].depth', 'cmp[1].data.dataUrl']);
+  });
+
+  it('never throws on hostile cmp values, and every compared config is valid', () => {
+    const hostile = fc.string({ unit: fc.constantFrom(';', ',', ':', 'n', 'lr', 'skip', 'off', '9', '1e9', '%', '__proto__') });
+    fc.assert(fc.property(hostile, (s) => decodeView(`cmp=${s}`).compared.every((c) => validateConfig(c).length === 0)), { numRuns: 300 });
   });
 });

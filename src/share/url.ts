@@ -22,6 +22,17 @@ const VERSION_KEY = 'v';
 /** Lesson mode: the keys of the controls to hide, joined by ','. */
 export const HIDE_KEY = 'hide';
 
+/**
+ * The runs compared with this config, as configs: each run is the fields
+ * where it differs from the main config, `key:value` joined by ',', runs
+ * joined by ';' (e.g. `cmp=skip:off;bn:off,lr:0.01`; an empty entry is the
+ * main config itself). Address fields are not compared (their values could
+ * hold the separators): a compared run uses the main config's.
+ */
+export const COMPARE_KEY = 'cmp';
+/** Most runs one link compares. */
+export const MAX_COMPARED = 8;
+
 type Section = keyof Config;
 type Leaf<S extends Section> = keyof Config[S] & string;
 /** Dotted paths of the leaves whose value type is T, e.g. 'model.skip' for boolean. */
@@ -139,7 +150,7 @@ function format(field: Field, value: unknown): string {
  * Values are written as they are; an invalid config encodes, and decode
  * refuses the bad fields.
  */
-export function encode(config: Config, hidden: readonly ConfigPath[] = []): string {
+export function encode(config: Config, hidden: readonly ConfigPath[] = [], compared: readonly Config[] = []): string {
   const parts = [`${VERSION_KEY}=${VERSION}`];
   for (const field of FIELDS) {
     const value = getAt(config, field.path);
@@ -148,7 +159,41 @@ export function encode(config: Config, hidden: readonly ConfigPath[] = []): stri
   }
   const hide = FIELDS.filter((f) => hidden.includes(f.path)).map((f) => f.key);
   if (hide.length > 0) parts.push(`${HIDE_KEY}=${hide.join(',')}`);
+  if (compared.length > 0) parts.push(`${COMPARE_KEY}=${compared.slice(0, MAX_COMPARED).map((c) => comparedEntry(config, c)).join(';')}`);
   return parts.join('&');
+}
+
+/** One compared run: `key:value` for each comparable field where it differs from `main`. */
+function comparedEntry(main: Config, run: Config): string {
+  return FIELDS.filter((f) => f.kind !== 'url' && !sameValue(getAt(run, f.path), getAt(main, f.path)))
+    // Numbers, switches, names and '-' lists: nothing to escape.
+    .map((f) => `${f.key}:${format(f, getAt(run, f.path))}`)
+    .join(',');
+}
+
+/** The compared runs of a `cmp` value, each over a copy of `main`; errors name the run and field, e.g. 'cmp[1].model.skip'. */
+function parseCompared(main: Config, raw: string): { compared: Config[]; errors: FieldError[] } {
+  const entries = raw.split(';');
+  const errors: FieldError[] = [];
+  if (entries.length > MAX_COMPARED) errors.push({ field: COMPARE_KEY, message: `cmp lists ${entries.length} runs; the first ${MAX_COMPARED} are compared` });
+  const compared = entries.slice(0, MAX_COMPARED).map((entry, i) => {
+    const run = structuredClone(main);
+    for (const pair of entry.split(',').filter((p) => p !== '')) {
+      const colon = pair.indexOf(':');
+      const key = colon < 0 ? pair : pair.slice(0, colon);
+      const value = colon < 0 ? '' : pair.slice(colon + 1);
+      const field = BY_KEY.get(key);
+      if (!field || field.kind === 'url') {
+        errors.push({ field: `${COMPARE_KEY}[${i}].${field?.path ?? key}`, message: `cmp run ${i + 1}: ${!field ? `unknown field "${key}"` : `${key} cannot differ between compared runs`}, ignored` });
+        continue;
+      }
+      const result = parse(field, value);
+      if ('message' in result) errors.push({ field: `${COMPARE_KEY}[${i}].${field.path}`, message: `cmp run ${i + 1}: ${result.message}; kept the main config's value` });
+      else setAt(run, field.path, result.value);
+    }
+    return run;
+  });
+  return { compared, errors };
 }
 
 /** The controls named by a `hide` value, in FIELDS order, and an error per name that is not a key. */
@@ -232,7 +277,7 @@ function split(query: string): Param[] {
 
 /** One parameter into config; returns the error, if any. */
 function apply(config: Config, key: string, value: string): FieldError | undefined {
-  if (key === HIDE_KEY) return undefined; // read by decodeView
+  if (key === HIDE_KEY || key === COMPARE_KEY) return undefined; // read by decodeView
   if (key === VERSION_KEY) {
     if (value === VERSION) return undefined;
     return { field: VERSION_KEY, message: `unsupported version ${quote(value)} (this build reads v=${VERSION}); decoded as v=${VERSION}` };
@@ -258,11 +303,15 @@ export function decode(query: string): { config: Config; errors: FieldError[] } 
   return { config, errors };
 }
 
-/** decode, plus the controls lesson mode hides (`hide=`), as Config paths in FIELDS order. */
-export function decodeView(query: string): { config: Config; errors: FieldError[]; hidden: ConfigPath[] } {
+/**
+ * decode, plus the controls lesson mode hides (`hide=`), as Config paths in
+ * FIELDS order, and the compared runs (`cmp=`), each over the decoded config.
+ */
+export function decodeView(query: string): { config: Config; errors: FieldError[]; hidden: ConfigPath[]; compared: Config[] } {
   const config = structuredClone(DEFAULT_CONFIG);
   const errors: FieldError[] = [];
   let hidden: ConfigPath[] = [];
+  let compare = '';
   const params = split(typeof query === 'string' ? query : '');
   const lastIndex = new Map<string, number>();
   params.forEach((p, i) => { if (p.key !== undefined) lastIndex.set(p.key, i); });
@@ -286,8 +335,14 @@ export function decodeView(query: string): { config: Config; errors: FieldError[
       errors.push(...hide.errors);
       return;
     }
+    if (key === COMPARE_KEY) {
+      // Read last, over the whole main config, wherever it stands in the query.
+      compare = value;
+      return;
+    }
     const error = apply(config, key, value);
     if (error) errors.push(error);
   });
-  return { config, errors, hidden };
+  const { compared, errors: compareErrors } = lastIndex.has(COMPARE_KEY) ? parseCompared(config, compare) : { compared: [], errors: [] };
+  return { config, errors: [...errors, ...compareErrors], hidden, compared };
 }

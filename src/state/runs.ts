@@ -21,6 +21,12 @@ export interface RunsState {
   currentId: string | null;
   /** Why runs cannot be kept or a file cannot be read; null when all is well. */
   error: string | null;
+  /** Runs a shared link compares that this browser has not trained: offered for training, kept in the URL. */
+  pendingCompare: Config[];
+  /** From the page URL: kept runs with these configs are overlaid, the others become pendingCompare. */
+  setLinkCompare(configs: Config[]): void;
+  /** Trains a run the link compares; it is overlaid once a later run takes the live view. */
+  trainCompared(config: Config): void;
   toggleOverlay(id: string): void;
   remove(id: string): Promise<void>;
   importFile(file: File): Promise<void>;
@@ -38,6 +44,28 @@ let db: RunsDb | null = null;
 let live: { runId: number; id: string; createdAt: number } | null = null;
 /** A resume asked for: the next run continues this record. */
 let resuming: { id: string; createdAt: number } | null = null;
+/** Compared configs from the link, matched against the kept runs once they are listed. */
+let linkCompare: Config[] = [];
+/** Overlay the next live run (a compared run the link asked for). */
+let overlayNext = false;
+
+/** Whether two configs are the same run setup (every URL field equal). */
+export function sameConfig(a: Config, b: Config): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Overlays the kept runs the link compares; the rest wait in pendingCompare. */
+function matchCompare(): void {
+  const { runs, overlay } = useRuns.getState();
+  const matched: string[] = [];
+  const pending: Config[] = [];
+  for (const c of linkCompare) {
+    const run = [...runs].reverse().find((r) => sameConfig(r.config, c) && !matched.includes(r.id));
+    if (run) matched.push(run.id);
+    else pending.push(c);
+  }
+  useRuns.setState({ overlay: [...new Set([...overlay, ...matched])], pendingCompare: pending });
+}
 
 /** The overlay survives a reload with the runs (a list of ids; storage may be missing or refused). */
 const OVERLAY_KEY = 'resnet-playground.overlay';
@@ -77,6 +105,16 @@ export const useRuns = create<RunsState>()((set, get) => ({
     await db?.put(record).catch((e: unknown) => set({ error: String(e) }));
   },
   dismissError: () => set({ error: null }),
+  pendingCompare: [],
+  setLinkCompare: (configs) => {
+    linkCompare = configs;
+    matchCompare();
+  },
+  trainCompared: (config) => {
+    set((s) => ({ pendingCompare: s.pendingCompare.filter((c) => c !== config) }));
+    overlayNext = true;
+    startRun(config);
+  },
   keepCheckpoint: (runId, checkpoint) => {
     if (!db || live?.runId !== runId) return;
     const id = live.id;
@@ -163,6 +201,7 @@ export async function keepRuns(factory?: IDBFactory): Promise<() => void> {
     db = await openRunsDb(factory);
     const runs = await db.list();
     useRuns.setState({ runs, overlay: loadOverlay(new Set(runs.map((r) => r.id))) });
+    matchCompare();
     const latest = runs[runs.length - 1];
     if (latest && useStore.getState().run.runId === null) restore(latest);
   } catch (e) {
@@ -194,6 +233,8 @@ export async function keepRuns(factory?: IDBFactory): Promise<() => void> {
       const createdAt = Date.now();
       live = resuming ? { runId, ...resuming } : { runId, id: `run-${createdAt}-${runId}`, createdAt };
       resuming = null;
+      if (overlayNext) useRuns.setState((r) => ({ overlay: [...r.overlay, (live as { id: string }).id] }));
+      overlayNext = false;
       useRuns.setState({ currentId: live.id });
     }
     if (s.run.status !== prev.run.status || s.run.model !== prev.run.model) {

@@ -1,6 +1,6 @@
 // The page layout: controls on the left, the run and its live charts on the right.
 import { useEffect } from 'react';
-import { keepRuns } from '../state/runs';
+import { keepRuns, useRuns } from '../state/runs';
 import { encode } from '../share/url';
 import { useStore } from '../state/store';
 import { GradHeadline } from './charts/GradHeadline';
@@ -16,16 +16,21 @@ import { Notices } from './Notices';
 import { RunBar } from './RunBar';
 import { RunStats } from './RunStats';
 import { RunsPanel } from './runs/RunsPanel';
+import { ShareLink } from './ShareLink';
 
-/** Keeps the URL in step with the config, so a copied address restores the page. */
+/** Keeps the URL in step with the config and the compared runs, so a copied address restores the page. */
 function useUrlSync(): void {
   const config = useStore((s) => s.config);
   const hidden = useStore((s) => s.hidden);
+  const runs = useRuns((s) => s.runs);
+  const overlay = useRuns((s) => s.overlay);
+  const pending = useRuns((s) => s.pendingCompare);
   useEffect(() => {
-    const query = encode(config, hidden);
+    const compared = [...overlay.flatMap((id) => runs.find((r) => r.id === id)?.config ?? []), ...pending];
+    const query = encode(config, hidden, compared);
     const next = `${window.location.pathname}?${query}${window.location.hash}`;
     if (next !== `${window.location.pathname}${window.location.search}${window.location.hash}`) window.history.replaceState(null, '', next);
-  }, [config, hidden]);
+  }, [config, hidden, runs, overlay, pending]);
 }
 
 /** Keeps every run in IndexedDB and brings the latest back after a reload. */
@@ -49,6 +54,7 @@ export function App() {
       <header className="app-header">
         <h1>ResNet Playground</h1>
         <p className="tagline">Build a ResNet, train it on real data in your browser, and watch the gradients reach the early layers, or fade when the skip connections are off.</p>
+        <ShareLink />
       </header>
       <Notices />
       <div className="layout">

@@ -3,7 +3,7 @@
 // the live run's plain twin (skip off) with the live run overlaid.
 import { useState } from 'react';
 import { startRun } from '../../state/bridge';
-import { useRuns } from '../../state/runs';
+import { runName, useRuns } from '../../state/runs';
 import { isActive, useStore } from '../../state/store';
 import { modelJson } from '../../share/modelfile';
 import { toCsv, toRunFile, type RunRecord } from '../../share/runfile';
@@ -35,6 +35,7 @@ export function RunsPanel() {
   const overlay = useRuns((s) => s.overlay);
   const currentId = useRuns((s) => s.currentId);
   const error = useRuns((s) => s.error);
+  const pending = useRuns((s) => s.pendingCompare);
   const liveConfig = useStore((s) => s.run.config);
   const [compare, setCompare] = useState<string[]>([]);
   const { toggleOverlay, remove, importFile, dismissError, resume } = useRuns.getState();
@@ -120,6 +121,21 @@ export function RunsPanel() {
             })}
           </tbody>
         </table>
+      )}
+      {pending.length > 0 && (
+        <div className="pending-compare" data-testid="runs.pending">
+          <p>This link compares runs not trained in this browser yet:</p>
+          <ul>
+            {pending.map((c, i) => (
+              <li key={i}>
+                {runName(c)}{' '}
+                <button type="button" data-testid="runs.trainCompared" disabled={training} onClick={() => useRuns.getState().trainCompared(c)}>
+                  Train
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
       {pair.length === 2 && <ConfigDiff a={pair[0]!} b={pair[1]!} />}
     </section>

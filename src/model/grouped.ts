@@ -4,6 +4,7 @@
 // floor(o / (O / G)). Every tensor stays rank <= 4, as the GPU backends need.
 import * as tf from '@tensorflow/tfjs';
 import { conv2d } from './conv';
+import { depthwiseConv2dByConv } from './convgrad';
 
 /**
  * Which formulation to use:
@@ -17,13 +18,19 @@ import { conv2d } from './conv';
  *   faster for a forward and backward pass (its depthwise kernels are
  *   per-element loops; an im2col + batched matMul formulation was slower
  *   still); 'depthwise' on the GPU backends, where one dispatch should beat
- *   G of them. The GPU choice is not measured yet.
+ *   G of them. The GPU choice is not measured yet. WASM also takes 'split':
+ *   it has no depthwise gradient kernels, and 'split' runs on conv.ts's
+ *   convolution-only gradients.
  */
 export const groupedImpl: { mode: 'auto' | 'split' | 'depthwise' } = { mode: 'auto' };
 
+/** Depthwise (multiplier 1) gradients as forward depthwise convolutions: 'auto' = on WASM only. */
+export const depthwiseImpl: { byConv: boolean | 'auto' } = { byConv: 'auto' };
+
 function resolveMode(): 'split' | 'depthwise' {
   if (groupedImpl.mode !== 'auto') return groupedImpl.mode;
-  return tf.getBackend() === 'cpu' ? 'split' : 'depthwise';
+  const backend = tf.getBackend();
+  return backend === 'cpu' || backend === 'wasm' ? 'split' : 'depthwise';
 }
 
 /**
@@ -35,7 +42,9 @@ export function groupedConv2d(x: tf.Tensor4D, kernel: tf.Tensor4D, groups: numbe
   if (groups === 1) return conv2d(x, kernel, stride, pad);
   if (gIn === 1 && o === groups) {
     // Depthwise: [k, k, 1, C] and [k, k, C, 1] hold the same values in the same order.
-    return tf.depthwiseConv2d(x, tf.reshape(kernel, [kh, kw, o, 1]), stride, pad); // [B, OH, OW, C]
+    // WASM has no depthwise gradient kernels: there the gradients are depthwise convolutions too.
+    const dw = depthwiseImpl.byConv === 'auto' ? tf.getBackend() === 'wasm' : depthwiseImpl.byConv;
+    return (dw ? depthwiseConv2dByConv : tf.depthwiseConv2d)(x, tf.reshape(kernel, [kh, kw, o, 1]), stride, pad); // [B, OH, OW, C]
   }
   switch (resolveMode()) {
     case 'split':

@@ -11,6 +11,7 @@ import './wasm-kernels';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL } from '../config/presets';
 import type { ModelConfig } from '../config/types';
+import { batchNormTrain, channelMoments, useFusedBatchNorm } from './batchnorm';
 import { buildModel } from './build';
 import { conv2d } from './conv';
 import { groupedConv2d } from './grouped';
@@ -82,9 +83,14 @@ const LAYERS: [string, number[][], (...xs: tf.Tensor[]) => tf.Tensor][] = [
   ['depthwise 3×3 stride 1', [[2, 7, 7, 5], [3, 3, 1, 5]], grouped(5, 1, 1)],
   ['depthwise 5×5 stride 2 (EfficientNet)', [[2, 9, 9, 4], [5, 5, 1, 4]], grouped(4, 2, 2)],
   ['depthwise 3×3 stride 2, even size', [[2, 8, 8, 6], [3, 3, 1, 6]], grouped(6, 2, 1)],
+  // As build.ts: tf.moments + tf.batchNorm on the CPU, batchnorm.ts's written-out gradient on WASM.
   ['batch norm, training mode', [[3, 4, 4, 5], [5], [5]], (x, g, b) => {
-    const { mean, variance } = tf.moments(x!, [0, 1, 2]);
-    return tf.batchNorm(x as tf.Tensor4D, mean, variance, b as tf.Tensor1D, g as tf.Tensor1D, 1e-5);
+    if (!useFusedBatchNorm()) {
+      const { mean, variance } = tf.moments(x!, [0, 1, 2]);
+      return tf.batchNorm(x as tf.Tensor4D, mean, variance, b as tf.Tensor1D, g as tf.Tensor1D, 1e-5);
+    }
+    const { mean, variance } = channelMoments(x as tf.Tensor4D);
+    return batchNormTrain(x as tf.Tensor4D, mean, variance, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5);
   }],
   ['dense', [[4, 6], [6, 3], [3]], (x, k, b) => tf.add(tf.matMul(x as tf.Tensor2D, k as tf.Tensor2D), b!)],
   ['max pool 3×3 stride 2 pad 1', [[2, 7, 7, 3]], (x) => tf.maxPool(x as tf.Tensor4D, 3, 2, 1)],

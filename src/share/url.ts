@@ -80,7 +80,7 @@ export const FIELDS = [
   num('epochs', 'train.epochs'),
   num('steps', 'train.maxSteps'),
   num('seed', 'train.seed'),
-  oneOf('backend', 'train.backend', { auto: true, webgpu: true, webgl: true, cpu: true }),
+  oneOf('backend', 'train.backend', { auto: true, webgpu: true, webgl: true, wasm: true, cpu: true }),
   oneOf('data', 'data.dataset', { mnist: true }),
   num('subset', 'data.trainSubset'),
   num('test', 'data.testSubset'),

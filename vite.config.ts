@@ -1,6 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 import { mnistData } from './scripts/vite-plugin-mnist.ts';
+import { tfjsWasmThreads } from './scripts/vite-plugin-tfjs-wasm-threads.ts';
 
 /**
  * Cross-origin isolation (COOP same-origin + COEP require-corp) gives the
@@ -11,9 +12,10 @@ import { mnistData } from './scripts/vite-plugin-mnist.ts';
 const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 export default defineConfig({
-  plugins: [react(), mnistData()],
-  // The training worker imports TF.js as an ES module chunk of its own.
-  worker: { format: 'es' },
+  plugins: [react(), mnistData(), tfjsWasmThreads()],
+  // The training worker imports TF.js as an ES module chunk of its own; worker
+  // bundles take only the plugins listed here.
+  worker: { format: 'es', plugins: () => [tfjsWasmThreads()] },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000, sourcemap: false },
   server: { host: '127.0.0.1', port: 5173, headers: ISOLATION_HEADERS },
   // Scan the workers and the bench page up front, so the dev server never

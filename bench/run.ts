@@ -8,7 +8,7 @@
 //                    --kernels on --reference on [--json]
 // Figures are medians of the timed steps. Timing belongs here, never in tests.
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { execFileSync } from 'node:child_process';
 import { chromium, type Page } from '@playwright/test';
 import { build, preview } from 'vite';
@@ -31,6 +31,8 @@ interface Row {
   normsOverheadPct?: number;
   /** Kernel dispatches in one step (tf.profile), when counted. */
   kernels?: number;
+  /** Chromium: the backend's reason (WASM threads); Node: the WASM thread count. */
+  note?: string;
   samples: number[];
 }
 
@@ -84,13 +86,15 @@ async function measure(run: (spec: BenchSpec) => Promise<BenchResult>, base: Omi
     samples: r.samples,
     ...(r.msPerStepBare !== undefined ? { msPerStepBare: r.msPerStepBare, normsOverheadPct: r.normsOverheadPct as number } : {}),
     ...(r.kernels > 0 ? { kernels: r.kernels } : {}),
+    ...(r.reason ? { note: r.reason } : backend === 'wasm' && !r.reason ? { note: `XNNPACK on ${getThreadsCount()} thread(s) in Node` } : {}),
   };
 }
 
 function describe(r: Row): string {
   const overhead = r.normsOverheadPct !== undefined ? `  norms ${r.normsOverheadPct >= 0 ? '+' : ''}${r.normsOverheadPct.toFixed(1)}% (bare ${r.msPerStepBare?.toFixed(0)} ms)` : '';
   const kernels = r.kernels !== undefined ? `  ${r.kernels} kernels/step` : '';
-  return `${r.env.padEnd(8)} ${r.backend.padEnd(6)} ${r.model.padEnd(9)} b${String(r.batch).padEnd(4)} ${r.msPerStep.toFixed(0).padStart(7)} ms/step ${r.imgPerSec.toFixed(1).padStart(7)} img/s${overhead}${kernels}`;
+  const note = r.note ? `  [${r.note}]` : '';
+  return `${r.env.padEnd(8)} ${r.backend.padEnd(6)} ${r.model.padEnd(9)} b${String(r.batch).padEnd(4)} ${r.msPerStep.toFixed(0).padStart(7)} ms/step ${r.imgPerSec.toFixed(1).padStart(7)} img/s${overhead}${kernels}${note}`;
 }
 
 async function nodeRows(): Promise<Row[]> {

@@ -11,7 +11,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import type { BackendChoice, BackendName } from '../config/types';
 import { DEFAULT_LIMITS, type BackendLimits } from '../model/memory';
 import type { BackendInfo } from '../protocol/messages';
-import { prepareWasm, wasmThreadsNote } from './wasm';
+import { prepareWasm, wasmThreadsNote, withLogicalCoreCap } from './wasm';
 
 interface Probe {
   available: boolean;
@@ -57,7 +57,7 @@ async function start(name: BackendName): Promise<string | null> {
   if (name === 'webgl') tf.env().set('SOFTWARE_WEBGL_ENABLED', true);
   try {
     if (name === 'wasm') prepareWasm();
-    const ok = await tf.setBackend(name);
+    const ok = await (name === 'wasm' ? withLogicalCoreCap(() => tf.setBackend(name)) : tf.setBackend(name));
     await tf.ready();
     return ok && tf.getBackend() === name ? null : `${name} failed to initialize`;
   } catch (e) {

@@ -39,6 +39,8 @@ export interface BenchResult {
   normsOverheadPct?: number;
   /** Kernel dispatches in one step, from tf.profile (0 when not measured). */
   kernels: number;
+  /** In the browser: why this backend runs, as selectBackend said (threads on WASM). */
+  reason?: string;
 }
 
 export function median(xs: readonly number[]): number {

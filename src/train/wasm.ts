@@ -21,6 +21,25 @@ export function prepareWasm(): void {
   if (globalThis.crossOriginIsolated) setThreadsCount(Math.max(1, cores));
 }
 
+/**
+ * Runs the WASM backend's start-up with navigator.hardwareConcurrency
+ * doubled, then restores it. TF.js 4.22's backend.cc caps its thread pool at
+ * hardwareConcurrency / 2 ("many x86-64 processors have 2 threads per
+ * core"), whatever setThreadsCount asks: on a 2-core machine, one thread.
+ * Doubling it while the module starts makes the cap the logical core count.
+ */
+export async function withLogicalCoreCap<T>(start: () => Promise<T>): Promise<T> {
+  const nav = globalThis.navigator as Navigator | undefined;
+  if (!nav || !globalThis.crossOriginIsolated) return start();
+  const cores = nav.hardwareConcurrency || 1;
+  Object.defineProperty(nav, 'hardwareConcurrency', { configurable: true, get: () => 2 * cores });
+  try {
+    return await start();
+  } finally {
+    delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency; // the prototype's getter again
+  }
+}
+
 /** After the backend started: how many threads XNNPACK runs, and why not more. */
 export function wasmThreadsNote(): string {
   const threads = getThreadsCount();

@@ -1,17 +1,27 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 import { mnistData } from './scripts/vite-plugin-mnist.ts';
+import { tfjsWasmThreads } from './scripts/vite-plugin-tfjs-wasm-threads.ts';
+
+/**
+ * Cross-origin isolation (COOP same-origin + COEP require-corp) gives the
+ * workers SharedArrayBuffer, which multi-threaded WASM needs; without it WASM
+ * runs on one thread. Every asset the app loads is same-origin, so COEP
+ * blocks nothing. A static host must send the same two headers (README).
+ */
+const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 export default defineConfig({
-  plugins: [react(), mnistData()],
-  // The training worker imports TF.js as an ES module chunk of its own.
-  worker: { format: 'es' },
+  plugins: [react(), mnistData(), tfjsWasmThreads()],
+  // The training worker imports TF.js as an ES module chunk of its own; worker
+  // bundles take only the plugins listed here.
+  worker: { format: 'es', plugins: () => [tfjsWasmThreads()] },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000, sourcemap: false },
-  server: { host: '127.0.0.1', port: 5173 },
+  server: { host: '127.0.0.1', port: 5173, headers: ISOLATION_HEADERS },
   // Scan the workers and the bench page up front, so the dev server never
   // reloads a page mid-run after discovering TF.js late.
   optimizeDeps: { entries: ['index.html', 'bench/bench.html', 'src/train/worker.ts', 'src/train/bench-worker.ts'] },
-  preview: { host: '127.0.0.1', port: 4173 },
+  preview: { host: '127.0.0.1', port: 4173, headers: ISOLATION_HEADERS },
   test: {
     include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',

@@ -1,19 +1,26 @@
 // `npm run bench`: milliseconds per training step and images per second, in
-// Node (TF.js cpu) and in headless Chromium (webgpu, webgl, cpu in a worker),
-// each with and without the per-layer gradient norms to show their cost.
-//   npm run bench -- --model resnet20,resnet56 --batch 32,128 --backend cpu,webgl,webgpu
-//                    --env node,chromium --steps 3 --warmup 1 [--json]
+// Node (TF.js wasm and cpu) and in headless Chromium (webgpu, webgl, wasm,
+// cpu in a worker), each with and without the per-layer gradient norms to
+// show their cost, the kernel dispatches of one step, and the same step in
+// PyTorch on the same CPU as a native reference (when /usr/bin/python3 has torch).
+//   npm run bench -- --model resnet20,resnet56 --batch 32,128 --backend wasm,cpu,webgl,webgpu
+//                    --env node,chromium --steps 3 --warmup 1 --norms both
+//                    --kernels on --reference on [--json]
 // Figures are medians of the timed steps. Timing belongs here, never in tests.
 import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { execFileSync } from 'node:child_process';
 import { chromium, type Page } from '@playwright/test';
-import { build, preview } from 'vite';
-import { isPresetId, type PresetId } from '../src/config/presets';
-import type { BackendName } from '../src/config/types';
+import { isModelPresetId, modelFromPreset, type ModelPresetId } from '../src/config/presets';
+import type { BackendName, StemType } from '../src/config/types';
+import '../src/model/wasm-kernels';
 import { benchTrainStep, type BenchResult, type BenchSpec } from '../src/train/bench';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
+import { serveBuild } from './serve';
 
 interface Row {
-  model: PresetId;
+  /** A preset id, with '-cifar' when its stem was replaced by the CIFAR 3×3 one (resnet18-cifar). */
+  model: string;
   batch: number;
   backend: BackendName;
   env: 'node' | 'chromium';
@@ -22,7 +29,20 @@ interface Row {
   /** The same step without the gradient norms, and the norms' cost in percent. */
   msPerStepBare?: number;
   normsOverheadPct?: number;
+  /** Kernel dispatches in one step (tf.profile), when counted. */
+  kernels?: number;
+  /** Chromium: the backend's reason (WASM threads); Node: the WASM thread count. */
+  note?: string;
   samples: number[];
+}
+
+interface TorchRow { model: string; batch: number; msPerStep: number; samples: number[]; torch: string; threads: number }
+interface Reference {
+  /** How the native figures were taken, or why there are none. */
+  source: string;
+  rows: TorchRow[];
+  /** Each TF.js row of a model and batch PyTorch ran: its ms per step over PyTorch's. */
+  ratios: { model: string; batch: number; backend: BackendName; env: string; ratio: number }[];
 }
 
 function option(name: string, fallback: string): string {
@@ -31,78 +51,90 @@ function option(name: string, fallback: string): string {
 }
 const list = (name: string, fallback: string) => option(name, fallback).split(',').filter(Boolean);
 
-const models = list('model', 'resnet20,resnet56').map((m) => {
-  if (!isPresetId(m)) throw new Error(`--model: unknown preset ${m}`);
-  return m;
+/** --model takes any zoo preset; a '-cifar' suffix swaps in the CIFAR stem (resnet18-cifar). */
+interface BenchModel { name: string; id: ModelPresetId; stem?: StemType }
+const models: BenchModel[] = list('model', 'resnet20,resnet56').map((name) => {
+  const id = name.replace(/-cifar$/, '');
+  if (!isModelPresetId(id)) throw new Error(`--model: unknown preset ${id}`);
+  return name.endsWith('-cifar') ? { name, id, stem: 'cifar' } : { name, id };
 });
 const batches = list('batch', '32,128').map(Number);
-const backends = list('backend', 'cpu,webgl,webgpu') as BackendName[];
+const backends = list('backend', 'wasm,cpu,webgl,webgpu') as BackendName[];
 const envs = list('env', 'node,chromium');
 const steps = Number(option('steps', '3'));
 const warmup = Number(option('warmup', '1'));
 const norms = option('norms', 'both');
+/** Kernel dispatches are counted on these backends (one extra profiled step each). */
+const kernelsOn = option('kernels', 'on') === 'on' ? new Set<BackendName>(['webgl', 'webgpu', 'wasm']) : new Set<BackendName>();
+const referenceOn = option('reference', 'on') === 'on';
 const json = process.argv.includes('--json');
+const NODE_BACKENDS: BackendName[] = ['wasm', 'cpu'];
+const PYTHON = '/usr/bin/python3';
 
 function log(line: string): void {
   if (!json) console.log(line);
   else console.error(line);
 }
 
-async function measure(run: (spec: BenchSpec) => Promise<BenchResult>, base: Omit<BenchSpec, 'gradNorms'>): Promise<Pick<Row, 'msPerStep' | 'imgPerSec' | 'msPerStepBare' | 'normsOverheadPct' | 'samples'>> {
-  const r = await run({ ...base, gradNorms: norms === 'both' ? 'both' : norms === 'on' });
+const spec = (m: BenchModel, batch: number): Omit<BenchSpec, 'gradNorms'> => ({ model: m.id, ...(m.stem ? { stem: m.stem } : {}), batch, steps, warmup });
+
+async function measure(run: (spec: BenchSpec) => Promise<BenchResult>, base: Omit<BenchSpec, 'gradNorms'>, backend: BackendName): Promise<Omit<Row, 'model' | 'batch' | 'backend' | 'env'>> {
+  const r = await run({ ...base, gradNorms: norms === 'both' ? 'both' : norms === 'on', countKernels: kernelsOn.has(backend) });
   return {
     msPerStep: r.msPerStep,
     imgPerSec: r.imgPerSec,
     samples: r.samples,
     ...(r.msPerStepBare !== undefined ? { msPerStepBare: r.msPerStepBare, normsOverheadPct: r.normsOverheadPct as number } : {}),
+    ...(r.kernels > 0 ? { kernels: r.kernels } : {}),
+    ...(r.reason ? { note: r.reason } : backend === 'wasm' && !r.reason ? { note: `XNNPACK on ${getThreadsCount()} thread(s) in Node` } : {}),
   };
 }
 
 function describe(r: Row): string {
   const overhead = r.normsOverheadPct !== undefined ? `  norms ${r.normsOverheadPct >= 0 ? '+' : ''}${r.normsOverheadPct.toFixed(1)}% (bare ${r.msPerStepBare?.toFixed(0)} ms)` : '';
-  return `${r.env.padEnd(8)} ${r.backend.padEnd(6)} ${r.model.padEnd(9)} b${String(r.batch).padEnd(4)} ${r.msPerStep.toFixed(0).padStart(7)} ms/step ${r.imgPerSec.toFixed(1).padStart(7)} img/s${overhead}`;
+  const kernels = r.kernels !== undefined ? `  ${r.kernels} kernels/step` : '';
+  const note = r.note ? `  [${r.note}]` : '';
+  return `${r.env.padEnd(8)} ${r.backend.padEnd(6)} ${r.model.padEnd(9)} b${String(r.batch).padEnd(4)} ${r.msPerStep.toFixed(0).padStart(7)} ms/step ${r.imgPerSec.toFixed(1).padStart(7)} img/s${overhead}${kernels}${note}`;
 }
 
 async function nodeRows(): Promise<Row[]> {
   const rows: Row[] = [];
-  if (!backends.includes('cpu')) return rows;
-  await tf.setBackend('cpu');
   tf.enableProdMode();
-  for (const model of models)
-    for (const batch of batches) {
-      const row: Row = { model, batch, backend: 'cpu', env: 'node', ...(await measure(benchTrainStep, { model, batch, steps, warmup })) };
-      log(describe(row));
-      rows.push(row);
-    }
+  for (const backend of NODE_BACKENDS.filter((b) => backends.includes(b))) {
+    if (!(await tf.setBackend(backend))) throw new Error(`node: ${backend} failed to start`);
+    for (const model of models)
+      for (const batch of batches) {
+        const row: Row = { model: model.name, batch, backend, env: 'node', ...(await measure(benchTrainStep, spec(model, batch), backend)) };
+        log(describe(row));
+        rows.push(row);
+      }
+  }
   return rows;
 }
 
 async function chromiumRows(): Promise<Row[]> {
   const rows: Row[] = [];
-  // A production build of the bench page, served statically: what users run,
-  // and immune to the dev server's reloads while files change.
-  const outDir = 'bench/.dist';
-  await build({ configFile: 'vite.config.ts', logLevel: 'error', build: { outDir, emptyOutDir: true, rollupOptions: { input: 'bench/bench.html' } } });
-  const server = await preview({ configFile: 'vite.config.ts', logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1', strictPort: false } });
-  const address = server.httpServer.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  // A production build of the bench page, served statically (with the
+  // cross-origin isolation headers of vite.config.ts): what users run, and
+  // immune to the dev server's reloads while files change.
+  const server = await serveBuild('bench/.dist', { input: 'bench/bench.html' });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     for (const backend of backends) {
       // A fresh page per backend: a backend never shares a worker with another.
       const page: Page = await browser.newPage();
       page.setDefaultTimeout(0);
-      await page.goto(`http://127.0.0.1:${port}/bench/bench.html`);
+      await page.goto(`${server.base}/bench/bench.html`);
       await page.waitForFunction(() => window.benchReady === true);
       const run = (spec: BenchSpec) => page.evaluate(([b, s]) => window.runBench(b, s), [backend, spec] as const);
       for (const model of models)
         for (const batch of batches) {
           try {
-            const row: Row = { model, batch, backend, env: 'chromium', ...(await measure(run, { model, batch, steps, warmup })) };
+            const row: Row = { model: model.name, batch, backend, env: 'chromium', ...(await measure(run, spec(model, batch), backend)) };
             log(describe(row));
             rows.push(row);
           } catch (e) {
-            log(`chromium ${backend} ${model} b${batch}: failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+            log(`chromium ${backend} ${model.name} b${batch}: failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
           }
         }
       await page.close();
@@ -114,6 +146,57 @@ async function chromiumRows(): Promise<Row[]> {
   return rows;
 }
 
+function hasTorch(): boolean {
+  try {
+    execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The CIFAR ResNets of --model through bench/torch_step.py, at every --batch. */
+function torchRows(): TorchRow[] {
+  const rows: TorchRow[] = [];
+  for (const model of models) {
+    const m = modelFromPreset(model.id);
+    if (model.stem || m.family !== 'cifar-resnet' || !m.batchNorm || m.shortcut !== 'A') continue;
+    for (const batch of batches) {
+      const out = execFileSync(PYTHON, ['bench/torch_step.py', '--n', String(m.blocksPerStage), '--batch', String(batch), '--steps', String(Math.max(steps, 1)), '--warmup', String(Math.max(warmup, 1))], { encoding: 'utf8' });
+      const row = JSON.parse(out) as TorchRow;
+      log(`native   torch  ${row.model.padEnd(9)} b${String(batch).padEnd(4)} ${row.msPerStep.toFixed(0).padStart(7)} ms/step ${((batch * 1000) / row.msPerStep).toFixed(1).padStart(7)} img/s  (PyTorch ${row.torch}, ${row.threads} threads)`);
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
+function reference(rows: Row[], native: TorchRow[], source: string): Reference {
+  const ratios = rows.flatMap((r) => {
+    const t = native.find((n) => n.model === r.model && n.batch === r.batch);
+    return t ? [{ model: r.model, batch: r.batch, backend: r.backend, env: r.env, ratio: r.msPerStep / t.msPerStep }] : [];
+  });
+  return { source, rows: native, ratios };
+}
+
+function table(rows: Row[], ref: Reference): string {
+  const lines = ['| env | backend | model | batch | ms / step | images / s | norms\' cost | kernels / step | × PyTorch |', '|---|---|---|---:|---:|---:|---:|---:|---:|'];
+  for (const r of rows) {
+    const ratio = ref.ratios.find((x) => x.model === r.model && x.batch === r.batch && x.backend === r.backend && x.env === r.env);
+    const cost = r.normsOverheadPct !== undefined ? `${r.normsOverheadPct >= 0 ? '+' : ''}${r.normsOverheadPct.toFixed(1)}%` : '';
+    lines.push(`| ${r.env} | ${r.backend} | ${r.model} | ${r.batch} | ${r.msPerStep.toFixed(0)} | ${r.imgPerSec.toFixed(1)} | ${cost} | ${r.kernels ?? ''} | ${ratio ? ratio.ratio.toFixed(1) : ''} |`);
+  }
+  for (const t of ref.rows) lines.push(`| native | PyTorch ${t.torch} (${t.threads} threads) | ${t.model} | ${t.batch} | ${t.msPerStep.toFixed(0)} | ${((t.batch * 1000) / t.msPerStep).toFixed(1)} | | | 1.0 |`);
+  return lines.join('\n');
+}
+
 log(`${steps} timed steps after ${warmup} warm-up, CIFAR-shaped input 32×32×3, 10 classes`);
-const rows = [...(envs.includes('node') ? await nodeRows() : []), ...(envs.includes('chromium') ? await chromiumRows() : [])];
-if (json) console.log(JSON.stringify({ steps, warmup, rows }));
+const rows: Row[] = envs.includes('node') ? await nodeRows() : [];
+// The native reference runs between the two TF.js environments, on the same machine in the same run.
+const torchOk = referenceOn && hasTorch();
+const native = torchOk ? torchRows() : [];
+if (envs.includes('chromium')) rows.push(...(await chromiumRows()));
+const source = !referenceOn ? 'off (--reference off)' : torchOk ? `bench/torch_step.py on ${PYTHON}, median of ${Math.max(steps, 1)} steps after ${Math.max(warmup, 1)} warm-up` : `none: ${PYTHON} cannot import torch (Debian: apt-get install python3-torch)`;
+const ref = reference(rows, native, source);
+if (json) console.log(JSON.stringify({ steps, warmup, rows, reference: ref }));
+else console.log(`\n${table(rows, ref)}\n\nreference: ${ref.source}`);

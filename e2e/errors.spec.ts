@@ -37,8 +37,10 @@ test.describe('without WebGPU', () => {
       await app.control('backend').selectOption('auto');
       await app.run.train.click();
       await app.run.waitForStatus('done');
-      await expect(app.stats.value('backend')).toHaveText('webgl');
+      // No hardware GPU here (WebGL is SwiftShader): auto picks WASM.
+      await expect(app.stats.value('backend')).toHaveText('wasm');
       await expect(app.stats.value('backendReason')).toContainText('webgpu: no WebGPU adapter was offered');
+      await expect(app.stats.value('backendReason')).toContainText('webgl ranked after wasm');
       expect(app.errors).toEqual([]);
     } finally {
       await browser.close();

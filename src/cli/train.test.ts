@@ -36,6 +36,17 @@ describe('playground train', () => {
     const steps = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => 'step' in l && !('event' in l));
     expect(steps.map((l) => l.lr)).toEqual([0.025, 0.025, 0.0125]);
   }, 120_000);
+  it('trains on wasm, the backend auto picks in Node', async () => {
+    for (const backend of ['wasm', 'auto']) {
+      const { stdout } = await run(process.execPath, [BIN, 'train', '--steps', '2', '--backend', backend, '--json', '--blocks', '1', '--width', '4', '--batch', '8'], { timeout: 120_000 });
+      const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { step: number; loss: number; gradNorms: Record<string, number> });
+      expect(lines.map((l) => l.step)).toEqual([1, 2]);
+      for (const l of lines) {
+        expect(Number.isFinite(l.loss)).toBe(true);
+        for (const v of Object.values(l.gradNorms)) expect(v).toBeGreaterThan(0);
+      }
+    }
+  });
 
   it('refuses a bad option with a message naming it, and exits 2', async () => {
     const failed = await run(process.execPath, [BIN, 'train', '--skip', 'maybe'], { timeout: 60_000 }).catch((e: { code: number; stderr: string }) => e);

@@ -3,7 +3,7 @@
 // and the URL codec all share it.
 
 /** Backends the engine can run on. 'auto' tries them in order of speed. */
-export type BackendName = 'webgpu' | 'webgl' | 'cpu';
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendChoice = 'auto' | BackendName;
 
 /**

@@ -4,6 +4,7 @@
 // because TF.js registers variable names globally.
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config/types';
+import { batchNormTrain, channelMoments, useFusedBatchNorm } from './batchnorm';
 import { groupedConv2d } from './grouped';
 import { adaptiveAvgPool, avgPool } from './pool';
 import { initialValues, mulberry32 } from './init';
@@ -179,7 +180,8 @@ function batchNorm(p: (name: string) => tf.Variable, x: tf.Tensor4D, name: strin
   const movingMean = p(`${name}.movingMean`);
   const movingVariance = p(`${name}.movingVariance`);
   if (!training) return tf.batchNorm(x, movingMean as tf.Tensor1D, movingVariance as tf.Tensor1D, beta, gamma, BN_EPSILON);
-  const { mean, variance } = tf.moments(x, [0, 1, 2]); // [C], [C] (biased)
+  const fused = useFusedBatchNorm(); // on WASM: batchnorm.ts
+  const { mean, variance } = fused ? channelMoments(x) : tf.moments(x, [0, 1, 2]); // [C], [C] (biased)
   // The moving statistics update here, inside the training step, as in
   // torch: running = (1 - m) * running + m * batch, with the unbiased variance.
   // These ops are off the path to the loss, so backprop ignores them.
@@ -189,6 +191,7 @@ function batchNorm(p: (name: string) => tf.Variable, x: tf.Tensor4D, name: strin
     const unbiased = tf.mul(variance, n / Math.max(n - 1, 1));
     movingVariance.assign(tf.add(tf.mul(movingVariance, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM)));
   });
+  if (fused) return batchNormTrain(x, mean as tf.Tensor1D, variance as tf.Tensor1D, gamma, beta, BN_EPSILON);
   return tf.batchNorm(x, mean, variance, beta, gamma, BN_EPSILON) as tf.Tensor4D;
 }
 

@@ -11,6 +11,7 @@ beforeAll(async () => {
 
 afterEach(() => {
   convImpl.fastFilterGrad = true;
+  convImpl.formulation = 'auto';
 });
 
 interface Case {
@@ -70,6 +71,19 @@ function inputs(c: Case) {
 
 describe('conv2d matches tf.conv2d', () => {
   it.each(CASES.map((c) => [name(c), c] as const))('%s', (_, c) => {
+    const { x, w, dy } = inputs(c);
+    const native = run(c, (a, b, s, p) => tf.conv2d(a, b, s, p), x, w, dy);
+    const ours = run(c, conv2d, x, w, dy);
+    expect(ours.map((t) => t.shape)).toEqual(native.map((t) => t.shape));
+    for (let i = 0; i < 3; i++) expect(relErr(ours[i]!, native[i]!), ['y', 'dx', 'dw'][i]).toBeLessThan(1e-5);
+    tf.dispose([x, w, dy, ...native, ...ours]);
+  });
+});
+
+// The WASM formulation (both gradients as forward convolutions, convgrad.ts), here on the CPU backend.
+describe('conv2d with gradients as convolutions matches tf.conv2d', () => {
+  it.each(CASES.map((c) => [name(c), c] as const))('%s', (_, c) => {
+    convImpl.formulation = 'conv';
     const { x, w, dy } = inputs(c);
     const native = run(c, (a, b, s, p) => tf.conv2d(a, b, s, p), x, w, dy);
     const ours = run(c, conv2d, x, w, dy);

@@ -2,19 +2,32 @@
 // the kernel gradient computed as matrix products instead of TF.js's
 // Conv2DBackpropFilter (a per-element loop on the CPU backend, 30-45x slower
 // than this for CIFAR ResNet shapes, and missing on WASM: tfjs issue 8474).
-// Every tensor stays rank <= 4, as the GPU backends need.
+// Every tensor stays rank <= 4, as the GPU backends need. On WASM both
+// gradients are forward convolutions instead (convgrad.ts).
 import * as tf from '@tensorflow/tfjs';
+import { conv2dInputGrad, conv2dKernelGradByConv } from './convgrad';
 
 /**
- * Which kernel gradient to use: true = ours, false = TF.js's native one,
- * 'auto' = ours on the CPU backend only. The GPU backends' native
- * Conv2DBackpropFilter is a real shader, and ours was only timed on
- * SwiftShader (about even there), so 'auto' leaves them native.
+ * fastFilterGrad: which gradients to use: true = ours, false = TF.js's
+ * native ones, 'auto' = ours on the CPU and WASM backends only. The GPU
+ * backends' native Conv2DBackpropFilter is a real shader, and ours was only
+ * timed on SwiftShader (about even there), so 'auto' leaves them native; WASM
+ * has no native one (tfjs issue 8474).
+ * formulation: which of ours: 'matmul' = the kernel gradient as matrix
+ * products below and the input gradient as TF.js's Conv2DBackpropInput;
+ * 'conv' = both gradients as forward convolutions (convgrad.ts); 'auto' =
+ * 'conv' on WASM (XNNPACK convolutions, a scalar Conv2DBackpropInput),
+ * 'matmul' elsewhere.
  */
-export const convImpl: { fastFilterGrad: boolean | 'auto' } = { fastFilterGrad: 'auto' };
+export const convImpl: { fastFilterGrad: boolean | 'auto'; formulation: 'auto' | 'matmul' | 'conv' } = { fastFilterGrad: 'auto', formulation: 'auto' };
 
 function useFastFilterGrad(): boolean {
-  return convImpl.fastFilterGrad === 'auto' ? tf.getBackend() === 'cpu' : convImpl.fastFilterGrad;
+  const backend = tf.getBackend();
+  return convImpl.fastFilterGrad === 'auto' ? backend === 'cpu' || backend === 'wasm' : convImpl.fastFilterGrad;
+}
+
+function useConvFormulation(): boolean {
+  return convImpl.formulation === 'auto' ? tf.getBackend() === 'wasm' : convImpl.formulation === 'conv';
 }
 
 /**
@@ -36,6 +49,7 @@ const CHUNK_ROWS = 1024;
 export function conv2d(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: number, pad: number): tf.Tensor4D {
   if (!useFastFilterGrad()) return tf.conv2d(x, kernel, stride, pad);
   const [kh, kw] = kernel.shape;
+  const byConv = useConvFormulation();
   const op = tf.customGrad((xIn, kIn, save) => {
     const [x4, k4] = [xIn as tf.Tensor4D, kIn as tf.Tensor4D];
     (save as tf.GradSaveFunc)([x4, k4]);
@@ -43,6 +57,7 @@ export function conv2d(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: number, pad:
       value: tf.conv2d(x4, k4, stride, pad),
       gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
         const [xs, ks] = saved as [tf.Tensor4D, tf.Tensor4D];
+        if (byConv) return [conv2dInputGrad(dy, ks, xs.shape, stride, pad), conv2dKernelGradByConv(xs, dy, [kh, kw], stride, pad)];
         // The input gradient is Conv2DBackpropInput, which conv2dTranspose runs given x's shape.
         const dx = tf.conv2dTranspose(dy, ks, xs.shape, stride, pad); // [B, H, W, inC]
         return [dx, conv2dKernelGrad(xs, dy, [kh, kw], stride, pad)];

@@ -4,6 +4,7 @@
 // floor(o / (O / G)). Every tensor stays rank <= 4, as the GPU backends need.
 import * as tf from '@tensorflow/tfjs';
 import { conv2d } from './conv';
+import { depthwiseConv2dByConv } from './convgrad';
 
 /**
  * Which formulation to use:
@@ -21,11 +22,16 @@ import { conv2d } from './conv';
  *   WebGPU in Chromium (SwiftShader); below that, the G dispatches cost more
  *   than the work and 'im2col' won on cpu (1.4×) and WebGPU (3.4×), not on
  *   WebGL (0.8×). 'depthwise' was 1.4-12× slower than the best everywhere.
- *   A hardware GPU is not measured.
+ *   A hardware GPU is not measured. WASM always takes 'split': it has no
+ *   depthwise gradient kernels, and 'split' runs on conv.ts's
+ *   convolution-only gradients.
  */
 export type GroupedMode = 'split' | 'depthwise' | 'im2col';
 export const GROUPED_MODES: readonly GroupedMode[] = ['split', 'depthwise', 'im2col'];
 export const groupedImpl: { mode: 'auto' | GroupedMode } = { mode: 'auto' };
+
+/** Depthwise (multiplier 1) gradients as forward depthwise convolutions: 'auto' = on WASM only. */
+export const depthwiseImpl: { byConv: boolean | 'auto' } = { byConv: 'auto' };
 
 /** Output positions (B · OH · OW) at or below which 'auto' takes 'im2col' off WebGL. */
 export const IM2COL_MAX_POSITIONS = 256;
@@ -34,7 +40,9 @@ function resolveMode(x: tf.Tensor4D, stride: number): GroupedMode {
   if (groupedImpl.mode !== 'auto') return groupedImpl.mode;
   const [b, h, w] = x.shape;
   const positions = b * Math.ceil(h / stride) * Math.ceil(w / stride);
-  return positions <= IM2COL_MAX_POSITIONS && tf.getBackend() !== 'webgl' ? 'im2col' : 'split';
+  const backend = tf.getBackend();
+  if (backend === 'wasm') return 'split';
+  return positions <= IM2COL_MAX_POSITIONS && backend !== 'webgl' ? 'im2col' : 'split';
 }
 
 /**
@@ -46,7 +54,9 @@ export function groupedConv2d(x: tf.Tensor4D, kernel: tf.Tensor4D, groups: numbe
   if (groups === 1) return conv2d(x, kernel, stride, pad);
   if (gIn === 1 && o === groups) {
     // Depthwise: [k, k, 1, C] and [k, k, C, 1] hold the same values in the same order.
-    return tf.depthwiseConv2d(x, tf.reshape(kernel, [kh, kw, o, 1]), stride, pad); // [B, OH, OW, C]
+    // WASM has no depthwise gradient kernels: there the gradients are depthwise convolutions too.
+    const dw = depthwiseImpl.byConv === 'auto' ? tf.getBackend() === 'wasm' : depthwiseImpl.byConv;
+    return (dw ? depthwiseConv2dByConv : tf.depthwiseConv2d)(x, tf.reshape(kernel, [kh, kw, o, 1]), stride, pad); // [B, OH, OW, C]
   }
   switch (resolveMode(x, stride)) {
     case 'split':

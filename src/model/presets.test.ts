@@ -2,9 +2,11 @@
 // every registered model: build it on the TF.js CPU backend at a small
 // input, run one training-mode forward and backward pass on a batch of 2,
 // and check the output shape, that nothing is NaN, and that every trainable
-// variable receives a non-zero, finite gradient. Counts and MACs against the
-// references live in arch.test.ts.
+// variable receives a non-zero, finite gradient; then the same on the WASM
+// backend (its gradients against the CPU's: wasm.test.ts). Counts and MACs
+// against the references live in arch.test.ts.
 import * as tf from '@tensorflow/tfjs';
+import './wasm-kernels';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_PRESET_IDS, modelFromPreset, type ModelPresetId } from '../config/presets';
 import type { ModelConfig } from '../config/types';
@@ -41,7 +43,8 @@ function testCase(id: ModelPresetId): { model: ModelConfig; input: Shape } {
 }
 
 describe.each(MODEL_PRESET_IDS)('preset %s', (id) => {
-  it('trains: output [2, 10], no NaN, every trainable variable gets a gradient', () => {
+  it.each(['cpu', 'wasm'])('trains on %s: output [2, 10], no NaN, every trainable variable gets a gradient', async (backend) => {
+    await tf.setBackend(backend);
     const { model: cfg, input } = testCase(id);
     const model = buildModel(cfg, input, CLASSES, 1);
     const x = tf.randomNormal([BATCH, ...input], 0, 1, 'float32', 7) as tf.Tensor4D; // [2, H, W, 3]

@@ -105,7 +105,7 @@ export const FIELDS = [
   num('epochs', 'train.epochs'),
   num('steps', 'train.maxSteps'),
   num('seed', 'train.seed'),
-  oneOf('backend', 'train.backend', { auto: true, webgpu: true, webgl: true, cpu: true }),
+  oneOf('backend', 'train.backend', { auto: true, webgpu: true, webgl: true, wasm: true, cpu: true }),
   oneOf('data', 'data.dataset', { mnist: true, fashion: true, cifar10: true, cifar100: true }),
   num('subset', 'data.trainSubset'),
   num('test', 'data.testSubset'),

@@ -10,11 +10,14 @@ declare const self: DedicatedWorkerGlobalScope;
 
 tf.enableProdMode();
 
+/** Why the current backend runs (threads on WASM), from selectBackend. */
+let reason = '';
+
 self.onmessage = async (e: MessageEvent<{ id: number; backend: BackendName; spec: BenchSpec }>) => {
   const { id, backend, spec } = e.data;
   try {
-    if (tf.getBackend() !== backend) await selectBackend(backend);
-    self.postMessage({ id, result: await benchTrainStep(spec) });
+    if (tf.getBackend() !== backend) reason = (await selectBackend(backend)).reason;
+    self.postMessage({ id, result: { ...(await benchTrainStep(spec)), reason } });
   } catch (err) {
     self.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
   }

@@ -2,13 +2,16 @@
 // bench worker in Chromium: the same model, optimizer and step as a real run,
 // on fixed random inputs, every step read back before the next starts.
 import * as tf from '@tensorflow/tfjs';
-import { configFromPreset, type PresetId } from '../config/presets';
+import { configFromPreset, type ModelPresetId } from '../config/presets';
+import type { StemType } from '../config/types';
 import type { Shape } from '../model/arch';
 import { buildModel } from '../model/build';
 import { disposeOptimizer, makeOptimizer, trainStep } from './engine';
 
 export interface BenchSpec {
-  model: PresetId;
+  model: ModelPresetId;
+  /** Replaces the preset's stem, e.g. 'cifar' for ResNet-18 on 32×32 inputs. */
+  stem?: StemType;
   batch: number;
   /** Timed steps (the figure is their median). */
   steps: number;
@@ -21,6 +24,8 @@ export interface BenchSpec {
   gradNorms: boolean | 'both';
   /** Input per image; CIFAR's 32×32×3 by default. */
   input?: Shape;
+  /** After the timed steps, profile one more step and count its kernel dispatches (tf.profile). */
+  countKernels?: boolean;
 }
 
 export interface BenchResult {
@@ -34,6 +39,8 @@ export interface BenchResult {
   normsOverheadPct?: number;
   /** Kernel dispatches in one step, from tf.profile (0 when not measured). */
   kernels: number;
+  /** In the browser: why this backend runs, as selectBackend said (threads on WASM). */
+  reason?: string;
 }
 
 export function median(xs: readonly number[]): number {
@@ -45,6 +52,7 @@ export function median(xs: readonly number[]): number {
 export async function benchTrainStep(spec: BenchSpec): Promise<BenchResult> {
   const input = spec.input ?? [32, 32, 3];
   const config = configFromPreset(spec.model);
+  if (spec.stem) config.model.stem = spec.stem;
   const model = buildModel(config.model, input, 10, 1);
   const optimizer = makeOptimizer(config.train);
   const x = tf.randomNormal([spec.batch, ...input], 0, 1, 'float32', 1) as tf.Tensor4D; // [B, H, W, C]
@@ -71,7 +79,16 @@ export async function benchTrainStep(spec: BenchSpec): Promise<BenchResult> {
       if (both && i % 2 === 0) bare.push(await step(false));
     }
     const ms = median(samples);
-    const result: BenchResult = { backend: tf.getBackend(), msPerStep: ms, imgPerSec: (spec.batch * 1000) / ms, samples, kernels: 0 };
+    let kernels = 0;
+    if (spec.countKernels) {
+      const info = await tf.profile(async () => {
+        const packed = trainStep(model, optimizer, x, y, { lr: config.train.learningRate, labelSmoothing: 0, withNorms: spec.gradNorms !== false });
+        await packed.data();
+        packed.dispose();
+      });
+      kernels = info.kernels.length;
+    }
+    const result: BenchResult = { backend: tf.getBackend(), msPerStep: ms, imgPerSec: (spec.batch * 1000) / ms, samples, kernels };
     if (both) {
       result.msPerStepBare = median(bare);
       result.normsOverheadPct = (100 * (ms - result.msPerStepBare)) / result.msPerStepBare;

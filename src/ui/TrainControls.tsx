@@ -58,7 +58,7 @@ export function TrainControls({ config, train }: { config: Config; train(patch: 
       <NumberField label="Epochs" help="Passes over the training subset; the test set is evaluated after each." testId="controls.epochs" field="train.epochs" value={t.epochs} step={1} onChange={(v) => train({ epochs: v })} />
       <NumberField label="Max steps" help="Stop after this many steps even mid-epoch; 0 means no limit. The schedule spans the steps actually run." testId="controls.maxSteps" field="train.maxSteps" value={t.maxSteps} step={1} onChange={(v) => train({ maxSteps: v })} />
       <NumberField label="Seed" help="Fixes the initial weights and the data order." testId="controls.seed" field="train.seed" value={t.seed} step={1} onChange={(v) => train({ seed: v })} />
-      <SelectField<BackendChoice> label="Backend" help="Auto picks the fastest that starts: a hardware WebGPU, then WebGL, then the CPU." testId="controls.backend" path="train.backend" value={t.backend} options={[{ value: 'auto', label: 'Auto' }, { value: 'webgpu', label: 'WebGPU' }, { value: 'webgl', label: 'WebGL' }, { value: 'cpu', label: 'CPU (JavaScript)' }]} onChange={(v) => train({ backend: v })} />
+      <SelectField<BackendChoice> label="Backend" help="Auto picks the fastest that starts: a hardware WebGPU or WebGL, else WASM, then WebGL and WebGPU in software, then the CPU." testId="controls.backend" path="train.backend" value={t.backend} options={[{ value: 'auto', label: 'Auto' }, { value: 'webgpu', label: 'WebGPU' }, { value: 'webgl', label: 'WebGL' }, { value: 'wasm', label: 'WASM' }, { value: 'cpu', label: 'CPU (JavaScript)' }]} onChange={(v) => train({ backend: v })} />
     </>
   );
 }

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Connect, Plugin } from 'vite';
-import { CIFAR_LAYOUTS } from '../src/data/cifar.ts';
+import { ARCHIVES_URL_DIR, CIFAR_LAYOUTS } from '../src/data/cifar.ts';
 import { fashionIdxNode } from '../src/data/fashion-node.ts';
 import { MNIST_FILES, type IdxDatasetId, type MnistFile } from '../src/data/mnist.ts';
 import { mnistDataDir } from '../src/data/mnist-node.ts';
@@ -19,7 +19,6 @@ import { mnistDataDir } from '../src/data/mnist-node.ts';
 /** Where the files live under the app's base URL (what fetchMnist is given). */
 export const MNIST_URL_DIR = 'data/mnist';
 export const FASHION_URL_DIR = 'data/fashion';
-export const ARCHIVES_URL_DIR = 'data/archives';
 export const ARCHIVES_MANIFEST = 'data/archives.json';
 /** The folder `npm run data` downloads into, relative to the project root. */
 export const ARCHIVES_DIR = 'data';

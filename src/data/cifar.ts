@@ -13,6 +13,9 @@
 import type { EntrySink, TarEntry } from './tar';
 import type { Dataset, ImageSet } from './types';
 
+/** Where the dev and preview servers offer the tarballs `npm run data` fetched, under the app's base URL. */
+export const ARCHIVES_URL_DIR = 'data/archives';
+
 export type CifarId = 'cifar10' | 'cifar100';
 
 const PIXELS = 32 * 32;

@@ -6,6 +6,7 @@
 import { useEffect, useState, type DragEvent } from 'react';
 import { DATASETS, DATASET_IDS } from '../config/datasets';
 import type { Config, DataConfig, DatasetId } from '../config/types';
+import { ARCHIVES_URL_DIR, CIFAR_LAYOUTS, type CifarId } from '../data/cifar';
 import { checkAddress } from '../share/url';
 import { cancelImport, clearDataCache, importFile, importUrl, refreshCache, requestSamples, setOnImported, useDataStore } from '../state/data';
 import { useStore } from '../state/store';
@@ -95,7 +96,10 @@ export function DataPanel() {
   const importStatus = useDataStore((s) => s.import.status);
   const [dragging, setDragging] = useState(false);
   const cifar = isCifar(data.dataset);
-  const available = !cifar || cache.some((e) => e.id === data.dataset) || served.includes(data.dataset);
+  const cached = cache.some((e) => e.id === data.dataset);
+  // A served tarball is read into the cache on a click, with the byte progress bar and Cancel.
+  const servedOnly = cifar && !cached && served.includes(data.dataset);
+  const available = !cifar || cached;
 
   useEffect(() => {
     setOnImported((id) => patch({ dataset: id }));
@@ -130,6 +134,11 @@ export function DataPanel() {
             The official binary releases, cifar-10-binary.tar.gz or cifar-100-binary.tar.gz (cs.toronto.edu/~kriz/cifar.html), or <code>npm run data -- cifar10</code>. Read here, then kept in this browser.
           </small>
         </div>
+        {servedOnly && (
+          <button type="button" data-testid="data.readServed" disabled={importStatus === 'loading'} onClick={() => importUrl(new URL(`${ARCHIVES_URL_DIR}/${CIFAR_LAYOUTS[data.dataset as CifarId].release}`, document.baseURI).href)}>
+            Read the served {CIFAR_LAYOUTS[data.dataset as CifarId].release}
+          </button>
+        )}
         <MirrorField value={data.dataUrl} onChange={(v) => patch({ dataUrl: v })} />
         <Progress />
         <CacheList />
@@ -142,7 +151,7 @@ export function DataPanel() {
       </fieldset>
       <fieldset>
         <legend>Samples</legend>
-        {!available && <small className="field-help" data-testid="data.samples.missing">{DATASETS[data.dataset].name} is not loaded yet: drop its tarball above.</small>}
+        {!available && <small className="field-help" data-testid="data.samples.missing">{DATASETS[data.dataset].name} is not loaded yet: {servedOnly ? 'read the served tarball above' : 'drop its tarball above'}.</small>}
         {samplesError && available && <p className="data-error" role="alert">{samplesError}</p>}
         {samples && samples.dataset === data.dataset && available && (
           <div data-testid="data.samples.box" data-from={samples.from} data-load-ms={samples.loadMs.toFixed(0)}>

@@ -3,6 +3,7 @@
 // entry in the listing, and only once it has been read and checked whole:
 // the cache never holds half a data set. Pure TS over the IndexedDB API
 // (the page's workers; fake-indexeddb in tests): no tfjs.
+import type { CacheInfo } from '../protocol/data';
 import type { DatasetId } from '../config/types';
 import type { Dataset } from './types';
 
@@ -13,17 +14,8 @@ const SETS = 'sets';
 /** One small CacheEntry per set, so that listing reads no pixels. */
 const ENTRIES = 'entries';
 
-export interface CacheEntry {
-  id: DatasetId;
-  /** Where it came from: a file name or a URL. */
-  source: string;
-  /** Pixel and label bytes held. */
-  bytes: number;
-  train: number;
-  test: number;
-  /** When it was written, ms since the epoch. */
-  savedAt: number;
-}
+/** The protocol's record of a cached set: the data panel shows these. */
+export type CacheEntry = CacheInfo;
 
 function open(idb: IDBFactory): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {

@@ -19,12 +19,16 @@ export type DataCommand =
   | { type: 'clear' }
   | { type: 'samples'; loadId: LoadId; dataset: DatasetId; augment: AugmentFlags; seed: number; count: number };
 
+/** A cached data set, as the data panel lists it. */
 export interface CacheInfo {
   id: DatasetId;
+  /** Where it came from: a file name or a URL. */
   source: string;
+  /** Pixel and label bytes held. */
   bytes: number;
   train: number;
   test: number;
+  /** When it was written, ms since the epoch. */
   savedAt: number;
 }
 

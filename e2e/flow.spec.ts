@@ -3,7 +3,7 @@
 // hidden controls, then a tiny run on the CPU and every gradient view with
 // its numbers and a data table behind each chart.
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Locator } from '@playwright/test';
 import { Playground, TINY } from './pages/playground';
 
 test('optimizer, schedule with preview, label smoothing and family knobs follow the URL', async ({ page }) => {
@@ -60,6 +60,7 @@ test('a tiny run fills the heat map, the headline ratio with its explanation, an
   if (!box) throw new Error('the heat map has no box');
   await page.mouse.move(box.x + box.width - 5, box.y + 3, { steps: 3 });
   await expect(heat.locator('.heatmap-hover')).toHaveText(/^stem\.conv at step [1-4]: \d\.\d\de[+-]\d+$/);
+  await openDataTable(heat);
   const table = heat.getByTestId('chart.gradHeatmap.table');
   await expect(table.locator('tbody tr')).toHaveCount(8);
   await expect(table.locator('thead th')).toHaveText(['layer', 'step 1', 'step 2', 'step 3', 'step 4']);
@@ -75,6 +76,7 @@ test('a tiny run fills the heat map, the headline ratio with its explanation, an
 
   const updates = app.charts.layerUpdates;
   await expect(updates).toHaveAttribute('data-step', '4');
+  await openDataTable(updates);
   await expect(updates.locator('table tbody tr')).toHaveCount(8);
   await expect(updates.getByTestId('chart.layerUpdates.note')).toContainText(/updates range from \d\.\de[+-]\d+ to/);
   await expect(app.charts.gradRatio).toContainText(/first \/ last = \d/);
@@ -82,9 +84,21 @@ test('a tiny run fills the heat map, the headline ratio with its explanation, an
   // a11y: every chart has a data table behind it.
   const charts = page.locator('figure.chart');
   expect(await charts.count()).toBeGreaterThanOrEqual(6);
-  for (const chart of await charts.all()) await expect(chart.locator('details table')).toHaveCount(1);
+  for (const chart of await charts.all()) {
+    await openDataTable(chart);
+    await expect(chart.locator('details table')).toHaveCount(1);
+  }
   // ... and axe finds nothing serious with every view drawn.
   const { violations } = await new AxeBuilder({ page }).analyze();
   expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
   expect(app.errors).toEqual([]);
 });
+
+/** Opens a chart's data table (its rows are rendered only while open), from the keyboard. */
+async function openDataTable(chart: Locator): Promise<void> {
+  const details = chart.locator('details.data-table');
+  if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) {
+    await details.locator('summary').focus();
+    await details.locator('summary').press('Enter');
+  }
+}

@@ -4,6 +4,7 @@ import { useMemo } from 'react';
 import { Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { schedulePreview, totalStepsOf } from '../config/schedule';
 import type { Config } from '../config/types';
+import { DataTable } from './DataTable';
 
 /** Training images per data set, for steps per epoch when the whole set is used (the shape over epochs hardly depends on it). */
 const TRAIN_IMAGES: Record<string, number> = { mnist: 60_000 };
@@ -28,8 +29,7 @@ export function SchedulePreview({ config }: { config: Config }) {
           <Line dataKey="lr" name="learning rate" stroke="#1f5fbf" dot={false} isAnimationActive={false} />
         </LineChart>
       </ResponsiveContainer>
-      <details className="data-table">
-        <summary>Data table</summary>
+      <DataTable>
         <table>
           <caption>Learning rate by epoch</caption>
           <thead>
@@ -47,7 +47,7 @@ export function SchedulePreview({ config }: { config: Config }) {
             ))}
           </tbody>
         </table>
-      </details>
+      </DataTable>
     </figure>
   );
 }

@@ -6,6 +6,7 @@ import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Too
 import { headlinePair, headlineRatio, verdict } from '../../state/gradflow';
 import { sampleIndices } from '../../state/series';
 import { useStore } from '../../state/store';
+import { DataTable } from '../DataTable';
 
 const MAX_POINTS = 1000;
 
@@ -57,8 +58,7 @@ export function GradHeadline() {
         1 (dashed) means the first and the last layer get gradients of the same size. PyTorch at initialisation, depth 110: residual with batch norm 7.5, plain with batch norm
         about 880,000, residual without 0.45, plain without 0.029.
       </p>
-      <details className="data-table">
-        <summary>Data table</summary>
+      <DataTable>
         <table>
           <caption>First / last gradient norm per step (last 50)</caption>
           <thead>
@@ -76,7 +76,7 @@ export function GradHeadline() {
             ))}
           </tbody>
         </table>
-      </details>
+      </DataTable>
     </figure>
   );
 }

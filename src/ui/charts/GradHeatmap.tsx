@@ -5,6 +5,7 @@
 import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { colour, heatWindow } from '../../state/gradflow';
 import { useStore } from '../../state/store';
+import { DataTable } from '../DataTable';
 
 /** Steps in the window. */
 export const HEAT_WINDOW = 200;
@@ -71,8 +72,7 @@ export function GradHeatmap() {
         Dark is small, yellow is large, on a log scale over the window shown. Across a row: how one layer's gradient changes as training goes on. Down a column: how
         the gradient reaches each layer at one step; a band that darkens towards the top means the early layers receive little signal.
       </p>
-      <details className="data-table">
-        <summary>Data table</summary>
+      <DataTable>
         <table data-testid="chart.gradHeatmap.table">
           <caption>Gradient L2 norm of each layer at the last {tableCols.length} steps</caption>
           <thead>
@@ -94,7 +94,7 @@ export function GradHeatmap() {
             ))}
           </tbody>
         </table>
-      </details>
+      </DataTable>
     </figure>
   );
 }

@@ -6,6 +6,7 @@ import { useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { headlinePair } from '../../state/gradflow';
 import { useStore } from '../../state/store';
+import { DataTable } from '../DataTable';
 
 /** Log axes cannot show 0: clamp to a floor far below any real norm. */
 const FLOOR = 1e-12;
@@ -50,8 +51,7 @@ export function GradProfile() {
         deep net and the left end sinks by orders of magnitude: the early layers barely learn. With batch norm on, a deep plain net's early gradients
         instead blow up at initialisation (He et al. 2016; Balduzzi et al. 2017).
       </p>
-      <details className="data-table">
-        <summary>Data table</summary>
+      <DataTable>
         <table>
           <caption>Gradient L2 norm of each kernel at the latest step</caption>
           <thead>
@@ -69,7 +69,7 @@ export function GradProfile() {
             ))}
           </tbody>
         </table>
-      </details>
+      </DataTable>
     </figure>
   );
 }

@@ -5,6 +5,7 @@
 import { useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useStore } from '../../state/store';
+import { DataTable } from '../DataTable';
 
 const FLOOR = 1e-12;
 
@@ -44,8 +45,7 @@ export function LayerUpdates() {
           This step's updates range from {lo.toExponential(1)} to {hi.toExponential(1)} of the weights. Around 10^-3 is the usual healthy range; a layer far below it barely moves.
         </p>
       )}
-      <details className="data-table">
-        <summary>Data table</summary>
+      <DataTable>
         <table>
           <caption>Weight norm and update / weight ratio of each kernel at the latest step</caption>
           <thead>
@@ -65,7 +65,7 @@ export function LayerUpdates() {
             ))}
           </tbody>
         </table>
-      </details>
+      </DataTable>
     </figure>
   );
 }

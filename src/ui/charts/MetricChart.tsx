@@ -7,6 +7,7 @@ import { sampleIndices, smooth } from '../../state/series';
 import { useRuns } from '../../state/runs';
 import { useStore } from '../../state/store';
 import { overlayColor } from '../runs/colors';
+import { DataTable } from '../DataTable';
 
 const MAX_POINTS = 2000;
 
@@ -74,8 +75,7 @@ export function MetricChart({ kind }: { kind: keyof typeof KINDS }) {
           </ResponsiveContainer>
         )}
       </div>
-      <details className="data-table">
-        <summary>Data table</summary>
+      <DataTable>
         <table>
           <caption>{spec.title} per step (last 50) and per epoch</caption>
           <thead>
@@ -102,7 +102,7 @@ export function MetricChart({ kind }: { kind: keyof typeof KINDS }) {
             ))}
           </tbody>
         </table>
-      </details>
+      </DataTable>
     </figure>
   );
 }

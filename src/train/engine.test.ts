@@ -87,11 +87,23 @@ describe('training loop', () => {
     expect(counts.get(200)).toBe(counts.get(5));
   });
 
+  it('reads each step\'s numbers a step behind, once the next step is queued', async () => {
+    // In the hook for step k, step k+1's packed numbers are alive (queued,
+    // not yet read); only the last step is read with nothing behind it.
+    const inFlight: number[] = [];
+    await train({ config: tiny({ train: { maxSteps: 5 } }), data: mnist, hooks: { onStep: (m) => inFlight.push(tf.memory().numTensors - m.numTensors) } });
+    expect(inFlight).toEqual([1, 1, 1, 1, 0]);
+  });
+
   it('frees everything it made when stopped mid-run', async () => {
     const before = tf.memory().numTensors;
     const control = new RunControl();
-    const result = await train({ config: tiny({ train: { maxSteps: 0 } }), data: mnist, control, hooks: { onStep: (m) => m.step === 3 && control.stop() } });
-    expect(result).toEqual({ reason: 'stopped', steps: 3 });
+    const steps: number[] = [];
+    const result = await train({ config: tiny({ train: { maxSteps: 0 } }), data: mnist, control, hooks: { onStep: (m) => (steps.push(m.step), m.step === 3 && control.stop()) } });
+    // Step 3's numbers arrive once step 4 is queued: that step is applied,
+    // reported, and the run stops there.
+    expect(result).toEqual({ reason: 'stopped', steps: 4 });
+    expect(steps).toEqual([1, 2, 3, 4]);
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -106,9 +118,10 @@ describe('training loop', () => {
       hooks: { onPhase: (p) => phases.push(p), onStep: (m) => { steps.push(m.step); if (m.step === 2) control.pause(); } },
     });
     while (phases.at(-1) !== 'paused') await new Promise((r) => setTimeout(r, 20));
-    // Paused: no step lands however long we wait.
+    // Paused: the step in flight when step 2's numbers came (3) lands, then
+    // nothing however long we wait.
     await new Promise((r) => setTimeout(r, 1500));
-    expect(steps).toEqual([1, 2]);
+    expect(steps).toEqual([1, 2, 3]);
     expect(phases.at(-1)).toBe('paused');
     control.resume();
     expect(await run).toEqual({ reason: 'finished', steps: 6 });

@@ -2,8 +2,9 @@
 // Our own loop rather than model.fit (which yields on requestAnimationFrame
 // and stalls in hidden tabs). Each step: tf.variableGrads -> per-layer
 // gradient norms from those same gradients, weight norms and update norms,
-// packed with loss and accuracy into one tensor read asynchronously ->
-// optimizer step at the schedule's rate -> dispose.
+// packed with loss and accuracy into one tensor -> optimizer step at the
+// schedule's rate -> dispose; the packed tensor is read asynchronously one
+// step later, once the next step is queued.
 import * as tf from '@tensorflow/tfjs';
 import type { Config, TrainConfig } from '../config/types';
 import { validateConfig } from '../config/validate';
@@ -191,60 +192,95 @@ async function loop(model: Model, optimizer: Optimizer, opts: TrainOptions, cont
   let lastCheckpoint = performance.now();
   let last = performance.now();
 
-  const report = (values: Float32Array | Int32Array | Uint8Array, atStep: number, epoch: number, lr: number) => {
+  const report = (values: Float32Array | Int32Array | Uint8Array, atStep: number, epoch: number, lr: number, numTensors: number) => {
     const now = performance.now();
     const { loss, acc, gradNorms, weightNorms, updateRatios } = unpackStep(values, withNorms ? model.kernels.length : 0);
     if (!Number.isFinite(loss)) throw new TrainingError(divergenceMessage(Number.isNaN(loss) ? 'NaN' : 'infinite', atStep, t, lr), atStep);
-    hooks.onStep?.({ step: atStep, epoch, loss, acc, lr, ms: now - last, gradNorms, weightNorms, updateRatios, numTensors: tf.memory().numTensors });
+    hooks.onStep?.({ step: atStep, epoch, loss, acc, lr, ms: now - last, gradNorms, weightNorms, updateRatios, numTensors });
     last = now;
   };
 
-  hooks.onPhase?.('training');
-  // A resumed run starts inside its epoch; the shuffles depend only on the seed and the epoch.
-  const first = { epoch: at.epoch, i: at.stepInEpoch };
-  for (let epoch = first.epoch; epoch <= t.epochs; epoch++) {
-    const order = permutation(subset, t.seed * 1000 + epoch);
-    for (let i = epoch === first.epoch ? first.i : 0; i < stepsPerEpoch; i++) {
-      if (t.maxSteps > 0 && at.step >= t.maxSteps) return { reason: 'finished', steps: at.step };
-      await yieldToEventLoop();
-      let paused = false;
-      const goOn = await control.checkpoint(() => {
-        paused = true;
-        hooks.onPhase?.('paused');
-      });
-      if (!goOn) return { reason: 'stopped', steps: at.step };
-      if (paused) {
-        hooks.onPhase?.('training');
-        last = performance.now();
-      }
-      const indices = Array.from(order.subarray(i * t.batchSize, (i + 1) * t.batchSize), (j) => pool[j] as number);
-      const { x, y } = batcher.batch(data.train, indices, true);
-      let packed: tf.Tensor1D;
-      const lr = learningRateAt(t, at.step, stepsPerEpoch, totalSteps);
-      try {
-        packed = trainStep(model, optimizer, x, y, { lr, labelSmoothing: t.labelSmoothing, withNorms });
-      } finally {
-        x.dispose();
-        y.dispose();
-      }
-      const values = await packed.data();
-      packed.dispose();
-      Object.assign(at, { step: at.step + 1, epoch, stepInEpoch: i + 1 });
-      report(values, at.step, epoch, lr);
-      if (performance.now() - lastCheckpoint >= checkpointEvery) {
-        await checkpoint();
-        lastCheckpoint = performance.now();
-      }
+  // Metrics come back a step behind: step k's packed numbers are read only
+  // after step k+1 is queued, so a GPU backend always has the next step's
+  // work while the read of the last one waits (never a synchronous read).
+  // Whatever is in flight is settled before a pause, a checkpoint, an
+  // evaluation and the end, so reported metrics always match the weights.
+  type InFlight = { packed: tf.Tensor1D; step: number; epoch: number; lr: number };
+  let pending: InFlight | null = null;
+  const read = async (entry: InFlight) => {
+    let values: Float32Array | Int32Array | Uint8Array;
+    try {
+      values = await entry.packed.data();
+    } finally {
+      entry.packed.dispose();
     }
-    hooks.onPhase?.('evaluating', `epoch ${epoch}`);
-    const test = await evaluate(model, batcher, config.data.testSubset, evalBatch, control);
-    if (control.isStopped) return { reason: 'stopped', steps: at.step };
-    hooks.onEpoch?.({ epoch, step: at.step, testLoss: test.loss, testAcc: test.acc, testCount: test.count, confusion: test.confusion, predictions: test.predictions, labels: test.labels, examples: test.examples });
-    Object.assign(at, { epoch: epoch + 1, stepInEpoch: 0 });
-    await checkpoint();
-    lastCheckpoint = performance.now();
+    // The count leaves out the next step's packed numbers, if in flight, so
+    // that it is the same at every step of a run that does not leak.
+    report(values, entry.step, entry.epoch, entry.lr, tf.memory().numTensors - (pending ? 1 : 0));
+  };
+  const settle = async () => {
+    const entry = pending;
+    pending = null;
+    if (entry) await read(entry);
+  };
+
+  try {
     hooks.onPhase?.('training');
-    last = performance.now();
+    // A resumed run starts inside its epoch; the shuffles depend only on the seed and the epoch.
+    const first = { epoch: at.epoch, i: at.stepInEpoch };
+    for (let epoch = first.epoch; epoch <= t.epochs; epoch++) {
+      const order = permutation(subset, t.seed * 1000 + epoch);
+      for (let i = epoch === first.epoch ? first.i : 0; i < stepsPerEpoch; i++) {
+        if (t.maxSteps > 0 && at.step >= t.maxSteps) {
+          await settle();
+          return { reason: 'finished', steps: at.step };
+        }
+        await yieldToEventLoop();
+        if (control.isPaused || control.isStopped) await settle();
+        let paused = false;
+        const goOn = await control.checkpoint(() => {
+          paused = true;
+          hooks.onPhase?.('paused');
+        });
+        if (!goOn) return { reason: 'stopped', steps: at.step };
+        if (paused) {
+          hooks.onPhase?.('training');
+          last = performance.now();
+        }
+        const indices = Array.from(order.subarray(i * t.batchSize, (i + 1) * t.batchSize), (j) => pool[j] as number);
+        const { x, y } = batcher.batch(data.train, indices, true);
+        let packed: tf.Tensor1D;
+        const lr = learningRateAt(t, at.step, stepsPerEpoch, totalSteps);
+        try {
+          packed = trainStep(model, optimizer, x, y, { lr, labelSmoothing: t.labelSmoothing, withNorms });
+        } finally {
+          x.dispose();
+          y.dispose();
+        }
+        Object.assign(at, { step: at.step + 1, epoch, stepInEpoch: i + 1 });
+        const previous: InFlight | null = pending;
+        pending = { packed, step: at.step, epoch, lr };
+        if (previous) await read(previous); // the previous step's numbers, while this one runs
+        if (performance.now() - lastCheckpoint >= checkpointEvery) {
+          await settle();
+          await checkpoint();
+          lastCheckpoint = performance.now();
+        }
+      }
+      await settle();
+      hooks.onPhase?.('evaluating', `epoch ${epoch}`);
+      const test = await evaluate(model, batcher, config.data.testSubset, evalBatch, control);
+      if (control.isStopped) return { reason: 'stopped', steps: at.step };
+      hooks.onEpoch?.({ epoch, step: at.step, testLoss: test.loss, testAcc: test.acc, testCount: test.count, confusion: test.confusion, predictions: test.predictions, labels: test.labels, examples: test.examples });
+      Object.assign(at, { epoch: epoch + 1, stepInEpoch: 0 });
+      await checkpoint();
+      lastCheckpoint = performance.now();
+      hooks.onPhase?.('training');
+      last = performance.now();
+    }
+    return { reason: 'finished', steps: at.step };
+  } finally {
+    // A run that ends by an error (divergence) frees the step it had in flight.
+    (pending as { packed: tf.Tensor1D } | null)?.packed.dispose();
   }
-  return { reason: 'finished', steps: at.step };
 }

@@ -77,6 +77,8 @@ const LAYERS: [string, number[][], (...xs: tf.Tensor[]) => tf.Tensor][] = [
   ['conv 3×3 stride 2 pad 1, non-square', [[2, 6, 9, 3], [3, 3, 3, 2]], conv(2, 1)],
   ['conv 3×3 stride 2 pad 0', [[2, 8, 8, 3], [3, 3, 3, 4]], conv(2, 0)],
   ['conv 1×1 stride 2', [[2, 8, 8, 6], [1, 1, 6, 4]], conv(2, 0)],
+  // pad > kernel - 1: the input gradient crops dy instead of padding it (convgrad.ts's other branch).
+  ['conv 1×1 stride 1 pad 1', [[2, 5, 5, 3], [1, 1, 3, 4]], conv(1, 1)],
   ['conv 7×7 stride 2 pad 3 (ImageNet stem)', [[2, 9, 9, 3], [7, 7, 3, 4]], conv(2, 3)],
   ['conv 11×11 stride 4 pad 2 (AlexNet)', [[1, 31, 31, 3], [11, 11, 3, 4]], conv(4, 2)],
   ['grouped conv, 4 groups, stride 2', [[2, 7, 7, 8], [3, 3, 2, 12]], grouped(4, 2, 1)],

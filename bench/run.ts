@@ -5,7 +5,7 @@
 // PyTorch on the same CPU as a native reference (when /usr/bin/python3 has torch).
 //   npm run bench -- --model resnet20,resnet56 --batch 32,128 --backend wasm,cpu,webgl,webgpu
 //                    --env node,chromium --steps 3 --warmup 1 --norms both
-//                    --kernels on --reference on [--json]
+//                    --kernels on --reference on [--torch-threads N] [--json]
 // Figures are medians of the timed steps. Timing belongs here, never in tests.
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
@@ -42,7 +42,7 @@ interface Reference {
   source: string;
   rows: TorchRow[];
   /** Each TF.js row of a model and batch PyTorch ran: its ms per step over PyTorch's. */
-  ratios: { model: string; batch: number; backend: BackendName; env: string; ratio: number }[];
+  ratios: { model: string; batch: number; backend: BackendName; env: string; ratio: number; torchThreads: number }[];
 }
 
 function option(name: string, fallback: string): string {
@@ -67,6 +67,8 @@ const norms = option('norms', 'both');
 /** Kernel dispatches are counted on these backends (one extra profiled step each). */
 const kernelsOn = option('kernels', 'on') === 'on' ? new Set<BackendName>(['webgl', 'webgpu', 'wasm']) : new Set<BackendName>();
 const referenceOn = option('reference', 'on') === 'on';
+/** PyTorch's threads: every core by default (bench/torch_step.py), the fair reference for threaded WASM. */
+const torchThreads = option('torch-threads', '');
 const json = process.argv.includes('--json');
 const NODE_BACKENDS: BackendName[] = ['wasm', 'cpu'];
 const PYTHON = '/usr/bin/python3';
@@ -162,7 +164,7 @@ function torchRows(): TorchRow[] {
     const m = modelFromPreset(model.id);
     if (model.stem || m.family !== 'cifar-resnet' || !m.batchNorm || m.shortcut !== 'A') continue;
     for (const batch of batches) {
-      const out = execFileSync(PYTHON, ['bench/torch_step.py', '--n', String(m.blocksPerStage), '--batch', String(batch), '--steps', String(Math.max(steps, 1)), '--warmup', String(Math.max(warmup, 1))], { encoding: 'utf8' });
+      const out = execFileSync(PYTHON, ['bench/torch_step.py', '--n', String(m.blocksPerStage), '--batch', String(batch), '--steps', String(Math.max(steps, 1)), '--warmup', String(Math.max(warmup, 1)), ...(torchThreads ? ['--threads', torchThreads] : [])], { encoding: 'utf8' });
       const row = JSON.parse(out) as TorchRow;
       log(`native   torch  ${row.model.padEnd(9)} b${String(batch).padEnd(4)} ${row.msPerStep.toFixed(0).padStart(7)} ms/step ${((batch * 1000) / row.msPerStep).toFixed(1).padStart(7)} img/s  (PyTorch ${row.torch}, ${row.threads} threads)`);
       rows.push(row);
@@ -174,17 +176,17 @@ function torchRows(): TorchRow[] {
 function reference(rows: Row[], native: TorchRow[], source: string): Reference {
   const ratios = rows.flatMap((r) => {
     const t = native.find((n) => n.model === r.model && n.batch === r.batch);
-    return t ? [{ model: r.model, batch: r.batch, backend: r.backend, env: r.env, ratio: r.msPerStep / t.msPerStep }] : [];
+    return t ? [{ model: r.model, batch: r.batch, backend: r.backend, env: r.env, ratio: r.msPerStep / t.msPerStep, torchThreads: t.threads }] : [];
   });
   return { source, rows: native, ratios };
 }
 
 function table(rows: Row[], ref: Reference): string {
-  const lines = ['| env | backend | model | batch | ms / step | images / s | norms\' cost | kernels / step | × PyTorch |', '|---|---|---|---:|---:|---:|---:|---:|---:|'];
+  const lines = ['| env | backend | model | batch | ms / step | images / s | norms\' cost | kernels / step | × PyTorch (its threads) |', '|---|---|---|---:|---:|---:|---:|---:|---:|'];
   for (const r of rows) {
     const ratio = ref.ratios.find((x) => x.model === r.model && x.batch === r.batch && x.backend === r.backend && x.env === r.env);
     const cost = r.normsOverheadPct !== undefined ? `${r.normsOverheadPct >= 0 ? '+' : ''}${r.normsOverheadPct.toFixed(1)}%` : '';
-    lines.push(`| ${r.env} | ${r.backend} | ${r.model} | ${r.batch} | ${r.msPerStep.toFixed(0)} | ${r.imgPerSec.toFixed(1)} | ${cost} | ${r.kernels ?? ''} | ${ratio ? ratio.ratio.toFixed(1) : ''} |`);
+    lines.push(`| ${r.env} | ${r.backend} | ${r.model} | ${r.batch} | ${r.msPerStep.toFixed(0)} | ${r.imgPerSec.toFixed(1)} | ${cost} | ${r.kernels ?? ''} | ${ratio ? `${ratio.ratio.toFixed(2)} (${ratio.torchThreads})` : ''} |`);
   }
   for (const t of ref.rows) lines.push(`| native | PyTorch ${t.torch} (${t.threads} threads) | ${t.model} | ${t.batch} | ${t.msPerStep.toFixed(0)} | ${((t.batch * 1000) / t.msPerStep).toFixed(1)} | | | 1.0 |`);
   return lines.join('\n');
@@ -196,7 +198,7 @@ const rows: Row[] = envs.includes('node') ? await nodeRows() : [];
 const torchOk = referenceOn && hasTorch();
 const native = torchOk ? torchRows() : [];
 if (envs.includes('chromium')) rows.push(...(await chromiumRows()));
-const source = !referenceOn ? 'off (--reference off)' : torchOk ? `bench/torch_step.py on ${PYTHON}, median of ${Math.max(steps, 1)} steps after ${Math.max(warmup, 1)} warm-up` : `none: ${PYTHON} cannot import torch (Debian: apt-get install python3-torch)`;
+const source = !referenceOn ? 'off (--reference off)' : torchOk ? `bench/torch_step.py on ${PYTHON} (${native.map((t) => `${t.model} b${t.batch}: ${t.threads} threads`).join(', ') || 'no CIFAR ResNet asked'}), median of ${Math.max(steps, 1)} steps after ${Math.max(warmup, 1)} warm-up` : `none: ${PYTHON} cannot import torch (Debian: apt-get install python3-torch)`;
 const ref = reference(rows, native, source);
 if (json) console.log(JSON.stringify({ steps, warmup, rows, reference: ref }));
 else console.log(`\n${table(rows, ref)}\n\nreference: ${ref.source}`);

@@ -3,13 +3,18 @@ ResNet (He et al. 2015, section 4.2: 6n+2 layers, 16/32/64 channels, option A
 shortcuts, batch norm) in PyTorch on the CPU, on random 32x32x3 input and 10
 classes, with SGD + momentum 0.9 and weight decay 1e-4, as the engine's step.
 
-  /usr/bin/python3 bench/torch_step.py --n 3 --batch 128 --steps 20 --warmup 2
+  /usr/bin/python3 bench/torch_step.py --n 3 --batch 128 --steps 20 --warmup 2 [--threads N]
+
+runs on every core (--threads, default os.cpu_count()): PyTorch's own default
+follows omp_get_max_threads(), which was 1 on the 2-core development machine,
+and the fair reference for TF.js's threaded WASM is the same cores in full.
 
 prints one JSON object: {"model", "batch", "msPerStep" (median), "samples",
 "torch", "threads"}. Benchmarks only: no test needs PyTorch.
 """
 import argparse
 import json
+import os
 import statistics
 import time
 
@@ -64,7 +69,9 @@ def main():
     p.add_argument("--batch", type=int, default=128)
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--warmup", type=int, default=2)
+    p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     a = p.parse_args()
+    torch.set_num_threads(a.threads)
     torch.manual_seed(1)
     model = CifarResNet(a.n).train()
     opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, weight_decay=1e-4)

@@ -1,16 +1,25 @@
 // Batch norm in training mode with its gradient written out (Ioffe & Szegedy
-// 2015, §3): for the WASM backend, where TF.js's own batchNorm gradient tiles
+// 2015, §3), for the WASM backend, where TF.js's own batchNorm gradient tiles
 // the per-channel scale to the whole activation with a scalar Tile kernel
 // (the largest cost of a WASM ResNet-20 step before this: 2.6 s of 9.7 s at
-// batch 32 in one profiled step, 2.9 s in all after) and tf.moments reduces over the batch axes through a transpose.
-// Here every per-channel sum is one [1, N] x [N, C] product (XNNPACK).
+// batch 32 in one profiled step) and tf.moments reduces over the batch axes
+// through a transpose. Where the backend has our BN kernels (wasm-kernels.ts:
+// loops over the heap, bn-loops.ts) each part is one kernel of one or two
+// passes; elsewhere the same formulas as tf ops, every per-channel sum one
+// [1, N] x [N, C] product.
 import * as tf from '@tensorflow/tfjs';
+import { BN_KERNELS } from './bn-loops';
 
 /** true = this formulation, false = tf.moments + tf.batchNorm, 'auto' = this on WASM only. */
 export const bnImpl: { fused: boolean | 'auto' } = { fused: 'auto' };
 
 export function useFusedBatchNorm(): boolean {
   return bnImpl.fused === 'auto' ? tf.getBackend() === 'wasm' : bnImpl.fused;
+}
+
+/** Whether the current backend registered BN_KERNELS. */
+function hasBnKernels(): boolean {
+  return tf.getKernel(BN_KERNELS.grad, tf.getBackend()) !== undefined;
 }
 
 /** Sum over every axis but the last: t [..., C] -> [C], as ones [1, N] · t [N, C]. */
@@ -21,6 +30,10 @@ function channelSum(t: tf.Tensor, c: number): tf.Tensor1D {
 
 /** Batch mean and biased variance per channel of x [B, H, W, C], two-pass. */
 export function channelMoments(x: tf.Tensor4D): { mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  if (hasBnKernels()) {
+    const [mean, variance] = tf.engine().runKernel(BN_KERNELS.moments, { x }) as unknown as [tf.Tensor1D, tf.Tensor1D];
+    return { mean, variance };
+  }
   const c = x.shape[3];
   const n = x.size / c;
   const mean = tf.div(channelSum(x, c), n) as tf.Tensor1D; // [C]
@@ -36,6 +49,7 @@ export function channelMoments(x: tf.Tensor4D): { mean: tf.Tensor1D; variance: t
  * The statistics enter as constants: the formula already carries their gradient.
  */
 export function batchNormTrain(x: tf.Tensor4D, mean: tf.Tensor1D, variance: tf.Tensor1D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): tf.Tensor4D {
+  if (hasBnKernels()) return batchNormByKernels(x, mean, variance, gamma, beta, epsilon);
   const c = x.shape[3];
   const n = x.size / c;
   const op = tf.customGrad((xIn, gIn, bIn, save) => {
@@ -50,6 +64,21 @@ export function batchNormTrain(x: tf.Tensor4D, mean: tf.Tensor1D, variance: tf.T
         const dGamma = channelSum(tf.mul(dy, xh), c); // [C]
         const centered = tf.sub(tf.sub(dy, tf.div(dBeta, n)), tf.mul(xh, tf.div(dGamma, n))); // [B, H, W, C]
         return [tf.mul(centered, tf.mul(g, inv)), dGamma, dBeta];
+      },
+    };
+  });
+  return op(x, gamma, beta) as tf.Tensor4D;
+}
+
+/** batchNormTrain as one kernel forward and one backward; saves x (not x̂: the same size) and the statistics. */
+function batchNormByKernels(x: tf.Tensor4D, mean: tf.Tensor1D, variance: tf.Tensor1D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): tf.Tensor4D {
+  const op = tf.customGrad((xIn, gIn, bIn, save) => {
+    (save as tf.GradSaveFunc)([xIn as tf.Tensor, gIn as tf.Tensor, mean, variance]);
+    return {
+      value: tf.engine().runKernel(BN_KERNELS.apply, { x: xIn as tf.Tensor, mean, variance, gamma: gIn as tf.Tensor, beta: bIn as tf.Tensor }, { epsilon }) as tf.Tensor4D,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, g, m, v] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+        return tf.engine().runKernel(BN_KERNELS.grad, { dy, x: xs, mean: m, variance: v, gamma: g }, { epsilon }) as unknown as tf.Tensor[];
       },
     };
   });

@@ -46,22 +46,35 @@ function dilate(dy: tf.Tensor4D, s: number): tf.Tensor4D {
  * with a kh x kw kernel gives x's [H, W]: dx[h] = sum_i dy'[h + pad - i] k[i].
  */
 function spreadForInputGrad(dy: tf.Tensor4D, xShape: readonly number[], kernel: [number, number], stride: number, pad: number): tf.Tensor4D {
+  return fitHW(dilate(dy, stride), inputGradPadding(dy, xShape, kernel, stride, pad));
+}
+
+/** The [[top, bottom], [left, right]] that spreadForInputGrad pads the dilated dy by (negative: crops). */
+function inputGradPadding(dy: tf.Tensor4D, xShape: readonly number[], kernel: [number, number], stride: number, pad: number): [[number, number], [number, number]] {
   const [, h = 0, w = 0] = xShape;
   const [, oh, ow] = dy.shape;
   const [kh, kw] = kernel;
   // Dilation left s - 1 zeros past the last row: the bottom padding is that much smaller.
   const extra = stride - 1;
-  return fitHW(dilate(dy, stride), [
+  return [
     [kh - 1 - pad, h + pad - (oh - 1) * stride - 1 - extra],
     [kw - 1 - pad, w + pad - (ow - 1) * stride - 1 - extra],
-  ]);
+  ];
 }
 
-/** dLoss/dx of tf.conv2d(x, kernel, stride, pad) given dy [B, OH, OW, O] -> [B, H, W, C]. */
+/**
+ * dLoss/dx of tf.conv2d(x, kernel, stride, pad) given dy [B, OH, OW, O] -> [B, H, W, C].
+ * Where the dilated dy only needs padding (no crop), the convolution pads it
+ * itself (explicit padding): no padded copy of dy.
+ */
 export function conv2dInputGrad(dy: tf.Tensor4D, kernel: tf.Tensor4D, xShape: readonly number[], stride: number, pad: number): tf.Tensor4D {
   return tf.tidy(() => {
     const [kh, kw] = kernel.shape;
     const flipped = tf.transpose(tf.reverse(kernel, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D; // [kh, kw, O, C]
+    const [[top, bottom], [left, right]] = inputGradPadding(dy, xShape, [kh, kw], stride, pad);
+    if (Math.min(top, bottom, left, right) >= 0) {
+      return tf.conv2d(dilate(dy, stride), flipped, 1, [[0, 0], [top, bottom], [left, right], [0, 0]]); // [B, H, W, C]
+    }
     return tf.conv2d(spreadForInputGrad(dy, xShape, [kh, kw], stride, pad), flipped, 1, 'valid'); // [B, H, W, C]
   });
 }
@@ -70,9 +83,9 @@ export function conv2dInputGrad(dy: tf.Tensor4D, kernel: tf.Tensor4D, xShape: re
 export function conv2dKernelGradByConv(x: tf.Tensor4D, dy: tf.Tensor4D, kernelSize: [number, number], stride: number, pad: number): tf.Tensor4D {
   return tf.tidy(() => {
     const [kh, kw] = kernelSize;
-    const xt = tf.transpose(padTo(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]]), [3, 1, 2, 0]) as tf.Tensor4D; // [C, Hp, Wp, B]
+    const xt = tf.transpose(x, [3, 1, 2, 0]) as tf.Tensor4D; // [C, H, W, B], padded by the convolution
     const dyt = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D; // [OH, OW, B, O]
-    const g = tf.conv2d(xt, dyt, 1, 'valid', 'NHWC', stride); // [C, >= kh, >= kw, O]
+    const g = tf.conv2d(xt, dyt, 1, [[0, 0], [pad, pad], [pad, pad], [0, 0]], 'NHWC', stride); // [C, >= kh, >= kw, O]
     const [c, , , o] = g.shape;
     return tf.transpose(tf.slice(g, [0, 0, 0, 0], [c, kh, kw, o]), [1, 2, 0, 3]) as tf.Tensor4D; // [kh, kw, C, O]
   });

@@ -77,6 +77,8 @@ const LAYERS: [string, number[][], (...xs: tf.Tensor[]) => tf.Tensor][] = [
   ['conv 3×3 stride 2 pad 1, non-square', [[2, 6, 9, 3], [3, 3, 3, 2]], conv(2, 1)],
   ['conv 3×3 stride 2 pad 0', [[2, 8, 8, 3], [3, 3, 3, 4]], conv(2, 0)],
   ['conv 1×1 stride 2', [[2, 8, 8, 6], [1, 1, 6, 4]], conv(2, 0)],
+  // pad > kernel - 1: the input gradient crops dy instead of padding it (convgrad.ts's other branch).
+  ['conv 1×1 stride 1 pad 1', [[2, 5, 5, 3], [1, 1, 3, 4]], conv(1, 1)],
   ['conv 7×7 stride 2 pad 3 (ImageNet stem)', [[2, 9, 9, 3], [7, 7, 3, 4]], conv(2, 3)],
   ['conv 11×11 stride 4 pad 2 (AlexNet)', [[1, 31, 31, 3], [11, 11, 3, 4]], conv(4, 2)],
   ['grouped conv, 4 groups, stride 2', [[2, 7, 7, 8], [3, 3, 2, 12]], grouped(4, 2, 1)],
@@ -92,6 +94,15 @@ const LAYERS: [string, number[][], (...xs: tf.Tensor[]) => tf.Tensor][] = [
     const { mean, variance } = channelMoments(x as tf.Tensor4D);
     return batchNormTrain(x as tf.Tensor4D, mean, variance, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5);
   }],
+  ['batch norm, training mode, 64 positions × 7 channels', [[4, 4, 4, 7], [7], [7]], (x, g, b) => {
+    const shifted = tf.add(tf.mul(x!, 3), 2) as tf.Tensor4D; // a mean and a scale far from 0 and 1
+    if (!useFusedBatchNorm()) {
+      const { mean, variance } = tf.moments(shifted, [0, 1, 2]);
+      return tf.batchNorm(shifted, mean, variance, b as tf.Tensor1D, g as tf.Tensor1D, 1e-5);
+    }
+    const { mean, variance } = channelMoments(shifted);
+    return batchNormTrain(shifted, mean, variance, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5);
+  }],
   ['dense', [[4, 6], [6, 3], [3]], (x, k, b) => tf.add(tf.matMul(x as tf.Tensor2D, k as tf.Tensor2D), b!)],
   ['max pool 3×3 stride 2 pad 1', [[2, 7, 7, 3]], (x) => tf.maxPool(x as tf.Tensor4D, 3, 2, 1)],
   ['avg pool 3×3 stride 2, ceil mode', [[2, 8, 8, 3]], (x) => avgPool(x as tf.Tensor4D, 3, 2, true)],
@@ -101,6 +112,44 @@ const LAYERS: [string, number[][], (...xs: tf.Tensor[]) => tf.Tensor][] = [
 describe('each layer: gradients on WASM match the CPU backend', () => {
   it.each(LAYERS)('%s', async (_, shapes, layer) => {
     expectClose(await compare(shapes, layer));
+  });
+});
+
+describe('WASM kernel replacements', () => {
+  it('Identity shares the data: a clone outlives its source, and an assigned variable leaves its clone as it was', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor1d([1, 2, 3]);
+    const y = x.clone();
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 3]);
+    const v = tf.variable(y);
+    const before = v.clone();
+    v.assign(tf.tensor1d([7, 8, 9]));
+    expect(Array.from(before.dataSync())).toEqual([1, 2, 3]);
+    expect(Array.from(v.dataSync())).toEqual([7, 8, 9]);
+    tf.dispose([y, v, before]);
+    await tf.setBackend('cpu');
+  });
+
+  it('batch norm without our kernels (the tf-op formulation) matches tf.batchNorm', async () => {
+    await tf.setBackend('cpu');
+    const errors = tf.tidy(() => {
+      const x = tf.randomNormal([3, 4, 4, 5], 1, 2, 'float32', 3) as tf.Tensor4D;
+      const [g, b] = [tf.randomNormal([5], 1, 0.5, 'float32', 4) as tf.Tensor1D, tf.randomNormal([5], 0, 1, 'float32', 5) as tf.Tensor1D];
+      const dy = tf.randomNormal(x.shape, 0, 1, 'float32', 6);
+      const ours = (xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => {
+        const { mean, variance } = channelMoments(xx as tf.Tensor4D);
+        return tf.sum(tf.mul(batchNormTrain(xx as tf.Tensor4D, mean, variance, gg as tf.Tensor1D, bb as tf.Tensor1D, 1e-5), dy));
+      };
+      const theirs = (xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => {
+        const { mean, variance } = tf.moments(xx, [0, 1, 2]);
+        return tf.sum(tf.mul(tf.batchNorm(xx as tf.Tensor4D, mean, variance, bb as tf.Tensor1D, gg as tf.Tensor1D, 1e-5), dy));
+      };
+      const a = tf.grads(ours)([x, g, b]);
+      const e = tf.grads(theirs)([x, g, b]);
+      return a.map((t, i) => relErr(t.dataSync() as Float32Array, e[i]!.dataSync() as Float32Array));
+    });
+    expect(Math.max(...errors)).toBeLessThan(TOLERANCE);
   });
 });
 

@@ -75,10 +75,14 @@ export interface StepOptions {
   withNorms: boolean;
 }
 
-/** ‖t‖² as one matrix product (t·t over the flattened tensor): one dispatch instead of square + sum, which matters on GPUs. */
-function squaredNorm(t: tf.Tensor): tf.Tensor {
+/**
+ * ‖t‖² as one matrix product (t·t over the flattened tensor), [1, 1]: one
+ * dispatch instead of square + sum, which matters on GPUs; left [1, 1] so
+ * that all of a step's norms join in one concat, not a reshape each.
+ */
+function squaredNorm(t: tf.Tensor): tf.Tensor2D {
   const flat = tf.reshape(t, [1, -1]);
-  return tf.reshape(tf.matMul(flat, flat, false, true), []);
+  return tf.matMul(flat, flat, false, true); // [1, 1]
 }
 
 /**
@@ -126,7 +130,7 @@ export function trainStep(model: Model, optimizer: Optimizer, x: tf.Tensor4D, y:
     // Weight decay on conv, dense and SE kernels only (not BN or biases).
     optimizer.step(trainable, grads, opts.lr, new Set(model.kernels.map((k) => k.name)));
     const updateSq = kernels.map((k, i) => squaredNorm(tf.sub(k, before[i] as tf.Tensor)));
-    const norms = kernels.length > 0 ? tf.sqrt(tf.stack([...gradSq, ...weightSq, ...updateSq])) : tf.zeros([0]);
+    const norms = kernels.length > 0 ? tf.sqrt(tf.reshape(tf.concat([...gradSq, ...weightSq, ...updateSq], 0), [-1])) : tf.zeros([0]); // [3L]
     const packed = tf.concat([tf.stack([reported, accuracy]), norms]); // [2 + 3L]
     // Kept tensors escape tidy: free them by hand.
     accuracy.dispose();

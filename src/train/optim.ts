@@ -50,7 +50,10 @@ export class Optimizer {
       let g = grads[v.name];
       if (!g) continue;
       const decays = wd > 0 && decayed.has(v.name);
-      if (decays && name !== 'adamw') g = tf.add(g, tf.mul(v, wd));
+      // Momentum folds the decay into its buffer's update (one addN): one dispatch fewer per variable.
+      const folded = decays && (name === 'momentum' || name === 'nesterov');
+      if (decays && name !== 'adamw' && !folded) g = tf.add(g, tf.mul(v, wd));
+      const decay = folded ? tf.mul(v, wd) : null;
       switch (name) {
         case 'sgd':
           v.assign(tf.sub(v, tf.mul(g, lr)));
@@ -59,8 +62,9 @@ export class Optimizer {
         case 'nesterov': {
           const [buf] = this.slot(v, 1) as [tf.Variable];
           // torch: buf = μ·buf + g (the first step's buf is g, as here from zeros).
-          buf.assign(tf.add(tf.mul(buf, mu), g));
-          const direction = name === 'nesterov' ? tf.add(g, tf.mul(buf, mu)) : buf;
+          // With decay, g + λw enters as a third term of one addN.
+          buf.assign(decay ? tf.addN([tf.mul(buf, mu), g, decay]) : tf.add(tf.mul(buf, mu), g));
+          const direction = name === 'nesterov' ? (decay ? tf.addN([g, decay, tf.mul(buf, mu)]) : tf.add(g, tf.mul(buf, mu))) : buf;
           v.assign(tf.sub(v, tf.mul(direction, lr)));
           break;
         }

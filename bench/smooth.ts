@@ -4,11 +4,15 @@
 // chart), with a long-task observer on the main thread and the JS heap
 // sampled as the steps accumulate.
 //   npx tsx bench/smooth.ts [--steps 2000] [--backend cpu] [--no-build] [--json]
+//                           [--trace out.json] [--samples 10]
 // Reports the number and the longest of main-thread tasks over 50 ms, and
-// the heap at each sample. Timing belongs here, never in tests.
+// the heap at each sample (--samples of them). --trace records a Chromium
+// trace of the first 200 steps and prints where the main thread's long tasks
+// spent their time (see bench/trace.ts). Timing belongs here, never in tests.
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
 import { serveBuild } from './serve';
+import { summarizeTrace } from './trace';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -17,6 +21,8 @@ function option(name: string, fallback: string): string {
 const steps = Number(option('steps', '2000'));
 const backend = option('backend', 'cpu');
 const json = process.argv.includes('--json');
+const tracePath = process.argv.includes('--trace') ? option('trace', 'bench/.smooth-trace.json') : null;
+const sampleCount = Number(option('samples', '10'));
 const log = (line: string) => (json ? console.error(line) : console.log(line));
 
 declare global {
@@ -44,7 +50,14 @@ try {
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="run.status"]')?.getAttribute('data-steps')) >= 1);
   // Long tasks before the first step (loading the worker, the first render) are not "while training".
   const before = await page.evaluate(() => window.longTasks.length);
-  const every = Math.max(1, Math.floor(steps / 10));
+  if (tracePath) {
+    const traced = Math.min(steps, 200);
+    await browser.startTracing(page, { path: tracePath, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink', 'cc', 'gpu', 'toplevel'] });
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="run.status"]')?.getAttribute('data-steps')) >= n, traced, { polling: 500 });
+    await browser.stopTracing();
+    log(summarizeTrace(tracePath));
+  }
+  const every = Math.max(1, Math.floor(steps / sampleCount));
   for (let next = every; next <= steps; next += every) {
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid="run.status"]')?.getAttribute('data-steps')) >= n, next, { polling: 500 });
     const s = await page.evaluate((skip) => {

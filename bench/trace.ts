@@ -29,10 +29,18 @@ export function summarizeTrace(path: string, longMs = 50): string {
       byName.set(e.name, (byName.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
     }
   }
+  // Inclusive time by name of every event inside long tasks (nested ones counted in their parents too).
+  const inclusive = new Map<string, number>();
+  for (const t of long) {
+    const end = t.ts + (t.dur ?? 0);
+    for (const e of complete) if (e !== t && e.ts >= t.ts && e.ts < end && e.pid === t.pid && e.tid === t.tid) inclusive.set(e.name, (inclusive.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
+  }
   const top = [...byName].sort((a, b) => b[1] - a[1]).slice(0, 12);
   return [
     `trace: ${tasks.length} main-thread tasks, ${long.length} over ${longMs} ms (${longTotal.toFixed(0)} ms in all, longest ${Math.max(0, ...long.map((t) => (t.dur ?? 0) / 1000)).toFixed(0)} ms)`,
     ...top.map(([name, ms]) => `  ${name.padEnd(32)} ${ms.toFixed(0).padStart(7)} ms  ${((100 * ms) / Math.max(1, longTotal)).toFixed(0).padStart(3)}%`),
+    'inclusive, by name (nested events counted in their parents too):',
+    ...[...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([name, ms]) => `  ${name.padEnd(40)} ${ms.toFixed(0).padStart(7)} ms`),
   ].join('\n');
 }
 

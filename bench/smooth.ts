@@ -4,7 +4,7 @@
 // chart), with a long-task observer on the main thread and the JS heap
 // sampled as the steps accumulate.
 //   npx tsx bench/smooth.ts [--steps 2000] [--backend cpu] [--no-build] [--json]
-//                           [--trace out.json] [--samples 10]
+//                           [--trace out.json] [--samples 10] [--dist bench/.dist-smooth]
 // Reports the number and the longest of main-thread tasks over 50 ms, and
 // the heap at each sample (--samples of them). --trace records a Chromium
 // trace of the first 200 steps and prints where the main thread's long tasks
@@ -31,7 +31,7 @@ declare global {
   }
 }
 
-const server = await serveBuild('bench/.dist-smooth', { rebuild: !process.argv.includes('--no-build') });
+const server = await serveBuild(option('dist', 'bench/.dist-smooth'), { rebuild: !process.argv.includes('--no-build') });
 const base = server.base;
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'] });
 const samples: { step: number; heapMB: number; longTasks: number; maxLongTaskMs: number }[] = [];

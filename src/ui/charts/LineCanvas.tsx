@@ -5,6 +5,7 @@
 // themselves sit in each chart's data table. No tfjs.
 import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import { extent, linearTicks, logTicks, nearest } from './axes';
+import { useOnScreen } from './useOnScreen';
 
 export interface LineSeries {
   name: string;
@@ -54,6 +55,7 @@ export function LineCanvas({ series, height, yDomain, log = false, refY, format,
   const canvas = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(0);
   const [hover, setHover] = useState<{ x: number; text: string } | null>(null);
+  const visible = useOnScreen(box);
 
   useEffect(() => {
     const el = box.current;
@@ -79,7 +81,8 @@ export function LineCanvas({ series, height, yDomain, log = false, refY, format,
 
   useEffect(() => {
     const ctx = canvas.current?.getContext('2d');
-    if (!ctx || width === 0) return;
+    // Off screen: no redraw (the next render after it scrolls back draws the latest).
+    if (!ctx || width === 0 || !visible) return;
     const dpr = window.devicePixelRatio || 1;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, height);

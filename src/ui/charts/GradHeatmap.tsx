@@ -29,22 +29,25 @@ export function GradHeatmap() {
   useEffect(() => {
     const ctx = canvas.current?.getContext('2d');
     if (!ctx || w.steps.length === 0 || layers === 0 || !visible) return;
-    // Right-aligned: the newest step at the right edge, as a scrolling strip.
-    const x0 = HEAT_WINDOW - w.steps.length;
-    const image = new ImageData(HEAT_WINDOW, layers);
-    w.rows.forEach((row, l) => row.forEach((v, c) => {
-      const [r, g, b] = Number.isFinite(v) ? colourRgb((v - w.lo) / (w.hi - w.lo)) : [221, 221, 221];
-      const at = 4 * (l * HEAT_WINDOW + x0 + c);
-      image.data.set([r, g, b, 255], at);
-    }));
-    cells.current ??= document.createElement('canvas');
-    const off = cells.current;
-    off.width = HEAT_WINDOW;
-    off.height = layers;
-    off.getContext('2d')?.putImageData(image, 0, 0);
-    ctx.imageSmoothingEnabled = false;
-    ctx.clearRect(0, 0, WIDTH, height);
-    ctx.drawImage(off, 0, 0, HEAT_WINDOW, layers, 0, 0, WIDTH, height);
+    const task = setTimeout(() => {
+      // Right-aligned: the newest step at the right edge, as a scrolling strip.
+      const x0 = HEAT_WINDOW - w.steps.length;
+      const image = new ImageData(HEAT_WINDOW, layers);
+      w.rows.forEach((row, l) => row.forEach((v, c) => {
+        const [r, g, b] = Number.isFinite(v) ? colourRgb((v - w.lo) / (w.hi - w.lo)) : [221, 221, 221];
+        const at = 4 * (l * HEAT_WINDOW + x0 + c);
+        image.data.set([r, g, b, 255], at);
+      }));
+      cells.current ??= document.createElement('canvas');
+      const off = cells.current;
+      off.width = HEAT_WINDOW;
+      off.height = layers;
+      off.getContext('2d')?.putImageData(image, 0, 0);
+      ctx.imageSmoothingEnabled = false;
+      ctx.clearRect(0, 0, WIDTH, height);
+      ctx.drawImage(off, 0, 0, HEAT_WINDOW, layers, 0, 0, WIDTH, height);
+    }, 0);
+    return () => clearTimeout(task);
   }, [w, height, layers, visible]);
 
   const [hover, setHover] = useState<string | null>(null);

@@ -83,92 +83,96 @@ export function LineCanvas({ series, height, yDomain, log = false, refY, format,
     const ctx = canvas.current?.getContext('2d');
     // Off screen: no redraw (the next render after it scrolls back draws the latest).
     if (!ctx || width === 0 || !visible) return;
-    const dpr = window.devicePixelRatio || 1;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, height);
-    ctx.font = '11px system-ui, sans-serif';
-    ctx.fillStyle = '#555';
-    ctx.strokeStyle = '#e3e7ee';
-    ctx.lineWidth = 1;
-    ctx.setLineDash([3, 3]);
-    ctx.textAlign = 'right';
-    ctx.textBaseline = 'middle';
-    for (const t of log ? logTicks(yLo, yHi) : linearTicks(yLo, yHi)) {
-      const y = Math.round(sy(t)) + 0.5;
-      ctx.beginPath();
-      ctx.moveTo(M.left, y);
-      ctx.lineTo(M.left + plotW, y);
-      ctx.stroke();
-      ctx.fillText(tickText(t, log), M.left - 4, y);
-    }
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'top';
-    const xTicks = xLabels ? labelTicks(xLabels.length, Math.max(2, Math.floor(plotW / 110))) : linearTicks(xLo, xHi, Math.max(2, Math.floor(plotW / 80)));
-    xTicks.forEach((t, k) => {
-      const x = Math.round(sx(t)) + 0.5;
-      ctx.beginPath();
-      ctx.moveTo(x, M.top);
-      ctx.lineTo(x, M.top + plotH);
-      ctx.stroke();
-      ctx.textAlign = k === 0 && xLabels ? 'left' : k === xTicks.length - 1 && xLabels ? 'right' : 'center';
-      ctx.fillText(xLabels ? (xLabels[t] ?? '') : String(t), x, M.top + plotH + 4);
-    });
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(M.left, M.top, plotW, plotH);
-    ctx.clip();
-    if (refY !== undefined) {
-      ctx.strokeStyle = '#999';
-      ctx.setLineDash([4, 4]);
-      ctx.beginPath();
-      ctx.moveTo(M.left, sy(refY));
-      ctx.lineTo(M.left + plotW, sy(refY));
-      ctx.stroke();
-    }
-    for (const s of series) {
-      ctx.strokeStyle = s.color;
-      ctx.fillStyle = s.color;
-      ctx.lineWidth = s.width ?? 1.5;
-      ctx.setLineDash(s.dash ?? []);
-      ctx.beginPath();
-      let pen = false;
-      for (let i = 0; i < s.xs.length; i++) {
-        const y = s.ys[i] as number;
-        if (!Number.isFinite(y) || (log && y <= 0)) {
-          pen = false;
-          continue;
-        }
-        const px = sx(s.xs[i] as number);
-        const py = sy(y);
-        if (s.dots) {
-          ctx.moveTo(px + 3, py);
-          ctx.arc(px, py, 3, 0, 2 * Math.PI);
-        } else if (pen) ctx.lineTo(px, py);
-        else ctx.moveTo(px, py);
-        pen = true;
-      }
-      if (s.dots) ctx.fill();
-      else ctx.stroke();
-      if (s.markers) {
+    // Each chart draws in a task of its own, after React's commit: one update's work is split into short tasks.
+    const task = setTimeout(() => {
+      const dpr = window.devicePixelRatio || 1;
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      ctx.clearRect(0, 0, width, height);
+      ctx.font = '11px system-ui, sans-serif';
+      ctx.fillStyle = '#555';
+      ctx.strokeStyle = '#e3e7ee';
+      ctx.lineWidth = 1;
+      ctx.setLineDash([3, 3]);
+      ctx.textAlign = 'right';
+      ctx.textBaseline = 'middle';
+      for (const t of log ? logTicks(yLo, yHi) : linearTicks(yLo, yHi)) {
+        const y = Math.round(sy(t)) + 0.5;
         ctx.beginPath();
+        ctx.moveTo(M.left, y);
+        ctx.lineTo(M.left + plotW, y);
+        ctx.stroke();
+        ctx.fillText(tickText(t, log), M.left - 4, y);
+      }
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'top';
+      const xTicks = xLabels ? labelTicks(xLabels.length, Math.max(2, Math.floor(plotW / 110))) : linearTicks(xLo, xHi, Math.max(2, Math.floor(plotW / 80)));
+      xTicks.forEach((t, k) => {
+        const x = Math.round(sx(t)) + 0.5;
+        ctx.beginPath();
+        ctx.moveTo(x, M.top);
+        ctx.lineTo(x, M.top + plotH);
+        ctx.stroke();
+        ctx.textAlign = k === 0 && xLabels ? 'left' : k === xTicks.length - 1 && xLabels ? 'right' : 'center';
+        ctx.fillText(xLabels ? (xLabels[t] ?? '') : String(t), x, M.top + plotH + 4);
+      });
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(M.left, M.top, plotW, plotH);
+      ctx.clip();
+      if (refY !== undefined) {
+        ctx.strokeStyle = '#999';
+        ctx.setLineDash([4, 4]);
+        ctx.beginPath();
+        ctx.moveTo(M.left, sy(refY));
+        ctx.lineTo(M.left + plotW, sy(refY));
+        ctx.stroke();
+      }
+      for (const s of series) {
+        ctx.strokeStyle = s.color;
+        ctx.fillStyle = s.color;
+        ctx.lineWidth = s.width ?? 1.5;
+        ctx.setLineDash(s.dash ?? []);
+        ctx.beginPath();
+        let pen = false;
         for (let i = 0; i < s.xs.length; i++) {
           const y = s.ys[i] as number;
-          if (!Number.isFinite(y) || (log && y <= 0)) continue;
-          ctx.moveTo(sx(s.xs[i] as number) + 2, sy(y));
-          ctx.arc(sx(s.xs[i] as number), sy(y), 2, 0, 2 * Math.PI);
+          if (!Number.isFinite(y) || (log && y <= 0)) {
+            pen = false;
+            continue;
+          }
+          const px = sx(s.xs[i] as number);
+          const py = sy(y);
+          if (s.dots) {
+            ctx.moveTo(px + 3, py);
+            ctx.arc(px, py, 3, 0, 2 * Math.PI);
+          } else if (pen) ctx.lineTo(px, py);
+          else ctx.moveTo(px, py);
+          pen = true;
         }
-        ctx.fill();
+        if (s.dots) ctx.fill();
+        else ctx.stroke();
+        if (s.markers) {
+          ctx.beginPath();
+          for (let i = 0; i < s.xs.length; i++) {
+            const y = s.ys[i] as number;
+            if (!Number.isFinite(y) || (log && y <= 0)) continue;
+            ctx.moveTo(sx(s.xs[i] as number) + 2, sy(y));
+            ctx.arc(sx(s.xs[i] as number), sy(y), 2, 0, 2 * Math.PI);
+          }
+          ctx.fill();
+        }
       }
-    }
-    ctx.restore();
-    if (hover) {
-      ctx.strokeStyle = '#888';
-      ctx.setLineDash([]);
-      ctx.beginPath();
-      ctx.moveTo(Math.round(hover.x) + 0.5, M.top);
-      ctx.lineTo(Math.round(hover.x) + 0.5, M.top + plotH);
-      ctx.stroke();
-    }
+      ctx.restore();
+      if (hover) {
+        ctx.strokeStyle = '#888';
+        ctx.setLineDash([]);
+        ctx.beginPath();
+        ctx.moveTo(Math.round(hover.x) + 0.5, M.top);
+        ctx.lineTo(Math.round(hover.x) + 0.5, M.top + plotH);
+        ctx.stroke();
+      }
+    }, 0);
+    return () => clearTimeout(task);
   });
 
   const onMove = (e: MouseEvent<HTMLCanvasElement>) => {

@@ -9,6 +9,12 @@
 // the heap at each sample (--samples of them). --trace records a Chromium
 // trace of the first 200 steps and prints where the main thread's long tasks
 // spent their time (see bench/trace.ts). Timing belongs here, never in tests.
+//
+// --replay K: no training. The page's training worker is replaced by a stub
+// that answers Train with a ResNet-20's 20 kernel names and then posts step
+// metrics at the real rate of 10 messages a second, K steps a message (what
+// a fast backend sends), so 10,000 steps of the page's side (store, charts,
+// IndexedDB) take minutes instead of hours on the software backends here.
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
 import { serveBuild } from './serve';
@@ -23,6 +29,7 @@ const backend = option('backend', 'cpu');
 const json = process.argv.includes('--json');
 const tracePath = process.argv.includes('--trace') ? option('trace', 'bench/.smooth-trace.json') : null;
 const sampleCount = Number(option('samples', '10'));
+const replay = process.argv.includes('--replay') ? Number(option('replay', '20')) : 0;
 const log = (line: string) => (json ? console.error(line) : console.log(line));
 
 declare global {
@@ -44,6 +51,7 @@ try {
       for (const e of list.getEntries()) window.longTasks.push(e.duration);
     }).observe({ type: 'longtask', buffered: true });
   });
+  if (replay > 0) await page.addInitScript(replayWorker, { perMessage: replay, total: steps });
   // 8 images a step of a 4-channel ResNet-8: the engine's cheapest real step.
   await page.goto(`${base}/?backend=${backend}&n=1&width=4&batch=8&subset=60000&test=16&epochs=1&steps=${steps}`);
   await page.getByTestId('run.train').click();
@@ -72,4 +80,54 @@ try {
   await browser.close();
   await server.close();
 }
-if (json) console.log(JSON.stringify({ steps, backend, samples }));
+/** Runs in the page: a stand-in for the training worker (by its name, 'training'); other workers are real. */
+function replayWorker({ perMessage, total }: { perMessage: number; total: number }): void {
+  const Real = window.Worker;
+  const names = ['stem.conv', ...[1, 2, 3].flatMap((s) => [0, 1, 2].flatMap((b) => [`stage${s}.block${b}.conv1`, `stage${s}.block${b}.conv2`])), 'fc'];
+  class Stub extends EventTarget {
+    onmessage: ((e: MessageEvent) => void) | null = null;
+    onerror: ((e: ErrorEvent) => void) | null = null;
+    onmessageerror: (() => void) | null = null;
+    private timer: ReturnType<typeof setInterval> | null = null;
+    private emit(data: unknown): void {
+      this.onmessage?.(new MessageEvent('message', { data: structuredClone(data) }));
+    }
+    postMessage(command: { type: string; runId: number }): void {
+      const runId = command.runId;
+      if (command.type === 'stop') {
+        if (this.timer) clearInterval(this.timer);
+        this.emit({ type: 'done', runId, reason: 'stopped', steps: 0 });
+      }
+      if (command.type !== 'start') return;
+      this.emit({ type: 'phase', runId, phase: 'building', detail: '' });
+      this.emit({ type: 'backend', runId, info: { backend: 'cpu', reason: 'replayed by bench/smooth.ts', limits: { backend: 'cpu', totalBytes: 2 ** 32, tensorBytes: 2 ** 31, source: 'bench' } } });
+      this.emit({ type: 'model', runId, info: { kernelNames: names, params: 270000, depth: 20, inputShape: [32, 32, 3], classNames: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'] } });
+      this.emit({ type: 'phase', runId, phase: 'training', detail: '' });
+      let step = 0;
+      this.timer = setInterval(() => {
+        const batch = [];
+        for (let k = 0; k < perMessage && step < total; k++) {
+          step += 1;
+          const noise = Math.sin(step * 12.9898) * 0.5 + 0.5;
+          batch.push({
+            step, epoch: 1 + Math.floor(step / 1000), loss: 2.3 * Math.exp(-step / 3000) + 0.2 * noise, acc: Math.min(1, 0.1 + step / 12000 + 0.05 * noise), lr: 0.1, ms: 100 + 10 * noise,
+            gradNorms: names.map((_, i) => 0.05 * (1 + i / 10) * (1 + noise)), weightNorms: names.map((_, i) => 2 + i / 5), updateRatios: names.map(() => 1e-3 * (1 + noise)), numTensors: 300,
+          });
+        }
+        this.emit({ type: 'steps', runId, steps: batch });
+        if (step >= total && this.timer) {
+          clearInterval(this.timer);
+          this.emit({ type: 'done', runId, reason: 'finished', steps: step });
+        }
+      }, 100);
+    }
+    terminate(): void {
+      if (this.timer) clearInterval(this.timer);
+    }
+  }
+  window.Worker = function (url: string | URL, options?: WorkerOptions) {
+    return options?.name === 'training' ? new Stub() : new Real(url, options);
+  } as unknown as typeof Worker;
+}
+
+if (json) console.log(JSON.stringify({ steps, backend, replay, samples }));

@@ -51,7 +51,7 @@ try {
       for (const e of list.getEntries()) window.longTasks.push(e.duration);
     }).observe({ type: 'longtask', buffered: true });
   });
-  if (replay > 0) await page.addInitScript(replayWorker, { perMessage: replay, total: steps });
+  if (replay > 0) await page.addInitScript({ content: replayWorker(replay, steps) });
   // 8 images a step of a 4-channel ResNet-8: the engine's cheapest real step.
   await page.goto(`${base}/?backend=${backend}&n=1&width=4&batch=8&subset=60000&test=16&epochs=1&steps=${steps}`);
   await page.getByTestId('run.train').click();
@@ -80,54 +80,45 @@ try {
   await browser.close();
   await server.close();
 }
-/** Runs in the page: a stand-in for the training worker (by its name, 'training'); other workers are real. */
-function replayWorker({ perMessage, total }: { perMessage: number; total: number }): void {
+/**
+ * Runs in the page: a stand-in for the training worker (by its name, 'training'); other workers are real.
+ * Plain JavaScript in a string: a function passed to addInitScript would carry tsx's helpers (__name) along.
+ */
+function replayWorker(perMessage: number, total: number): string {
+  return `(() => {
+  const perMessage = ${perMessage}, total = ${total};
   const Real = window.Worker;
-  const names = ['stem.conv', ...[1, 2, 3].flatMap((s) => [0, 1, 2].flatMap((b) => [`stage${s}.block${b}.conv1`, `stage${s}.block${b}.conv2`])), 'fc'];
-  class Stub extends EventTarget {
-    onmessage: ((e: MessageEvent) => void) | null = null;
-    onerror: ((e: ErrorEvent) => void) | null = null;
-    onmessageerror: (() => void) | null = null;
-    private timer: ReturnType<typeof setInterval> | null = null;
-    private emit(data: unknown): void {
-      this.onmessage?.(new MessageEvent('message', { data: structuredClone(data) }));
-    }
-    postMessage(command: { type: string; runId: number }): void {
-      const runId = command.runId;
-      if (command.type === 'stop') {
-        if (this.timer) clearInterval(this.timer);
-        this.emit({ type: 'done', runId, reason: 'stopped', steps: 0 });
+  const names = ['stem.conv'];
+  for (const s of [1, 2, 3]) for (const b of [0, 1, 2]) names.push('stage' + s + '.block' + b + '.conv1', 'stage' + s + '.block' + b + '.conv2');
+  names.push('fc');
+  function Stub() { this.onmessage = null; this.onerror = null; this.onmessageerror = null; this.timer = null; }
+  Stub.prototype.emit = function (data) { if (this.onmessage) this.onmessage(new MessageEvent('message', { data: structuredClone(data) })); };
+  Stub.prototype.terminate = function () { if (this.timer) clearInterval(this.timer); };
+  Stub.prototype.addEventListener = function () {};
+  Stub.prototype.removeEventListener = function () {};
+  Stub.prototype.postMessage = function (command) {
+    const runId = command.runId;
+    if (command.type === 'stop') { this.terminate(); this.emit({ type: 'done', runId, reason: 'stopped', steps: 0 }); }
+    if (command.type !== 'start') return;
+    this.emit({ type: 'phase', runId, phase: 'building', detail: '' });
+    this.emit({ type: 'backend', runId, info: { backend: 'cpu', reason: 'replayed by bench/smooth.ts', limits: { backend: 'cpu', totalBytes: 2 ** 32, tensorBytes: 2 ** 31, source: 'bench' } } });
+    this.emit({ type: 'model', runId, info: { kernelNames: names, params: 270000, depth: 20, inputShape: [32, 32, 3], classNames: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'] } });
+    this.emit({ type: 'phase', runId, phase: 'training', detail: '' });
+    let step = 0;
+    this.timer = setInterval(() => {
+      const batch = [];
+      for (let k = 0; k < perMessage && step < total; k++) {
+        step += 1;
+        const noise = Math.sin(step * 12.9898) * 0.5 + 0.5;
+        batch.push({ step, epoch: 1, loss: 2.3 * Math.exp(-step / 3000) + 0.2 * noise, acc: Math.min(1, 0.1 + step / 12000 + 0.05 * noise), lr: 0.1, ms: 100 + 10 * noise,
+          gradNorms: names.map((_, i) => 0.05 * (1 + i / 10) * (1 + noise * (i % 3))), weightNorms: names.map((_, i) => 2 + i / 5), updateRatios: names.map(() => 1e-3 * (1 + noise)), numTensors: 300 });
       }
-      if (command.type !== 'start') return;
-      this.emit({ type: 'phase', runId, phase: 'building', detail: '' });
-      this.emit({ type: 'backend', runId, info: { backend: 'cpu', reason: 'replayed by bench/smooth.ts', limits: { backend: 'cpu', totalBytes: 2 ** 32, tensorBytes: 2 ** 31, source: 'bench' } } });
-      this.emit({ type: 'model', runId, info: { kernelNames: names, params: 270000, depth: 20, inputShape: [32, 32, 3], classNames: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'] } });
-      this.emit({ type: 'phase', runId, phase: 'training', detail: '' });
-      let step = 0;
-      this.timer = setInterval(() => {
-        const batch = [];
-        for (let k = 0; k < perMessage && step < total; k++) {
-          step += 1;
-          const noise = Math.sin(step * 12.9898) * 0.5 + 0.5;
-          batch.push({
-            step, epoch: 1 + Math.floor(step / 1000), loss: 2.3 * Math.exp(-step / 3000) + 0.2 * noise, acc: Math.min(1, 0.1 + step / 12000 + 0.05 * noise), lr: 0.1, ms: 100 + 10 * noise,
-            gradNorms: names.map((_, i) => 0.05 * (1 + i / 10) * (1 + noise)), weightNorms: names.map((_, i) => 2 + i / 5), updateRatios: names.map(() => 1e-3 * (1 + noise)), numTensors: 300,
-          });
-        }
-        this.emit({ type: 'steps', runId, steps: batch });
-        if (step >= total && this.timer) {
-          clearInterval(this.timer);
-          this.emit({ type: 'done', runId, reason: 'finished', steps: step });
-        }
-      }, 100);
-    }
-    terminate(): void {
-      if (this.timer) clearInterval(this.timer);
-    }
-  }
-  window.Worker = function (url: string | URL, options?: WorkerOptions) {
-    return options?.name === 'training' ? new Stub() : new Real(url, options);
-  } as unknown as typeof Worker;
+      this.emit({ type: 'steps', runId, steps: batch });
+      if (step >= total) { this.terminate(); this.emit({ type: 'done', runId, reason: 'finished', steps: step }); }
+    }, 100);
+  };
+  window.Worker = function (url, options) { return options && options.name === 'training' ? new Stub() : new Real(url, options); };
+})();`;
 }
 
 if (json) console.log(JSON.stringify({ steps, backend, replay, samples }));

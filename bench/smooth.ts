@@ -4,11 +4,21 @@
 // chart), with a long-task observer on the main thread and the JS heap
 // sampled as the steps accumulate.
 //   npx tsx bench/smooth.ts [--steps 2000] [--backend cpu] [--no-build] [--json]
+//                           [--trace out.json] [--samples 10] [--dist bench/.dist-smooth]
 // Reports the number and the longest of main-thread tasks over 50 ms, and
-// the heap at each sample. Timing belongs here, never in tests.
+// the heap at each sample (--samples of them). --trace records a Chromium
+// trace of the first 200 steps and prints where the main thread's long tasks
+// spent their time (see bench/trace.ts). Timing belongs here, never in tests.
+//
+// --replay K: no training. The page's training worker is replaced by a stub
+// that answers Train with a ResNet-20's 20 kernel names and then posts step
+// metrics at the real rate of 10 messages a second, K steps a message (what
+// a fast backend sends), so 10,000 steps of the page's side (store, charts,
+// IndexedDB) take minutes instead of hours on the software backends here.
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
 import { serveBuild } from './serve';
+import { summarizeTrace } from './trace';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -17,6 +27,9 @@ function option(name: string, fallback: string): string {
 const steps = Number(option('steps', '2000'));
 const backend = option('backend', 'cpu');
 const json = process.argv.includes('--json');
+const tracePath = process.argv.includes('--trace') ? option('trace', 'bench/.smooth-trace.json') : null;
+const sampleCount = Number(option('samples', '10'));
+const replay = process.argv.includes('--replay') ? Number(option('replay', '20')) : 0;
 const log = (line: string) => (json ? console.error(line) : console.log(line));
 
 declare global {
@@ -25,7 +38,7 @@ declare global {
   }
 }
 
-const server = await serveBuild('bench/.dist-smooth', { rebuild: !process.argv.includes('--no-build') });
+const server = await serveBuild(option('dist', 'bench/.dist-smooth'), { rebuild: !process.argv.includes('--no-build') });
 const base = server.base;
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'] });
 const samples: { step: number; heapMB: number; longTasks: number; maxLongTaskMs: number }[] = [];
@@ -38,13 +51,21 @@ try {
       for (const e of list.getEntries()) window.longTasks.push(e.duration);
     }).observe({ type: 'longtask', buffered: true });
   });
+  if (replay > 0) await page.addInitScript({ content: replayWorker(replay, steps) });
   // 8 images a step of a 4-channel ResNet-8: the engine's cheapest real step.
   await page.goto(`${base}/?backend=${backend}&n=1&width=4&batch=8&subset=60000&test=16&epochs=1&steps=${steps}`);
   await page.getByTestId('run.train').click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="run.status"]')?.getAttribute('data-steps')) >= 1);
   // Long tasks before the first step (loading the worker, the first render) are not "while training".
   const before = await page.evaluate(() => window.longTasks.length);
-  const every = Math.max(1, Math.floor(steps / 10));
+  if (tracePath) {
+    const traced = Math.min(steps, 200);
+    await browser.startTracing(page, { path: tracePath, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink', 'cc', 'gpu', 'toplevel'] });
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="run.status"]')?.getAttribute('data-steps')) >= n, traced, { polling: 500 });
+    await browser.stopTracing();
+    log(summarizeTrace(tracePath));
+  }
+  const every = Math.max(1, Math.floor(steps / sampleCount));
   for (let next = every; next <= steps; next += every) {
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid="run.status"]')?.getAttribute('data-steps')) >= n, next, { polling: 500 });
     const s = await page.evaluate((skip) => {
@@ -59,4 +80,45 @@ try {
   await browser.close();
   await server.close();
 }
-if (json) console.log(JSON.stringify({ steps, backend, samples }));
+/**
+ * Runs in the page: a stand-in for the training worker (by its name, 'training'); other workers are real.
+ * Plain JavaScript in a string: a function passed to addInitScript would carry tsx's helpers (__name) along.
+ */
+function replayWorker(perMessage: number, total: number): string {
+  return `(() => {
+  const perMessage = ${perMessage}, total = ${total};
+  const Real = window.Worker;
+  const names = ['stem.conv'];
+  for (const s of [1, 2, 3]) for (const b of [0, 1, 2]) names.push('stage' + s + '.block' + b + '.conv1', 'stage' + s + '.block' + b + '.conv2');
+  names.push('fc');
+  function Stub() { this.onmessage = null; this.onerror = null; this.onmessageerror = null; this.timer = null; }
+  Stub.prototype.emit = function (data) { if (this.onmessage) this.onmessage(new MessageEvent('message', { data: structuredClone(data) })); };
+  Stub.prototype.terminate = function () { if (this.timer) clearInterval(this.timer); };
+  Stub.prototype.addEventListener = function () {};
+  Stub.prototype.removeEventListener = function () {};
+  Stub.prototype.postMessage = function (command) {
+    const runId = command.runId;
+    if (command.type === 'stop') { this.terminate(); this.emit({ type: 'done', runId, reason: 'stopped', steps: 0 }); }
+    if (command.type !== 'start') return;
+    this.emit({ type: 'phase', runId, phase: 'building', detail: '' });
+    this.emit({ type: 'backend', runId, info: { backend: 'cpu', reason: 'replayed by bench/smooth.ts', limits: { backend: 'cpu', totalBytes: 2 ** 32, tensorBytes: 2 ** 31, source: 'bench' } } });
+    this.emit({ type: 'model', runId, info: { kernelNames: names, params: 270000, depth: 20, inputShape: [32, 32, 3], classNames: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'] } });
+    this.emit({ type: 'phase', runId, phase: 'training', detail: '' });
+    let step = 0;
+    this.timer = setInterval(() => {
+      const batch = [];
+      for (let k = 0; k < perMessage && step < total; k++) {
+        step += 1;
+        const noise = Math.sin(step * 12.9898) * 0.5 + 0.5;
+        batch.push({ step, epoch: 1, loss: 2.3 * Math.exp(-step / 3000) + 0.2 * noise, acc: Math.min(1, 0.1 + step / 12000 + 0.05 * noise), lr: 0.1, ms: 100 + 10 * noise,
+          gradNorms: names.map((_, i) => 0.05 * (1 + i / 10) * (1 + noise * (i % 3))), weightNorms: names.map((_, i) => 2 + i / 5), updateRatios: names.map(() => 1e-3 * (1 + noise)), numTensors: 300 });
+      }
+      this.emit({ type: 'steps', runId, steps: batch });
+      if (step >= total) { this.terminate(); this.emit({ type: 'done', runId, reason: 'finished', steps: step }); }
+    }, 100);
+  };
+  window.Worker = function (url, options) { return options && options.name === 'training' ? new Stub() : new Real(url, options); };
+})();`;
+}
+
+if (json) console.log(JSON.stringify({ steps, backend, replay, samples }));

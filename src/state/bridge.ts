@@ -1,8 +1,11 @@
 // The bridge between the store and the training worker: sends Commands,
 // routes Events into the store, drops events of stale runs. The worker is
-// created lazily, so TF.js loads only when the user first trains.
+// created lazily, so TF.js loads only when the user first trains. Step
+// metrics are coalesced into one store update per animation frame, at most
+// ~10 a second, so the page renders off the message path.
 import type { Config } from '../config/types';
-import { assertNever, isCurrent, type Checkpoint, type Command, type Event, type RunId } from '../protocol/messages';
+import { assertNever, isCurrent, type Checkpoint, type Command, type Event, type RunId, type StepMetrics } from '../protocol/messages';
+import { FrameCoalescer } from './coalesce';
 import { useRuns } from './runs';
 import type { Metrics } from './store';
 import { useStore } from './store';
@@ -10,9 +13,22 @@ import { useStore } from './store';
 let worker: Worker | null = null;
 let nextRunId: RunId = 1;
 
+/** Least time between two store updates with steps (ms): ~10 a second. */
+export const STEPS_UPDATE_MS = 100;
+
+const pendingSteps = new FrameCoalescer<{ runId: RunId; steps: StepMetrics[] }>((batches) => {
+  const s = useStore.getState();
+  const runId = s.run.runId;
+  const mine = batches.filter((b) => b.runId === runId);
+  if (runId !== null && mine.length > 0) s.addSteps(runId, mine.flatMap((b) => b.steps));
+}, STEPS_UPDATE_MS);
+
 function route(event: Event): void {
   const s = useStore.getState();
   if (!isCurrent(event, s.run.runId)) return;
+  if (event.type === 'steps') return pendingSteps.push({ runId: event.runId, steps: event.steps });
+  // Anything else lands after the steps before it.
+  pendingSteps.flushNow();
   switch (event.type) {
     case 'phase':
       return s.setPhase(event.runId, event.phase, event.detail);
@@ -20,8 +36,6 @@ function route(event: Event): void {
       return s.setBackend(event.runId, event.info);
     case 'model':
       return s.setModel(event.runId, event.info);
-    case 'steps':
-      return s.addSteps(event.runId, event.steps);
     case 'epoch':
       return s.addEpoch(event.runId, event.metrics);
     case 'error':
@@ -60,6 +74,7 @@ function send(command: Command): void {
 /** Starts a run; `resume` goes on from a checkpoint, the metrics before it carried over. */
 export function startRun(config: Config, resume?: { checkpoint: Checkpoint; carried: Pick<Metrics, 'steps' | 'epochs'> }): RunId {
   const runId = nextRunId++;
+  pendingSteps.clear();
   useStore.getState().beginRun(runId, config, resume?.carried);
   send({ type: 'start', runId, config, ...(resume ? { resume: resume.checkpoint } : {}) });
   return runId;

@@ -92,10 +92,15 @@ export function heatWindow(steps: readonly StepMetrics[], layers: number, window
 /** Viridis at five stops, interpolated: t in [0, 1] -> 'rgb(r, g, b)'. Perceptually ordered, readable in grey. */
 const VIRIDIS: readonly [number, number, number][] = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
 
-export function colour(t: number): string {
+/** Viridis at t in [0, 1] as [r, g, b], 0..255 (for ImageData). */
+export function colourRgb(t: number): [number, number, number] {
   const x = Math.min(Math.max(Number.isFinite(t) ? t : 0, 0), 1) * (VIRIDIS.length - 1);
   const i = Math.min(Math.floor(x), VIRIDIS.length - 2);
   const f = x - i;
   const [a, b] = [VIRIDIS[i] as [number, number, number], VIRIDIS[i + 1] as [number, number, number]];
-  return `rgb(${a.map((v, k) => Math.round(v + ((b[k] as number) - v) * f)).join(', ')})`;
+  return a.map((v, k) => Math.round(v + ((b[k] as number) - v) * f)) as [number, number, number];
+}
+
+export function colour(t: number): string {
+  return `rgb(${colourRgb(t).join(', ')})`;
 }

@@ -1,22 +1,34 @@
-// Kept runs in the browser's IndexedDB: one record per run (config, metrics),
-// written as it trains, so a reload shows exactly what was on screen. Page
-// side, no tfjs. `factory` is injectable for tests (fake-indexeddb).
-import type { Checkpoint } from '../protocol/messages';
+// Kept runs in the browser's IndexedDB: one record per run (config, epochs),
+// its steps beside it in chunks of STEPS_PER_CHUNK keyed by [run id, chunk],
+// written as it trains, so a reload shows exactly what was on screen. A long
+// run appends: each save rewrites only its last chunk and the new ones, not
+// every step so far. Page side, no tfjs. `factory` is injectable for tests
+// (fake-indexeddb).
+import type { Checkpoint, StepMetrics } from '../protocol/messages';
 import type { RunRecord } from '../share/runfile';
 
 const DB_NAME = 'resnet-playground-runs';
 const STORE = 'runs';
 /** The latest checkpoint of each run, by run id: kept apart so that listing runs does not read weights. */
 const CHECKPOINTS = 'checkpoints';
+/** Each run's steps, STEPS_PER_CHUNK a value, by [run id, chunk index]. */
+const STEPS = 'steps';
+export const STEPS_PER_CHUNK = 500;
 
 export interface RunsDb {
   list(): Promise<RunRecord[]>;
+  /** Writes the whole record, every step. */
   put(record: RunRecord): Promise<void>;
+  /** Writes the record's header and only its steps from index `from` on (the chunks holding them): what a save of a growing run needs. */
+  putFrom(record: RunRecord, from: number): Promise<void>;
   /** Removes the run and its checkpoint. */
   remove(id: string): Promise<void>;
   putCheckpoint(id: string, checkpoint: Checkpoint): Promise<void>;
   getCheckpoint(id: string): Promise<Checkpoint | undefined>;
 }
+
+/** A record as stored: its steps live in the steps store (`stepCount` of them); absent in version-2 records, whose steps are inline. */
+type StoredRecord = RunRecord & { stepCount?: number };
 
 function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -27,11 +39,13 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
 
 /** Opens (creating on first use) the runs database; rejects with a message when the browser refuses storage. */
 export async function openRunsDb(factory: IDBFactory = indexedDB): Promise<RunsDb> {
-  const open = factory.open(DB_NAME, 2);
+  const open = factory.open(DB_NAME, 3);
   open.onupgradeneeded = () => {
     const names = open.result.objectStoreNames;
     if (!names.contains(STORE)) open.result.createObjectStore(STORE, { keyPath: 'id' });
     if (!names.contains(CHECKPOINTS)) open.result.createObjectStore(CHECKPOINTS);
+    // Version 2 kept steps inside the record; such records are still read as they are.
+    if (!names.contains(STEPS)) open.result.createObjectStore(STEPS);
   };
   const db = await request(open).catch((e: unknown) => {
     throw new Error(`runs cannot be kept in this browser (IndexedDB: ${e instanceof Error ? e.message : String(e)})`);
@@ -43,21 +57,54 @@ export async function openRunsDb(factory: IDBFactory = indexedDB): Promise<RunsD
       store.transaction.onerror = () => reject(store.transaction.error ?? new Error('IndexedDB write failed'));
       store.transaction.onabort = () => reject(store.transaction.error ?? new Error('IndexedDB write aborted (storage full?)'));
     });
+  /** How many chunks a stored record's steps fill (0 for a version-2 record, whose steps are inline). */
+  const chunkCount = (header: StoredRecord | undefined) => Math.ceil((header?.stepCount ?? 0) / STEPS_PER_CHUNK);
+  /** Deletes chunks [from, to) of a run. */
+  const dropChunks = (chunks: IDBObjectStore, id: string, from: number, to: number) => {
+    for (let c = from; c < to; c++) chunks.delete([id, c]);
+  };
+  /** One transaction: the header (steps left out, their count kept) and the chunks from `from`'s on; chunks past the end are dropped. */
+  const write = async (record: RunRecord, from: number) => {
+    const t = db.transaction([STORE, STEPS], 'readwrite');
+    const { steps, ...rest } = record;
+    const header: StoredRecord = { ...rest, steps: [], stepCount: steps.length };
+    const headers = t.objectStore(STORE);
+    const chunks = t.objectStore(STEPS);
+    const count = Math.ceil(steps.length / STEPS_PER_CHUNK);
+    const before = headers.get(record.id) as IDBRequest<StoredRecord | undefined>;
+    before.onsuccess = () => {
+      dropChunks(chunks, record.id, count, chunkCount(before.result));
+      headers.put(header);
+      for (let c = Math.floor(Math.max(0, from) / STEPS_PER_CHUNK); c < count; c++) chunks.put(steps.slice(c * STEPS_PER_CHUNK, (c + 1) * STEPS_PER_CHUNK), [record.id, c]);
+    };
+    await done(headers);
+  };
   return {
     async list() {
-      const all = await request(tx('readonly').getAll() as IDBRequest<RunRecord[]>);
-      return all.sort((a, b) => a.createdAt - b.createdAt);
+      const t = db.transaction([STORE, STEPS], 'readonly');
+      const headers = await request(t.objectStore(STORE).getAll() as IDBRequest<StoredRecord[]>);
+      const records = await Promise.all(
+        headers.map(async ({ stepCount, ...header }): Promise<RunRecord> => {
+          if (stepCount === undefined) return header; // version 2: steps inline
+          const keys = Array.from({ length: Math.ceil(stepCount / STEPS_PER_CHUNK) }, (_, c) => [header.id, c]);
+          const chunks = await Promise.all(keys.map((k) => request(t.objectStore(STEPS).get(k) as IDBRequest<StepMetrics[] | undefined>)));
+          return { ...header, steps: chunks.flatMap((c) => c ?? []).slice(0, stepCount) };
+        }),
+      );
+      return records.sort((a, b) => a.createdAt - b.createdAt);
     },
-    async put(record) {
-      const store = tx('readwrite');
-      store.put(record);
-      await done(store);
-    },
+    put: (record) => write(record, 0),
+    putFrom: (record, from) => write(record, from),
     async remove(id) {
-      const t = db.transaction([STORE, CHECKPOINTS], 'readwrite');
-      t.objectStore(STORE).delete(id);
+      const t = db.transaction([STORE, CHECKPOINTS, STEPS], 'readwrite');
+      const headers = t.objectStore(STORE);
+      const before = headers.get(id) as IDBRequest<StoredRecord | undefined>;
+      before.onsuccess = () => {
+        dropChunks(t.objectStore(STEPS), id, 0, chunkCount(before.result));
+        headers.delete(id);
+      };
       t.objectStore(CHECKPOINTS).delete(id);
-      await done(t.objectStore(STORE));
+      await done(headers);
     },
     async putCheckpoint(id, checkpoint) {
       const store = tx('readwrite', CHECKPOINTS);

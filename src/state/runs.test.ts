@@ -66,4 +66,25 @@ describe('kept runs', () => {
     expect(runs.map((r) => [r.config.model.skip, r.steps.length, r.outcome])).toEqual([[true, 2, 'stopped'], [false, 0, 'running']]);
     stop();
   });
+
+  it('a long run saved again and again reads back every step once (chunks appended)', async () => {
+    const factory = new IDBFactory();
+    const stop = await keepRuns(factory);
+    const s = useStore.getState();
+    s.beginRun(1, DEFAULT_CONFIG);
+    s.setModel(1, MODEL);
+    let n = 0;
+    for (const batch of [700, 1, 499, 800]) {
+      s.addSteps(1, Array.from({ length: batch }, () => step(++n)));
+      // A status change saves at once.
+      s.setPhase(1, n % 2 ? 'evaluating' : 'training');
+    }
+    s.finish(1, 'finished');
+    const db = await openRunsDb(factory);
+    await until(async () => (await db.list())[0]?.outcome === 'finished');
+    const [kept] = await db.list();
+    expect(kept?.steps).toEqual(useStore.getState().metrics.steps);
+    expect(kept?.steps.map((x) => x.step)).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
+    stop();
+  });
 });

@@ -10,7 +10,7 @@ import { parseRunFile, summarizeEpoch, type RunOutcome, type RunRecord } from '.
 import { openRunsDb, type RunsDb } from './runs-db';
 import { isActive, useStore, type PlaygroundState, type RunStatus } from './store';
 
-/** How often a training run's record is rewritten (and at every status change). */
+/** How often a training run's record is saved (and at every status change): its header and the steps new since the last save. */
 export const SAVE_INTERVAL_MS = 2000;
 
 export interface RunsState {
@@ -40,8 +40,8 @@ export interface RunsState {
 }
 
 let db: RunsDb | null = null;
-/** The record the live run writes to, by its runId. */
-let live: { runId: number; id: string; createdAt: number } | null = null;
+/** The record the live run writes to, by its runId; `saved`: how many of its steps are already in the database. */
+let live: { runId: number; id: string; createdAt: number; saved: number } | null = null;
 /** A resume asked for: the next run continues this record. */
 let resuming: { id: string; createdAt: number } | null = null;
 /** Compared configs from the link, matched against the kept runs once they are listed. */
@@ -125,7 +125,7 @@ export const useRuns = create<RunsState>()((set, get) => ({
         set((s) => ({ runs: s.runs.map((r) => (r.id === id ? { ...r, checkpointStep: checkpoint.step } : r)) }));
         // The record says so too, even when the run's last save came before this.
         const record = get().runs.find((r) => r.id === id);
-        if (record) await keptDb.put(record);
+        if (record) await keptDb.putFrom(record, record.steps.length);
       })
       .catch((e: unknown) => set({ error: `the checkpoint at step ${checkpoint.step} could not be kept: ${e instanceof Error ? e.message : String(e)}` }));
   },
@@ -216,7 +216,13 @@ export async function keepRuns(factory?: IDBFactory): Promise<() => void> {
     if (!fresh) return;
     const record: RunRecord = replaced && fresh.outcome === 'running' ? { ...fresh, outcome: 'stopped' } : fresh;
     useRuns.setState((s) => ({ runs: s.runs.some((r) => r.id === record.id) ? s.runs.map((r) => (r.id === record.id ? record : r)) : [...s.runs, record] }));
-    db?.put(record).catch((e: unknown) => useRuns.setState({ error: `this run could not be kept: ${e instanceof Error ? e.message : String(e)}` }));
+    const from = live.saved;
+    live.saved = record.steps.length;
+    db?.putFrom(record, from).catch((e: unknown) => {
+      // Not kept: the next save writes these steps again.
+      if (live?.id === record.id) live.saved = Math.min(live.saved, from);
+      useRuns.setState({ error: `this run could not be kept: ${e instanceof Error ? e.message : String(e)}` });
+    });
   };
   const unsubscribeOverlay = useRuns.subscribe((s, prev) => {
     if (s.overlay !== prev.overlay) saveOverlay(s.overlay);
@@ -231,7 +237,7 @@ export async function keepRuns(factory?: IDBFactory): Promise<() => void> {
         save(prev, true);
       }
       const createdAt = Date.now();
-      live = resuming ? { runId, ...resuming } : { runId, id: `run-${createdAt}-${runId}`, createdAt };
+      live = resuming ? { runId, ...resuming, saved: 0 } : { runId, id: `run-${createdAt}-${runId}`, createdAt, saved: 0 };
       resuming = null;
       if (overlayNext) useRuns.setState((r) => ({ overlay: [...r.overlay, (live as { id: string }).id] }));
       overlayNext = false;

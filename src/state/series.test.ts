@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recentMedian, sampleIndices, smooth } from './series';
+import { minMaxIndices, recentMedian, sampleIndices, smooth } from './series';
 
 describe('chart series', () => {
   it('smooths like TensorBoard: debiased, so the first point is the first value', () => {
@@ -29,5 +29,23 @@ describe('chart series', () => {
     expect(recentMedian([100, 1, 2, 3], 3)).toBe(2);
     expect(recentMedian([1, 2, 3, 4], 4)).toBe(2.5);
     expect(Number.isNaN(recentMedian([], 5))).toBe(true);
+  });
+
+  it('downsamples by min and max per bucket: bounded, ordered, spikes kept', () => {
+    expect(minMaxIndices([3, 1, 2], 10)).toEqual([0, 1, 2]);
+    const values = Array.from({ length: 10_000 }, (_, i) => Math.sin(i / 100));
+    values[4321] = 50;
+    values[7777] = -50;
+    const idx = minMaxIndices(values, 2000);
+    expect(idx.length).toBeLessThanOrEqual(2000);
+    expect(idx.length).toBeGreaterThan(1900);
+    expect(idx[0]).toBe(0);
+    expect(idx[idx.length - 1]).toBe(9999);
+    expect(idx.every((v, i) => i === 0 || v > (idx[i - 1] as number))).toBe(true);
+    expect(idx).toContain(4321);
+    expect(idx).toContain(7777);
+    // Non-finite values are skipped, never chosen.
+    const gaps = minMaxIndices([1, NaN, NaN, NaN, 2, NaN, 5, 0], 4);
+    expect(gaps.every((i) => i === 0 || i === 7 || Number.isFinite([1, NaN, NaN, NaN, 2, NaN, 5, 0][i]))).toBe(true);
   });
 });

@@ -31,6 +31,39 @@ export function sampleIndices(length: number, max: number): number[] {
   return out;
 }
 
+/**
+ * Indices of at most `max` points that keep a line's shape: the values are
+ * cut into max/2 buckets of consecutive indices, and each bucket keeps its
+ * smallest and its largest finite value (in index order), as TensorBoard
+ * and W&B do for long runs, so spikes survive where a stride would skip
+ * them. The first and last index are always kept. O(length).
+ */
+export function minMaxIndices(values: ArrayLike<number>, max: number): number[] {
+  const n = values.length;
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  const buckets = Math.max(1, Math.floor((max - 2) / 2));
+  const size = n / buckets;
+  const out: number[] = [0];
+  for (let b = 0; b < buckets; b++) {
+    const start = Math.floor(b * size);
+    const end = Math.min(n, Math.floor((b + 1) * size));
+    let lo = -1;
+    let hi = -1;
+    for (let i = start; i < end; i++) {
+      const v = values[i] as number;
+      if (!Number.isFinite(v)) continue;
+      if (lo < 0 || v < (values[lo] as number)) lo = i;
+      if (hi < 0 || v > (values[hi] as number)) hi = i;
+    }
+    if (lo < 0) continue;
+    const [a, c] = lo < hi ? [lo, hi] : [hi, lo];
+    if (a > (out[out.length - 1] as number)) out.push(a);
+    if (c > (out[out.length - 1] as number)) out.push(c);
+  }
+  if ((out[out.length - 1] as number) < n - 1) out.push(n - 1);
+  return out;
+}
+
 /** Median of the last `window` values (robust ms/step against GC pauses). */
 export function recentMedian(values: readonly number[], window: number): number {
   const tail = values.slice(-window).filter(Number.isFinite).sort((a, b) => a - b);

@@ -1,5 +1,6 @@
 // The page layout: controls on the left, the run and its live charts on the right.
 import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { keepRuns, useRuns } from '../state/runs';
 import { encode } from '../share/url';
 import { useStore } from '../state/store';
@@ -22,15 +23,15 @@ import { ShareLink } from './ShareLink';
 function useUrlSync(): void {
   const config = useStore((s) => s.config);
   const hidden = useStore((s) => s.hidden);
-  const runs = useRuns((s) => s.runs);
-  const overlay = useRuns((s) => s.overlay);
+  // The compared configs only: a kept run's metrics being rewritten as it trains does not re-encode the URL.
+  const overlaid = useRuns(useShallow((s) => s.overlay.flatMap((id) => s.runs.find((r) => r.id === id)?.config ?? [])));
   const pending = useRuns((s) => s.pendingCompare);
   useEffect(() => {
-    const compared = [...overlay.flatMap((id) => runs.find((r) => r.id === id)?.config ?? []), ...pending];
+    const compared = [...overlaid, ...pending];
     const query = encode(config, hidden, compared);
     const next = `${window.location.pathname}?${query}${window.location.hash}`;
     if (next !== `${window.location.pathname}${window.location.search}${window.location.hash}`) window.history.replaceState(null, '', next);
-  }, [config, hidden, runs, overlay, pending]);
+  }, [config, hidden, overlaid, pending]);
 }
 
 /** Keeps every run in IndexedDB and brings the latest back after a reload. */

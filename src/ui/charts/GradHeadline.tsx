@@ -2,13 +2,14 @@
 // the last layer's before the classifier (the PyTorch reference's first/last
 // conv), on a log axis, with words computed from the latest value.
 import { useMemo } from 'react';
-import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { headlinePair, headlineRatio, verdict } from '../../state/gradflow';
-import { sampleIndices } from '../../state/series';
+import { minMaxIndices } from '../../state/series';
 import { useStore } from '../../state/store';
 import { DataTable } from '../DataTable';
+import { LineCanvas } from './LineCanvas';
 
-const MAX_POINTS = 1000;
+/** Most points drawn (min and max of each bucket of steps). */
+const MAX_POINTS = 2000;
 
 export function GradHeadline() {
   const names = useStore((s) => s.run.model?.kernelNames);
@@ -16,7 +17,9 @@ export function GradHeadline() {
   const model = useStore((s) => s.run.config?.model ?? null);
   const series = useMemo(() => {
     if (!names) return [];
-    return sampleIndices(steps.length, MAX_POINTS).map((i) => ({ step: steps[i]?.step ?? 0, ratio: headlineRatio(names, steps[i]?.gradNorms ?? []) })).filter((p) => Number.isFinite(p.ratio) && p.ratio > 0);
+    const all = steps.map((s) => ({ step: s.step, ratio: headlineRatio(names, s.gradNorms) })).filter((p) => Number.isFinite(p.ratio) && p.ratio > 0);
+    // Downsampled on the log of the ratio, the scale it is drawn on.
+    return minMaxIndices(all.map((p) => Math.log10(p.ratio)), MAX_POINTS).map((i) => all[i] as { step: number; ratio: number });
   }, [names, steps]);
   const pair = names ? headlinePair(names) : null;
   const firstName = pair && names ? (names[pair.first] as string) : 'first layer';
@@ -42,16 +45,14 @@ export function GradHeadline() {
         {series.length === 0 ? (
           <p className="empty">No steps yet.</p>
         ) : (
-          <ResponsiveContainer width="100%" height={200}>
-            <LineChart data={series} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
-              <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ee" />
-              <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} />
-              <YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow tickFormatter={(v: number) => v.toExponential(0)} width={56} />
-              <ReferenceLine y={1} stroke="#999" strokeDasharray="4 4" />
-              <Tooltip formatter={(v) => (typeof v === 'number' ? v.toExponential(3) : String(v))} />
-              <Line dataKey="ratio" name="first / last" stroke="#d9480f" dot={false} isAnimationActive={false} />
-            </LineChart>
-          </ResponsiveContainer>
+          <LineCanvas
+            series={[{ name: 'first / last', color: '#d9480f', xs: series.map((p) => p.step), ys: series.map((p) => p.ratio) }]}
+            height={200}
+            log
+            refY={1}
+            format={(v) => v.toExponential(3)}
+            label={`${firstName} / ${lastName} gradient norm over steps ${start?.step ?? ''} to ${latest?.step ?? ''}, log scale`}
+          />
         )}
       </div>
       <p className="chart-note">

@@ -1,11 +1,13 @@
 // The signature view: every layer's gradient L2 norm (rows, input at the
 // top) over the recent steps (columns, newest on the right), on a log colour
 // scale whose range is taken over that window only, so the contrast follows
-// the run. Drawn on a canvas (22,000 cells redraw cheaply); a data table sits behind it.
+// the run. Drawn on a canvas: one pixel a cell in an ImageData, scaled up in
+// one drawImage; skipped while off screen. A data table sits behind it.
 import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
-import { colour, heatWindow } from '../../state/gradflow';
+import { colourRgb, heatWindow } from '../../state/gradflow';
 import { useStore } from '../../state/store';
 import { DataTable } from '../DataTable';
+import { useOnScreen } from './useOnScreen';
 
 /** Steps in the window. */
 export const HEAT_WINDOW = 200;
@@ -17,6 +19,8 @@ export function GradHeatmap() {
   const names = useStore((s) => s.run.model?.kernelNames);
   const steps = useStore((s) => s.metrics.steps);
   const canvas = useRef<HTMLCanvasElement>(null);
+  const cells = useRef<HTMLCanvasElement | null>(null);
+  const visible = useOnScreen(canvas);
   const w = useMemo(() => heatWindow(steps, names?.length ?? 0, HEAT_WINDOW), [steps, names]);
   const layers = names?.length ?? 0;
   const rowPx = Math.max(3, Math.min(14, Math.floor(360 / Math.max(1, layers))));
@@ -24,16 +28,27 @@ export function GradHeatmap() {
 
   useEffect(() => {
     const ctx = canvas.current?.getContext('2d');
-    if (!ctx || w.steps.length === 0) return;
-    ctx.clearRect(0, 0, WIDTH, height);
-    const colPx = WIDTH / HEAT_WINDOW;
-    // Right-aligned: the newest step at the right edge, as a scrolling strip.
-    const x0 = WIDTH - w.steps.length * colPx;
-    w.rows.forEach((row, l) => row.forEach((v, c) => {
-      ctx.fillStyle = Number.isFinite(v) ? colour((v - w.lo) / (w.hi - w.lo)) : '#ddd';
-      ctx.fillRect(x0 + c * colPx, l * rowPx, Math.ceil(colPx), rowPx);
-    }));
-  }, [w, height, rowPx]);
+    if (!ctx || w.steps.length === 0 || layers === 0 || !visible) return;
+    const task = setTimeout(() => {
+      // Right-aligned: the newest step at the right edge, as a scrolling strip.
+      const x0 = HEAT_WINDOW - w.steps.length;
+      const image = new ImageData(HEAT_WINDOW, layers);
+      w.rows.forEach((row, l) => row.forEach((v, c) => {
+        const [r, g, b] = Number.isFinite(v) ? colourRgb((v - w.lo) / (w.hi - w.lo)) : [221, 221, 221];
+        const at = 4 * (l * HEAT_WINDOW + x0 + c);
+        image.data.set([r, g, b, 255], at);
+      }));
+      cells.current ??= document.createElement('canvas');
+      const off = cells.current;
+      off.width = HEAT_WINDOW;
+      off.height = layers;
+      off.getContext('2d')?.putImageData(image, 0, 0);
+      ctx.imageSmoothingEnabled = false;
+      ctx.clearRect(0, 0, WIDTH, height);
+      ctx.drawImage(off, 0, 0, HEAT_WINDOW, layers, 0, 0, WIDTH, height);
+    }, 0);
+    return () => clearTimeout(task);
+  }, [w, height, layers, visible]);
 
   const [hover, setHover] = useState<string | null>(null);
   /** The cell under the pointer, in words (the canvas is scaled by CSS, so map through its box). */

@@ -3,10 +3,10 @@
 // (right), on a log scale. With skip connections off in a deep net without
 // batch norm, the left end sinks: the early layers barely learn.
 import { useMemo } from 'react';
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { headlinePair } from '../../state/gradflow';
 import { useStore } from '../../state/store';
 import { DataTable } from '../DataTable';
+import { LineCanvas } from './LineCanvas';
 
 /** Log axes cannot show 0: clamp to a floor far below any real norm. */
 const FLOOR = 1e-12;
@@ -34,15 +34,17 @@ export function GradProfile() {
         {data.length === 0 ? (
           <p className="empty">Start a run to see how strongly each layer's weights are pushed.</p>
         ) : (
-          <ResponsiveContainer width="100%" height={280}>
-            <LineChart data={data} margin={{ top: 8, right: 16, bottom: 64, left: 8 }}>
-              <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ee" />
-              <XAxis dataKey="layer" interval="preserveStartEnd" angle={-40} textAnchor="end" height={70} tick={{ fontSize: 11 }} />
-              <YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow tickFormatter={(v: number) => v.toExponential(0)} width={56} />
-              <Tooltip formatter={(v) => (typeof v === 'number' ? v.toExponential(3) : String(v))} />
-              <Line dataKey="norm" name="gradient L2 norm" stroke="#7b2cbf" dot={{ r: 2 }} isAnimationActive={false} />
-            </LineChart>
-          </ResponsiveContainer>
+          <LineCanvas
+            series={[
+              { name: 'gradient L2 norm', color: '#7b2cbf', markers: true, xs: data.map((d) => d.index), ys: data.map((d) => d.norm) },
+            ]}
+            height={240}
+            log
+            xLabels={data.map((d) => d.layer)}
+            format={(v) => v.toExponential(3)}
+            label={`Gradient L2 norm of ${data.length} layers at step ${last?.step ?? 0}, log scale`}
+            testId="chart.gradProfile.canvas"
+          />
         )}
       </div>
       <p className="chart-note">

@@ -1,11 +1,11 @@
 // Each layer's weight norm and the size of its last update relative to it
-// (‖ΔW‖ / ‖W‖), over depth at the latest step, log scale. Around 1e-3 is the
+// (‖ΔW‖ / ‖W‖), over depth at the latest step, on one log scale (drawn on a canvas). Around 1e-3 is the
 // usual healthy range (Karpathy, CS231n "Neural Networks 3"); a layer far
 // below it barely moves, far above it is being rewritten every step.
 import { useMemo } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useStore } from '../../state/store';
 import { DataTable } from '../DataTable';
+import { LineCanvas } from './LineCanvas';
 
 const FLOOR = 1e-12;
 
@@ -26,18 +26,17 @@ export function LayerUpdates() {
         {data.length === 0 ? (
           <p className="empty">Start a run to see how far each layer's weights move per step.</p>
         ) : (
-          <ResponsiveContainer width="100%" height={260}>
-            <LineChart data={data} margin={{ top: 8, right: 16, bottom: 64, left: 8 }}>
-              <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ee" />
-              <XAxis dataKey="layer" interval="preserveStartEnd" angle={-40} textAnchor="end" height={70} tick={{ fontSize: 11 }} />
-              <YAxis yAxisId="w" scale="log" domain={['auto', 'auto']} allowDataOverflow tickFormatter={(v: number) => v.toExponential(0)} width={56} />
-              <YAxis yAxisId="r" orientation="right" scale="log" domain={['auto', 'auto']} allowDataOverflow tickFormatter={(v: number) => v.toExponential(0)} width={56} />
-              <Tooltip formatter={(v) => (typeof v === 'number' ? v.toExponential(3) : String(v))} />
-              <Legend verticalAlign="top" />
-              <Line yAxisId="w" dataKey="weight" name="‖W‖ (left axis)" stroke="#1f5fbf" dot={{ r: 2 }} isAnimationActive={false} />
-              <Line yAxisId="r" dataKey="ratio" name="‖ΔW‖ / ‖W‖ (right axis)" stroke="#2b8a3e" dot={{ r: 2 }} isAnimationActive={false} />
-            </LineChart>
-          </ResponsiveContainer>
+          <LineCanvas
+            series={[
+              { name: '‖W‖', color: '#1f5fbf', markers: true, xs: data.map((_, i) => i), ys: data.map((d) => d.weight) },
+              { name: '‖ΔW‖ / ‖W‖', color: '#2b8a3e', markers: true, xs: data.map((_, i) => i), ys: data.map((d) => d.ratio) },
+            ]}
+            height={240}
+            log
+            xLabels={data.map((d) => d.layer)}
+            format={(v) => v.toExponential(3)}
+            label={`Weight norm and update / weight ratio of ${data.length} layers at step ${last?.step ?? 0}, one log scale`}
+          />
         )}
       </div>
       {data.length > 0 && (

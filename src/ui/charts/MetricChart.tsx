@@ -1,20 +1,29 @@
 // Loss or accuracy against step: raw per-step values (faint), TensorBoard-style
-// smoothing (solid) and the test value after each epoch (dots). At most
-// MAX_POINTS points per series; a data table sits behind the chart.
+// smoothing (solid), the test value after each epoch (dots) and kept runs
+// overlaid (dashed). Drawn on a canvas; each line is min-max downsampled to
+// at most MAX_POINTS points; a data table sits behind the chart.
 import { useMemo, useState } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
-import { sampleIndices, smooth } from '../../state/series';
+import { useShallow } from 'zustand/react/shallow';
+import { minMaxIndices, smooth } from '../../state/series';
 import { useRuns } from '../../state/runs';
 import { useStore } from '../../state/store';
 import { overlayColor } from '../runs/colors';
 import { DataTable } from '../DataTable';
+import { LineCanvas, type LineSeries } from './LineCanvas';
 
-const MAX_POINTS = 2000;
+/** Most points drawn per line (each a min and a max per bucket). */
+export const MAX_POINTS = 2000;
 
 const KINDS = {
   loss: { title: 'Loss', train: 'loss', test: 'testLoss', digits: 4 },
   acc: { title: 'Accuracy', train: 'acc', test: 'testAcc', digits: 3 },
 } as const;
+
+/** A line of `values` against `steps`, downsampled. */
+function line(steps: readonly { step: number }[], values: readonly number[]): { xs: number[]; ys: number[] } {
+  const idx = minMaxIndices(values, MAX_POINTS);
+  return { xs: idx.map((i) => steps[i]?.step ?? 0), ys: idx.map((i) => values[i] as number) };
+}
 
 export function MetricChart({ kind }: { kind: keyof typeof KINDS }) {
   const spec = KINDS[kind];
@@ -24,28 +33,30 @@ export function MetricChart({ kind }: { kind: keyof typeof KINDS }) {
   const series = useMemo(() => {
     const raw = steps.map((s) => s[spec.train]);
     const smoothed = smooth(raw, weight);
-    return sampleIndices(steps.length, MAX_POINTS).map((i) => ({ step: steps[i]?.step ?? 0, raw: raw[i], smooth: smoothed[i] }));
+    return { raw, smoothed, rawLine: line(steps, raw), smoothLine: line(steps, smoothed) };
   }, [steps, weight, spec.train]);
   const test = useMemo(() => epochs.map((e) => ({ step: e.step, test: e[spec.test] })), [epochs, spec.test]);
-  const runs = useRuns((s) => s.runs);
-  const overlayIds = useRuns((s) => s.overlay);
-  const currentId = useRuns((s) => s.currentId);
-  // Kept runs overlaid: each one's smoothed training curve, at the same smoothing.
+  // Only the overlaid runs (not the live one, whose record is rewritten as it trains): other runs' changes do not redraw.
+  const overlaid = useRuns(useShallow((s) => s.overlay.map((id) => (id === s.currentId ? null : (s.runs.find((r) => r.id === id) ?? null)))));
   const overlays = useMemo(
     () =>
-      overlayIds.flatMap((id, i) => {
-        const run = runs.find((r) => r.id === id);
-        if (!run || id === currentId) return [];
-        const raw = run.steps.map((s) => s[spec.train]);
-        const smoothed = smooth(raw, weight);
-        const points = sampleIndices(run.steps.length, MAX_POINTS).map((j) => ({ step: run.steps[j]?.step ?? 0, smooth: smoothed[j] }));
-        return [{ id, name: run.name, color: overlayColor(i), points }];
+      overlaid.flatMap((run, i) => {
+        if (!run) return [];
+        const l = line(run.steps, smooth(run.steps.map((s) => s[spec.train]), weight));
+        return [{ id: run.id, name: run.name, color: overlayColor(i), ...l, dash: [5, 3], width: 1.5 }];
       }),
-    [overlayIds, runs, currentId, weight, spec.train],
+    [overlaid, weight, spec.train],
   );
+  const lines: LineSeries[] = [
+    { name: 'train (raw)', color: '#9db4d6', width: 1, ...series.rawLine },
+    { name: 'train (smoothed)', color: '#1f5fbf', width: 2, ...series.smoothLine },
+    ...(test.length ? [{ name: 'test (per epoch)', color: '#d9480f', dots: true, xs: test.map((t) => t.step), ys: test.map((t) => t.test) }] : []),
+    ...overlays,
+  ];
   const id = `chart-${kind}`;
+  const tail = Math.max(0, steps.length - 50);
   return (
-    <figure className="chart" data-testid={`chart.${kind}`} data-points={series.length} data-overlays={overlays.length} aria-labelledby={`${id}-title`}>
+    <figure className="chart" data-testid={`chart.${kind}`} data-points={series.rawLine.xs.length} data-test-points={test.length} data-overlays={overlays.length} aria-labelledby={`${id}-title`}>
       <figcaption id={`${id}-title`}>
         {spec.title}
         <label className="smoothing">
@@ -55,24 +66,17 @@ export function MetricChart({ kind }: { kind: keyof typeof KINDS }) {
         </label>
       </figcaption>
       <div className="chart-body">
-        {series.length === 0 && overlays.length === 0 ? (
+        {steps.length === 0 && overlays.length === 0 ? (
           <p className="empty">No steps yet.</p>
         ) : (
-          <ResponsiveContainer width="100%" height={240}>
-            <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
-              <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ee" />
-              <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDuplicatedCategory={false} label={{ value: 'step', position: 'insideBottomRight', offset: -4 }} />
-              <YAxis domain={kind === 'acc' ? [0, 1] : ['auto', 'auto']} width={52} />
-              <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(spec.digits) : String(v))} />
-              <Legend />
-              <Line data={series} dataKey="raw" name="train (raw)" stroke="#9db4d6" dot={false} isAnimationActive={false} strokeWidth={1} />
-              <Line data={series} dataKey="smooth" name="train (smoothed)" stroke="#1f5fbf" dot={false} isAnimationActive={false} strokeWidth={2} />
-              <Scatter data={test} dataKey="test" name="test (per epoch)" fill="#d9480f" isAnimationActive={false} />
-              {overlays.map((o) => (
-                <Line key={o.id} data={o.points} dataKey="smooth" name={o.name} stroke={o.color} strokeDasharray="5 3" dot={false} isAnimationActive={false} strokeWidth={1.5} />
-              ))}
-            </LineChart>
-          </ResponsiveContainer>
+          <LineCanvas
+            series={lines}
+            height={240}
+            {...(kind === 'acc' ? { yDomain: [0, 1] as [number, number] } : {})}
+            format={(v) => v.toFixed(spec.digits)}
+            label={`${spec.title} over ${steps.length} steps${overlays.length ? `, with ${overlays.length} kept runs overlaid` : ''}`}
+            testId={`chart.${kind}.canvas`}
+          />
         )}
       </div>
       <DataTable>
@@ -86,11 +90,11 @@ export function MetricChart({ kind }: { kind: keyof typeof KINDS }) {
             </tr>
           </thead>
           <tbody>
-            {series.slice(-50).map((p) => (
+            {steps.slice(tail).map((p, k) => (
               <tr key={p.step}>
                 <td>{p.step}</td>
-                <td>{p.raw?.toFixed(spec.digits)}</td>
-                <td>{p.smooth?.toFixed(spec.digits)}</td>
+                <td>{series.raw[tail + k]?.toFixed(spec.digits)}</td>
+                <td>{series.smoothed[tail + k]?.toFixed(spec.digits)}</td>
               </tr>
             ))}
             {test.map((p) => (

@@ -7,6 +7,7 @@ import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { colourRgb, heatWindow } from '../../state/gradflow';
 import { useStore } from '../../state/store';
 import { DataTable } from '../DataTable';
+import { drawQueue } from './drawQueue';
 import { useOnScreen } from './useOnScreen';
 
 /** Steps in the window. */
@@ -21,6 +22,7 @@ export function GradHeatmap() {
   const canvas = useRef<HTMLCanvasElement>(null);
   const cells = useRef<HTMLCanvasElement | null>(null);
   const visible = useOnScreen(canvas);
+  const drawKey = useRef({}).current;
   const w = useMemo(() => heatWindow(steps, names?.length ?? 0, HEAT_WINDOW), [steps, names]);
   const layers = names?.length ?? 0;
   const rowPx = Math.max(3, Math.min(14, Math.floor(360 / Math.max(1, layers))));
@@ -29,7 +31,8 @@ export function GradHeatmap() {
   useEffect(() => {
     const ctx = canvas.current?.getContext('2d');
     if (!ctx || w.steps.length === 0 || layers === 0 || !visible) return;
-    const task = setTimeout(() => {
+    // In an animation frame of its own, as the line charts (drawQueue).
+    return drawQueue.add(drawKey, () => {
       // Right-aligned: the newest step at the right edge, as a scrolling strip.
       const x0 = HEAT_WINDOW - w.steps.length;
       const image = new ImageData(HEAT_WINDOW, layers);
@@ -46,8 +49,7 @@ export function GradHeatmap() {
       ctx.imageSmoothingEnabled = false;
       ctx.clearRect(0, 0, WIDTH, height);
       ctx.drawImage(off, 0, 0, HEAT_WINDOW, layers, 0, 0, WIDTH, height);
-    }, 0);
-    return () => clearTimeout(task);
+    });
   }, [w, height, layers, visible]);
 
   const [hover, setHover] = useState<string | null>(null);

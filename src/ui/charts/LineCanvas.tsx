@@ -5,6 +5,7 @@
 // themselves sit in each chart's data table. No tfjs.
 import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import { extent, linearTicks, logTicks, nearest } from './axes';
+import { drawQueue } from './drawQueue';
 import { useOnScreen } from './useOnScreen';
 
 export interface LineSeries {
@@ -56,6 +57,7 @@ export function LineCanvas({ series, height, yDomain, log = false, refY, format,
   const [width, setWidth] = useState(0);
   const [hover, setHover] = useState<{ x: number; text: string } | null>(null);
   const visible = useOnScreen(box);
+  const drawKey = useRef({}).current;
 
   useEffect(() => {
     const el = box.current;
@@ -83,8 +85,8 @@ export function LineCanvas({ series, height, yDomain, log = false, refY, format,
     const ctx = canvas.current?.getContext('2d');
     // Off screen: no redraw (the next render after it scrolls back draws the latest).
     if (!ctx || width === 0 || !visible) return;
-    // Each chart draws in a task of its own, after React's commit: one update's work is split into short tasks.
-    const task = setTimeout(() => {
+    // Each chart draws in an animation frame of its own (drawQueue): one update's painting is spread over frames.
+    return drawQueue.add(drawKey, () => {
       const dpr = window.devicePixelRatio || 1;
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       ctx.clearRect(0, 0, width, height);
@@ -171,8 +173,7 @@ export function LineCanvas({ series, height, yDomain, log = false, refY, format,
         ctx.lineTo(Math.round(hover.x) + 0.5, M.top + plotH);
         ctx.stroke();
       }
-    }, 0);
-    return () => clearTimeout(task);
+    });
   });
 
   const onMove = (e: MouseEvent<HTMLCanvasElement>) => {

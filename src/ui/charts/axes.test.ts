@@ -7,6 +7,18 @@ describe('canvas chart axes', () => {
     expect(linearTicks(3, 97, 5)).toEqual([20, 40, 60, 80]);
     expect(linearTicks(2, 2)).toEqual([2]);
   });
+  it('a range a few ulps wide gives its two ends, not an endless loop', () => {
+    // The diverging-loss run in e2e/errors.spec.ts drew a loss chart whose
+    // values differed by one ulp; the running sum never passed the top.
+    const lo = 339.6419627588015;
+    const hi = 339.6419627588016;
+    expect(linearTicks(lo, hi)).toEqual([lo, hi]);
+    for (let k = 1; k <= 8; k++) {
+      let top = 1e30;
+      for (let j = 0; j < k; j++) top += top * 2 ** -52;
+      expect(linearTicks(1e30, top).length).toBeLessThanOrEqual(20);
+    }
+  });
   it('log ticks are powers of ten, thinned', () => {
     expect(logTicks(0.05, 200)).toEqual([0.1, 1, 10, 100]);
     expect(logTicks(1e-12, 1e6, 4).length).toBeLessThanOrEqual(4);

@@ -7,8 +7,18 @@ export function linearTicks(lo: number, hi: number, count = 5): number[] {
   const raw = (hi - lo) / Math.max(1, count);
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = ([1, 2, 5, 10].find((m) => m * mag >= raw) ?? 10) * mag;
+  const first = Math.ceil(lo / step) * step;
+  // A range only a few ulps wide (a loss stuck near one value) gives a step
+  // below the numbers' resolution: `first + step` would equal `first` and a
+  // running sum would never pass `hi`. Count the ticks instead and show the
+  // ends when steps cannot be told apart.
+  const n = Math.floor((hi - first) / step + 1e-9) + 1;
+  if (!(n >= 1) || n > 4 * Math.max(1, count) || first + step === first) return [lo, hi];
   const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : Number(v.toPrecision(12)));
+  for (let i = 0; i < n; i++) {
+    const v = first + i * step;
+    out.push(Math.abs(v) < step * 1e-9 ? 0 : Number(v.toPrecision(12)));
+  }
   return out;
 }
 

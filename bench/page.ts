@@ -5,7 +5,7 @@ import type { BenchResult, BenchSpec } from '../src/train/bench';
 
 declare global {
   interface Window {
-    runBench(backend: BackendName, spec: BenchSpec): Promise<BenchResult>;
+    runBench(backend: BackendName, spec: BenchSpec, wasmThreads?: number): Promise<BenchResult>;
     benchReady: boolean;
   }
 }
@@ -19,10 +19,10 @@ worker.onmessage = (e: MessageEvent<{ id: number; result?: BenchResult; error?: 
   if (e.data.result) p?.resolve(e.data.result);
   else p?.reject(new Error(e.data.error ?? 'bench failed'));
 };
-window.runBench = (backend, spec) =>
+window.runBench = (backend, spec, wasmThreads) =>
   new Promise((resolve, reject) => {
     const id = nextId++;
     pending.set(id, { resolve, reject });
-    worker.postMessage({ id, backend, spec });
+    worker.postMessage({ id, backend, spec, wasmThreads });
   });
 window.benchReady = true;

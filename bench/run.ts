@@ -6,6 +6,10 @@
 //   npm run bench -- --model resnet20,resnet56 --batch 32,128 --backend wasm,cpu,webgl,webgpu
 //                    --env node,chromium --steps 3 --warmup 1 --norms both
 //                    --kernels on --reference on [--torch-threads N] [--json]
+//                    [--wasm-threads 1,2] [--breakdown]
+// --wasm-threads: Chromium's WASM rows once per thread count (a fresh page
+// each), to see how XNNPACK scales; default one thread per core.
+// --breakdown: the profiled step's kernel times summed by kernel name.
 // Figures are medians of the timed steps. Timing belongs here, never in tests.
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
@@ -14,7 +18,7 @@ import { chromium, type Page } from '@playwright/test';
 import { isModelPresetId, modelFromPreset, type ModelPresetId } from '../src/config/presets';
 import type { BackendName, StemType } from '../src/config/types';
 import '../src/model/wasm-kernels';
-import { benchTrainStep, type BenchResult, type BenchSpec } from '../src/train/bench';
+import { benchTrainStep, type BenchResult, type BenchSpec, type KernelTime } from '../src/train/bench';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
 import { serveBuild } from './serve';
 
@@ -33,6 +37,8 @@ interface Row {
   kernels?: number;
   /** Chromium: the backend's reason (WASM threads); Node: the WASM thread count. */
   note?: string;
+  /** --breakdown: the profiled step's kernel times by name, slowest first. */
+  kernelTimes?: KernelTime[];
   samples: number[];
 }
 
@@ -70,6 +76,9 @@ const referenceOn = option('reference', 'on') === 'on';
 /** PyTorch's threads: every core by default (bench/torch_step.py), the fair reference for threaded WASM. */
 const torchThreads = option('torch-threads', '');
 const json = process.argv.includes('--json');
+const breakdown = process.argv.includes('--breakdown');
+/** Chromium WASM thread counts; [undefined] is the page's own choice (one per core). */
+const wasmThreads: (number | undefined)[] = process.argv.includes('--wasm-threads') ? list('wasm-threads', '').map(Number) : [undefined];
 const NODE_BACKENDS: BackendName[] = ['wasm', 'cpu'];
 const PYTHON = '/usr/bin/python3';
 
@@ -81,7 +90,7 @@ function log(line: string): void {
 const spec = (m: BenchModel, batch: number): Omit<BenchSpec, 'gradNorms'> => ({ model: m.id, ...(m.stem ? { stem: m.stem } : {}), batch, steps, warmup });
 
 async function measure(run: (spec: BenchSpec) => Promise<BenchResult>, base: Omit<BenchSpec, 'gradNorms'>, backend: BackendName): Promise<Omit<Row, 'model' | 'batch' | 'backend' | 'env'>> {
-  const r = await run({ ...base, gradNorms: norms === 'both' ? 'both' : norms === 'on', countKernels: kernelsOn.has(backend) });
+  const r = await run({ ...base, gradNorms: norms === 'both' ? 'both' : norms === 'on', countKernels: kernelsOn.has(backend) || breakdown, kernelTimes: breakdown });
   return {
     msPerStep: r.msPerStep,
     imgPerSec: r.imgPerSec,
@@ -89,6 +98,7 @@ async function measure(run: (spec: BenchSpec) => Promise<BenchResult>, base: Omi
     ...(r.msPerStepBare !== undefined ? { msPerStepBare: r.msPerStepBare, normsOverheadPct: r.normsOverheadPct as number } : {}),
     ...(r.kernels > 0 ? { kernels: r.kernels } : {}),
     ...(r.reason ? { note: r.reason } : backend === 'wasm' && !r.reason ? { note: `XNNPACK on ${getThreadsCount()} thread(s) in Node` } : {}),
+    ...(r.kernelTimes ? { kernelTimes: r.kernelTimes } : {}),
   };
 }
 
@@ -96,7 +106,15 @@ function describe(r: Row): string {
   const overhead = r.normsOverheadPct !== undefined ? `  norms ${r.normsOverheadPct >= 0 ? '+' : ''}${r.normsOverheadPct.toFixed(1)}% (bare ${r.msPerStepBare?.toFixed(0)} ms)` : '';
   const kernels = r.kernels !== undefined ? `  ${r.kernels} kernels/step` : '';
   const note = r.note ? `  [${r.note}]` : '';
-  return `${r.env.padEnd(8)} ${r.backend.padEnd(6)} ${r.model.padEnd(9)} b${String(r.batch).padEnd(4)} ${r.msPerStep.toFixed(0).padStart(7)} ms/step ${r.imgPerSec.toFixed(1).padStart(7)} img/s${overhead}${kernels}${note}`;
+  const times = r.kernelTimes ? `\n${kernelTable(r.kernelTimes)}` : '';
+  return `${r.env.padEnd(8)} ${r.backend.padEnd(6)} ${r.model.padEnd(9)} b${String(r.batch).padEnd(4)} ${r.msPerStep.toFixed(0).padStart(7)} ms/step ${r.imgPerSec.toFixed(1).padStart(7)} img/s${overhead}${kernels}${note}${times}`;
+}
+
+/** The slowest kernel names of a profiled step, with their share of the kernels' total. */
+function kernelTable(times: readonly KernelTime[]): string {
+  const total = times.reduce((a, t) => a + t.ms, 0);
+  const shown = times.slice(0, 12).map((t) => `           ${t.name.padEnd(26)} ${String(t.calls).padStart(5)} calls ${t.ms.toFixed(0).padStart(7)} ms ${((100 * t.ms) / Math.max(total, 1e-9)).toFixed(1).padStart(5)}%`);
+  return [...shown, `           ${'(all kernels)'.padEnd(26)} ${String(times.reduce((a, t) => a + t.calls, 0)).padStart(5)} calls ${total.toFixed(0).padStart(7)} ms`].join('\n');
 }
 
 async function nodeRows(): Promise<Row[]> {
@@ -122,13 +140,14 @@ async function chromiumRows(): Promise<Row[]> {
   const server = await serveBuild('bench/.dist', { input: 'bench/bench.html' });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
-    for (const backend of backends) {
-      // A fresh page per backend: a backend never shares a worker with another.
+    const pages = backends.flatMap((backend) => (backend === 'wasm' ? wasmThreads : [undefined]).map((threads) => ({ backend, threads })));
+    for (const { backend, threads } of pages) {
+      // A fresh page per backend (and WASM thread count): a backend never shares a worker with another.
       const page: Page = await browser.newPage();
       page.setDefaultTimeout(0);
       await page.goto(`${server.base}/bench/bench.html`);
       await page.waitForFunction(() => window.benchReady === true);
-      const run = (spec: BenchSpec) => page.evaluate(([b, s]) => window.runBench(b, s), [backend, spec] as const);
+      const run = (spec: BenchSpec) => page.evaluate(([b, s, t]) => window.runBench(b, s, t), [backend, spec, threads] as const);
       for (const model of models)
         for (const batch of batches) {
           try {

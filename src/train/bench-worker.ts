@@ -3,7 +3,9 @@
 /// <reference lib="webworker" />
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../config/types';
+import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from './backends';
+import { prepareWasm } from './wasm';
 import { benchTrainStep, type BenchSpec } from './bench';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -13,10 +15,18 @@ tf.enableProdMode();
 /** Why the current backend runs (threads on WASM), from selectBackend. */
 let reason = '';
 
-self.onmessage = async (e: MessageEvent<{ id: number; backend: BackendName; spec: BenchSpec }>) => {
-  const { id, backend, spec } = e.data;
+self.onmessage = async (e: MessageEvent<{ id: number; backend: BackendName; spec: BenchSpec; wasmThreads?: number }>) => {
+  const { id, backend, spec, wasmThreads } = e.data;
   try {
-    if (tf.getBackend() !== backend) reason = (await selectBackend(backend)).reason;
+    if (tf.getBackend() !== backend) {
+      // --wasm-threads: fewer threads than the page would ask for (one per
+      // core), to see how the step scales; set before the backend starts.
+      if (backend === 'wasm' && wasmThreads) {
+        prepareWasm();
+        setThreadsCount(wasmThreads);
+      }
+      reason = (await selectBackend(backend)).reason;
+    }
     self.postMessage({ id, result: { ...(await benchTrainStep(spec)), reason } });
   } catch (err) {
     self.postMessage({ id, error: err instanceof Error ? err.message : String(err) });

@@ -26,6 +26,15 @@ export interface BenchSpec {
   input?: Shape;
   /** After the timed steps, profile one more step and count its kernel dispatches (tf.profile). */
   countKernels?: boolean;
+  /** With countKernels: also sum that step's kernel times by kernel name (where the step's time goes). */
+  kernelTimes?: boolean;
+}
+
+/** One kernel name's share of a profiled step. */
+export interface KernelTime {
+  name: string;
+  calls: number;
+  ms: number;
 }
 
 export interface BenchResult {
@@ -41,6 +50,8 @@ export interface BenchResult {
   kernels: number;
   /** In the browser: why this backend runs, as selectBackend said (threads on WASM). */
   reason?: string;
+  /** With kernelTimes: the profiled step's kernels by name, slowest first. */
+  kernelTimes?: KernelTime[];
 }
 
 export function median(xs: readonly number[]): number {
@@ -80,6 +91,7 @@ export async function benchTrainStep(spec: BenchSpec): Promise<BenchResult> {
     }
     const ms = median(samples);
     let kernels = 0;
+    let kernelTimes: KernelTime[] | undefined;
     if (spec.countKernels) {
       const info = await tf.profile(async () => {
         const packed = trainStep(model, optimizer, x, y, { lr: config.train.learningRate, labelSmoothing: 0, withNorms: spec.gradNorms !== false });
@@ -87,8 +99,9 @@ export async function benchTrainStep(spec: BenchSpec): Promise<BenchResult> {
         packed.dispose();
       });
       kernels = info.kernels.length;
+      if (spec.kernelTimes) kernelTimes = await byKernelName(info.kernels);
     }
-    const result: BenchResult = { backend: tf.getBackend(), msPerStep: ms, imgPerSec: (spec.batch * 1000) / ms, samples, kernels };
+    const result: BenchResult = { backend: tf.getBackend(), msPerStep: ms, imgPerSec: (spec.batch * 1000) / ms, samples, kernels, ...(kernelTimes ? { kernelTimes } : {}) };
     if (both) {
       result.msPerStepBare = median(bare);
       result.normsOverheadPct = (100 * (ms - result.msPerStepBare)) / result.msPerStepBare;
@@ -100,4 +113,26 @@ export async function benchTrainStep(spec: BenchSpec): Promise<BenchResult> {
     disposeOptimizer(optimizer);
     model.dispose();
   }
+}
+
+/**
+ * Sums a tf.profile's kernel times by kernel name. On WASM and CPU a kernel's
+ * time is its synchronous run; on GPU backends it is the GPU timer's, where
+ * the backend has one (0 otherwise). A tf.customGrad op is profiled under its
+ * scope's name ('forward') around the kernels it runs, which are profiled
+ * too: only registered kernels are summed, so nothing counts twice.
+ */
+async function byKernelName(kernels: readonly { name: string; kernelTimeMs: number | { error: string } | Promise<number | { error: string }> }[]): Promise<KernelTime[]> {
+  const totals = new Map<string, KernelTime>();
+  const backend = tf.getBackend();
+  for (const k of kernels) {
+    if (!tf.getKernel(k.name, backend)) continue;
+    const t = await k.kernelTimeMs;
+    const ms = typeof t === 'number' ? t : 0;
+    const row = totals.get(k.name) ?? { name: k.name, calls: 0, ms: 0 };
+    row.calls += 1;
+    row.ms += ms;
+    totals.set(k.name, row);
+  }
+  return [...totals.values()].sort((a, b) => b.ms - a.ms);
 }

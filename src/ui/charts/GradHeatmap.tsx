@@ -21,6 +21,7 @@ export function GradHeatmap() {
   const steps = useStore((s) => s.metrics.steps);
   const canvas = useRef<HTMLCanvasElement>(null);
   const cells = useRef<HTMLCanvasElement | null>(null);
+  const image = useRef<ImageData | null>(null);
   const visible = useOnScreen(canvas);
   const drawKey = useRef({}).current;
   const w = useMemo(() => heatWindow(steps, names?.length ?? 0, HEAT_WINDOW), [steps, names]);
@@ -35,17 +36,26 @@ export function GradHeatmap() {
     return drawQueue.add(drawKey, () => {
       // Right-aligned: the newest step at the right edge, as a scrolling strip.
       const x0 = HEAT_WINDOW - w.steps.length;
-      const image = new ImageData(HEAT_WINDOW, layers);
+      // One ImageData and one cell canvas for the chart's life (new ones
+      // only when the layer count changes): a fresh buffer per redraw is
+      // garbage that brings on major GCs, and setting a canvas's size
+      // reallocates its backing store even when the size is the same.
+      if (image.current?.height !== layers) image.current = new ImageData(HEAT_WINDOW, layers);
+      const px = image.current.data; // [layers, HEAT_WINDOW, RGBA]
+      px.fill(0);
       w.rows.forEach((row, l) => row.forEach((v, c) => {
         const [r, g, b] = Number.isFinite(v) ? colourRgb((v - w.lo) / (w.hi - w.lo)) : [221, 221, 221];
         const at = 4 * (l * HEAT_WINDOW + x0 + c);
-        image.data.set([r, g, b, 255], at);
+        px[at] = r;
+        px[at + 1] = g;
+        px[at + 2] = b;
+        px[at + 3] = 255;
       }));
       cells.current ??= document.createElement('canvas');
       const off = cells.current;
-      off.width = HEAT_WINDOW;
-      off.height = layers;
-      off.getContext('2d')?.putImageData(image, 0, 0);
+      if (off.width !== HEAT_WINDOW) off.width = HEAT_WINDOW;
+      if (off.height !== layers) off.height = layers;
+      off.getContext('2d')?.putImageData(image.current, 0, 0);
       ctx.imageSmoothingEnabled = false;
       ctx.clearRect(0, 0, WIDTH, height);
       ctx.drawImage(off, 0, 0, HEAT_WINDOW, layers, 0, 0, WIDTH, height);

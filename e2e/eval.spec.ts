@@ -22,10 +22,10 @@ test('evaluation view: confusion matrix cells open their test images', async ({ 
   await page.getByTestId(`eval.cell.${Math.floor(busiest / 10)}.${busiest % 10}`).click();
   const cell = page.getByTestId('eval.cellImages');
   await expect(cell).toHaveAttribute('data-count', counts[busiest] ?? '');
-  await expect(cell.locator('canvas')).toHaveCount(Number(counts[busiest]));
+  await expect(cell.locator('img')).toHaveCount(Number(counts[busiest]));
 
   // Top-3 guesses for the first 16 test images, each with its picture.
-  await expect(page.getByTestId('eval.top3').locator('canvas')).toHaveCount(16);
+  await expect(page.getByTestId('eval.top3').locator('img')).toHaveCount(16);
   await expect(page.getByTestId('eval.top3').locator('ol').first().locator('li')).toHaveCount(3);
   expect(app.errors).toEqual([]);
 });

@@ -5,10 +5,13 @@
 // sampled as the steps accumulate.
 //   npx tsx bench/smooth.ts [--steps 2000] [--backend cpu] [--no-build] [--json]
 //                           [--trace out.json] [--samples 10] [--dist bench/.dist-smooth]
+//                           [--subset N]
 // Reports the number and the longest of main-thread tasks over 50 ms, and
 // the heap at each sample (--samples of them). --trace records a Chromium
 // trace of the first 200 steps and prints where the main thread's long tasks
-// spent their time (see bench/trace.ts). Timing belongs here, never in tests.
+// spent their time (see bench/trace.ts). --subset N trains on N images (an
+// epoch every N/8 steps), so the run crosses epoch ends: the test-set
+// evaluation and the evaluation view's render. Timing belongs here, never in tests.
 //
 // --replay K: no training. The page's training worker is replaced by a stub
 // that answers Train with a ResNet-20's 20 kernel names and then posts step
@@ -30,6 +33,9 @@ const json = process.argv.includes('--json');
 const tracePath = process.argv.includes('--trace') ? option('trace', 'bench/.smooth-trace.json') : null;
 const sampleCount = Number(option('samples', '10'));
 const replay = process.argv.includes('--replay') ? Number(option('replay', '20')) : 0;
+const subset = Number(option('subset', '60000'));
+/** Enough epochs for --steps: 8 images a step. */
+const epochs = Math.max(1, Math.ceil((steps * 8) / subset));
 const log = (line: string) => (json ? console.error(line) : console.log(line));
 
 declare global {
@@ -53,7 +59,7 @@ try {
   });
   if (replay > 0) await page.addInitScript({ content: replayWorker(replay, steps) });
   // 8 images a step of a 4-channel ResNet-8: the engine's cheapest real step.
-  await page.goto(`${base}/?backend=${backend}&n=1&width=4&batch=8&subset=60000&test=16&epochs=1&steps=${steps}`);
+  await page.goto(`${base}/?backend=${backend}&n=1&width=4&batch=8&subset=${subset}&test=16&epochs=${epochs}&steps=${steps}`);
   await page.getByTestId('run.train').click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="run.status"]')?.getAttribute('data-steps')) >= 1);
   // Long tasks before the first step (loading the worker, the first render) are not "while training".

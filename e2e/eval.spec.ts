@@ -12,7 +12,9 @@ test('evaluation view: confusion matrix cells open their test images', async ({ 
   await expect(view).toHaveAttribute('data-epoch', '1');
 
   // Every test image is counted once: the 100 cells sum to the 40 evaluated.
-  const counts = await page.locator('[data-testid^="eval.cell."]').allInnerTexts();
+  // textContent, not innerText: an off-screen view is not rendered
+  // (content-visibility: auto), and innerText reads only rendered text.
+  const counts = await page.locator('[data-testid^="eval.cell."]').allTextContents();
   expect(counts).toHaveLength(100);
   expect(counts.map(Number).reduce((a, b) => a + b, 0)).toBe(40);
   await expect(page.getByTestId('eval.perClass').locator('tbody tr')).toHaveCount(10);

@@ -7,7 +7,9 @@
 //                           [--trace out.json] [--samples 10] [--dist bench/.dist-smooth]
 //                           [--subset N]
 // Reports the number and the longest of main-thread tasks over 50 ms, and
-// the heap at each sample (--samples of them). --trace records a Chromium
+// the heap at each sample (--samples of them), then each animation frame over
+// 50 ms (long-animation-frame entries: its rendering time and the scripts
+// that ran in it, by function and file). --trace records a Chromium
 // trace of the first 200 steps and prints where the main thread's long tasks
 // spent their time (see bench/trace.ts). --subset N trains on N images (an
 // epoch every N/8 steps), so the run crosses epoch ends: the test-set
@@ -38,16 +40,29 @@ const subset = Number(option('subset', '60000'));
 const epochs = Math.max(1, Math.ceil((steps * 8) / subset));
 const log = (line: string) => (json ? console.error(line) : console.log(line));
 
+/** One long animation frame (LoAF, Chromium 123+): where a frame over 50 ms spent its time. */
+interface FrameAttribution {
+  at: number;
+  duration: number;
+  /** From the frame's start to its rendering (rAF callbacks, style, layout, paint): the rest is tasks and scripts. */
+  renderMs: number;
+  styleAndLayoutMs: number;
+  scripts: { invoker: string; fn: string; source: string; ms: number; forcedLayoutMs: number }[];
+}
+
 declare global {
   interface Window {
     longTasks: number[];
+    longFrames: FrameAttribution[];
   }
 }
 
 const server = await serveBuild(option('dist', 'bench/.dist-smooth'), { rebuild: !process.argv.includes('--no-build') });
 const base = server.base;
-const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'] });
-const samples: { step: number; heapMB: number; longTasks: number; maxLongTaskMs: number }[] = [];
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--enable-precise-memory-info', '--js-flags=--expose-gc'] });
+const samples: { step: number; heapMB: number; liveHeapMB: number; longTasks: number; maxLongTaskMs: number }[] = [];
+let frames: FrameAttribution[] = [];
+const gcWindows: [number, number][] = [];
 try {
   const page = await browser.newPage();
   page.setDefaultTimeout(0);
@@ -56,6 +71,23 @@ try {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.longTasks.push(e.duration);
     }).observe({ type: 'longtask', buffered: true });
+    // Long animation frames say what a long task was: scripts (with their function and file) or rendering.
+    window.longFrames = [];
+    type Loaf = PerformanceEntry & { renderStart: number; styleAndLayoutStart: number; scripts: (PerformanceEntry & { invoker: string; sourceFunctionName: string; sourceURL: string; forcedStyleAndLayoutDuration: number })[] };
+    if (PerformanceObserver.supportedEntryTypes.includes('long-animation-frame')) {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries() as Loaf[]) {
+          const end = e.startTime + e.duration;
+          window.longFrames.push({
+            at: e.startTime,
+            duration: e.duration,
+            renderMs: e.renderStart > 0 ? end - e.renderStart : 0,
+            styleAndLayoutMs: e.styleAndLayoutStart > 0 ? end - e.styleAndLayoutStart : 0,
+            scripts: e.scripts.map((x) => ({ invoker: x.invoker, fn: x.sourceFunctionName, source: x.sourceURL.replace(/^.*\//, ''), ms: x.duration, forcedLayoutMs: x.forcedStyleAndLayoutDuration })),
+          });
+        }
+      }).observe({ type: 'long-animation-frame', buffered: true });
+    }
   });
   if (replay > 0) await page.addInitScript({ content: replayWorker(replay, steps) });
   // 8 images a step of a 4-channel ResNet-8: the engine's cheapest real step.
@@ -64,6 +96,7 @@ try {
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="run.status"]')?.getAttribute('data-steps')) >= 1);
   // Long tasks before the first step (loading the worker, the first render) are not "while training".
   const before = await page.evaluate(() => window.longTasks.length);
+  const framesBefore = await page.evaluate(() => window.longFrames.length);
   if (tracePath) {
     const traced = Math.min(steps, 200);
     await browser.startTracing(page, { path: tracePath, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink', 'cc', 'gpu', 'toplevel'] });
@@ -79,13 +112,31 @@ try {
       const heap = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0;
       return { heapMB: heap / 2 ** 20, longTasks: tasks.length, maxLongTaskMs: Math.max(0, ...tasks) };
     }, before);
-    samples.push({ step: next, ...s });
-    log(`step ${String(next).padStart(6)}: heap ${s.heapMB.toFixed(1)} MB, ${s.longTasks} tasks over 50 ms so far, longest ${s.maxLongTaskMs.toFixed(0)} ms`);
+    // What the page holds: the heap after a full collection (garbage not yet collected is not growth).
+    // The collection is the bench's own long frame: its window is left out of the frames reported.
+    const collected = await page.evaluate(() => {
+      const start = performance.now();
+      (globalThis as { gc?: () => void }).gc?.();
+      const heap = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0;
+      return { liveHeapMB: heap / 2 ** 20, window: [start, performance.now()] as [number, number] };
+    });
+    gcWindows.push(collected.window);
+    samples.push({ step: next, liveHeapMB: collected.liveHeapMB, ...s });
+    log(`step ${String(next).padStart(6)}: heap ${s.heapMB.toFixed(1)} MB (${collected.liveHeapMB.toFixed(1)} MB live), ${s.longTasks} tasks over 50 ms so far, longest ${s.maxLongTaskMs.toFixed(0)} ms`);
   }
+  frames = (await page.evaluate((skip) => window.longFrames.slice(skip), framesBefore)).filter((f) => f.duration > 50 && !gcWindows.some(([a, b]) => f.at < b && f.at + f.duration > a));
+  if (frames.length > 0) log(`animation frames over 50 ms while training (long-animation-frame):\n${frames.map(describeFrame).join('\n')}`);
 } finally {
   await browser.close();
   await server.close();
 }
+function describeFrame(f: FrameAttribution): string {
+  const scripts = f.scripts
+    .filter((x) => x.ms >= 5)
+    .map((x) => `    ${x.ms.toFixed(0).padStart(4)} ms ${x.invoker}${x.fn ? ` ${x.fn}` : ''}${x.source ? ` (${x.source})` : ''}${x.forcedLayoutMs >= 1 ? `, forced layout ${x.forcedLayoutMs.toFixed(0)} ms` : ''}`);
+  return [`  ${f.duration.toFixed(0)} ms at ${(f.at / 1000).toFixed(1)} s: rendering ${f.renderMs.toFixed(0)} ms (style + layout ${f.styleAndLayoutMs.toFixed(0)} ms)`, ...scripts].join('\n');
+}
+
 /**
  * Runs in the page: a stand-in for the training worker (by its name, 'training'); other workers are real.
  * Plain JavaScript in a string: a function passed to addInitScript would carry tsx's helpers (__name) along.
@@ -127,4 +178,4 @@ function replayWorker(perMessage: number, total: number): string {
 })();`;
 }
 
-if (json) console.log(JSON.stringify({ steps, backend, replay, samples }));
+if (json) console.log(JSON.stringify({ steps, backend, replay, samples, longFrames: frames }));

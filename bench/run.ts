@@ -37,6 +37,8 @@ interface Row {
   kernels?: number;
   /** Chromium: the backend's reason (WASM threads); Node: the WASM thread count. */
   note?: string;
+  /** WASM: the threads XNNPACK ran on (from the note). */
+  threads?: number;
   /** --breakdown: the profiled step's kernel times by name, slowest first. */
   kernelTimes?: KernelTime[];
   samples: number[];
@@ -47,8 +49,8 @@ interface Reference {
   /** How the native figures were taken, or why there are none. */
   source: string;
   rows: TorchRow[];
-  /** Each TF.js row of a model and batch PyTorch ran: its ms per step over PyTorch's. */
-  ratios: { model: string; batch: number; backend: BackendName; env: string; ratio: number; torchThreads: number }[];
+  /** Each TF.js row of a model and batch PyTorch ran (`row`: its index in rows): its ms per step over PyTorch's. */
+  ratios: { row: number; model: string; batch: number; backend: BackendName; env: string; threads?: number; ratio: number; torchThreads: number }[];
 }
 
 function option(name: string, fallback: string): string {
@@ -91,13 +93,16 @@ const spec = (m: BenchModel, batch: number): Omit<BenchSpec, 'gradNorms'> => ({ 
 
 async function measure(run: (spec: BenchSpec) => Promise<BenchResult>, base: Omit<BenchSpec, 'gradNorms'>, backend: BackendName): Promise<Omit<Row, 'model' | 'batch' | 'backend' | 'env'>> {
   const r = await run({ ...base, gradNorms: norms === 'both' ? 'both' : norms === 'on', countKernels: kernelsOn.has(backend) || breakdown, kernelTimes: breakdown });
+  const note = r.reason ?? (backend === 'wasm' ? `XNNPACK on ${getThreadsCount()} thread(s) in Node` : undefined);
+  const threads = backend === 'wasm' ? Number(/on (\d+) thread/.exec(note ?? '')?.[1] ?? NaN) : NaN;
   return {
     msPerStep: r.msPerStep,
     imgPerSec: r.imgPerSec,
     samples: r.samples,
     ...(r.msPerStepBare !== undefined ? { msPerStepBare: r.msPerStepBare, normsOverheadPct: r.normsOverheadPct as number } : {}),
     ...(r.kernels > 0 ? { kernels: r.kernels } : {}),
-    ...(r.reason ? { note: r.reason } : backend === 'wasm' && !r.reason ? { note: `XNNPACK on ${getThreadsCount()} thread(s) in Node` } : {}),
+    ...(note ? { note } : {}),
+    ...(threads > 0 ? { threads } : {}),
     ...(r.kernelTimes ? { kernelTimes: r.kernelTimes } : {}),
   };
 }
@@ -193,19 +198,19 @@ function torchRows(): TorchRow[] {
 }
 
 function reference(rows: Row[], native: TorchRow[], source: string): Reference {
-  const ratios = rows.flatMap((r) => {
+  const ratios = rows.flatMap((r, row) => {
     const t = native.find((n) => n.model === r.model && n.batch === r.batch);
-    return t ? [{ model: r.model, batch: r.batch, backend: r.backend, env: r.env, ratio: r.msPerStep / t.msPerStep, torchThreads: t.threads }] : [];
+    return t ? [{ row, model: r.model, batch: r.batch, backend: r.backend, env: r.env, ...(r.threads ? { threads: r.threads } : {}), ratio: r.msPerStep / t.msPerStep, torchThreads: t.threads }] : [];
   });
   return { source, rows: native, ratios };
 }
 
 function table(rows: Row[], ref: Reference): string {
   const lines = ['| env | backend | model | batch | ms / step | images / s | norms\' cost | kernels / step | × PyTorch (its threads) |', '|---|---|---|---:|---:|---:|---:|---:|---:|'];
-  for (const r of rows) {
-    const ratio = ref.ratios.find((x) => x.model === r.model && x.batch === r.batch && x.backend === r.backend && x.env === r.env);
+  for (const [i, r] of rows.entries()) {
+    const ratio = ref.ratios.find((x) => x.row === i);
     const cost = r.normsOverheadPct !== undefined ? `${r.normsOverheadPct >= 0 ? '+' : ''}${r.normsOverheadPct.toFixed(1)}%` : '';
-    lines.push(`| ${r.env} | ${r.backend} | ${r.model} | ${r.batch} | ${r.msPerStep.toFixed(0)} | ${r.imgPerSec.toFixed(1)} | ${cost} | ${r.kernels ?? ''} | ${ratio ? `${ratio.ratio.toFixed(2)} (${ratio.torchThreads})` : ''} |`);
+    lines.push(`| ${r.env} | ${r.backend}${r.threads ? ` (${r.threads} thread${r.threads > 1 ? 's' : ''})` : ''} | ${r.model} | ${r.batch} | ${r.msPerStep.toFixed(0)} | ${r.imgPerSec.toFixed(1)} | ${cost} | ${r.kernels ?? ''} | ${ratio ? `${ratio.ratio.toFixed(2)} (${ratio.torchThreads})` : ''} |`);
   }
   for (const t of ref.rows) lines.push(`| native | PyTorch ${t.torch} (${t.threads} threads) | ${t.model} | ${t.batch} | ${t.msPerStep.toFixed(0)} | ${((t.batch * 1000) / t.msPerStep).toFixed(1)} | | | 1.0 |`);
   return lines.join('\n');

@@ -6,10 +6,11 @@
 //   npm run bench -- --model resnet20,resnet56 --batch 32,128 --backend wasm,cpu,webgl,webgpu
 //                    --env node,chromium --steps 3 --warmup 1 --norms both
 //                    --kernels on --reference on [--torch-threads N] [--json]
-//                    [--wasm-threads 1,2] [--breakdown]
+//                    [--wasm-threads 1,2] [--breakdown [shapes]]
 // --wasm-threads: Chromium's WASM rows once per thread count (a fresh page
 // each), to see how XNNPACK scales; default one thread per core.
-// --breakdown: the profiled step's kernel times summed by kernel name.
+// --breakdown: the profiled step's kernel times summed by kernel name
+// (--breakdown shapes: by kernel name and input shapes).
 // Figures are medians of the timed steps. Timing belongs here, never in tests.
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
@@ -78,7 +79,7 @@ const referenceOn = option('reference', 'on') === 'on';
 /** PyTorch's threads: every core by default (bench/torch_step.py), the fair reference for threaded WASM. */
 const torchThreads = option('torch-threads', '');
 const json = process.argv.includes('--json');
-const breakdown = process.argv.includes('--breakdown');
+const breakdown: boolean | 'shapes' = process.argv.includes('--breakdown') ? (option('breakdown', '') === 'shapes' ? 'shapes' : true) : false;
 /** Chromium WASM thread counts; [undefined] is the page's own choice (one per core). */
 const wasmThreads: (number | undefined)[] = process.argv.includes('--wasm-threads') ? list('wasm-threads', '').map(Number) : [undefined];
 const NODE_BACKENDS: BackendName[] = ['wasm', 'cpu'];
@@ -92,7 +93,7 @@ function log(line: string): void {
 const spec = (m: BenchModel, batch: number): Omit<BenchSpec, 'gradNorms'> => ({ model: m.id, ...(m.stem ? { stem: m.stem } : {}), batch, steps, warmup });
 
 async function measure(run: (spec: BenchSpec) => Promise<BenchResult>, base: Omit<BenchSpec, 'gradNorms'>, backend: BackendName): Promise<Omit<Row, 'model' | 'batch' | 'backend' | 'env'>> {
-  const r = await run({ ...base, gradNorms: norms === 'both' ? 'both' : norms === 'on', countKernels: kernelsOn.has(backend) || breakdown, kernelTimes: breakdown });
+  const r = await run({ ...base, gradNorms: norms === 'both' ? 'both' : norms === 'on', countKernels: kernelsOn.has(backend) || breakdown !== false, kernelTimes: breakdown });
   const note = r.reason ?? (backend === 'wasm' ? `XNNPACK on ${getThreadsCount()} thread(s) in Node` : undefined);
   const threads = backend === 'wasm' ? Number(/on (\d+) thread/.exec(note ?? '')?.[1] ?? NaN) : NaN;
   return {
@@ -118,7 +119,7 @@ function describe(r: Row): string {
 /** The slowest kernel names of a profiled step, with their share of the kernels' total. */
 function kernelTable(times: readonly KernelTime[]): string {
   const total = times.reduce((a, t) => a + t.ms, 0);
-  const shown = times.slice(0, 12).map((t) => `           ${t.name.padEnd(26)} ${String(t.calls).padStart(5)} calls ${t.ms.toFixed(0).padStart(7)} ms ${((100 * t.ms) / Math.max(total, 1e-9)).toFixed(1).padStart(5)}%`);
+  const shown = times.slice(0, breakdown === 'shapes' ? 30 : 12).map((t) => `           ${t.name.padEnd(26)} ${String(t.calls).padStart(5)} calls ${t.ms.toFixed(0).padStart(7)} ms ${((100 * t.ms) / Math.max(total, 1e-9)).toFixed(1).padStart(5)}%`);
   return [...shown, `           ${'(all kernels)'.padEnd(26)} ${String(times.reduce((a, t) => a + t.calls, 0)).padStart(5)} calls ${total.toFixed(0).padStart(7)} ms`].join('\n');
 }
 

@@ -5,7 +5,7 @@
 // sampled as the steps accumulate.
 //   npx tsx bench/smooth.ts [--steps 2000] [--backend cpu] [--no-build] [--json]
 //                           [--trace out.json] [--samples 10] [--dist bench/.dist-smooth]
-//                           [--subset N]
+//                           [--subset N] [--viewport 1920x1080] [--screenshot out.png]
 // Reports the number and the longest of main-thread tasks over 50 ms, and
 // the heap at each sample (--samples of them), then each animation frame over
 // 50 ms (long-animation-frame entries: its rendering time and the scripts
@@ -13,7 +13,9 @@
 // trace of the first 200 steps and prints where the main thread's long tasks
 // spent their time (see bench/trace.ts). --subset N trains on N images (an
 // epoch every N/8 steps), so the run crosses epoch ends: the test-set
-// evaluation and the evaluation view's render. Timing belongs here, never in tests.
+// evaluation and the evaluation view's render. --viewport sets the window (default
+// 1280x720): a larger one shows more charts at once, each redrawn. Timing
+// belongs here, never in tests. --screenshot saves what was on screen at the end.
 //
 // --replay K: no training. The page's training worker is replaced by a stub
 // that answers Train with a ResNet-20's 20 kernel names and then posts step
@@ -36,6 +38,7 @@ const tracePath = process.argv.includes('--trace') ? option('trace', 'bench/.smo
 const sampleCount = Number(option('samples', '10'));
 const replay = process.argv.includes('--replay') ? Number(option('replay', '20')) : 0;
 const subset = Number(option('subset', '60000'));
+const [viewWidth, viewHeight] = option('viewport', '1280x720').split('x').map(Number) as [number, number];
 /** Enough epochs for --steps: 8 images a step. */
 const epochs = Math.max(1, Math.ceil((steps * 8) / subset));
 const log = (line: string) => (json ? console.error(line) : console.log(line));
@@ -64,7 +67,7 @@ const samples: { step: number; heapMB: number; liveHeapMB: number; longTasks: nu
 let frames: FrameAttribution[] = [];
 const gcWindows: [number, number][] = [];
 try {
-  const page = await browser.newPage();
+  const page = await browser.newPage({ viewport: { width: viewWidth, height: viewHeight } });
   page.setDefaultTimeout(0);
   await page.addInitScript(() => {
     window.longTasks = [];
@@ -124,6 +127,7 @@ try {
     samples.push({ step: next, liveHeapMB: collected.liveHeapMB, ...s });
     log(`step ${String(next).padStart(6)}: heap ${s.heapMB.toFixed(1)} MB (${collected.liveHeapMB.toFixed(1)} MB live), ${s.longTasks} tasks over 50 ms so far, longest ${s.maxLongTaskMs.toFixed(0)} ms`);
   }
+  if (process.argv.includes('--screenshot')) await page.screenshot({ path: option('screenshot', 'bench/.smooth.png') });
   frames = (await page.evaluate((skip) => window.longFrames.slice(skip), framesBefore)).filter((f) => f.duration > 50 && !gcWindows.some(([a, b]) => f.at < b && f.at + f.duration > a));
   if (frames.length > 0) log(`animation frames over 50 ms while training (long-animation-frame):\n${frames.map(describeFrame).join('\n')}`);
 } finally {

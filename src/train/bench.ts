@@ -26,8 +26,12 @@ export interface BenchSpec {
   input?: Shape;
   /** After the timed steps, profile one more step and count its kernel dispatches (tf.profile). */
   countKernels?: boolean;
-  /** With countKernels: also sum that step's kernel times by kernel name (where the step's time goes). */
-  kernelTimes?: boolean;
+  /**
+   * With countKernels: also sum that step's kernel times by kernel name
+   * (where the step's time goes); 'shapes': by name and input shapes (which
+   * convolution, which batch norm).
+   */
+  kernelTimes?: boolean | 'shapes';
 }
 
 /** One kernel name's share of a profiled step. */
@@ -99,7 +103,7 @@ export async function benchTrainStep(spec: BenchSpec): Promise<BenchResult> {
         packed.dispose();
       });
       kernels = info.kernels.length;
-      if (spec.kernelTimes) kernelTimes = await byKernelName(info.kernels);
+      if (spec.kernelTimes) kernelTimes = await byKernelName(info.kernels, spec.kernelTimes === 'shapes');
     }
     const result: BenchResult = { backend: tf.getBackend(), msPerStep: ms, imgPerSec: (spec.batch * 1000) / ms, samples, kernels, ...(kernelTimes ? { kernelTimes } : {}) };
     if (both) {
@@ -116,23 +120,24 @@ export async function benchTrainStep(spec: BenchSpec): Promise<BenchResult> {
 }
 
 /**
- * Sums a tf.profile's kernel times by kernel name. On WASM and CPU a kernel's
+ * Sums a tf.profile's kernel times by kernel name (and input shapes, with `shapes`). On WASM and CPU a kernel's
  * time is its synchronous run; on GPU backends it is the GPU timer's, where
  * the backend has one (0 otherwise). A tf.customGrad op is profiled under its
  * scope's name ('forward') around the kernels it runs, which are profiled
  * too: only registered kernels are summed, so nothing counts twice.
  */
-async function byKernelName(kernels: readonly { name: string; kernelTimeMs: number | { error: string } | Promise<number | { error: string }> }[]): Promise<KernelTime[]> {
+async function byKernelName(kernels: readonly { name: string; inputShapes: number[][]; kernelTimeMs: number | { error: string } | Promise<number | { error: string }> }[], shapes: boolean): Promise<KernelTime[]> {
   const totals = new Map<string, KernelTime>();
   const backend = tf.getBackend();
   for (const k of kernels) {
     if (!tf.getKernel(k.name, backend)) continue;
     const t = await k.kernelTimeMs;
     const ms = typeof t === 'number' ? t : 0;
-    const row = totals.get(k.name) ?? { name: k.name, calls: 0, ms: 0 };
+    const name = shapes ? `${k.name} ${k.inputShapes.map((sh) => `[${sh.join(',')}]`).join(' ')}` : k.name;
+    const row = totals.get(name) ?? { name, calls: 0, ms: 0 };
     row.calls += 1;
     row.ms += ms;
-    totals.set(k.name, row);
+    totals.set(name, row);
   }
   return [...totals.values()].sort((a, b) => b.ms - a.ms);
 }

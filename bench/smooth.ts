@@ -1,8 +1,9 @@
 // Is the page smooth while a run trains? In headless Chromium, on a
-// production build: a tiny net on the cpu backend (steps of ~0.1 s, so the
-// page receives metrics at the full 10 messages a second and redraws every
-// chart), with a long-task observer on the main thread and the JS heap
-// sampled as the steps accumulate.
+// production build: a tiny net on the cpu backend (steps of ~0.4 s on the
+// 2-core development machine, so the page redraws every chart for every
+// step or two; --replay drives the page at the full 10 messages a second),
+// with a long-task observer on the main thread and the JS heap sampled as
+// the steps accumulate.
 //   npx tsx bench/smooth.ts [--steps 2000] [--backend cpu] [--no-build] [--json]
 //                           [--trace out.json] [--samples 10] [--dist bench/.dist-smooth]
 //                           [--subset N] [--viewport 1920x1080] [--screenshot out.png]

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { minMaxIndices, recentMedian, sampleIndices, smooth } from './series';
+import { minMaxIndices, recentMedian, sampleIndices, smooth, StepSeries } from './series';
 
 describe('chart series', () => {
   it('smooths like TensorBoard: debiased, so the first point is the first value', () => {
@@ -14,6 +14,35 @@ describe('chart series', () => {
     const s = smooth([1, NaN, 1], 0.5);
     expect(Number.isNaN(s[1])).toBe(true);
     expect(s[2]).toBeCloseTo(1, 10);
+  });
+
+  it('derives a growing list incrementally, equal to deriving it whole', () => {
+    const steps = Array.from({ length: 300 }, (_, i) => ({ loss: i % 7 === 3 ? NaN : Math.sin(i) + 2 }));
+    const series = new StepSeries((s: { loss: number }) => s.loss, 0.9);
+    const picked: number[] = [];
+    const counted = new StepSeries((s: { loss: number }) => (picked.push(s.loss), s.loss), 0.9);
+    for (const end of [1, 2, 50, 50, 51, 200, 300]) {
+      // A new array each time, as the store's concat hands out.
+      const items = steps.slice(0, end);
+      series.update(items);
+      counted.update(items);
+      expect(series.raw).toEqual(items.map((s) => s.loss));
+      expect(series.smoothed).toEqual(smooth(items.map((s) => s.loss), 0.9));
+    }
+    // Each item was read once over all the updates, not once per update.
+    expect(picked).toHaveLength(300);
+  });
+
+  it('starts over for another list, or when the list was cut back and grew again', () => {
+    const a = Array.from({ length: 10 }, (_, i) => ({ loss: i }));
+    const series = new StepSeries((s: { loss: number }) => s.loss, 0);
+    series.update(a);
+    const b = Array.from({ length: 4 }, (_, i) => ({ loss: 100 + i }));
+    expect(series.update(b).raw).toEqual([100, 101, 102, 103]);
+    // A resume: the first 6 kept, then new steps past the old length, in one update.
+    series.update(a);
+    const resumed = [...a.slice(0, 6), ...Array.from({ length: 8 }, (_, i) => ({ loss: -i }))];
+    expect(series.update(resumed).raw).toEqual(resumed.map((s) => s.loss));
   });
 
   it('downsamples to at most max points, keeping both ends', () => {

@@ -7,19 +7,58 @@
  * Non-finite values pass through without touching the average.
  */
 export function smooth(values: readonly number[], weight: number): number[] {
-  const out: number[] = [];
-  let last = 0;
-  let n = 0;
-  for (const v of values) {
-    if (!Number.isFinite(v)) {
-      out.push(v);
-      continue;
+  return new StepSeries((v: number) => v, weight).update(values).smoothed;
+}
+
+/**
+ * One metric of an append-only list (a live run's steps), raw and smoothed,
+ * derived incrementally: an update reads only the items added since the
+ * last, so a chart's cost per update does not grow with the run. The store
+ * hands out a new array on every update, so identity cannot tell "the same
+ * list, grown"; the first item and the last item seen can. When either has
+ * changed (another run, a resume that cut the list back and grew it again),
+ * the series starts over.
+ */
+export class StepSeries<T> {
+  readonly raw: number[] = [];
+  /** As smooth(raw, weight). */
+  readonly smoothed: number[] = [];
+  private first: T | undefined;
+  private lastSeen: T | undefined;
+  private average = 0;
+  private finite = 0;
+
+  constructor(
+    private readonly pick: (item: T) => number,
+    readonly weight: number,
+  ) {}
+
+  update(items: readonly T[]): this {
+    const seen = this.raw.length;
+    if (seen > 0 && !(items.length >= seen && items[0] === this.first && items[seen - 1] === this.lastSeen)) this.reset();
+    for (let i = this.raw.length; i < items.length; i++) {
+      const v = this.pick(items[i] as T);
+      this.raw.push(v);
+      this.smoothed.push(this.next(v));
     }
-    last = last * weight + (1 - weight) * v;
-    n += 1;
-    out.push(weight === 0 ? v : last / (1 - weight ** n));
+    this.first = items[0];
+    this.lastSeen = items[items.length - 1];
+    return this;
   }
-  return out;
+
+  private next(v: number): number {
+    if (!Number.isFinite(v)) return v;
+    this.average = this.average * this.weight + (1 - this.weight) * v;
+    this.finite += 1;
+    return this.weight === 0 ? v : this.average / (1 - this.weight ** this.finite);
+  }
+
+  private reset(): void {
+    this.raw.length = 0;
+    this.smoothed.length = 0;
+    this.average = 0;
+    this.finite = 0;
+  }
 }
 
 /** Indices of at most `max` evenly spaced points, always keeping the first and last. */

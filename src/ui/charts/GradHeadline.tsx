@@ -3,7 +3,8 @@
 // conv), on a log axis, with words computed from the latest value.
 import { useMemo } from 'react';
 import { headlinePair, headlineRatio, verdict } from '../../state/gradflow';
-import { minMaxIndices } from '../../state/series';
+import type { StepMetrics } from '../../protocol/messages';
+import { minMaxIndices, StepSeries } from '../../state/series';
 import { useStore } from '../../state/store';
 import { DataTable } from '../DataTable';
 import { LineCanvas } from './LineCanvas';
@@ -15,12 +16,16 @@ export function GradHeadline() {
   const names = useStore((s) => s.run.model?.kernelNames);
   const steps = useStore((s) => s.metrics.steps);
   const model = useStore((s) => s.run.config?.model ?? null);
+  // log10 of each step's ratio (not finite where the ratio is not a positive number), extended by the new steps on each update.
+  const live = useMemo(() => new StepSeries((s: StepMetrics) => (names ? Math.log10(headlineRatio(names, s.gradNorms)) : NaN), 0), [names]);
   const series = useMemo(() => {
-    if (!names) return [];
-    const all = steps.map((s) => ({ step: s.step, ratio: headlineRatio(names, s.gradNorms) })).filter((p) => Number.isFinite(p.ratio) && p.ratio > 0);
-    // Downsampled on the log of the ratio, the scale it is drawn on.
-    return minMaxIndices(all.map((p) => Math.log10(p.ratio)), MAX_POINTS).map((i) => all[i] as { step: number; ratio: number });
-  }, [names, steps]);
+    const { raw } = live.update(steps);
+    // Downsampled on the log of the ratio, the scale it is drawn on; the first step with a ratio always stays.
+    const firstValid = raw.findIndex(Number.isFinite);
+    if (firstValid < 0) return [];
+    const idx = minMaxIndices(raw, MAX_POINTS).filter((i) => i > firstValid && Number.isFinite(raw[i]));
+    return [firstValid, ...idx].map((i) => ({ step: (steps[i] as StepMetrics).step, ratio: 10 ** (raw[i] as number) }));
+  }, [live, steps]);
   const pair = names ? headlinePair(names) : null;
   const firstName = pair && names ? (names[pair.first] as string) : 'first layer';
   const lastName = pair && names ? (names[pair.last] as string) : 'last layer';

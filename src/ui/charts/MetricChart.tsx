@@ -4,7 +4,8 @@
 // at most MAX_POINTS points; a data table sits behind the chart.
 import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { minMaxIndices, smooth } from '../../state/series';
+import type { StepMetrics } from '../../protocol/messages';
+import { minMaxIndices, smooth, StepSeries } from '../../state/series';
 import { useRuns } from '../../state/runs';
 import { useStore } from '../../state/store';
 import { overlayColor } from '../runs/colors';
@@ -30,11 +31,12 @@ export function MetricChart({ kind }: { kind: keyof typeof KINDS }) {
   const steps = useStore((s) => s.metrics.steps);
   const epochs = useStore((s) => s.metrics.epochs);
   const [weight, setWeight] = useState(0.6);
+  // The live run's steps only grow: its series extend by the new steps on each update.
+  const live = useMemo(() => new StepSeries((s: StepMetrics) => s[spec.train], weight), [weight, spec.train]);
   const series = useMemo(() => {
-    const raw = steps.map((s) => s[spec.train]);
-    const smoothed = smooth(raw, weight);
+    const { raw, smoothed } = live.update(steps);
     return { raw, smoothed, rawLine: line(steps, raw), smoothLine: line(steps, smoothed) };
-  }, [steps, weight, spec.train]);
+  }, [live, steps]);
   const test = useMemo(() => epochs.map((e) => ({ step: e.step, test: e[spec.test] })), [epochs, spec.test]);
   // Only the overlaid runs (not the live one, whose record is rewritten as it trains): other runs' changes do not redraw.
   const overlaid = useRuns(useShallow((s) => s.overlay.map((id) => (id === s.currentId ? null : (s.runs.find((r) => r.id === id) ?? null)))));

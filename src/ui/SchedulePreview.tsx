@@ -4,6 +4,7 @@ import { useMemo } from 'react';
 import { Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { schedulePreview, totalStepsOf } from '../config/schedule';
 import type { Config } from '../config/types';
+import { linearTicks } from './charts/axes';
 import { DataTable } from './DataTable';
 
 /** Training images per data set, for steps per epoch when the whole set is used (the shape over epochs hardly depends on it). */
@@ -15,6 +16,8 @@ export function SchedulePreview({ config }: { config: Config }) {
   const perEpoch = Math.max(1, Math.ceil(images / t.batchSize));
   const points = useMemo(() => schedulePreview(t, perEpoch, 120), [t, perEpoch]);
   const total = totalStepsOf(t, perEpoch);
+  // Round epochs on the axis (0, 1, 2 … or 0, 0.5, 1 …), not recharts' even fifths of the range.
+  const epochTicks = useMemo(() => linearTicks(0, points[points.length - 1]?.epoch ?? 0, 4), [points]);
   const rows = points.filter((_, i) => i % Math.max(1, Math.floor(points.length / 8)) === 0 || i === points.length - 1);
   return (
     <figure className="schedule-preview" data-testid="controls.schedulePreview" data-points={points.length} aria-labelledby="schedule-title">
@@ -23,7 +26,7 @@ export function SchedulePreview({ config }: { config: Config }) {
       </figcaption>
       <ResponsiveContainer width="100%" height={90}>
         <LineChart data={points} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
-          <XAxis dataKey="epoch" type="number" domain={[0, 'dataMax']} tick={{ fontSize: 10 }} tickFormatter={(v: number) => v.toFixed(v < 10 ? 1 : 0)} />
+          <XAxis dataKey="epoch" type="number" domain={[0, 'dataMax']} ticks={epochTicks} tick={{ fontSize: 10 }} tickFormatter={(v: number) => String(Number(v.toPrecision(6)))} />
           <YAxis domain={[0, 'auto']} width={48} tick={{ fontSize: 10 }} tickFormatter={(v: number) => v.toPrecision(2)} />
           <Tooltip formatter={(v) => (typeof v === 'number' ? v.toPrecision(3) : String(v))} labelFormatter={(e) => `epoch ${Number(e).toFixed(2)}`} />
           <Line dataKey="lr" name="learning rate" stroke="#1f5fbf" dot={false} isAnimationActive={false} />

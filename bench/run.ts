@@ -187,9 +187,11 @@ function torchRows(): TorchRow[] {
   const rows: TorchRow[] = [];
   for (const model of models) {
     const m = modelFromPreset(model.id);
-    if (model.stem || m.family !== 'cifar-resnet' || !m.batchNorm || m.shortcut !== 'A') continue;
+    // PyTorch builds the CIFAR ResNets (option A, BN) and torchvision's ResNet-18 with the CIFAR stem.
+    const arch = model.name === 'resnet18-cifar' ? ['--model', 'resnet18-cifar'] : !model.stem && m.family === 'cifar-resnet' && m.batchNorm && m.shortcut === 'A' ? ['--n', String(m.blocksPerStage)] : null;
+    if (!arch) continue;
     for (const batch of batches) {
-      const out = execFileSync(PYTHON, ['bench/torch_step.py', '--n', String(m.blocksPerStage), '--batch', String(batch), '--steps', String(Math.max(steps, 1)), '--warmup', String(Math.max(warmup, 1)), ...(torchThreads ? ['--threads', torchThreads] : [])], { encoding: 'utf8' });
+      const out = execFileSync(PYTHON, ['bench/torch_step.py', ...arch, '--batch', String(batch), '--steps', String(Math.max(steps, 1)), '--warmup', String(Math.max(warmup, 1)), ...(torchThreads ? ['--threads', torchThreads] : [])], { encoding: 'utf8' });
       const row = JSON.parse(out) as TorchRow;
       log(`native   torch  ${row.model.padEnd(9)} b${String(batch).padEnd(4)} ${row.msPerStep.toFixed(0).padStart(7)} ms/step ${((batch * 1000) / row.msPerStep).toFixed(1).padStart(7)} img/s  (PyTorch ${row.torch}, ${row.threads} threads)`);
       rows.push(row);

@@ -4,6 +4,11 @@ shortcuts, batch norm) in PyTorch on the CPU, on random 32x32x3 input and 10
 classes, with SGD + momentum 0.9 and weight decay 1e-4, as the engine's step.
 
   /usr/bin/python3 bench/torch_step.py --n 3 --batch 128 --steps 20 --warmup 2 [--threads N]
+  /usr/bin/python3 bench/torch_step.py --model resnet18-cifar --batch 64
+
+--model resnet18-cifar is torchvision's ResNet-18 with the CIFAR stem (one
+3x3 conv, no max-pool) and 10 classes, as the bench's `resnet18-cifar`
+(11,173,962 parameters in both).
 
 runs on every core (--threads, default os.cpu_count()): PyTorch's own default
 follows omp_get_max_threads(), which was 1 on the 2-core development machine,
@@ -63,9 +68,19 @@ class CifarResNet(nn.Module):
         return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
 
 
+def resnet18_cifar(classes=10):
+    import torchvision
+
+    model = torchvision.models.resnet18(num_classes=classes)
+    model.conv1 = nn.Conv2d(3, 64, 3, 1, 1, bias=False)
+    model.maxpool = nn.Identity()
+    return model
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--n", type=int, default=3)
+    p.add_argument("--model", default="cifar-resnet", choices=["cifar-resnet", "resnet18-cifar"])
+    p.add_argument("--n", type=int, default=3, help="blocks per stage of the CIFAR ResNet (6n+2 layers)")
     p.add_argument("--batch", type=int, default=128)
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--warmup", type=int, default=2)
@@ -73,7 +88,7 @@ def main():
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
-    model = CifarResNet(a.n).train()
+    model = (resnet18_cifar() if a.model == "resnet18-cifar" else CifarResNet(a.n)).train()
     opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, weight_decay=1e-4)
     x = torch.randn(a.batch, 3, 32, 32)
     y = torch.randint(0, 10, (a.batch,))
@@ -90,7 +105,8 @@ def main():
     for _ in range(a.warmup):
         step()
     samples = [step() for _ in range(a.steps)]
-    print(json.dumps({"model": f"resnet{6 * a.n + 2}", "batch": a.batch, "msPerStep": statistics.median(samples),
+    name = a.model if a.model == "resnet18-cifar" else f"resnet{6 * a.n + 2}"
+    print(json.dumps({"model": name, "params": sum(p.numel() for p in model.parameters()), "batch": a.batch, "msPerStep": statistics.median(samples),
                       "samples": samples, "torch": torch.__version__, "threads": torch.get_num_threads()}))
 
 

@@ -13,7 +13,6 @@
 // (--breakdown shapes: by kernel name and input shapes).
 // Figures are medians of the timed steps. Timing belongs here, never in tests.
 import * as tf from '@tensorflow/tfjs';
-import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { execFileSync } from 'node:child_process';
 import { chromium, type Page } from '@playwright/test';
 import { isModelPresetId, modelFromPreset, type ModelPresetId } from '../src/config/presets';
@@ -38,7 +37,7 @@ interface Row {
   kernels?: number;
   /** Chromium: the backend's reason (WASM threads); Node: the WASM thread count. */
   note?: string;
-  /** WASM: the threads XNNPACK ran on (from the note). */
+  /** WASM: the threads XNNPACK ran on. */
   threads?: number;
   /** --breakdown: the profiled step's kernel times by name, slowest first. */
   kernelTimes?: KernelTime[];
@@ -51,7 +50,7 @@ interface Reference {
   source: string;
   rows: TorchRow[];
   /** Each TF.js row of a model and batch PyTorch ran (`row`: its index in rows): its ms per step over PyTorch's. */
-  ratios: { row: number; model: string; batch: number; backend: BackendName; env: string; threads?: number; ratio: number; torchThreads: number }[];
+  ratios: { row: number; model: string; batch: number; backend: BackendName; env: string; ratio: number; torchThreads: number }[];
 }
 
 function option(name: string, fallback: string): string {
@@ -94,8 +93,7 @@ const spec = (m: BenchModel, batch: number): Omit<BenchSpec, 'gradNorms'> => ({ 
 
 async function measure(run: (spec: BenchSpec) => Promise<BenchResult>, base: Omit<BenchSpec, 'gradNorms'>, backend: BackendName): Promise<Omit<Row, 'model' | 'batch' | 'backend' | 'env'>> {
   const r = await run({ ...base, gradNorms: norms === 'both' ? 'both' : norms === 'on', countKernels: kernelsOn.has(backend) || breakdown !== false, kernelTimes: breakdown });
-  const note = r.reason ?? (backend === 'wasm' ? `XNNPACK on ${getThreadsCount()} thread(s) in Node` : undefined);
-  const threads = backend === 'wasm' ? Number(/on (\d+) thread/.exec(note ?? '')?.[1] ?? NaN) : NaN;
+  const note = r.reason ?? (r.threads ? `XNNPACK on ${r.threads} thread(s) in Node` : undefined);
   return {
     msPerStep: r.msPerStep,
     imgPerSec: r.imgPerSec,
@@ -103,7 +101,7 @@ async function measure(run: (spec: BenchSpec) => Promise<BenchResult>, base: Omi
     ...(r.msPerStepBare !== undefined ? { msPerStepBare: r.msPerStepBare, normsOverheadPct: r.normsOverheadPct as number } : {}),
     ...(r.kernels > 0 ? { kernels: r.kernels } : {}),
     ...(note ? { note } : {}),
-    ...(threads > 0 ? { threads } : {}),
+    ...(r.threads ? { threads: r.threads } : {}),
     ...(r.kernelTimes ? { kernelTimes: r.kernelTimes } : {}),
   };
 }
@@ -203,7 +201,7 @@ function torchRows(): TorchRow[] {
 function reference(rows: Row[], native: TorchRow[], source: string): Reference {
   const ratios = rows.flatMap((r, row) => {
     const t = native.find((n) => n.model === r.model && n.batch === r.batch);
-    return t ? [{ row, model: r.model, batch: r.batch, backend: r.backend, env: r.env, ...(r.threads ? { threads: r.threads } : {}), ratio: r.msPerStep / t.msPerStep, torchThreads: t.threads }] : [];
+    return t ? [{ row, model: r.model, batch: r.batch, backend: r.backend, env: r.env, ratio: r.msPerStep / t.msPerStep, torchThreads: t.threads }] : [];
   });
   return { source, rows: native, ratios };
 }

@@ -2,6 +2,7 @@
 // bench worker in Chromium: the same model, optimizer and step as a real run,
 // on fixed random inputs, every step read back before the next starts.
 import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { configFromPreset, type ModelPresetId } from '../config/presets';
 import type { StemType } from '../config/types';
 import type { Shape } from '../model/arch';
@@ -54,6 +55,8 @@ export interface BenchResult {
   kernels: number;
   /** In the browser: why this backend runs, as selectBackend said (threads on WASM). */
   reason?: string;
+  /** WASM: the threads XNNPACK runs on. */
+  threads?: number;
   /** With kernelTimes: the profiled step's kernels by name, slowest first. */
   kernelTimes?: KernelTime[];
 }
@@ -105,7 +108,7 @@ export async function benchTrainStep(spec: BenchSpec): Promise<BenchResult> {
       kernels = info.kernels.length;
       if (spec.kernelTimes) kernelTimes = await byKernelName(info.kernels, spec.kernelTimes === 'shapes');
     }
-    const result: BenchResult = { backend: tf.getBackend(), msPerStep: ms, imgPerSec: (spec.batch * 1000) / ms, samples, kernels, ...(kernelTimes ? { kernelTimes } : {}) };
+    const result: BenchResult = { backend: tf.getBackend(), msPerStep: ms, imgPerSec: (spec.batch * 1000) / ms, samples, kernels, ...(tf.getBackend() === 'wasm' ? { threads: getThreadsCount() } : {}), ...(kernelTimes ? { kernelTimes } : {}) };
     if (both) {
       result.msPerStepBare = median(bare);
       result.normsOverheadPct = (100 * (ms - result.msPerStepBare)) / result.msPerStepBare;

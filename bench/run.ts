@@ -41,6 +41,8 @@ interface Row {
   threads?: number;
   /** --breakdown: the profiled step's kernel times by name, slowest first. */
   kernelTimes?: KernelTime[];
+  /** WASM with --simd off: false (the JS loops and XNNPACK kernel gradients instead of our SIMD kernels). */
+  simdKernels?: false;
   samples: number[];
 }
 
@@ -81,6 +83,8 @@ const json = process.argv.includes('--json');
 const breakdown: boolean | 'shapes' = process.argv.includes('--breakdown') ? (option('breakdown', '') === 'shapes' ? 'shapes' : true) : false;
 /** Chromium WASM thread counts; [undefined] is the page's own choice (one per core). */
 const wasmThreads: (number | undefined)[] = process.argv.includes('--wasm-threads') ? list('wasm-threads', '').map(Number) : [undefined];
+/** WASM rows with our SIMD kernels ('on'), without ('off': JS loops, XNNPACK kernel gradients), or both. */
+const simdVariants = list('simd', 'on').map((v) => v === 'on');
 const NODE_BACKENDS: BackendName[] = ['wasm', 'cpu'];
 const PYTHON = '/usr/bin/python3';
 
@@ -91,9 +95,10 @@ function log(line: string): void {
 
 const spec = (m: BenchModel, batch: number): Omit<BenchSpec, 'gradNorms'> => ({ model: m.id, ...(m.stem ? { stem: m.stem } : {}), batch, steps, warmup });
 
-async function measure(run: (spec: BenchSpec) => Promise<BenchResult>, base: Omit<BenchSpec, 'gradNorms'>, backend: BackendName): Promise<Omit<Row, 'model' | 'batch' | 'backend' | 'env'>> {
-  const r = await run({ ...base, gradNorms: norms === 'both' ? 'both' : norms === 'on', countKernels: kernelsOn.has(backend) || breakdown !== false, kernelTimes: breakdown });
-  const note = r.reason ?? (r.threads ? `XNNPACK on ${r.threads} thread(s) in Node` : undefined);
+async function measure(run: (spec: BenchSpec) => Promise<BenchResult>, base: Omit<BenchSpec, 'gradNorms'>, backend: BackendName, simd = true): Promise<Omit<Row, 'model' | 'batch' | 'backend' | 'env'>> {
+  const r = await run({ ...base, gradNorms: norms === 'both' ? 'both' : norms === 'on', countKernels: kernelsOn.has(backend) || breakdown !== false, kernelTimes: breakdown, simdKernels: simd });
+  const reason = r.reason ?? (r.threads ? `XNNPACK on ${r.threads} thread(s) in Node` : undefined);
+  const note = backend === 'wasm' && !simd ? `${reason ?? ''}; without our SIMD kernels` : reason;
   return {
     msPerStep: r.msPerStep,
     imgPerSec: r.imgPerSec,
@@ -127,11 +132,12 @@ async function nodeRows(): Promise<Row[]> {
   for (const backend of NODE_BACKENDS.filter((b) => backends.includes(b))) {
     if (!(await tf.setBackend(backend))) throw new Error(`node: ${backend} failed to start`);
     for (const model of models)
-      for (const batch of batches) {
-        const row: Row = { model: model.name, batch, backend, env: 'node', ...(await measure(benchTrainStep, spec(model, batch), backend)) };
-        log(describe(row));
-        rows.push(row);
-      }
+      for (const batch of batches)
+        for (const simd of backend === 'wasm' ? simdVariants : [true]) {
+          const row: Row = { model: model.name, batch, backend, env: 'node', ...(await measure(benchTrainStep, spec(model, batch), backend, simd)), ...(simd ? {} : { simdKernels: false as const }) };
+          log(describe(row));
+          rows.push(row);
+        }
   }
   return rows;
 }
@@ -153,15 +159,16 @@ async function chromiumRows(): Promise<Row[]> {
       await page.waitForFunction(() => window.benchReady === true);
       const run = (spec: BenchSpec) => page.evaluate(([b, s, t]) => window.runBench(b, s, t), [backend, spec, threads] as const);
       for (const model of models)
-        for (const batch of batches) {
-          try {
-            const row: Row = { model: model.name, batch, backend, env: 'chromium', ...(await measure(run, spec(model, batch), backend)) };
-            log(describe(row));
-            rows.push(row);
-          } catch (e) {
-            log(`chromium ${backend} ${model.name} b${batch}: failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+        for (const batch of batches)
+          for (const simd of backend === 'wasm' ? simdVariants : [true]) {
+            try {
+              const row: Row = { model: model.name, batch, backend, env: 'chromium', ...(await measure(run, spec(model, batch), backend, simd)), ...(simd ? {} : { simdKernels: false as const }) };
+              log(describe(row));
+              rows.push(row);
+            } catch (e) {
+              log(`chromium ${backend} ${model.name} b${batch}: failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+            }
           }
-        }
       await page.close();
     }
   } finally {
@@ -211,7 +218,8 @@ function table(rows: Row[], ref: Reference): string {
   for (const [i, r] of rows.entries()) {
     const ratio = ref.ratios.find((x) => x.row === i);
     const cost = r.normsOverheadPct !== undefined ? `${r.normsOverheadPct >= 0 ? '+' : ''}${r.normsOverheadPct.toFixed(1)}%` : '';
-    lines.push(`| ${r.env} | ${r.backend}${r.threads ? ` (${r.threads} thread${r.threads > 1 ? 's' : ''})` : ''} | ${r.model} | ${r.batch} | ${r.msPerStep.toFixed(0)} | ${r.imgPerSec.toFixed(1)} | ${cost} | ${r.kernels ?? ''} | ${ratio ? `${ratio.ratio.toFixed(2)} (${ratio.torchThreads})` : ''} |`);
+    const variant = [r.threads ? `${r.threads} thread${r.threads > 1 ? 's' : ''}` : '', r.simdKernels === false ? 'no SIMD kernels' : ''].filter(Boolean).join(', ');
+    lines.push(`| ${r.env} | ${r.backend}${variant ? ` (${variant})` : ''} | ${r.model} | ${r.batch} | ${r.msPerStep.toFixed(0)} | ${r.imgPerSec.toFixed(1)} | ${cost} | ${r.kernels ?? ''} | ${ratio ? `${ratio.ratio.toFixed(2)} (${ratio.torchThreads})` : ''} |`);
   }
   for (const t of ref.rows) lines.push(`| native | PyTorch ${t.torch} (${t.threads} threads) | ${t.model} | ${t.batch} | ${t.msPerStep.toFixed(0)} | ${((t.batch * 1000) / t.msPerStep).toFixed(1)} | | | 1.0 |`);
   return lines.join('\n');

@@ -15,6 +15,33 @@
 // conv.ts's kh·kw slice + matmul pairs (each slice a copy on WASM).
 import * as tf from '@tensorflow/tfjs';
 
+/**
+ * The kernel gradient as one kernel of our own, where a backend registers it
+ * (wasm-kernels.ts: SIMD128 over NHWC x and dy, src/model/simd/kernels.c):
+ * inputs x [B, H, W, C] and dy [B, OH, OW, O], attrs ConvKernelGradAttrs ->
+ * [kh, kw, C, O].
+ */
+export const CONV_KERNEL_GRAD = 'PlaygroundConv2DKernelGrad';
+
+export interface ConvKernelGradAttrs {
+  kernelHeight: number;
+  kernelWidth: number;
+  stride: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/** Whether the current backend registered CONV_KERNEL_GRAD. */
+export function hasKernelGradKernel(): boolean {
+  return tf.getKernel(CONV_KERNEL_GRAD, tf.getBackend()) !== undefined;
+}
+
+/** dLoss/dKernel by CONV_KERNEL_GRAD (check hasKernelGradKernel first) -> [kh, kw, C, O]. */
+export function conv2dKernelGradByKernel(x: tf.Tensor4D, dy: tf.Tensor4D, [kh, kw]: [number, number], stride: number, pad: number): tf.Tensor4D {
+  const attrs: ConvKernelGradAttrs = { kernelHeight: kh, kernelWidth: kw, stride, padTop: pad, padLeft: pad };
+  return tf.engine().runKernel(CONV_KERNEL_GRAD, { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+}
+
 /** Pads (positive) or crops (negative) H and W of t: [[top, bottom], [left, right]]. */
 function fitHW(t: tf.Tensor4D, [[top, bottom], [left, right]]: [[number, number], [number, number]]): tf.Tensor4D {
   const padded = padTo(t, [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]]);

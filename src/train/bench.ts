@@ -7,6 +7,8 @@ import { configFromPreset, type ModelPresetId } from '../config/presets';
 import type { StemType } from '../config/types';
 import type { Shape } from '../model/arch';
 import { buildModel } from '../model/build';
+import { convImpl } from '../model/conv';
+import { simdImpl } from '../model/simd';
 import { disposeOptimizer, makeOptimizer, trainStep } from './engine';
 
 export interface BenchSpec {
@@ -33,6 +35,12 @@ export interface BenchSpec {
    * convolution, which batch norm).
    */
   kernelTimes?: boolean | 'shapes';
+  /**
+   * WASM: our SIMD128 kernels (batch norm, the convolution kernel gradient;
+   * src/model/simd.ts), the default, or false for the JavaScript loops and
+   * the kernel gradient as an XNNPACK convolution: both ways in one run.
+   */
+  simdKernels?: boolean;
 }
 
 /** One kernel name's share of a profiled step. */
@@ -68,6 +76,19 @@ export function median(xs: readonly number[]): number {
 }
 
 export async function benchTrainStep(spec: BenchSpec): Promise<BenchResult> {
+  const simd = spec.simdKernels ?? true;
+  const saved = { enabled: simdImpl.enabled, kernelGrad: convImpl.kernelGrad };
+  simdImpl.enabled = simd;
+  convImpl.kernelGrad = simd ? 'auto' : 'conv';
+  try {
+    return await timeSteps(spec);
+  } finally {
+    simdImpl.enabled = saved.enabled;
+    convImpl.kernelGrad = saved.kernelGrad;
+  }
+}
+
+async function timeSteps(spec: BenchSpec): Promise<BenchResult> {
   const input = spec.input ?? [32, 32, 3];
   const config = configFromPreset(spec.model);
   if (spec.stem) config.model.stem = spec.stem;

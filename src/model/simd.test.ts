@@ -1,0 +1,125 @@
+// Our SIMD128 kernels (kernels.c) against the CPU backend, on shapes that
+// reach every branch of them: channel counts that are and are not multiples
+// of 16, 8 and 4, strides 1 and 2, kernels 1×1 to 7×7, row counts past one
+// float32 block. And the committed binary must come from the committed source.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import './wasm-kernels';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { batchNormTrain, channelMoments } from './batchnorm';
+import { conv2d, convImpl } from './conv';
+import { SOURCE_SHA256 } from './simd/binary';
+import { simdImpl, simdKernels } from './simd';
+
+const TOLERANCE = 1e-4;
+
+beforeAll(async () => {
+  expect(await tf.setBackend('wasm')).toBe(true);
+});
+
+afterEach(() => {
+  simdImpl.enabled = true;
+  convImpl.kernelGrad = 'auto';
+});
+
+function relErr(a: Float32Array, b: Float32Array): number {
+  let diff = 0;
+  let ref = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff += ((a[i] ?? NaN) - (b[i] ?? 0)) ** 2;
+    ref += (b[i] ?? 0) ** 2;
+  }
+  return Math.sqrt(diff / ref);
+}
+
+/** Value and gradients of sum(layer(inputs) · dy) on `backend`, every tensor counted. */
+async function gradsOn(backend: 'cpu' | 'wasm', shapes: number[][], layer: (...xs: tf.Tensor[]) => tf.Tensor): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const before = tf.memory().numTensors;
+  const out = tf.tidy(() => {
+    const xs = shapes.map((s, i) => tf.randomNormal(s, i === 0 ? 1 : 0, 2, 'float32', 20 + i));
+    const y = layer(...xs);
+    const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 7);
+    return [y, ...tf.grads((...a: tf.Tensor[]) => tf.sum(tf.mul(layer(...a), dy)))(xs)];
+  });
+  const values = out.map((t) => t.dataSync() as Float32Array);
+  tf.dispose(out);
+  expect(tf.memory().numTensors, `tensors leaked on ${backend}`).toBe(before);
+  return values;
+}
+
+async function expectAsCpu(shapes: number[][], layer: (...xs: tf.Tensor[]) => tf.Tensor): Promise<void> {
+  const cpu = await gradsOn('cpu', shapes, layer);
+  const wasm = await gradsOn('wasm', shapes, layer);
+  const errors = wasm.map((w, i) => relErr(w, cpu[i]!));
+  expect(Math.max(...errors), `value, then each gradient: ${errors.map((e) => e.toExponential(1)).join(', ')}`).toBeLessThan(TOLERANCE);
+}
+
+describe('SIMD kernels', () => {
+  it('run on this WASM backend (so the tests below test them, not the fallbacks)', async () => {
+    await tf.setBackend('wasm');
+    expect(simdKernels(tf.backend() as BackendWasm)).not.toBeNull();
+  });
+
+  it('come from the committed source: binary.ts carries kernels.c\'s SHA-256 (rebuild with scripts/build-simd.sh)', () => {
+    const source = readFileSync(new URL('./simd/kernels.c', import.meta.url));
+    expect(createHash('sha256').update(source).digest('hex')).toBe(SOURCE_SHA256);
+  });
+
+  it('are off with simdImpl.enabled = false', async () => {
+    await tf.setBackend('wasm');
+    simdImpl.enabled = false;
+    expect(simdKernels(tf.backend() as BackendWasm)).toBeNull();
+  });
+});
+
+// [x shape, kernel shape, stride, pad]: C and O through 16/8/4/1-wide paths.
+const CONVS: [number[], number[], number, number][] = [
+  [[2, 9, 9, 16], [3, 3, 16, 16], 1, 1],
+  [[2, 8, 8, 20], [3, 3, 20, 12], 2, 1],
+  [[3, 7, 7, 3], [3, 3, 3, 13], 1, 1],
+  [[2, 9, 7, 6], [7, 7, 6, 5], 2, 3],
+  [[2, 8, 8, 8], [1, 1, 8, 24], 2, 0],
+  [[1, 5, 5, 4], [1, 1, 4, 4], 1, 1],
+];
+
+describe('the convolution kernel gradient (PlaygroundConv2DKernelGrad) matches the CPU backend', () => {
+  it.each(CONVS)('x %j, kernel %j, stride %i, pad %i', async (xs, ks, stride, pad) => {
+    convImpl.kernelGrad = 'simd';
+    await expectAsCpu([xs, ks], (x, k) => conv2d(x as tf.Tensor4D, k as tf.Tensor4D, stride, pad));
+  });
+});
+
+const bn = (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+  const { mean, variance } = channelMoments(x as tf.Tensor4D);
+  return batchNormTrain(x as tf.Tensor4D, mean, variance, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5);
+};
+
+describe('batch norm (moments, apply, gradient) matches the CPU backend', () => {
+  // Rows (B·H·W): 48, 507 (past one 256-row block, not a multiple), 2,048.
+  it.each([[[3, 4, 4, 4]], [[3, 13, 13, 16]], [[2, 8, 8, 20]], [[8, 16, 16, 36]], [[2, 4, 4, 64]]])('x %j', async (xs) => {
+    const c = xs[3]!;
+    await expectAsCpu([xs, [c], [c]], bn);
+  });
+
+  it('keeps the variance of values far from 0 (two passes, no cancellation): float64 of the same data within 1e-3', async () => {
+    await tf.setBackend('wasm');
+    const c = 8;
+    const x = tf.tidy(() => tf.add(tf.mul(tf.randomNormal([16, 16, 16, c], 0, 1, 'float32', 3), 0.01), 1000)) as tf.Tensor4D;
+    const { mean, variance } = channelMoments(x);
+    const data = x.dataSync();
+    const n = data.length / c;
+    for (let k = 0; k < c; k++) {
+      let sum = 0;
+      for (let r = 0; r < n; r++) sum += data[r * c + k]!;
+      const m = sum / n;
+      let sq = 0;
+      for (let r = 0; r < n; r++) sq += (data[r * c + k]! - m) ** 2;
+      expect(Math.abs(mean.dataSync()[k]! - m)).toBeLessThan(1e-3);
+      expect(Math.abs(variance.dataSync()[k]! / (sq / n) - 1)).toBeLessThan(1e-3);
+    }
+    tf.dispose([x, mean, variance]);
+  });
+});

@@ -1,0 +1,95 @@
+// Our SIMD128 training kernels (src/model/simd/kernels.c, built into
+// binary.ts) instantiated on the WASM backend's own memory, so that they
+// read and write TF.js's tensors in place. One instance per backend module
+// (a new backend brings a new memory). Where WebAssembly SIMD is missing or
+// the memory cannot be reached, `simdKernels` returns null and the callers
+// use their JavaScript loops.
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { TensorInfo } from '@tensorflow/tfjs';
+import { PLAIN_WASM_BASE64, SHARED_WASM_BASE64 } from './simd/binary';
+
+/** The exports of kernels.c; every pointer is a byte offset into the backend's heap. */
+interface Exports {
+  bn_moments(x: number, n: number, c: number, mean: number, variance: number, scratch: number): void;
+  bn_apply(x: number, n: number, c: number, mean: number, variance: number, gamma: number, beta: number, epsilon: number, y: number, scratch: number): void;
+  bn_grad(dy: number, x: number, n: number, c: number, mean: number, variance: number, gamma: number, epsilon: number, dx: number, dGamma: number, dBeta: number, scratch: number): void;
+  conv2d_kernel_grad(x: number, dy: number, dw: number, b0: number, b1: number, h: number, w: number, c: number, oh: number, ow: number, o: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number): void;
+}
+
+/** What we use of the Emscripten module behind BackendWasm. */
+interface EmscriptenHeap {
+  _malloc(bytes: number): number;
+  _free(ptr: number): void;
+  wasmMemory?: WebAssembly.Memory;
+  asm?: { memory?: WebAssembly.Memory };
+}
+
+export interface SimdKernels {
+  readonly exports: Exports;
+  /** The byte offset of a tensor's data in the heap. */
+  ptr(t: TensorInfo): number;
+  /** Runs f with `bytes` of scratch heap, freed afterwards. */
+  withScratch<T>(bytes: number, f: (scratch: number) => T): T;
+}
+
+/** enabled: false makes simdKernels return null (the benchmarks' way to time the JavaScript loops). */
+export const simdImpl = { enabled: true };
+
+const instances = new WeakMap<object, SimdKernels | null>();
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+/** Whether this engine runs WebAssembly SIMD128 (the smallest module with one v128 instruction). */
+function hasSimd(): boolean {
+  // (func (result v128) (v128.const i32x4 0 0 0 0))
+  const probe = [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11];
+  return WebAssembly.validate(new Uint8Array(probe));
+}
+
+function instantiate(wasm: BackendWasm): SimdKernels | null {
+  const heap = wasm.wasm as unknown as EmscriptenHeap;
+  const memory = heap.wasmMemory ?? heap.asm?.memory;
+  if (!memory || !hasSimd()) return null;
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  // Synchronous compile: about 10 KB, in a worker or Node (the page never loads tfjs).
+  const module = new WebAssembly.Module(decode(shared ? SHARED_WASM_BASE64 : PLAIN_WASM_BASE64));
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
+  const dataIds = (wasm as unknown as { dataIdMap: { get(id: object): { memoryOffset: number } | undefined } }).dataIdMap;
+  return {
+    exports,
+    ptr(t) {
+      const data = dataIds.get(t.dataId);
+      if (!data) throw new Error('simd: a tensor with no data on the WASM backend');
+      return data.memoryOffset;
+    },
+    withScratch(bytes, f) {
+      const scratch = heap._malloc(Math.max(16, bytes));
+      try {
+        return f(scratch);
+      } finally {
+        heap._free(scratch);
+      }
+    },
+  };
+}
+
+/** Our kernels on this WASM backend, or null where they cannot run. */
+export function simdKernels(wasm: BackendWasm): SimdKernels | null {
+  if (!simdImpl.enabled) return null;
+  const key = wasm.wasm as object;
+  if (!instances.has(key)) {
+    let kernels: SimdKernels | null = null;
+    try {
+      kernels = instantiate(wasm);
+    } catch {
+      kernels = null; // e.g. a shared memory whose limits the module's import does not accept: the JS loops run instead
+    }
+    instances.set(key, kernels);
+  }
+  return instances.get(key) ?? null;
+}

@@ -41,8 +41,8 @@ interface Row {
   threads?: number;
   /** --breakdown: the profiled step's kernel times by name, slowest first. */
   kernelTimes?: KernelTime[];
-  /** WASM with --simd off: false (the JS loops and XNNPACK kernel gradients instead of our SIMD kernels). */
-  simdKernels?: false;
+  /** WASM with --simd one or off: our SIMD kernels on one thread, or none (the JS loops and XNNPACK kernel gradients). */
+  simdKernels?: 'one' | 'off';
   samples: number[];
 }
 
@@ -83,8 +83,11 @@ const json = process.argv.includes('--json');
 const breakdown: boolean | 'shapes' = process.argv.includes('--breakdown') ? (option('breakdown', '') === 'shapes' ? 'shapes' : true) : false;
 /** Chromium WASM thread counts; [undefined] is the page's own choice (one per core). */
 const wasmThreads: (number | undefined)[] = process.argv.includes('--wasm-threads') ? list('wasm-threads', '').map(Number) : [undefined];
-/** WASM rows with our SIMD kernels ('on'), without ('off': JS loops, XNNPACK kernel gradients), or both. */
-const simdVariants = list('simd', 'on').map((v) => v === 'on');
+/** WASM rows with our SIMD kernels on their threads ('on'), on one thread ('one'), without ('off': JS loops, XNNPACK kernel gradients). */
+const simdVariants = list('simd', 'on').map((v) => {
+  if (v !== 'on' && v !== 'one' && v !== 'off') throw new Error(`--simd: on, one or off, not ${v}`);
+  return v;
+});
 const NODE_BACKENDS: BackendName[] = ['wasm', 'cpu'];
 const PYTHON = '/usr/bin/python3';
 
@@ -95,10 +98,10 @@ function log(line: string): void {
 
 const spec = (m: BenchModel, batch: number): Omit<BenchSpec, 'gradNorms'> => ({ model: m.id, ...(m.stem ? { stem: m.stem } : {}), batch, steps, warmup });
 
-async function measure(run: (spec: BenchSpec) => Promise<BenchResult>, base: Omit<BenchSpec, 'gradNorms'>, backend: BackendName, simd = true): Promise<Omit<Row, 'model' | 'batch' | 'backend' | 'env'>> {
+async function measure(run: (spec: BenchSpec) => Promise<BenchResult>, base: Omit<BenchSpec, 'gradNorms'>, backend: BackendName, simd: 'on' | 'one' | 'off' = 'on'): Promise<Omit<Row, 'model' | 'batch' | 'backend' | 'env'>> {
   const r = await run({ ...base, gradNorms: norms === 'both' ? 'both' : norms === 'on', countKernels: kernelsOn.has(backend) || breakdown !== false, kernelTimes: breakdown, simdKernels: simd });
   const reason = r.reason ?? (r.threads ? `XNNPACK on ${r.threads} thread(s) in Node` : undefined);
-  const note = backend === 'wasm' && !simd ? `${reason ?? ''}; without our SIMD kernels` : reason;
+  const note = backend === 'wasm' && simd !== 'on' ? `${reason ?? ''}; ${simd === 'off' ? 'without our SIMD kernels' : 'our SIMD kernels on one thread'}` : reason;
   return {
     msPerStep: r.msPerStep,
     imgPerSec: r.imgPerSec,
@@ -133,8 +136,8 @@ async function nodeRows(): Promise<Row[]> {
     if (!(await tf.setBackend(backend))) throw new Error(`node: ${backend} failed to start`);
     for (const model of models)
       for (const batch of batches)
-        for (const simd of backend === 'wasm' ? simdVariants : [true]) {
-          const row: Row = { model: model.name, batch, backend, env: 'node', ...(await measure(benchTrainStep, spec(model, batch), backend, simd)), ...(simd ? {} : { simdKernels: false as const }) };
+        for (const simd of backend === 'wasm' ? simdVariants : (['on'] as const)) {
+          const row: Row = { model: model.name, batch, backend, env: 'node', ...(await measure(benchTrainStep, spec(model, batch), backend, simd)), ...(simd === 'on' ? {} : { simdKernels: simd }) };
           log(describe(row));
           rows.push(row);
         }
@@ -160,9 +163,9 @@ async function chromiumRows(): Promise<Row[]> {
       const run = (spec: BenchSpec) => page.evaluate(([b, s, t]) => window.runBench(b, s, t), [backend, spec, threads] as const);
       for (const model of models)
         for (const batch of batches)
-          for (const simd of backend === 'wasm' ? simdVariants : [true]) {
+          for (const simd of backend === 'wasm' ? simdVariants : (['on'] as const)) {
             try {
-              const row: Row = { model: model.name, batch, backend, env: 'chromium', ...(await measure(run, spec(model, batch), backend, simd)), ...(simd ? {} : { simdKernels: false as const }) };
+              const row: Row = { model: model.name, batch, backend, env: 'chromium', ...(await measure(run, spec(model, batch), backend, simd)), ...(simd === 'on' ? {} : { simdKernels: simd }) };
               log(describe(row));
               rows.push(row);
             } catch (e) {
@@ -218,7 +221,7 @@ function table(rows: Row[], ref: Reference): string {
   for (const [i, r] of rows.entries()) {
     const ratio = ref.ratios.find((x) => x.row === i);
     const cost = r.normsOverheadPct !== undefined ? `${r.normsOverheadPct >= 0 ? '+' : ''}${r.normsOverheadPct.toFixed(1)}%` : '';
-    const variant = [r.threads ? `${r.threads} thread${r.threads > 1 ? 's' : ''}` : '', r.simdKernels === false ? 'no SIMD kernels' : ''].filter(Boolean).join(', ');
+    const variant = [r.threads ? `${r.threads} thread${r.threads > 1 ? 's' : ''}` : '', r.simdKernels === 'off' ? 'no SIMD kernels' : r.simdKernels === 'one' ? 'SIMD kernels on 1 thread' : ''].filter(Boolean).join(', ');
     lines.push(`| ${r.env} | ${r.backend}${variant ? ` (${variant})` : ''} | ${r.model} | ${r.batch} | ${r.msPerStep.toFixed(0)} | ${r.imgPerSec.toFixed(1)} | ${cost} | ${r.kernels ?? ''} | ${ratio ? `${ratio.ratio.toFixed(2)} (${ratio.torchThreads})` : ''} |`);
   }
   for (const t of ref.rows) lines.push(`| native | PyTorch ${t.torch} (${t.threads} threads) | ${t.model} | ${t.batch} | ${t.msPerStep.toFixed(0)} | ${((t.batch * 1000) / t.msPerStep).toFixed(1)} | | | 1.0 |`);

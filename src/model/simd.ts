@@ -4,8 +4,9 @@
 // (a new backend brings a new memory). Where WebAssembly SIMD is missing or
 // the memory cannot be reached, `simdKernels` returns null and the callers
 // use their JavaScript loops.
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs';
+import { getThreadsCount, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { CONTROL, startPool, type Pool } from './simd-pool';
 import { PLAIN_WASM_BASE64, SHARED_WASM_BASE64 } from './simd/binary';
 
 /** The exports of kernels.c; every pointer is a byte offset into the backend's heap. */
@@ -14,6 +15,7 @@ interface Exports {
   bn_apply(x: number, n: number, c: number, mean: number, variance: number, gamma: number, beta: number, epsilon: number, y: number, scratch: number): void;
   bn_grad(dy: number, x: number, n: number, c: number, mean: number, variance: number, gamma: number, epsilon: number, dx: number, dGamma: number, dBeta: number, scratch: number): void;
   conv2d_kernel_grad(x: number, dy: number, dw: number, b0: number, b1: number, h: number, w: number, c: number, oh: number, ow: number, o: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number): void;
+  add_f32(dst: number, src: number, n: number): void;
 }
 
 /** What we use of the Emscripten module behind BackendWasm. */
@@ -30,12 +32,21 @@ export interface SimdKernels {
   ptr(t: TensorInfo): number;
   /** Runs f with `bytes` of scratch heap, freed afterwards. */
   withScratch<T>(bytes: number, f: (scratch: number) => T): T;
+  /** Helper threads ready to share a job (simd-pool.ts); null: this thread alone. */
+  pool(): Pool | null;
+  /** Whether helper threads were started (ready or not yet). */
+  poolStarted(): boolean;
 }
 
-/** enabled: false makes simdKernels return null (the benchmarks' way to time the JavaScript loops). */
-export const simdImpl = { enabled: true };
+/**
+ * enabled: false makes simdKernels return null (the benchmarks' way to time
+ * the JavaScript loops); threads: false keeps the kernels on the engine thread.
+ */
+export const simdImpl = { enabled: true, threads: true };
 
 const instances = new WeakMap<object, SimdKernels | null>();
+/** Why the last instantiation gave null, for the backend's note. */
+let unavailable = '';
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
   const text = atob(base64);
@@ -54,11 +65,23 @@ function hasSimd(): boolean {
 function instantiate(wasm: BackendWasm): SimdKernels | null {
   const heap = wasm.wasm as unknown as EmscriptenHeap;
   const memory = heap.wasmMemory ?? heap.asm?.memory;
-  if (!memory || !hasSimd()) return null;
+  if (!memory || !hasSimd()) {
+    unavailable = memory ? 'this engine has no WebAssembly SIMD' : 'the WASM backend does not expose its memory';
+    return null;
+  }
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   // Synchronous compile: about 10 KB, in a worker or Node (the page never loads tfjs).
   const module = new WebAssembly.Module(decode(shared ? SHARED_WASM_BASE64 : PLAIN_WASM_BASE64));
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
+  // Threads where the memory is shared: as many as XNNPACK's, the engine thread one of them.
+  let pool: Pool | null = null;
+  if (shared && simdImpl.threads) {
+    try {
+      pool = startPool(module, memory, heap._malloc(4 * CONTROL.ints), getThreadsCount() - 1);
+    } catch {
+      pool = null; // no nested workers here: one thread
+    }
+  }
   const dataIds = (wasm as unknown as { dataIdMap: { get(id: object): { memoryOffset: number } | undefined } }).dataIdMap;
   return {
     exports,
@@ -75,6 +98,8 @@ function instantiate(wasm: BackendWasm): SimdKernels | null {
         heap._free(scratch);
       }
     },
+    pool: () => (pool && simdImpl.threads && pool.ready() ? pool : null),
+    poolStarted: () => pool !== null,
   };
 }
 
@@ -86,10 +111,29 @@ export function simdKernels(wasm: BackendWasm): SimdKernels | null {
     let kernels: SimdKernels | null = null;
     try {
       kernels = instantiate(wasm);
-    } catch {
-      kernels = null; // e.g. a shared memory whose limits the module's import does not accept: the JS loops run instead
+    } catch (e) {
+      // e.g. a shared memory whose limits the module's import does not accept: the JS loops run instead
+      unavailable = `our SIMD kernels failed to start: ${e instanceof Error ? e.message : String(e)}`;
+      kernels = null;
     }
     instances.set(key, kernels);
   }
   return instances.get(key) ?? null;
+}
+
+/**
+ * Instantiates the kernels on this backend and waits, up to timeoutMs, until
+ * their helper threads run: a worker's nested workers start only while it
+ * returns to its event loop, which a training step (all microtasks on WASM)
+ * never does; so call this before training. -> a note for the backend's
+ * reason: how many threads the kernels run on, or why none.
+ */
+export async function startSimdKernels(wasm: BackendWasm, timeoutMs = 5000): Promise<string> {
+  const kernels = simdKernels(wasm);
+  if (!kernels) return `JavaScript batch norm (${unavailable || 'SIMD kernels off'})`;
+  const deadline = performance.now() + timeoutMs;
+  const pool = () => kernels.pool();
+  while (!pool() && kernels.poolStarted() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  const threads = 1 + (pool()?.helpers ?? 0);
+  return `our SIMD kernels on ${threads} thread${threads > 1 ? 's' : ''}`;
 }

@@ -105,7 +105,24 @@ function convKernelGradKernel({ inputs, backend, attrs }: KernelArgs): tf.Tensor
   const out = wasm.makeOutput([kh, kw, c, o], 'float32');
   const simd = simdKernels(wasm);
   if (!simd) throw new Error(`${CONV_KERNEL_GRAD}: WebAssembly SIMD kernels are not available on this backend`);
-  simd.exports.conv2d_kernel_grad(simd.ptr(x), simd.ptr(dy), simd.ptr(out), 0, b, h, w, c, oh, ow, o, kh, kw, stride, padTop, padLeft);
+  const [px, pdy, pout] = [simd.ptr(x), simd.ptr(dy), simd.ptr(out)];
+  const grad = (dw: number, b0: number, b1: number) => [px, pdy, dw, b0, b1, h, w, c, oh, ow, o, kh, kw, stride, padTop, padLeft];
+  const pool = simd.pool();
+  if (!pool || b < 2) {
+    simd.exports.conv2d_kernel_grad(...(grad(pout, 0, b) as Parameters<typeof simd.exports.conv2d_kernel_grad>));
+    return out;
+  }
+  // Split the batch: this thread writes `out`, each helper its own partial sum, added at the end.
+  const threads = pool.helpers + 1;
+  const size = kh * kw * c * o;
+  const edge = (t: number) => Math.round((t * b) / threads);
+  simd.withScratch(4 * size * pool.helpers, (partials) => {
+    const partial = (h: number) => partials + 4 * size * h;
+    pool.run('conv2d_kernel_grad', Array.from({ length: pool.helpers }, (_, h) => grad(partial(h), edge(h + 1), edge(h + 2))), () =>
+      simd.exports.conv2d_kernel_grad(...(grad(pout, 0, edge(1)) as Parameters<typeof simd.exports.conv2d_kernel_grad>)),
+    );
+    for (let h = 0; h < pool.helpers; h++) simd.exports.add_f32(pout, partial(h), size);
+  });
   return out;
 }
 

@@ -11,7 +11,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import type { BackendChoice, BackendName } from '../config/types';
 import { DEFAULT_LIMITS, type BackendLimits } from '../model/memory';
 import type { BackendInfo } from '../protocol/messages';
-import { prepareWasm, wasmThreadsNote, withLogicalCoreCap } from './wasm';
+import { prepareWasm, startWasmKernels, wasmThreadsNote, withLogicalCoreCap } from './wasm';
 
 /** WASM heap at its peak over trainingMemory's estimate (measured 2.0 for ResNet-20 and 1.9 for ResNet-56 at batch 128), with a 10% margin. */
 const WASM_HEAP_PER_ESTIMATE = 2.2;
@@ -129,7 +129,7 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendInfo>
     }
     const failure = await start(name);
     if (failure === null) {
-      const note = name === 'wasm' ? `${probe.note}, ${wasmThreadsNote()}` : probe.note;
+      const note = name === 'wasm' ? `${probe.note}, ${wasmThreadsNote()}, ${await startWasmKernels()}` : probe.note;
       const why = choice === 'auto' ? `picked automatically (${note})` : `forced by the user (${note})`;
       return { backend: name, reason: [why, ...tried].join('; '), limits: backendLimits(name) };
     }

@@ -37,10 +37,11 @@ export interface BenchSpec {
   kernelTimes?: boolean | 'shapes';
   /**
    * WASM: our SIMD128 kernels (batch norm, the convolution kernel gradient;
-   * src/model/simd.ts), the default, or false for the JavaScript loops and
-   * the kernel gradient as an XNNPACK convolution: both ways in one run.
+   * src/model/simd.ts) on their own threads ('on', the default), on the
+   * engine thread only ('one'), or 'off': the JavaScript loops and the kernel
+   * gradient as an XNNPACK convolution. Several ways in one run.
    */
-  simdKernels?: boolean;
+  simdKernels?: 'on' | 'one' | 'off';
 }
 
 /** One kernel name's share of a profiled step. */
@@ -76,14 +77,16 @@ export function median(xs: readonly number[]): number {
 }
 
 export async function benchTrainStep(spec: BenchSpec): Promise<BenchResult> {
-  const simd = spec.simdKernels ?? true;
-  const saved = { enabled: simdImpl.enabled, kernelGrad: convImpl.kernelGrad };
-  simdImpl.enabled = simd;
-  convImpl.kernelGrad = simd ? 'auto' : 'conv';
+  const simd = spec.simdKernels ?? 'on';
+  const saved = { ...simdImpl, kernelGrad: convImpl.kernelGrad };
+  simdImpl.enabled = simd !== 'off';
+  simdImpl.threads = simd === 'on';
+  convImpl.kernelGrad = simd !== 'off' ? 'auto' : 'conv';
   try {
     return await timeSteps(spec);
   } finally {
     simdImpl.enabled = saved.enabled;
+    simdImpl.threads = saved.threads;
     convImpl.kernelGrad = saved.kernelGrad;
   }
 }

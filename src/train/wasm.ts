@@ -4,10 +4,12 @@
 // same-origin + COEP require-corp: vite.config.ts sends both, README says how
 // for a static host); otherwise it runs on one thread, and the backend reason
 // says so. The kernel fixes of src/model/wasm-kernels.ts register on import.
-import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount, setThreadsCount, setWasmPaths, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import plain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import simd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import threadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { startSimdKernels } from '../model/simd';
 import '../model/wasm-kernels';
 
 let pathsSet = false;
@@ -48,4 +50,9 @@ export function wasmThreadsNote(): string {
     return `XNNPACK on ${threads} thread: the page is not cross-origin isolated (no COOP/COEP headers), so no SharedArrayBuffer for threads`;
   }
   return `XNNPACK on ${threads} thread${threads === 1 ? '' : 's'} of ${cores} cores (cross-origin isolated)`;
+}
+
+/** After the backend started: our SIMD kernels (src/model/simd.ts) and their threads, started now. */
+export function startWasmKernels(): Promise<string> {
+  return startSimdKernels(tf.backend() as BackendWasm);
 }

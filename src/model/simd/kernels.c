@@ -244,3 +244,10 @@ EXPORT(conv2d_kernel_grad) void conv2d_kernel_grad(const float *x, const float *
       }
     }
 }
+
+// dst[k] += src[k] for k < n: the pool's per-thread partial sums.
+EXPORT(add_f32) void add_f32(float *dst, const float *src, int n) {
+  int k = 0;
+  for (; k + 4 <= n; k += 4) st(dst + k, wasm_f32x4_add(ld(dst + k), ld(src + k)));
+  for (; k < n; k++) dst[k] += src[k];
+}

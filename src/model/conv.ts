@@ -5,7 +5,7 @@
 // Every tensor stays rank <= 4, as the GPU backends need. On WASM both
 // gradients are forward convolutions instead (convgrad.ts).
 import * as tf from '@tensorflow/tfjs';
-import { conv2dInputGrad, conv2dKernelGradByConv, conv2dKernelGradByKernel, hasKernelGradKernel } from './convgrad';
+import { conv2dInputGrad, conv2dInputGradByKernel, conv2dKernelGradByConv, conv2dKernelGradByKernel, hasKernelGradKernel } from './convgrad';
 
 /**
  * fastFilterGrad: which gradients to use: true = ours, false = TF.js's
@@ -18,10 +18,11 @@ import { conv2dInputGrad, conv2dKernelGradByConv, conv2dKernelGradByKernel, hasK
  * 'conv' = both gradients as forward convolutions (convgrad.ts); 'auto' =
  * 'conv' on WASM (XNNPACK convolutions, a scalar Conv2DBackpropInput),
  * 'matmul' elsewhere.
- * kernelGrad, within 'conv': 'simd' = the kernel gradient as our own SIMD
- * kernel over NHWC x and dy (convgrad.ts's CONV_KERNEL_GRAD), 'conv' = as a
- * forward convolution with the batch contracted; 'auto' = 'simd' where the
- * backend registered it.
+ * kernelGrad, within 'conv': 'simd' = both gradients as our own SIMD
+ * kernels over NHWC x and dy (convgrad.ts's CONV_KERNEL_GRAD and
+ * CONV_INPUT_GRAD), 'conv' = as forward convolutions (the kernel gradient
+ * with the batch contracted); 'auto' = 'simd' where the backend registered
+ * them.
  */
 export const convImpl: { fastFilterGrad: boolean | 'auto'; formulation: 'auto' | 'matmul' | 'conv'; kernelGrad: 'auto' | 'simd' | 'conv' } = {
   fastFilterGrad: 'auto',
@@ -69,10 +70,8 @@ export function conv2d(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: number, pad:
       value: tf.conv2d(x4, k4, stride, pad),
       gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
         const [xs, ks] = saved as [tf.Tensor4D, tf.Tensor4D];
-        if (byConv) {
-          const dk = useKernelGradKernel() ? conv2dKernelGradByKernel(xs, dy, [kh, kw], stride, pad) : conv2dKernelGradByConv(xs, dy, [kh, kw], stride, pad);
-          return [conv2dInputGrad(dy, ks, xs.shape, stride, pad), dk];
-        }
+        if (byConv && useKernelGradKernel()) return [conv2dInputGradByKernel(dy, ks, xs.shape, stride, pad), conv2dKernelGradByKernel(xs, dy, [kh, kw], stride, pad)];
+        if (byConv) return [conv2dInputGrad(dy, ks, xs.shape, stride, pad), conv2dKernelGradByConv(xs, dy, [kh, kw], stride, pad)];
         // The input gradient is Conv2DBackpropInput, which conv2dTranspose runs given x's shape.
         const dx = tf.conv2dTranspose(dy, ks, xs.shape, stride, pad); // [B, H, W, inC]
         return [dx, conv2dKernelGrad(xs, dy, [kh, kw], stride, pad)];

@@ -31,9 +31,34 @@ export interface ConvKernelGradAttrs {
   padLeft: number;
 }
 
+/**
+ * The input gradient as one kernel of our own, where a backend registers it
+ * (SIMD over dy directly, no dilation by the stride): inputs dy
+ * [B, OH, OW, O] and the kernel transposed to [kh, kw, O, C], attrs
+ * ConvInputGradAttrs -> [B, H, W, C].
+ */
+export const CONV_INPUT_GRAD = 'PlaygroundConv2DInputGrad';
+
+export interface ConvInputGradAttrs {
+  inHeight: number;
+  inWidth: number;
+  stride: number;
+  padTop: number;
+  padLeft: number;
+}
+
 /** Whether the current backend registered CONV_KERNEL_GRAD. */
 export function hasKernelGradKernel(): boolean {
   return tf.getKernel(CONV_KERNEL_GRAD, tf.getBackend()) !== undefined;
+}
+
+/** dLoss/dx by CONV_INPUT_GRAD (registered with CONV_KERNEL_GRAD) -> [B, H, W, C]. */
+export function conv2dInputGradByKernel(dy: tf.Tensor4D, kernel: tf.Tensor4D, xShape: readonly number[], stride: number, pad: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const wt = tf.transpose(kernel, [0, 1, 3, 2]); // [kh, kw, O, C]
+    const attrs: ConvInputGradAttrs = { inHeight: xShape[1] as number, inWidth: xShape[2] as number, stride, padTop: pad, padLeft: pad };
+    return tf.engine().runKernel(CONV_INPUT_GRAD, { dy, filter: wt }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+  });
 }
 
 /** dLoss/dKernel by CONV_KERNEL_GRAD (check hasKernelGradKernel first) -> [kh, kw, C, O]. */

@@ -17,10 +17,10 @@ export const CONTROL = {
   ready: 3, // helpers started
   failed: 4, // a helper's share threw
   args: 8, // then argsPerHelper slots per helper
-  argsPerHelper: 16,
-  ints: 8 + 16 * 16,
+  argsPerHelper: 20,
+  ints: 8 + 20 * 16,
   /** The exports a job may run, by index. */
-  jobs: ['conv2d_kernel_grad'] as const,
+  jobs: ['conv2d_kernel_grad', 'conv2d_forward', 'conv2d_input_grad'] as const,
 } as const;
 
 /** A job's share takes milliseconds; a helper this late is gone. */

@@ -92,6 +92,33 @@ describe('the convolution kernel gradient (PlaygroundConv2DKernelGrad) matches t
   });
 });
 
+/** The value of layer(inputs) on both backends (tf.conv2d has no gradient on WASM: the builder's conv2d brings its own). */
+async function expectValueAsCpu(shapes: number[][], layer: (...xs: tf.Tensor[]) => tf.Tensor): Promise<void> {
+  const value = async (backend: 'cpu' | 'wasm') => {
+    await tf.setBackend(backend);
+    const y = tf.tidy(() => layer(...shapes.map((sh, i) => tf.randomNormal(sh, 0, 1, 'float32', 30 + i))));
+    const data = y.dataSync() as Float32Array;
+    y.dispose();
+    return data;
+  };
+  const cpu = await value('cpu');
+  expect(relErr(await value('wasm'), cpu)).toBeLessThan(TOLERANCE);
+}
+
+describe('Conv2D (ours for NHWC float32 without dilation, XNNPACK otherwise) matches the CPU backend', () => {
+  it.each([
+    ['same padding, stride 2, even size (no padding before, one after)', [2, 8, 10, 8], [3, 3, 8, 8], 2, 'same'],
+    ['explicit uneven padding', [1, 7, 7, 4], [3, 3, 4, 9], 1, [[0, 0], [2, 0], [0, 1], [0, 0]]],
+    ['valid, 5×5 stride 3', [2, 11, 11, 5], [5, 5, 5, 6], 3, 'valid'],
+  ] as const)('%s', async (_, xs, ks, stride, pad) => {
+    await expectValueAsCpu([[...xs], [...ks]], (x, k) => tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, stride, pad as 'same'));
+  });
+
+  it('dilation 2 (XNNPACK\'s)', async () => {
+    await expectValueAsCpu([[1, 9, 9, 4], [3, 3, 4, 4]], (x, k) => tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, 1, 'same', 'NHWC', 2));
+  });
+});
+
 const bn = (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
   const { mean, variance } = channelMoments(x as tf.Tensor4D);
   return batchNormTrain(x as tf.Tensor4D, mean, variance, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5);

@@ -16,6 +16,8 @@ interface Exports {
   bn_grad(dy: number, x: number, n: number, c: number, mean: number, variance: number, gamma: number, epsilon: number, dx: number, dGamma: number, dBeta: number, scratch: number): void;
   conv2d_kernel_grad(x: number, dy: number, dw: number, b0: number, b1: number, h: number, w: number, c: number, oh: number, ow: number, o: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number): void;
   add_f32(dst: number, src: number, n: number): void;
+  conv2d_input_grad(dy: number, wt: number, dx: number, zeros: number, r0: number, r1: number, h: number, wd: number, c: number, oh: number, ow: number, o: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number): void;
+  conv2d_forward(x: number, w: number, y: number, zeros: number, r0: number, r1: number, h: number, wd: number, c: number, oh: number, ow: number, o: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number): void;
 }
 
 /** What we use of the Emscripten module behind BackendWasm. */
@@ -28,6 +30,8 @@ interface EmscriptenHeap {
 
 export interface SimdKernels {
   readonly exports: Exports;
+  /** The backend's memory (take views of it after any allocation: growing replaces the buffer). */
+  memory(): WebAssembly.Memory;
   /** The byte offset of a tensor's data in the heap. */
   ptr(t: TensorInfo): number;
   /** Runs f with `bytes` of scratch heap, freed afterwards. */
@@ -85,6 +89,7 @@ function instantiate(wasm: BackendWasm): SimdKernels | null {
   const dataIds = (wasm as unknown as { dataIdMap: { get(id: object): { memoryOffset: number } | undefined } }).dataIdMap;
   return {
     exports,
+    memory: () => memory,
     ptr(t) {
       const data = dataIds.get(t.dataId);
       if (!data) throw new Error('simd: a tensor with no data on the WASM backend');

@@ -26,8 +26,8 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { BN_KERNELS, bnApply, bnGrad, bnMoments } from './bn-loops';
-import { CONV_KERNEL_GRAD, type ConvKernelGradAttrs } from './convgrad';
-import { simdKernels } from './simd';
+import { CONV_INPUT_GRAD, CONV_KERNEL_GRAD, type ConvInputGradAttrs, type ConvKernelGradAttrs } from './convgrad';
+import { simdKernels, type SimdKernels } from './simd';
 
 interface KernelArgs { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }
 
@@ -126,6 +126,69 @@ function convKernelGradKernel({ inputs, backend, attrs }: KernelArgs): tf.Tensor
   return out;
 }
 
+interface Conv2DAttrs {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dilations: [number, number] | number;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+/** TF.js's own WASM Conv2D (XNNPACK), for what ours does not take. */
+let xnnpackConv2D: tf.KernelFunc | null = null;
+
+/**
+ * Conv2D: ours (SIMD, split by output rows over the pool's threads) for
+ * float32 NHWC with equal strides and no dilation, XNNPACK's otherwise.
+ */
+function conv2D(args: KernelArgs): tf.TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const wasm = backend as BackendWasm;
+  const { x, filter } = inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
+  const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs as unknown as Conv2DAttrs;
+  const simd = simdKernels(wasm);
+  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], strides, dilations, pad, dimRoundingMode, false, dataFormat === 'NHWC' ? 'channelsLast' : 'channelsFirst');
+  const ours = simd && dataFormat === 'NHWC' && x.dtype === 'float32' && info.dilationHeight === 1 && info.dilationWidth === 1 && info.strideHeight === info.strideWidth;
+  if (!ours) return (xnnpackConv2D as tf.KernelFunc)(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+  const { batchSize: b, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow, outChannels: o, filterHeight: kh, filterWidth: kw, strideHeight: stride } = info;
+  const out = wasm.makeOutput([b, oh, ow, o], 'float32');
+  const ptrs = [simd.ptr(x), simd.ptr(filter), simd.ptr(out)];
+  byRows(simd, 'conv2d_forward', c, b * oh, (zeros, r0, r1) => [...ptrs, zeros, r0, r1, h, w, c, oh, ow, o, kh, kw, stride, info.padInfo.top, info.padInfo.left]);
+  return out;
+}
+
+/**
+ * Runs a row-split kernel (conv2d_forward, conv2d_input_grad) over `rows`
+ * output rows, shared among the pool's threads; `zeroCount` zero floats for
+ * the padding's pixel.
+ */
+function byRows(simd: SimdKernels, job: 'conv2d_forward' | 'conv2d_input_grad', zeroCount: number, rows: number, args: (zeros: number, r0: number, r1: number) => number[]): void {
+  simd.withScratch(4 * zeroCount, (zeros) => {
+    new Float32Array(simd.memory().buffer, zeros, zeroCount).fill(0);
+    const run = (r0: number, r1: number) => (simd.exports[job] as (...a: number[]) => void)(...args(zeros, r0, r1));
+    const pool = simd.pool();
+    if (!pool) return run(0, rows);
+    const threads = pool.helpers + 1;
+    const edge = (t: number) => Math.round((t * rows) / threads);
+    pool.run(job, Array.from({ length: pool.helpers }, (_, i) => args(zeros, edge(i + 1), edge(i + 2))), () => run(0, edge(1)));
+  });
+}
+
+/** dy [B, OH, OW, O], the kernel as [kh, kw, O, C] -> dx [B, H, W, C] (convgrad.ts's CONV_INPUT_GRAD). */
+function convInputGradKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
+  const wasm = backend as BackendWasm;
+  const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+  const { inHeight: h, inWidth: w, stride, padTop, padLeft } = attrs as unknown as ConvInputGradAttrs;
+  const [b, oh, ow, o] = dy.shape as [number, number, number, number];
+  const [kh, kw, , c] = filter.shape as [number, number, number, number];
+  const simd = simdKernels(wasm);
+  if (!simd) throw new Error(`${CONV_INPUT_GRAD}: WebAssembly SIMD kernels are not available on this backend`);
+  const out = wasm.makeOutput([b, h, w, c], 'float32');
+  const ptrs = [simd.ptr(dy), simd.ptr(filter), simd.ptr(out)];
+  byRows(simd, 'conv2d_input_grad', o, b * h, (zeros, r0, r1) => [...ptrs, zeros, r0, r1, h, w, c, oh, ow, o, kh, kw, stride, padTop, padLeft]);
+  return out;
+}
+
 interface MaxPoolGradAttrs {
   filterSize: [number, number] | number;
   strides: [number, number] | number;
@@ -185,6 +248,13 @@ export function registerWasmKernelFixes(): void {
   tf.registerKernel({ kernelName: BN_KERNELS.apply, backendName: 'wasm', kernelFunc: bnApplyKernel as unknown as tf.KernelFunc });
   tf.registerKernel({ kernelName: BN_KERNELS.grad, backendName: 'wasm', kernelFunc: bnGradKernel as unknown as tf.KernelFunc });
   tf.registerKernel({ kernelName: CONV_KERNEL_GRAD, backendName: 'wasm', kernelFunc: convKernelGradKernel as unknown as tf.KernelFunc });
+  tf.registerKernel({ kernelName: CONV_INPUT_GRAD, backendName: 'wasm', kernelFunc: convInputGradKernel as unknown as tf.KernelFunc });
+  const shipped = tf.getKernel('Conv2D', 'wasm');
+  if (shipped) {
+    xnnpackConv2D = shipped.kernelFunc;
+    tf.unregisterKernel('Conv2D', 'wasm');
+    tf.registerKernel({ ...shipped, kernelFunc: conv2D as unknown as tf.KernelFunc });
+  }
 }
 
 registerWasmKernelFixes();

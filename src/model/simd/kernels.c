@@ -251,3 +251,233 @@ EXPORT(add_f32) void add_f32(float *dst, const float *src, int n) {
   for (; k + 4 <= n; k += 4) st(dst + k, wasm_f32x4_add(ld(dst + k), ld(src + k)));
   for (; k < n; k++) dst[k] += src[k];
 }
+
+
+// Where tap column xx of an input row lands: the pixel, or `zeros` (C zero
+// floats) in the padding, so that the inner loops have no branches.
+static inline const float *col(const float *xrow, const float *zeros, int xx, int W, int C) {
+  return xx >= 0 && xx < W ? xrow + (long)xx * C : zeros;
+}
+
+// Output pixels ow0 .. ow0 + np - 1 (np <= 4) of row (b, oh), channels
+// o0 .. o0 + 7: Σ over taps (i, j) and input channels c of x · w, eight
+// accumulators (4 pixels × 2 vectors) in registers.
+static void conv_px8(const float *x, const float *w, const float *zeros, int b, int oh, int ow0, int np, int o0, float *yr,
+                     int H, int W, int C, int O, int KH, int KW, int s, int padTop, int padLeft) {
+  v128_t a0 = wasm_f32x4_splat(0), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+  for (int i = 0; i < KH; i++) {
+    int yy = oh * s - padTop + i;
+    if (yy < 0 || yy >= H) continue;
+    const float *xrow = x + ((long)b * H + yy) * W * C;
+    // Inside the row, a pixel's taps j = 0 .. KW - 1 are KW·C contiguous floats, as are w's: one loop.
+    int x0 = ow0 * s - padLeft, inside = np == 4 && x0 >= 0 && x0 + 3 * s + KW <= W;
+    for (int j = 0; j < (inside ? 1 : KW); j++) {
+      int xx = x0 + j, n = inside ? KW * C : C;
+      const float *p0 = col(xrow, zeros, xx, W, C);
+      const float *p1 = np > 1 ? col(xrow, zeros, xx + s, W, C) : zeros;
+      const float *p2 = np > 2 ? col(xrow, zeros, xx + 2 * s, W, C) : zeros;
+      const float *p3 = np > 3 ? col(xrow, zeros, xx + 3 * s, W, C) : zeros;
+      const float *wp = w + ((long)(i * KW + j) * C) * O + o0;
+      for (int c = 0; c < n; c++, wp += O) {
+        v128_t g0 = ld(wp), g1 = ld(wp + 4);
+        v128_t x0 = wasm_v128_load32_splat(p0 + c), x1 = wasm_v128_load32_splat(p1 + c);
+        v128_t x2 = wasm_v128_load32_splat(p2 + c), x3 = wasm_v128_load32_splat(p3 + c);
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(x0, g0)); a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(x0, g1));
+        b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(x1, g0)); b1 = wasm_f32x4_add(b1, wasm_f32x4_mul(x1, g1));
+        c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(x2, g0)); c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x2, g1));
+        d0 = wasm_f32x4_add(d0, wasm_f32x4_mul(x3, g0)); d1 = wasm_f32x4_add(d1, wasm_f32x4_mul(x3, g1));
+      }
+    }
+  }
+  float *yp = yr + (long)ow0 * O + o0;
+  st(yp, a0); st(yp + 4, a1);
+  if (np > 1) { st(yp + O, b0); st(yp + O + 4, b1); }
+  if (np > 2) { st(yp + 2 * O, c0); st(yp + 2 * O + 4, c1); }
+  if (np > 3) { st(yp + 3 * O, d0); st(yp + 3 * O + 4, d1); }
+}
+
+// The same for 4 output channels (one vector per pixel).
+static void conv_px4(const float *x, const float *w, const float *zeros, int b, int oh, int ow0, int np, int o0, float *yr,
+                     int H, int W, int C, int O, int KH, int KW, int s, int padTop, int padLeft) {
+  v128_t a0 = wasm_f32x4_splat(0), b0 = a0, c0 = a0, d0 = a0;
+  for (int i = 0; i < KH; i++) {
+    int yy = oh * s - padTop + i;
+    if (yy < 0 || yy >= H) continue;
+    const float *xrow = x + ((long)b * H + yy) * W * C;
+    for (int j = 0; j < KW; j++) {
+      int xx = ow0 * s - padLeft + j;
+      const float *p0 = col(xrow, zeros, xx, W, C);
+      const float *p1 = np > 1 ? col(xrow, zeros, xx + s, W, C) : zeros;
+      const float *p2 = np > 2 ? col(xrow, zeros, xx + 2 * s, W, C) : zeros;
+      const float *p3 = np > 3 ? col(xrow, zeros, xx + 3 * s, W, C) : zeros;
+      const float *wp = w + ((long)(i * KW + j) * C) * O + o0;
+      for (int c = 0; c < C; c++, wp += O) {
+        v128_t g0 = ld(wp);
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load32_splat(p0 + c), g0));
+        b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(wasm_v128_load32_splat(p1 + c), g0));
+        c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(wasm_v128_load32_splat(p2 + c), g0));
+        d0 = wasm_f32x4_add(d0, wasm_f32x4_mul(wasm_v128_load32_splat(p3 + c), g0));
+      }
+    }
+  }
+  float *yp = yr + (long)ow0 * O + o0;
+  st(yp, a0);
+  if (np > 1) st(yp + O, b0);
+  if (np > 2) st(yp + 2 * O, c0);
+  if (np > 3) st(yp + 3 * O, d0);
+}
+
+// And one output channel, for O not a multiple of 4.
+static void conv_px1(const float *x, const float *w, const float *zeros, int b, int oh, int ow0, int np, int o0, float *yr,
+                     int H, int W, int C, int O, int KH, int KW, int s, int padTop, int padLeft) {
+  float a = 0, bb = 0, cc = 0, d = 0;
+  for (int i = 0; i < KH; i++) {
+    int yy = oh * s - padTop + i;
+    if (yy < 0 || yy >= H) continue;
+    const float *xrow = x + ((long)b * H + yy) * W * C;
+    for (int j = 0; j < KW; j++) {
+      int xx = ow0 * s - padLeft + j;
+      const float *p0 = col(xrow, zeros, xx, W, C);
+      const float *p1 = np > 1 ? col(xrow, zeros, xx + s, W, C) : zeros;
+      const float *p2 = np > 2 ? col(xrow, zeros, xx + 2 * s, W, C) : zeros;
+      const float *p3 = np > 3 ? col(xrow, zeros, xx + 3 * s, W, C) : zeros;
+      const float *wp = w + ((long)(i * KW + j) * C) * O + o0;
+      for (int c = 0; c < C; c++, wp += O) {
+        a += p0[c] * *wp;
+        bb += p1[c] * *wp;
+        cc += p2[c] * *wp;
+        d += p3[c] * *wp;
+      }
+    }
+  }
+  float *yp = yr + (long)ow0 * O + o0;
+  yp[0] = a;
+  if (np > 1) yp[O] = bb;
+  if (np > 2) yp[2 * O] = cc;
+  if (np > 3) yp[3 * O] = d;
+}
+
+// A convolution, NHWC: x [B, H, W, C], w [KH, KW, C, O], stride s, zero
+// padding padTop/padLeft (the rest implied by OH, OW) -> y [B, OH, OW, O],
+// output rows r = b·OH + oh from r0 to r1 only, so that callers can split
+// the rows among threads. zeros: C zero floats (the padding's pixel).
+EXPORT(conv2d_forward) void conv2d_forward(const float *x, const float *w, float *y, const float *zeros, int r0, int r1, int H, int W, int C, int OH, int OW, int O, int KH, int KW, int s, int padTop, int padLeft) {
+  for (int r = r0; r < r1; r++) {
+    int b = r / OH, oh = r % OH;
+    float *yr = y + (long)r * OW * O;
+    for (int ow0 = 0; ow0 < OW; ow0 += 4) {
+      int np = OW - ow0 < 4 ? OW - ow0 : 4;
+      int o0 = 0;
+      for (; o0 + 8 <= O; o0 += 8) conv_px8(x, w, zeros, b, oh, ow0, np, o0, yr, H, W, C, O, KH, KW, s, padTop, padLeft);
+      for (; o0 + 4 <= O; o0 += 4) conv_px4(x, w, zeros, b, oh, ow0, np, o0, yr, H, W, C, O, KH, KW, s, padTop, padLeft);
+      for (; o0 < O; o0++) conv_px1(x, w, zeros, b, oh, ow0, np, o0, yr, H, W, C, O, KH, KW, s, padTop, padLeft);
+    }
+  }
+}
+
+// The input gradient of a convolution, NHWC, without dilating dy:
+// dx[b, y, x, c] = Σ over taps (i, j) with y + padTop - i = oh·s and
+// x + padLeft - j = ow·s (oh, ow inside dy) and over o of
+// dy[b, oh, ow, o] · w[i, j, c, o]. wt is w transposed to [KH, KW, O, C]
+// (c contiguous, the vector axis here). Pixels go in blocks of 4 of the
+// same phase (x, x + s, x + 2s, x + 3s): they take the same taps, and their
+// dy pixels are neighbours (ow, ow + 1, ...). Channels c0 .. c0 + 7.
+static void dx_px8(const float *dy, const float *wt, const float *zeros, int b, int y, int x0, int np, int c0, float *dxr,
+                   int C, int OH, int OW, int O, int KH, int KW, int s, int padTop, int padLeft) {
+  v128_t a0 = wasm_f32x4_splat(0), a1 = a0, b0 = a0, b1 = a0, c0v = a0, c1 = a0, d0 = a0, d1 = a0;
+  for (int i = 0; i < KH; i++) {
+    int t = y + padTop - i;
+    if (t < 0 || t % s) continue;
+    int oh = t / s;
+    if (oh >= OH) continue;
+    const float *dyrow = dy + ((long)b * OH + oh) * OW * O;
+    for (int j = 0; j < KW; j++) {
+      int u = x0 + padLeft - j;
+      if (((u % s) + s) % s) continue;
+      int ow = u >= 0 ? u / s : -((-u + s - 1) / s);
+      const float *p0 = col(dyrow, zeros, ow, OW, O);
+      const float *p1 = np > 1 ? col(dyrow, zeros, ow + 1, OW, O) : zeros;
+      const float *p2 = np > 2 ? col(dyrow, zeros, ow + 2, OW, O) : zeros;
+      const float *p3 = np > 3 ? col(dyrow, zeros, ow + 3, OW, O) : zeros;
+      const float *wp = wt + ((long)(i * KW + j) * O) * C + c0;
+      for (int o = 0; o < O; o++, wp += C) {
+        v128_t g0 = ld(wp), g1 = ld(wp + 4);
+        v128_t x0v = wasm_v128_load32_splat(p0 + o), x1 = wasm_v128_load32_splat(p1 + o);
+        v128_t x2 = wasm_v128_load32_splat(p2 + o), x3 = wasm_v128_load32_splat(p3 + o);
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(x0v, g0)); a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(x0v, g1));
+        b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(x1, g0)); b1 = wasm_f32x4_add(b1, wasm_f32x4_mul(x1, g1));
+        c0v = wasm_f32x4_add(c0v, wasm_f32x4_mul(x2, g0)); c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x2, g1));
+        d0 = wasm_f32x4_add(d0, wasm_f32x4_mul(x3, g0)); d1 = wasm_f32x4_add(d1, wasm_f32x4_mul(x3, g1));
+      }
+    }
+  }
+  float *p = dxr + (long)x0 * C + c0;
+  long step = (long)s * C;
+  st(p, a0); st(p + 4, a1);
+  if (np > 1) { st(p + step, b0); st(p + step + 4, b1); }
+  if (np > 2) { st(p + 2 * step, c0v); st(p + 2 * step + 4, c1); }
+  if (np > 3) { st(p + 3 * step, d0); st(p + 3 * step + 4, d1); }
+}
+
+// The same for channels c0 .. c0 + 3, or (vec = 0) the one channel c0.
+static void dx_px4(const float *dy, const float *wt, const float *zeros, int b, int y, int x0, int np, int c0, float *dxr,
+                   int C, int OH, int OW, int O, int KH, int KW, int s, int padTop, int padLeft, int vec) {
+  v128_t a0 = wasm_f32x4_splat(0), b0 = a0, c0v = a0, d0 = a0;
+  for (int i = 0; i < KH; i++) {
+    int t = y + padTop - i;
+    if (t < 0 || t % s) continue;
+    int oh = t / s;
+    if (oh >= OH) continue;
+    const float *dyrow = dy + ((long)b * OH + oh) * OW * O;
+    for (int j = 0; j < KW; j++) {
+      int u = x0 + padLeft - j;
+      if (((u % s) + s) % s) continue;
+      int ow = u >= 0 ? u / s : -((-u + s - 1) / s);
+      const float *p0 = col(dyrow, zeros, ow, OW, O);
+      const float *p1 = np > 1 ? col(dyrow, zeros, ow + 1, OW, O) : zeros;
+      const float *p2 = np > 2 ? col(dyrow, zeros, ow + 2, OW, O) : zeros;
+      const float *p3 = np > 3 ? col(dyrow, zeros, ow + 3, OW, O) : zeros;
+      const float *wp = wt + ((long)(i * KW + j) * O) * C + c0;
+      for (int o = 0; o < O; o++, wp += C) {
+        v128_t g0 = vec ? ld(wp) : wasm_f32x4_make(*wp, 0, 0, 0);
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load32_splat(p0 + o), g0));
+        b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(wasm_v128_load32_splat(p1 + o), g0));
+        c0v = wasm_f32x4_add(c0v, wasm_f32x4_mul(wasm_v128_load32_splat(p2 + o), g0));
+        d0 = wasm_f32x4_add(d0, wasm_f32x4_mul(wasm_v128_load32_splat(p3 + o), g0));
+      }
+    }
+  }
+  float *p = dxr + (long)x0 * C + c0;
+  long step = (long)s * C;
+  if (vec) {
+    st(p, a0);
+    if (np > 1) st(p + step, b0);
+    if (np > 2) st(p + 2 * step, c0v);
+    if (np > 3) st(p + 3 * step, d0);
+  } else {
+    p[0] = wasm_f32x4_extract_lane(a0, 0);
+    if (np > 1) p[step] = wasm_f32x4_extract_lane(b0, 0);
+    if (np > 2) p[2 * step] = wasm_f32x4_extract_lane(c0v, 0);
+    if (np > 3) p[3 * step] = wasm_f32x4_extract_lane(d0, 0);
+  }
+}
+
+// dLoss/dx of a convolution (see dx_px8): dy [B, OH, OW, O], wt
+// [KH, KW, O, C] -> dx [B, H, W, C], rows r = b·H + y from r0 to r1 only.
+// zeros: O zero floats.
+EXPORT(conv2d_input_grad) void conv2d_input_grad(const float *dy, const float *wt, float *dx, const float *zeros, int r0, int r1, int H, int W, int C, int OH, int OW, int O, int KH, int KW, int s, int padTop, int padLeft) {
+  for (int r = r0; r < r1; r++) {
+    int b = r / H, y = r % H;
+    float *dxr = dx + (long)r * W * C;
+    for (int q = 0; q < s && q < W; q++) {
+      int n = (W - q + s - 1) / s; // pixels of phase q: q, q + s, ...
+      for (int k = 0; k < n; k += 4) {
+        int np = n - k < 4 ? n - k : 4, x0 = q + k * s;
+        int c0 = 0;
+        for (; c0 + 8 <= C; c0 += 8) dx_px8(dy, wt, zeros, b, y, x0, np, c0, dxr, C, OH, OW, O, KH, KW, s, padTop, padLeft);
+        for (; c0 + 4 <= C; c0 += 4) dx_px4(dy, wt, zeros, b, y, x0, np, c0, dxr, C, OH, OW, O, KH, KW, s, padTop, padLeft, 1);
+        for (; c0 < C; c0++) dx_px4(dy, wt, zeros, b, y, x0, np, c0, dxr, C, OH, OW, O, KH, KW, s, padTop, padLeft, 0);
+      }
+    }
+  }
+}

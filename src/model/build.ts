@@ -25,7 +25,11 @@ export interface Model {
   state: Map<string, tf.Variable>;
   /** Conv, dense and SE kernels in forward order, aligned with summary.kernelNames. */
   kernels: tf.Variable[];
-  /** [B, H, W, C] -> logits [B, classes]. In training, BN uses batch statistics and updates its moving ones. */
+  /**
+   * [B, H, W, C] -> logits [B, classes]. In training, BN uses batch
+   * statistics and updates its moving ones. x is data: its gradient is
+   * zeros where a convolution reads it (the variables' gradients are whole).
+   */
   forward(x: tf.Tensor4D, training: boolean): tf.Tensor2D;
   dispose(): void;
 }
@@ -85,6 +89,8 @@ function makeForward(p: (name: string) => tf.Variable, seed: () => number) {
     for (const op of ops) x = apply(op, x, training);
     return x;
   };
+  /** The data of the pass in progress. */
+  let input: tf.Tensor | null = null;
   const dense = (x: tf.Tensor, name: string) =>
     x.rank === 3
       ? tokenDense(x, p(`${name}.kernel`), p(`${name}.bias`)) // [B, T, units]
@@ -93,7 +99,8 @@ function makeForward(p: (name: string) => tf.Variable, seed: () => number) {
   const apply = (op: LayerOp, x: tf.Tensor, training: boolean): tf.Tensor => {
     switch (op.op) {
       case 'conv': {
-        const y = groupedConv2d(x as tf.Tensor4D, p(`${op.name}.kernel`) as tf.Tensor4D, op.groups, op.stride, op.pad); // [B, H', W', filters]
+        // No gradient to the data: a stem's input gradient would be a whole convolution for nothing.
+        const y = groupedConv2d(x as tf.Tensor4D, p(`${op.name}.kernel`) as tf.Tensor4D, op.groups, op.stride, op.pad, x !== input); // [B, H', W', filters]
         return op.bias ? tf.add(y, p(`${op.name}.bias`)) : y;
       }
       case 'bn':
@@ -126,7 +133,14 @@ function makeForward(p: (name: string) => tf.Variable, seed: () => number) {
         return parameterFree(op, x);
     }
   };
-  return run;
+  return (ops: LayerOp[], x: tf.Tensor, training: boolean): tf.Tensor => {
+    input = x;
+    try {
+      return run(ops, x, training);
+    } finally {
+      input = null;
+    }
+  };
 }
 
 type ParameterFree = Extract<LayerOp, { op: 'resize' | 'relu' | 'swish' | 'gelu' | 'maxPool' | 'avgPool' | 'adaptiveAvgPool' | 'gap' | 'flatten' | 'padShortcut' | 'classToken' }>;

@@ -117,3 +117,19 @@ describe('conv2d bookkeeping', () => {
     tf.dispose([x, w, dy, ...native, ...ours]);
   });
 });
+
+describe('conv2d with inputGrad false (the stem, reading data)', () => {
+  it('gives the same kernel gradient and a zero input gradient', () => {
+    const [dk, dkData, dxData] = tf.tidy(() => {
+      const x = tf.randomNormal([2, 6, 6, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+      const w = tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 2) as tf.Tensor4D;
+      const loss = (input: boolean) => (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 1, input)));
+      const [, k] = tf.grads(loss(true))([x, w]);
+      const [d, kData] = tf.grads(loss(false))([x, w]);
+      return [k!.dataSync(), kData!.dataSync(), d!.dataSync()];
+    });
+    expect(Array.from(dkData!)).toEqual(Array.from(dk!));
+    expect(dxData!.every((v) => v === 0)).toBe(true);
+  });
+});
+

@@ -58,11 +58,16 @@ const CHUNK_ROWS = 1024;
  * tf.conv2d(x, kernel, stride, pad); the kernel gradient is conv2dKernelGrad.
  * Kernels are square in practice: with a numeric pad, tf.conv2d sizes the
  * output width with kh too.
+ * inputGrad: false where x is the data, whose gradient no one reads (the
+ * stem): its gradient is then zeros instead of a convolution (a whole
+ * convolution's work, the stem's 3 channels its slowest case).
  */
-export function conv2d(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: number, pad: number): tf.Tensor4D {
+export function conv2d(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: number, pad: number, inputGrad = true): tf.Tensor4D {
   if (!useFastFilterGrad()) return tf.conv2d(x, kernel, stride, pad);
   const [kh, kw] = kernel.shape;
   const byConv = useConvFormulation();
+  const kernelGradByConv = (xs: tf.Tensor4D, dy: tf.Tensor4D) =>
+    useKernelGradKernel() ? conv2dKernelGradByKernel(xs, dy, [kh, kw], stride, pad) : conv2dKernelGradByConv(xs, dy, [kh, kw], stride, pad);
   const op = tf.customGrad((xIn, kIn, save) => {
     const [x4, k4] = [xIn as tf.Tensor4D, kIn as tf.Tensor4D];
     (save as tf.GradSaveFunc)([x4, k4]);
@@ -70,6 +75,7 @@ export function conv2d(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: number, pad:
       value: tf.conv2d(x4, k4, stride, pad),
       gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
         const [xs, ks] = saved as [tf.Tensor4D, tf.Tensor4D];
+        if (!inputGrad) return [tf.zerosLike(xs), byConv ? kernelGradByConv(xs, dy) : conv2dKernelGrad(xs, dy, [kh, kw], stride, pad)];
         if (byConv && useKernelGradKernel()) return [conv2dInputGradByKernel(dy, ks, xs.shape, stride, pad), conv2dKernelGradByKernel(xs, dy, [kh, kw], stride, pad)];
         if (byConv) return [conv2dInputGrad(dy, ks, xs.shape, stride, pad), conv2dKernelGradByConv(xs, dy, [kh, kw], stride, pad)];
         // The input gradient is Conv2DBackpropInput, which conv2dTranspose runs given x's shape.

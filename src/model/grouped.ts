@@ -48,10 +48,11 @@ function resolveMode(x: tf.Tensor4D, stride: number): GroupedMode {
 /**
  * x [B, H, W, C], kernel [k, k, C / G, O] -> [B, OH, OW, O], torch-style
  * symmetric zero padding `pad`, as torch.nn.Conv2d(C, O, k, stride, pad, groups=G).
+ * inputGrad: false where x is the data (conv2d's).
  */
-export function groupedConv2d(x: tf.Tensor4D, kernel: tf.Tensor4D, groups: number, stride: number, pad: number): tf.Tensor4D {
+export function groupedConv2d(x: tf.Tensor4D, kernel: tf.Tensor4D, groups: number, stride: number, pad: number, inputGrad = true): tf.Tensor4D {
   const [kh, kw, gIn, o] = kernel.shape;
-  if (groups === 1) return conv2d(x, kernel, stride, pad);
+  if (groups === 1) return conv2d(x, kernel, stride, pad, inputGrad);
   if (gIn === 1 && o === groups) {
     // Depthwise: [k, k, 1, C] and [k, k, C, 1] hold the same values in the same order.
     // WASM has no depthwise gradient kernels: there the gradients are depthwise convolutions too.

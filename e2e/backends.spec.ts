@@ -2,7 +2,8 @@
 // (both SwiftShader here), WASM and the CPU. Each trains a tiny net through
 // one epoch and its evaluation. The preview server sends COOP/COEP, so the
 // page is cross-origin isolated and WASM runs its threads.
-import { expect, test } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
+import { expect, test, type Page } from '@playwright/test';
 import { Playground } from './pages/playground';
 
 for (const backend of ['webgpu', 'webgl', 'wasm', 'cpu'] as const) {
@@ -14,7 +15,13 @@ for (const backend of ['webgpu', 'webgl', 'wasm', 'cpu'] as const) {
     await app.run.waitForStatus('done');
     await expect(app.stats.value('backend')).toHaveText(backend);
     await expect(app.stats.value('backendReason')).toContainText('forced by the user');
-    if (backend === 'wasm') await expect(app.stats.value('backendReason')).toContainText('(cross-origin isolated)');
+    if (backend === 'wasm') {
+      await expect(app.stats.value('backendReason')).toContainText('(cross-origin isolated)');
+      // Our SIMD kernels run on as many threads as XNNPACK (src/model/simd-pool.ts).
+      const reason = await app.stats.value('backendReason').innerText();
+      const xnnpack = /XNNPACK on (\d+) threads?/.exec(reason)?.[1];
+      expect(reason).toContain(`our SIMD kernels on ${xnnpack} thread`);
+    }
     expect(await app.run.steps()).toBe(3);
     await expect(app.stats.value('loss')).toHaveText(/^\d+\.\d{4}$/);
     await expect(app.stats.value('testAcc')).toHaveText(/^\d\.\d{4}$/);
@@ -30,5 +37,33 @@ test('the page is cross-origin isolated, and auto picks wasm without a hardware 
   await app.run.waitForStatus('done');
   await expect(app.stats.value('backend')).toHaveText('wasm');
   await expect(app.stats.value('backendReason')).toContainText('picked automatically');
+  expect(app.errors).toEqual([]);
+});
+
+/** The newest run as its exported JSON. */
+async function exportNewest(page: Page): Promise<{ steps: { loss: number; gradNorms: number[] }[]; kernelNames: string[] }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('runs.exportJson').first().click()]);
+  return JSON.parse(await readFile(await download.path(), 'utf8'));
+}
+
+test('WASM, with our SIMD kernels on their threads, computes the CPU backend\'s first step', async ({ page }) => {
+  // Width 8: every channel count a multiple of 4, so batch norm runs in the SIMD module too; batch 8 splits over the threads.
+  const config = 'n=1&width=8&batch=8&subset=16&test=8&epochs=1';
+  const app = new Playground(page);
+  const runs: Record<string, Awaited<ReturnType<typeof exportNewest>>> = {};
+  for (const backend of ['wasm', 'cpu']) {
+    await app.open(`backend=${backend}&${config}`);
+    await app.run.train.click();
+    await app.run.waitForStatus('done');
+    runs[backend] = await exportNewest(page);
+  }
+  const [wasm, cpu] = [runs.wasm!, runs.cpu!];
+  expect(wasm.kernelNames).toEqual(cpu.kernelNames);
+  // The same seed, data and first weights: the first step's loss and every layer's gradient norm agree.
+  const [w, c] = [wasm.steps[0]!, cpu.steps[0]!];
+  expect(Math.abs(w.loss - c.loss) / c.loss).toBeLessThan(1e-4);
+  expect(w.gradNorms).toHaveLength(cpu.kernelNames.length);
+  const errors = w.gradNorms.map((g, i) => Math.abs(g - c.gradNorms[i]!) / c.gradNorms[i]!);
+  expect(Math.max(...errors), JSON.stringify(errors)).toBeLessThan(1e-3);
   expect(app.errors).toEqual([]);
 });

@@ -1,5 +1,6 @@
-// Convolution gradients written as forward convolutions, for the WASM
-// backend. TF.js 4.22's WASM backend has no Conv2DBackpropFilter (tfjs issue
+// Convolution gradients for the WASM backend: our own SIMD kernels where
+// the backend registered them (CONV_KERNEL_GRAD, CONV_INPUT_GRAD below;
+// wasm-kernels.ts), else written as forward convolutions, as follows. TF.js 4.22's WASM backend has no Conv2DBackpropFilter (tfjs issue
 // 8474) and no depthwise gradients at all, and its Conv2DBackpropInput is a
 // scalar loop; its forward Conv2D and DepthwiseConv2dNative run on XNNPACK.
 // So both gradients become forward convolutions:

@@ -15,6 +15,8 @@
 // 385-780 ms per layer); the kernel gradient is one convolution instead of
 // conv.ts's kh·kw slice + matmul pairs (each slice a copy on WASM).
 import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { simdKernels } from './simd';
 
 /**
  * The kernel gradient as one kernel of our own, where a backend registers it
@@ -48,9 +50,15 @@ export interface ConvInputGradAttrs {
   padLeft: number;
 }
 
-/** Whether the current backend registered CONV_KERNEL_GRAD. */
+/**
+ * Whether the current backend registered CONV_KERNEL_GRAD and CONV_INPUT_GRAD
+ * and can run them now (on WASM: our SIMD module started; not without
+ * WebAssembly SIMD, or with simdImpl.enabled off).
+ */
 export function hasKernelGradKernel(): boolean {
-  return tf.getKernel(CONV_KERNEL_GRAD, tf.getBackend()) !== undefined;
+  const backend = tf.getBackend();
+  if (tf.getKernel(CONV_KERNEL_GRAD, backend) === undefined) return false;
+  return backend !== 'wasm' || simdKernels(tf.backend() as BackendWasm) !== null;
 }
 
 /**

@@ -119,6 +119,17 @@ describe('Conv2D (ours for NHWC float32 without dilation, XNNPACK otherwise) mat
   });
 });
 
+describe('without the SIMD module (no WebAssembly SIMD, or simdImpl.enabled off)', () => {
+  it('convolutions and batch norm fall back to XNNPACK and the JavaScript loops, with the same gradients', async () => {
+    simdImpl.enabled = false;
+    await expectAsCpu([[2, 9, 9, 8], [3, 3, 8, 8]], (x, k) => conv2d(x as tf.Tensor4D, k as tf.Tensor4D, 2, 1));
+    await expectAsCpu([[2, 5, 5, 8], [8], [8]], (x, g, b) => {
+      const { mean, variance } = channelMoments(x as tf.Tensor4D);
+      return batchNormTrain(x as tf.Tensor4D, mean, variance, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5);
+    });
+  });
+});
+
 const bn = (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
   const { mean, variance } = channelMoments(x as tf.Tensor4D);
   return batchNormTrain(x as tf.Tensor4D, mean, variance, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5);

@@ -37,8 +37,8 @@ export interface ConvKernelGradAttrs {
 /**
  * The input gradient as one kernel of our own, where a backend registers it
  * (SIMD over dy directly, no dilation by the stride): inputs dy
- * [B, OH, OW, O] and the kernel transposed to [kh, kw, O, C], attrs
- * ConvInputGradAttrs -> [B, H, W, C].
+ * [B, OH, OW, O] and the kernel [kh, kw, C, O], attrs ConvInputGradAttrs ->
+ * [B, H, W, C].
  */
 export const CONV_INPUT_GRAD = 'PlaygroundConv2DInputGrad';
 
@@ -61,20 +61,10 @@ export function hasKernelGradKernel(): boolean {
   return backend !== 'wasm' || simdKernels(tf.backend() as BackendWasm) !== null;
 }
 
-/**
- * dLoss/dx by CONV_INPUT_GRAD (registered with CONV_KERNEL_GRAD) -> [B, H, W, C].
- * At stride 1 with pad <= k - 1 it is a forward convolution of dy with no
- * dilation (conv2dInputGrad), whose loops are the faster ones (16 against
- * 19 ms at ResNet-20's first stage on one thread).
- */
+/** dLoss/dx by CONV_INPUT_GRAD (registered with CONV_KERNEL_GRAD) -> [B, H, W, C]. */
 export function conv2dInputGradByKernel(dy: tf.Tensor4D, kernel: tf.Tensor4D, xShape: readonly number[], stride: number, pad: number): tf.Tensor4D {
-  const [kh, kw] = kernel.shape;
-  if (stride === 1 && pad <= Math.min(kh, kw) - 1) return conv2dInputGrad(dy, kernel, xShape, stride, pad);
-  return tf.tidy(() => {
-    const wt = tf.transpose(kernel, [0, 1, 3, 2]); // [kh, kw, O, C]
-    const attrs: ConvInputGradAttrs = { inHeight: xShape[1] as number, inWidth: xShape[2] as number, stride, padTop: pad, padLeft: pad };
-    return tf.engine().runKernel(CONV_INPUT_GRAD, { dy, filter: wt }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
-  });
+  const attrs: ConvInputGradAttrs = { inHeight: xShape[1] as number, inWidth: xShape[2] as number, stride, padTop: pad, padLeft: pad };
+  return tf.engine().runKernel(CONV_INPUT_GRAD, { dy, filter: kernel }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
 }
 
 /** dLoss/dKernel by CONV_KERNEL_GRAD (check hasKernelGradKernel first) -> [kh, kw, C, O]. */

@@ -16,6 +16,7 @@ interface Exports {
   bn_grad(dy: number, x: number, n: number, c: number, mean: number, variance: number, gamma: number, epsilon: number, dx: number, dGamma: number, dBeta: number, scratch: number): void;
   conv2d_kernel_grad(x: number, dy: number, dw: number, b0: number, b1: number, h: number, w: number, c: number, oh: number, ow: number, o: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number): void;
   add_f32(dst: number, src: number, n: number): void;
+  kernel_transpose(w: number, out: number, kh: number, kw: number, c: number, o: number, flip: number): void;
   conv2d_input_grad(dy: number, wt: number, dx: number, zeros: number, r0: number, r1: number, h: number, wd: number, c: number, oh: number, ow: number, o: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number): void;
   conv2d_forward(x: number, w: number, y: number, zeros: number, r0: number, r1: number, h: number, wd: number, c: number, oh: number, ow: number, o: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number): void;
 }

@@ -177,18 +177,36 @@ function byRows(simd: SimdKernels, job: 'conv2d_forward' | 'conv2d_input_grad', 
   });
 }
 
-/** dy [B, OH, OW, O], the kernel as [kh, kw, O, C] -> dx [B, H, W, C] (convgrad.ts's CONV_INPUT_GRAD). */
+/**
+ * dy [B, OH, OW, O], the kernel [kh, kw, C, O] -> dx [B, H, W, C]
+ * (convgrad.ts's CONV_INPUT_GRAD). At stride 1 it is a forward convolution
+ * of dy with the flipped, transposed kernel (conv2d_forward: the faster
+ * loops, 16 against 19 ms at ResNet-20's first stage on one thread); at
+ * larger strides conv2d_input_grad, which skips the taps that meet no
+ * output instead of convolving a stride-dilated dy. The kernel is
+ * rearranged here, in one pass (TF.js's Reverse took 23 ms for a
+ * [3, 3, 512, 512] kernel).
+ */
 function convInputGradKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const wasm = backend as BackendWasm;
   const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
   const { inHeight: h, inWidth: w, stride, padTop, padLeft } = attrs as unknown as ConvInputGradAttrs;
   const [b, oh, ow, o] = dy.shape as [number, number, number, number];
-  const [kh, kw, , c] = filter.shape as [number, number, number, number];
+  const [kh, kw, c] = filter.shape as [number, number, number, number];
   const simd = simdKernels(wasm);
   if (!simd) throw new Error(`${CONV_INPUT_GRAD}: WebAssembly SIMD kernels are not available on this backend`);
   const out = wasm.makeOutput([b, h, w, c], 'float32');
-  const ptrs = [simd.ptr(dy), simd.ptr(filter), simd.ptr(out)];
-  byRows(simd, 'conv2d_input_grad', o, b * h, (zeros, r0, r1) => [...ptrs, zeros, r0, r1, h, w, c, oh, ow, o, kh, kw, stride, padTop, padLeft]);
+  const asForward = stride === 1 && padTop <= kh - 1 && padLeft <= kw - 1;
+  simd.withScratch(4 * kh * kw * c * o, (wt) => {
+    simd.exports.kernel_transpose(simd.ptr(filter), wt, kh, kw, c, o, asForward ? 1 : 0); // [kh, kw, O, C]
+    const ptrs = [simd.ptr(dy), wt, simd.ptr(out)];
+    if (asForward) {
+      // dx = dy convolved with the flipped kernel, padded by k - 1 - pad: x's H × W again.
+      byRows(simd, 'conv2d_forward', o, b * h, (zeros, r0, r1) => [...ptrs, zeros, r0, r1, oh, ow, o, h, w, c, kh, kw, 1, kh - 1 - padTop, kw - 1 - padLeft]);
+    } else {
+      byRows(simd, 'conv2d_input_grad', o, b * h, (zeros, r0, r1) => [...ptrs, zeros, r0, r1, h, w, c, oh, ow, o, kh, kw, stride, padTop, padLeft]);
+    }
+  });
   return out;
 }
 

@@ -154,33 +154,51 @@ EXPORT(bn_grad) void bn_grad(const float *dy, const float *x, int n, int c, cons
   affine(dy, a, d, x, b, n, c, dx);
 }
 
-// dw[i, j, c0 + cc, o0 .. o0 + 7] += Σ over ow in [ow0, ow1) of
-// x[xrow + (ow·s - padLeft + j)·C + c0 + cc] · dy[dyrow + ow·O + o0 ..], for
-// cc < cb (cb <= 4). Eight accumulators in registers, one pass over the row.
-static inline void taps8(const float *xr, const float *dr, float *w, int cb, int ow0, int ow1, int s, int xoff, int C, int O) {
+// Output positions per chunk: the accumulators of one (tap, channel block)
+// stay in registers over a chunk, and the chunk's x and dy stay in cache
+// while every tap and channel block sweeps them. A whole dw (9.4 MB at
+// 512 × 512 channels) moves through memory twice per chunk, so a chunk must
+// not be too small either.
+#define CHUNK_POSITIONS 64
+
+// Rows r = b·OH + oh of a chunk: the first input row of tap i, or -1 outside.
+static inline int tap_row(int r, int i, int H, int OH, int s, int padTop) {
+  int oh = r % OH, y = oh * s - padTop + i;
+  return y < 0 || y >= H ? -1 : (r / OH) * H + y;
+}
+
+// dw[i, j, c0 + cc, o0 .. o0 + 7] += Σ over rows r in [r0, r1) and ow in
+// [ow0, ow1) of x[row(r, i), ow·s + xoff, c0 + cc] · dy[r, ow, o0 ..], for
+// cc < cb (cb <= 4). Eight accumulators in registers for the whole chunk.
+static void taps8(const float *x, const float *dy, float *w, int cb, int r0, int r1, int i, int ow0, int ow1, int xoff,
+                  int H, int W, int C, int OH, int OW, int O, int s, int padTop) {
   v128_t a0 = ld(w), a1 = ld(w + 4);
   v128_t b0 = cb > 1 ? ld(w + O) : a0, b1 = cb > 1 ? ld(w + O + 4) : a0;
   v128_t c0 = cb > 2 ? ld(w + 2 * O) : a0, c1 = cb > 2 ? ld(w + 2 * O + 4) : a0;
   v128_t d0 = cb > 3 ? ld(w + 3 * O) : a0, d1 = cb > 3 ? ld(w + 3 * O + 4) : a0;
-  const float *xp = xr + (long)(ow0 * s + xoff) * C;
-  const float *dp = dr + (long)ow0 * O;
-  if (cb == 4) {
-    for (int ow = ow0; ow < ow1; ow++, xp += s * C, dp += O) {
-      v128_t g0 = ld(dp), g1 = ld(dp + 4);
-      v128_t x0 = wasm_v128_load32_splat(xp), x1 = wasm_v128_load32_splat(xp + 1);
-      v128_t x2 = wasm_v128_load32_splat(xp + 2), x3 = wasm_v128_load32_splat(xp + 3);
-      a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(x0, g0)); a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(x0, g1));
-      b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(x1, g0)); b1 = wasm_f32x4_add(b1, wasm_f32x4_mul(x1, g1));
-      c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(x2, g0)); c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x2, g1));
-      d0 = wasm_f32x4_add(d0, wasm_f32x4_mul(x3, g0)); d1 = wasm_f32x4_add(d1, wasm_f32x4_mul(x3, g1));
-    }
-  } else {
-    for (int ow = ow0; ow < ow1; ow++, xp += s * C, dp += O) {
-      v128_t g0 = ld(dp), g1 = ld(dp + 4);
-      v128_t x0 = wasm_v128_load32_splat(xp);
-      a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(x0, g0)); a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(x0, g1));
-      if (cb > 1) { v128_t x1 = wasm_v128_load32_splat(xp + 1); b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(x1, g0)); b1 = wasm_f32x4_add(b1, wasm_f32x4_mul(x1, g1)); }
-      if (cb > 2) { v128_t x2 = wasm_v128_load32_splat(xp + 2); c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(x2, g0)); c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x2, g1)); }
+  for (int r = r0; r < r1; r++) {
+    int row = tap_row(r, i, H, OH, s, padTop);
+    if (row < 0) continue;
+    const float *xp = x + ((long)row * W + ow0 * s + xoff) * C;
+    const float *dp = dy + ((long)r * OW + ow0) * O;
+    if (cb == 4) {
+      for (int ow = ow0; ow < ow1; ow++, xp += s * C, dp += O) {
+        v128_t g0 = ld(dp), g1 = ld(dp + 4);
+        v128_t x0 = wasm_v128_load32_splat(xp), x1 = wasm_v128_load32_splat(xp + 1);
+        v128_t x2 = wasm_v128_load32_splat(xp + 2), x3 = wasm_v128_load32_splat(xp + 3);
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(x0, g0)); a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(x0, g1));
+        b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(x1, g0)); b1 = wasm_f32x4_add(b1, wasm_f32x4_mul(x1, g1));
+        c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(x2, g0)); c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x2, g1));
+        d0 = wasm_f32x4_add(d0, wasm_f32x4_mul(x3, g0)); d1 = wasm_f32x4_add(d1, wasm_f32x4_mul(x3, g1));
+      }
+    } else {
+      for (int ow = ow0; ow < ow1; ow++, xp += s * C, dp += O) {
+        v128_t g0 = ld(dp), g1 = ld(dp + 4);
+        v128_t x0 = wasm_v128_load32_splat(xp);
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(x0, g0)); a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(x0, g1));
+        if (cb > 1) { v128_t x1 = wasm_v128_load32_splat(xp + 1); b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(x1, g0)); b1 = wasm_f32x4_add(b1, wasm_f32x4_mul(x1, g1)); }
+        if (cb > 2) { v128_t x2 = wasm_v128_load32_splat(xp + 2); c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(x2, g0)); c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x2, g1)); }
+      }
     }
   }
   st(w, a0); st(w + 4, a1);
@@ -189,25 +207,21 @@ static inline void taps8(const float *xr, const float *dr, float *w, int cb, int
   if (cb > 3) { st(w + 3 * O, d0); st(w + 3 * O + 4, d1); }
 }
 
-// The same for output channels o0 .. o0 + 3, one at a time for cc.
-static inline void taps4(const float *xr, const float *dr, float *w, int cb, int ow0, int ow1, int s, int xoff, int C, int O) {
+// The same for output channels o0 .. o0 + 3 (vec) or the one channel o0, one input channel at a time.
+static void taps4(const float *x, const float *dy, float *w, int cb, int r0, int r1, int i, int ow0, int ow1, int xoff,
+                  int H, int W, int C, int OH, int OW, int O, int s, int padTop, int vec) {
   for (int cc = 0; cc < cb; cc++) {
-    v128_t a = ld(w + cc * O);
-    const float *xp = xr + (long)(ow0 * s + xoff) * C + cc;
-    const float *dp = dr + (long)ow0 * O;
-    for (int ow = ow0; ow < ow1; ow++, xp += s * C, dp += O) a = wasm_f32x4_add(a, wasm_f32x4_mul(wasm_v128_load32_splat(xp), ld(dp)));
-    st(w + cc * O, a);
-  }
-}
-
-// And one output channel at a time, for O not a multiple of 4.
-static inline void taps1(const float *xr, const float *dr, float *w, int cb, int ow0, int ow1, int s, int xoff, int C, int O) {
-  for (int cc = 0; cc < cb; cc++) {
-    float a = w[cc * O];
-    const float *xp = xr + (long)(ow0 * s + xoff) * C + cc;
-    const float *dp = dr + (long)ow0 * O;
-    for (int ow = ow0; ow < ow1; ow++, xp += s * C, dp += O) a += *xp * *dp;
-    w[cc * O] = a;
+    v128_t a = vec ? ld(w + cc * O) : wasm_f32x4_make(w[cc * O], 0, 0, 0);
+    for (int r = r0; r < r1; r++) {
+      int row = tap_row(r, i, H, OH, s, padTop);
+      if (row < 0) continue;
+      const float *xp = x + ((long)row * W + ow0 * s + xoff) * C + cc;
+      const float *dp = dy + ((long)r * OW + ow0) * O;
+      for (int ow = ow0; ow < ow1; ow++, xp += s * C, dp += O)
+        a = wasm_f32x4_add(a, wasm_f32x4_mul(wasm_v128_load32_splat(xp), vec ? ld(dp) : wasm_f32x4_make(*dp, 0, 0, 0)));
+    }
+    if (vec) st(w + cc * O, a);
+    else w[cc * O] = wasm_f32x4_extract_lane(a, 0);
   }
 }
 
@@ -217,32 +231,28 @@ static inline void taps1(const float *xr, const float *dr, float *w, int cb, int
 // callers can split the batch.
 EXPORT(conv2d_kernel_grad) void conv2d_kernel_grad(const float *x, const float *dy, float *dw, int b0, int b1, int H, int W, int C, int OH, int OW, int O, int KH, int KW, int s, int padTop, int padLeft) {
   for (long k = 0; k < (long)KH * KW * C * O; k++) dw[k] = 0;
-  for (int b = b0; b < b1; b++)
-    for (int oh = 0; oh < OH; oh++) {
-      const float *dr = dy + ((long)b * OH + oh) * OW * O;
-      for (int i = 0; i < KH; i++) {
-        int y = oh * s - padTop + i;
-        if (y < 0 || y >= H) continue;
-        const float *xrow = x + ((long)b * H + y) * W * C;
-        for (int j = 0; j < KW; j++) {
-          // Outputs whose tap j lands inside the row: 0 <= ow·s - padLeft + j < W.
-          int xoff = j - padLeft;
-          if (xoff > W - 1) continue;
-          int ow0 = xoff >= 0 ? 0 : (-xoff + s - 1) / s;
-          int ow1 = (W - 1 - xoff) / s + 1;
-          if (ow1 > OW) ow1 = OW;
-          if (ow0 >= ow1) continue;
-          float *wt = dw + ((long)i * KW + j) * C * O;
-          for (int c0 = 0; c0 < C; c0 += 4) {
-            int cb = C - c0 < 4 ? C - c0 : 4;
-            int o0 = 0;
-            for (; o0 + 8 <= O; o0 += 8) taps8(xrow + c0, dr + o0, wt + (long)c0 * O + o0, cb, ow0, ow1, s, xoff, C, O);
-            for (; o0 + 4 <= O; o0 += 4) taps4(xrow + c0, dr + o0, wt + (long)c0 * O + o0, cb, ow0, ow1, s, xoff, C, O);
-            for (; o0 < O; o0++) taps1(xrow + c0, dr + o0, wt + (long)c0 * O + o0, cb, ow0, ow1, s, xoff, C, O);
-          }
+  int rows = CHUNK_POSITIONS / OW > 1 ? CHUNK_POSITIONS / OW : 1;
+  for (int r0 = b0 * OH; r0 < b1 * OH; r0 += rows) {
+    int r1 = r0 + rows < b1 * OH ? r0 + rows : b1 * OH;
+    for (int i = 0; i < KH; i++)
+      for (int j = 0; j < KW; j++) {
+        // Outputs whose tap j lands inside the row: 0 <= ow·s - padLeft + j < W.
+        int xoff = j - padLeft;
+        if (xoff > W - 1) continue;
+        int ow0 = xoff >= 0 ? 0 : (-xoff + s - 1) / s;
+        int ow1 = (W - 1 - xoff) / s + 1;
+        if (ow1 > OW) ow1 = OW;
+        if (ow0 >= ow1) continue;
+        float *wt = dw + ((long)i * KW + j) * C * O;
+        for (int c0 = 0; c0 < C; c0 += 4) {
+          int cb = C - c0 < 4 ? C - c0 : 4;
+          int o0 = 0;
+          for (; o0 + 8 <= O; o0 += 8) taps8(x + c0, dy + o0, wt + (long)c0 * O + o0, cb, r0, r1, i, ow0, ow1, xoff, H, W, C, OH, OW, O, s, padTop);
+          for (; o0 + 4 <= O; o0 += 4) taps4(x + c0, dy + o0, wt + (long)c0 * O + o0, cb, r0, r1, i, ow0, ow1, xoff, H, W, C, OH, OW, O, s, padTop, 1);
+          for (; o0 < O; o0++) taps4(x + c0, dy + o0, wt + (long)c0 * O + o0, cb, r0, r1, i, ow0, ow1, xoff, H, W, C, OH, OW, O, s, padTop, 0);
         }
       }
-    }
+  }
 }
 
 // dst[k] += src[k] for k < n: the pool's per-thread partial sums.
@@ -362,16 +372,24 @@ static void conv_px1(const float *x, const float *w, const float *zeros, int b, 
 // output rows r = b·OH + oh from r0 to r1 only, so that callers can split
 // the rows among threads. zeros: C zero floats (the padding's pixel).
 EXPORT(conv2d_forward) void conv2d_forward(const float *x, const float *w, float *y, const float *zeros, int r0, int r1, int H, int W, int C, int OH, int OW, int O, int KH, int KW, int s, int padTop, int padLeft) {
-  for (int r = r0; r < r1; r++) {
-    int b = r / OH, oh = r % OH;
-    float *yr = y + (long)r * OW * O;
-    for (int ow0 = 0; ow0 < OW; ow0 += 4) {
-      int np = OW - ow0 < 4 ? OW - ow0 : 4;
-      int o0 = 0;
-      for (; o0 + 8 <= O; o0 += 8) conv_px8(x, w, zeros, b, oh, ow0, np, o0, yr, H, W, C, O, KH, KW, s, padTop, padLeft);
-      for (; o0 + 4 <= O; o0 += 4) conv_px4(x, w, zeros, b, oh, ow0, np, o0, yr, H, W, C, O, KH, KW, s, padTop, padLeft);
-      for (; o0 < O; o0++) conv_px1(x, w, zeros, b, oh, ow0, np, o0, yr, H, W, C, O, KH, KW, s, padTop, padLeft);
-    }
+  // Rows in chunks, each output-channel block over a whole chunk: the block's
+  // slice of w (KH·KW·C × 8 floats) stays in cache across the chunk's pixels.
+  int rows = CHUNK_POSITIONS / OW > 1 ? CHUNK_POSITIONS / OW : 1;
+  for (int c0 = r0; c0 < r1; c0 += rows) {
+    int c1 = c0 + rows < r1 ? c0 + rows : r1;
+    int o0 = 0;
+    for (; o0 + 8 <= O; o0 += 8)
+      for (int r = c0; r < c1; r++)
+        for (int ow0 = 0; ow0 < OW; ow0 += 4)
+          conv_px8(x, w, zeros, r / OH, r % OH, ow0, OW - ow0 < 4 ? OW - ow0 : 4, o0, y + (long)r * OW * O, H, W, C, O, KH, KW, s, padTop, padLeft);
+    for (; o0 + 4 <= O; o0 += 4)
+      for (int r = c0; r < c1; r++)
+        for (int ow0 = 0; ow0 < OW; ow0 += 4)
+          conv_px4(x, w, zeros, r / OH, r % OH, ow0, OW - ow0 < 4 ? OW - ow0 : 4, o0, y + (long)r * OW * O, H, W, C, O, KH, KW, s, padTop, padLeft);
+    for (; o0 < O; o0++)
+      for (int r = c0; r < c1; r++)
+        for (int ow0 = 0; ow0 < OW; ow0 += 4)
+          conv_px1(x, w, zeros, r / OH, r % OH, ow0, OW - ow0 < 4 ? OW - ow0 : 4, o0, y + (long)r * OW * O, H, W, C, O, KH, KW, s, padTop, padLeft);
   }
 }
 
@@ -466,18 +484,43 @@ static void dx_px4(const float *dy, const float *wt, const float *zeros, int b, 
 // [KH, KW, O, C] -> dx [B, H, W, C], rows r = b·H + y from r0 to r1 only.
 // zeros: O zero floats.
 EXPORT(conv2d_input_grad) void conv2d_input_grad(const float *dy, const float *wt, float *dx, const float *zeros, int r0, int r1, int H, int W, int C, int OH, int OW, int O, int KH, int KW, int s, int padTop, int padLeft) {
-  for (int r = r0; r < r1; r++) {
-    int b = r / H, y = r % H;
-    float *dxr = dx + (long)r * W * C;
-    for (int q = 0; q < s && q < W; q++) {
-      int n = (W - q + s - 1) / s; // pixels of phase q: q, q + s, ...
-      for (int k = 0; k < n; k += 4) {
-        int np = n - k < 4 ? n - k : 4, x0 = q + k * s;
-        int c0 = 0;
-        for (; c0 + 8 <= C; c0 += 8) dx_px8(dy, wt, zeros, b, y, x0, np, c0, dxr, C, OH, OW, O, KH, KW, s, padTop, padLeft);
-        for (; c0 + 4 <= C; c0 += 4) dx_px4(dy, wt, zeros, b, y, x0, np, c0, dxr, C, OH, OW, O, KH, KW, s, padTop, padLeft, 1);
-        for (; c0 < C; c0++) dx_px4(dy, wt, zeros, b, y, x0, np, c0, dxr, C, OH, OW, O, KH, KW, s, padTop, padLeft, 0);
+  // Rows in chunks, each channel block over a whole chunk (as conv2d_forward).
+  int rows = CHUNK_POSITIONS / W > 1 ? CHUNK_POSITIONS / W : 1;
+  for (int k0 = r0; k0 < r1; k0 += rows) {
+    int k1 = k0 + rows < r1 ? k0 + rows : r1;
+    for (int c0 = 0; c0 < C;) {
+      int width = C - c0 >= 8 ? 8 : C - c0 >= 4 ? 4 : 1;
+      for (int r = k0; r < k1; r++) {
+        int b = r / H, y = r % H;
+        float *dxr = dx + (long)r * W * C;
+        for (int q = 0; q < s && q < W; q++) {
+          int n = (W - q + s - 1) / s; // pixels of phase q: q, q + s, ...
+          for (int k = 0; k < n; k += 4) {
+            int np = n - k < 4 ? n - k : 4, x0 = q + k * s;
+            if (width == 8) dx_px8(dy, wt, zeros, b, y, x0, np, c0, dxr, C, OH, OW, O, KH, KW, s, padTop, padLeft);
+            else dx_px4(dy, wt, zeros, b, y, x0, np, c0, dxr, C, OH, OW, O, KH, KW, s, padTop, padLeft, width == 4);
+          }
+        }
       }
+      c0 += width;
     }
   }
+}
+
+// w [KH, KW, C, O] -> out [KH, KW, O, C], the taps reversed when flip
+// (out[KH-1-i, KW-1-j] = w[i, j]ᵀ): the kernel an input gradient needs, as a
+// stride-1 forward convolution of dy (flip) or for conv2d_input_grad.
+// Blocks of 8 × 8 so that reads and writes both stay in cache lines.
+EXPORT(kernel_transpose) void kernel_transpose(const float *w, float *out, int KH, int KW, int C, int O, int flip) {
+  for (int i = 0; i < KH; i++)
+    for (int j = 0; j < KW; j++) {
+      const float *src = w + ((long)i * KW + j) * C * O;
+      float *dst = out + ((long)(flip ? KH - 1 - i : i) * KW + (flip ? KW - 1 - j : j)) * O * C;
+      for (int c0 = 0; c0 < C; c0 += 8)
+        for (int o0 = 0; o0 < O; o0 += 8) {
+          int c1 = c0 + 8 < C ? c0 + 8 : C, o1 = o0 + 8 < O ? o0 + 8 : O;
+          for (int c = c0; c < c1; c++)
+            for (int o = o0; o < o1; o++) dst[(long)o * C + c] = src[(long)c * O + o];
+        }
+    }
 }

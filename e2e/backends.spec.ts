@@ -17,10 +17,10 @@ for (const backend of ['webgpu', 'webgl', 'wasm', 'cpu'] as const) {
     await expect(app.stats.value('backendReason')).toContainText('forced by the user');
     if (backend === 'wasm') {
       await expect(app.stats.value('backendReason')).toContainText('(cross-origin isolated)');
-      // Our SIMD kernels run on as many threads as XNNPACK (src/model/simd-pool.ts).
+      // Our SIMD kernels run on a thread per core (src/model/simd-pool.ts).
       const reason = await app.stats.value('backendReason').innerText();
-      const xnnpack = /XNNPACK on (\d+) threads?/.exec(reason)?.[1];
-      expect(reason).toContain(`our SIMD kernels on ${xnnpack} thread`);
+      const cores = /of (\d+) cores/.exec(reason)?.[1];
+      expect(reason).toContain(`our SIMD kernels on ${cores} thread`);
     }
     expect(await app.run.steps()).toBe(3);
     await expect(app.stats.value('loss')).toHaveText(/^\d+\.\d{4}$/);

@@ -1,9 +1,7 @@
 // Threads for our SIMD kernels (simd.ts): helper workers (simd-worker.ts)
 // that instantiate the same module on the WASM backend's shared memory and
 // split a job with the engine thread. TF.js's XNNPACK thread pool is not
-// reachable from outside its binary, so the kernels bring their own: one
-// helper fewer than XNNPACK's thread count (the engine thread is the
-// other). A job is synchronous, as a TF.js kernel must be: the engine thread
+// reachable from outside its binary, so the kernels bring their own. A job is synchronous, as a TF.js kernel must be: the engine thread
 // posts each helper's arguments in a control block on the heap, wakes them
 // (Atomics.notify), runs its own share and waits (Atomics.wait, allowed in a
 // worker) until every helper is done. Only where the memory is shared (the
@@ -22,6 +20,14 @@ export const CONTROL = {
   /** The exports a job may run, by index. */
   jobs: ['conv2d_kernel_grad', 'conv2d_forward', 'conv2d_input_grad'] as const,
 } as const;
+
+/**
+ * Atomic loads the engine thread makes before it sleeps in Atomics.wait,
+ * about a millisecond: the helpers' shares end about when its own does, and
+ * a futex wake costs more. (Helpers do not spin: between jobs the page and
+ * XNNPACK's threads need the cores.)
+ */
+const SPINS = 200_000;
 
 /** A job's share takes milliseconds; a helper this late is gone. */
 const JOB_TIMEOUT_MS = 60_000;
@@ -72,6 +78,8 @@ export function startPool(module: WebAssembly.Module, memory: WebAssembly.Memory
       Atomics.add(ctl, CONTROL.seq, 1);
       Atomics.notify(ctl, CONTROL.seq);
       own();
+      // The helpers' shares end about when ours does: spin a little before sleeping (a futex wake costs more).
+      for (let spins = 0; spins < SPINS && Atomics.load(ctl, CONTROL.done) < workers.length; spins++);
       const deadline = performance.now() + JOB_TIMEOUT_MS;
       for (let done = Atomics.load(ctl, CONTROL.done); done < workers.length; done = Atomics.load(ctl, CONTROL.done)) {
         if (performance.now() > deadline) throw new Error(`simd pool: ${workers.length - done} of ${workers.length} helpers did not finish ${job} within ${JOB_TIMEOUT_MS / 1000} s`);

@@ -78,11 +78,11 @@ function instantiate(wasm: BackendWasm): SimdKernels | null {
   // Synchronous compile: about 10 KB, in a worker or Node (the page never loads tfjs).
   const module = new WebAssembly.Module(decode(shared ? SHARED_WASM_BASE64 : PLAIN_WASM_BASE64));
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
-  // Threads where the memory is shared: as many as XNNPACK's, the engine thread one of them.
+  // Threads where the memory is shared: one per core (as XNNPACK asks for), the engine thread one of them.
   let pool: Pool | null = null;
   if (shared && simdImpl.threads) {
     try {
-      pool = startPool(module, memory, heap._malloc(4 * CONTROL.ints), getThreadsCount() - 1);
+      pool = startPool(module, memory, heap._malloc(4 * CONTROL.ints), Math.max(getThreadsCount(), globalThis.navigator?.hardwareConcurrency ?? 1) - 1);
     } catch {
       pool = null; // no nested workers here: one thread
     }

@@ -80,7 +80,7 @@ function instantiate(wasm: BackendWasm): SimdKernels | null {
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
   // Threads where the memory is shared: one per core (as XNNPACK asks for), the engine thread one of them.
   let pool: Pool | null = null;
-  if (shared && simdImpl.threads) {
+  if (shared) {
     try {
       pool = startPool(module, memory, heap._malloc(4 * CONTROL.ints), Math.max(getThreadsCount(), globalThis.navigator?.hardwareConcurrency ?? 1) - 1);
     } catch {
@@ -136,10 +136,11 @@ export function simdKernels(wasm: BackendWasm): SimdKernels | null {
  */
 export async function startSimdKernels(wasm: BackendWasm, timeoutMs = 5000): Promise<string> {
   const kernels = simdKernels(wasm);
-  if (!kernels) return `JavaScript batch norm (${unavailable || 'SIMD kernels off'})`;
+  if (!kernels) return `batch norm in JavaScript and convolution gradients on XNNPACK (${unavailable || 'our SIMD kernels are off'})`;
   const deadline = performance.now() + timeoutMs;
   const pool = () => kernels.pool();
   while (!pool() && kernels.poolStarted() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   const threads = 1 + (pool()?.helpers ?? 0);
-  return `our SIMD kernels on ${threads} thread${threads > 1 ? 's' : ''}`;
+  const late = kernels.poolStarted() && !pool() ? ` (its helper threads did not start within ${timeoutMs / 1000} s)` : '';
+  return `our SIMD kernels on ${threads} thread${threads > 1 ? 's' : ''}${late}`;
 }

@@ -280,9 +280,9 @@ static void conv_px8(const float *x, const float *w, const float *zeros, int b, 
     if (yy < 0 || yy >= H) continue;
     const float *xrow = x + ((long)b * H + yy) * W * C;
     // Inside the row, a pixel's taps j = 0 .. KW - 1 are KW·C contiguous floats, as are w's: one loop.
-    int x0 = ow0 * s - padLeft, inside = np == 4 && x0 >= 0 && x0 + 3 * s + KW <= W;
+    int left = ow0 * s - padLeft, inside = np == 4 && left >= 0 && left + 3 * s + KW <= W;
     for (int j = 0; j < (inside ? 1 : KW); j++) {
-      int xx = x0 + j, n = inside ? KW * C : C;
+      int xx = left + j, n = inside ? KW * C : C;
       const float *p0 = col(xrow, zeros, xx, W, C);
       const float *p1 = np > 1 ? col(xrow, zeros, xx + s, W, C) : zeros;
       const float *p2 = np > 2 ? col(xrow, zeros, xx + 2 * s, W, C) : zeros;

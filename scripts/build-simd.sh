@@ -18,8 +18,11 @@ clang "${flags[@]}" -o "$tmp/plain.wasm" "$src"
 clang "${flags[@]}" -matomics -Wl,--shared-memory -Wl,--max-memory=4294967296 -o "$tmp/shared.wasm" "$src"
 objdump=$(command -v llvm-objdump-14 || command -v llvm-objdump)
 for m in plain shared; do
-  # The shadow stack pointer is global 0: a kernel that touched it would write into TF.js's heap.
-  if "$objdump" -d "$tmp/$m.wasm" | grep -q 'global\.[gs]et'; then
+  # The shadow stack pointer is global 0: a kernel that touched it would write
+  # into TF.js's heap, at the same address from every thread. (Disassemble to
+  # a file first: `objdump | grep -q` under pipefail hid a hit once.)
+  "$objdump" -d "$tmp/$m.wasm" > "$tmp/$m.txt"
+  if grep -q 'global\.[gs]et' "$tmp/$m.txt"; then
     echo "build-simd: $m.wasm uses the shadow stack (global.get/set): keep kernels free of local arrays" >&2
     exit 1
   fi

@@ -269,65 +269,12 @@ static inline const float *col(const float *xrow, const float *zeros, int xx, in
   return xx >= 0 && xx < W ? xrow + (long)xx * C : zeros;
 }
 
-// Pixel k of a block of np that starts at column `first`, `step` columns
-// apart: col()'s, or `zeros` past the block's end.
-static inline const float *px(const float *row, const float *zeros, int k, int np, int first, int step, int W, int C) {
-  return k < np ? col(row, zeros, first + k * step, W, C) : zeros;
-}
-
-// The 4-pixel × 8-channel block both convolution directions share:
-// acc[2k], acc[2k + 1] += pk[c] · w[c·stride .. c·stride + 7] for c < n,
-// in registers (always inlined: acc is the caller's, never in memory).
-static inline __attribute__((always_inline)) void mac4x8(v128_t *acc, const float *p0, const float *p1, const float *p2, const float *p3, const float *w, int n, int stride) {
-  v128_t a0 = acc[0], a1 = acc[1], b0 = acc[2], b1 = acc[3], c0 = acc[4], c1 = acc[5], d0 = acc[6], d1 = acc[7];
-  for (int c = 0; c < n; c++, w += stride) {
-    v128_t g0 = ld(w), g1 = ld(w + 4);
-    v128_t x0 = wasm_v128_load32_splat(p0 + c), x1 = wasm_v128_load32_splat(p1 + c);
-    v128_t x2 = wasm_v128_load32_splat(p2 + c), x3 = wasm_v128_load32_splat(p3 + c);
-    a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(x0, g0)); a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(x0, g1));
-    b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(x1, g0)); b1 = wasm_f32x4_add(b1, wasm_f32x4_mul(x1, g1));
-    c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(x2, g0)); c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x2, g1));
-    d0 = wasm_f32x4_add(d0, wasm_f32x4_mul(x3, g0)); d1 = wasm_f32x4_add(d1, wasm_f32x4_mul(x3, g1));
-  }
-  acc[0] = a0; acc[1] = a1; acc[2] = b0; acc[3] = b1; acc[4] = c0; acc[5] = c1; acc[6] = d0; acc[7] = d1;
-}
-
-// The 4-pixel × 4-channel block (vec), or 4 pixels × one channel in lane 0.
-static inline __attribute__((always_inline)) void mac4x4(v128_t *acc, const float *p0, const float *p1, const float *p2, const float *p3, const float *w, int n, int stride, int vec) {
-  v128_t a = acc[0], b = acc[1], c = acc[2], d = acc[3];
-  for (int k = 0; k < n; k++, w += stride) {
-    v128_t g = vec ? ld(w) : wasm_f32x4_make(*w, 0, 0, 0);
-    a = wasm_f32x4_add(a, wasm_f32x4_mul(wasm_v128_load32_splat(p0 + k), g));
-    b = wasm_f32x4_add(b, wasm_f32x4_mul(wasm_v128_load32_splat(p1 + k), g));
-    c = wasm_f32x4_add(c, wasm_f32x4_mul(wasm_v128_load32_splat(p2 + k), g));
-    d = wasm_f32x4_add(d, wasm_f32x4_mul(wasm_v128_load32_splat(p3 + k), g));
-  }
-  acc[0] = a; acc[1] = b; acc[2] = c; acc[3] = d;
-}
-
-// Stores the first np pixels of a 4 × 8 block, `step` floats apart.
-static inline __attribute__((always_inline)) void store4x8(float *p, long step, int np, const v128_t *acc) {
-  for (int k = 0; k < np; k++) {
-    st(p + k * step, acc[2 * k]);
-    st(p + k * step + 4, acc[2 * k + 1]);
-  }
-}
-
-// Stores the first np of four one-vector pixels (vec), or their lane 0 (one channel each).
-static inline __attribute__((always_inline)) void store4(float *p, long step, int np, int vec, const v128_t *acc) {
-  for (int k = 0; k < np; k++) {
-    if (vec) st(p + k * step, acc[k]);
-    else p[k * step] = wasm_f32x4_extract_lane(acc[k], 0);
-  }
-}
-
 // Output pixels ow0 .. ow0 + np - 1 (np <= 4) of row (b, oh), channels
 // o0 .. o0 + 7: Σ over taps (i, j) and input channels c of x · w, eight
 // accumulators (4 pixels × 2 vectors) in registers.
 static void conv_px8(const float *x, const float *w, const float *zeros, int b, int oh, int ow0, int np, int o0, float *yr,
                      int H, int W, int C, int O, int KH, int KW, int s, int padTop, int padLeft) {
-  v128_t acc[8];
-  for (int k = 0; k < 8; k++) acc[k] = wasm_f32x4_splat(0);
+  v128_t a0 = wasm_f32x4_splat(0), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
   for (int i = 0; i < KH; i++) {
     int yy = oh * s - padTop + i;
     if (yy < 0 || yy >= H) continue;
@@ -335,30 +282,89 @@ static void conv_px8(const float *x, const float *w, const float *zeros, int b, 
     // Inside the row, a pixel's taps j = 0 .. KW - 1 are KW·C contiguous floats, as are w's: one loop.
     int left = ow0 * s - padLeft, inside = np == 4 && left >= 0 && left + 3 * s + KW <= W;
     for (int j = 0; j < (inside ? 1 : KW); j++) {
-      int xx = left + j;
-      mac4x8(acc, px(xrow, zeros, 0, np, xx, s, W, C), px(xrow, zeros, 1, np, xx, s, W, C), px(xrow, zeros, 2, np, xx, s, W, C),
-             px(xrow, zeros, 3, np, xx, s, W, C), w + ((long)(i * KW + j) * C) * O + o0, inside ? KW * C : C, O);
+      int xx = left + j, n = inside ? KW * C : C;
+      const float *p0 = col(xrow, zeros, xx, W, C);
+      const float *p1 = np > 1 ? col(xrow, zeros, xx + s, W, C) : zeros;
+      const float *p2 = np > 2 ? col(xrow, zeros, xx + 2 * s, W, C) : zeros;
+      const float *p3 = np > 3 ? col(xrow, zeros, xx + 3 * s, W, C) : zeros;
+      const float *wp = w + ((long)(i * KW + j) * C) * O + o0;
+      for (int c = 0; c < n; c++, wp += O) {
+        v128_t g0 = ld(wp), g1 = ld(wp + 4);
+        v128_t x0 = wasm_v128_load32_splat(p0 + c), x1 = wasm_v128_load32_splat(p1 + c);
+        v128_t x2 = wasm_v128_load32_splat(p2 + c), x3 = wasm_v128_load32_splat(p3 + c);
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(x0, g0)); a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(x0, g1));
+        b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(x1, g0)); b1 = wasm_f32x4_add(b1, wasm_f32x4_mul(x1, g1));
+        c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(x2, g0)); c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x2, g1));
+        d0 = wasm_f32x4_add(d0, wasm_f32x4_mul(x3, g0)); d1 = wasm_f32x4_add(d1, wasm_f32x4_mul(x3, g1));
+      }
     }
   }
-  store4x8(yr + (long)ow0 * O + o0, O, np, acc);
+  float *yp = yr + (long)ow0 * O + o0;
+  st(yp, a0); st(yp + 4, a1);
+  if (np > 1) { st(yp + O, b0); st(yp + O + 4, b1); }
+  if (np > 2) { st(yp + 2 * O, c0); st(yp + 2 * O + 4, c1); }
+  if (np > 3) { st(yp + 3 * O, d0); st(yp + 3 * O + 4, d1); }
 }
 
-// The same for 4 output channels (one vector per pixel), or (vec = 0) the one channel o0.
+// The same for 4 output channels (one vector per pixel).
 static void conv_px4(const float *x, const float *w, const float *zeros, int b, int oh, int ow0, int np, int o0, float *yr,
-                     int H, int W, int C, int O, int KH, int KW, int s, int padTop, int padLeft, int vec) {
-  v128_t acc[4];
-  for (int k = 0; k < 4; k++) acc[k] = wasm_f32x4_splat(0);
+                     int H, int W, int C, int O, int KH, int KW, int s, int padTop, int padLeft) {
+  v128_t a0 = wasm_f32x4_splat(0), b0 = a0, c0 = a0, d0 = a0;
   for (int i = 0; i < KH; i++) {
     int yy = oh * s - padTop + i;
     if (yy < 0 || yy >= H) continue;
     const float *xrow = x + ((long)b * H + yy) * W * C;
     for (int j = 0; j < KW; j++) {
       int xx = ow0 * s - padLeft + j;
-      mac4x4(acc, px(xrow, zeros, 0, np, xx, s, W, C), px(xrow, zeros, 1, np, xx, s, W, C), px(xrow, zeros, 2, np, xx, s, W, C),
-             px(xrow, zeros, 3, np, xx, s, W, C), w + ((long)(i * KW + j) * C) * O + o0, C, O, vec);
+      const float *p0 = col(xrow, zeros, xx, W, C);
+      const float *p1 = np > 1 ? col(xrow, zeros, xx + s, W, C) : zeros;
+      const float *p2 = np > 2 ? col(xrow, zeros, xx + 2 * s, W, C) : zeros;
+      const float *p3 = np > 3 ? col(xrow, zeros, xx + 3 * s, W, C) : zeros;
+      const float *wp = w + ((long)(i * KW + j) * C) * O + o0;
+      for (int c = 0; c < C; c++, wp += O) {
+        v128_t g0 = ld(wp);
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load32_splat(p0 + c), g0));
+        b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(wasm_v128_load32_splat(p1 + c), g0));
+        c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(wasm_v128_load32_splat(p2 + c), g0));
+        d0 = wasm_f32x4_add(d0, wasm_f32x4_mul(wasm_v128_load32_splat(p3 + c), g0));
+      }
     }
   }
-  store4(yr + (long)ow0 * O + o0, O, np, vec, acc);
+  float *yp = yr + (long)ow0 * O + o0;
+  st(yp, a0);
+  if (np > 1) st(yp + O, b0);
+  if (np > 2) st(yp + 2 * O, c0);
+  if (np > 3) st(yp + 3 * O, d0);
+}
+
+// And one output channel, for O not a multiple of 4.
+static void conv_px1(const float *x, const float *w, const float *zeros, int b, int oh, int ow0, int np, int o0, float *yr,
+                     int H, int W, int C, int O, int KH, int KW, int s, int padTop, int padLeft) {
+  float a = 0, bb = 0, cc = 0, d = 0;
+  for (int i = 0; i < KH; i++) {
+    int yy = oh * s - padTop + i;
+    if (yy < 0 || yy >= H) continue;
+    const float *xrow = x + ((long)b * H + yy) * W * C;
+    for (int j = 0; j < KW; j++) {
+      int xx = ow0 * s - padLeft + j;
+      const float *p0 = col(xrow, zeros, xx, W, C);
+      const float *p1 = np > 1 ? col(xrow, zeros, xx + s, W, C) : zeros;
+      const float *p2 = np > 2 ? col(xrow, zeros, xx + 2 * s, W, C) : zeros;
+      const float *p3 = np > 3 ? col(xrow, zeros, xx + 3 * s, W, C) : zeros;
+      const float *wp = w + ((long)(i * KW + j) * C) * O + o0;
+      for (int c = 0; c < C; c++, wp += O) {
+        a += p0[c] * *wp;
+        bb += p1[c] * *wp;
+        cc += p2[c] * *wp;
+        d += p3[c] * *wp;
+      }
+    }
+  }
+  float *yp = yr + (long)ow0 * O + o0;
+  yp[0] = a;
+  if (np > 1) yp[O] = bb;
+  if (np > 2) yp[2 * O] = cc;
+  if (np > 3) yp[3 * O] = d;
 }
 
 // A convolution, NHWC: x [B, H, W, C], w [KH, KW, C, O], stride s, zero
@@ -379,28 +385,12 @@ EXPORT(conv2d_forward) void conv2d_forward(const float *x, const float *w, float
     for (; o0 + 4 <= O; o0 += 4)
       for (int r = c0; r < c1; r++)
         for (int ow0 = 0; ow0 < OW; ow0 += 4)
-          conv_px4(x, w, zeros, r / OH, r % OH, ow0, OW - ow0 < 4 ? OW - ow0 : 4, o0, y + (long)r * OW * O, H, W, C, O, KH, KW, s, padTop, padLeft, 1);
+          conv_px4(x, w, zeros, r / OH, r % OH, ow0, OW - ow0 < 4 ? OW - ow0 : 4, o0, y + (long)r * OW * O, H, W, C, O, KH, KW, s, padTop, padLeft);
     for (; o0 < O; o0++)
       for (int r = c0; r < c1; r++)
         for (int ow0 = 0; ow0 < OW; ow0 += 4)
-          conv_px4(x, w, zeros, r / OH, r % OH, ow0, OW - ow0 < 4 ? OW - ow0 : 4, o0, y + (long)r * OW * O, H, W, C, O, KH, KW, s, padTop, padLeft, 0);
+          conv_px1(x, w, zeros, r / OH, r % OH, ow0, OW - ow0 < 4 ? OW - ow0 : 4, o0, y + (long)r * OW * O, H, W, C, O, KH, KW, s, padTop, padLeft);
   }
-}
-
-// The dy row that tap row i of dx row (b, y) reads, or null where
-// y + padTop - i is no multiple of s or falls outside dy.
-static inline const float *dy_row(const float *dy, int b, int y, int i, int s, int padTop, int OH, int OW, int O) {
-  int t = y + padTop - i;
-  return t < 0 || t % s || t / s >= OH ? 0 : dy + ((long)b * OH + t / s) * OW * O;
-}
-
-// The dy column that tap column j of dx column x0 reads (col() gives zeros
-// outside dy), or NO_COLUMN where x0 + padLeft - j is no multiple of s.
-#define NO_COLUMN (-2147483647 - 1)
-static inline int dy_col(int x0, int j, int s, int padLeft) {
-  int u = x0 + padLeft - j;
-  if (((u % s) + s) % s) return NO_COLUMN;
-  return u >= 0 ? u / s : -((-u + s - 1) / s);
 }
 
 // The input gradient of a convolution, NHWC, without dilating dy:
@@ -409,30 +399,88 @@ static inline int dy_col(int x0, int j, int s, int padLeft) {
 // dy[b, oh, ow, o] · w[i, j, c, o]. wt is w transposed to [KH, KW, O, C]
 // (c contiguous, the vector axis here). Pixels go in blocks of 4 of the
 // same phase (x, x + s, x + 2s, x + 3s): they take the same taps, and their
-// dy pixels are neighbours (ow, ow + 1, ...). Channels c0 .. c0 + width - 1
-// (width 8, 4, or 1: lane 0 of a vector).
-static void dx_px(const float *dy, const float *wt, const float *zeros, int b, int y, int x0, int np, int c0, int width, float *dxr,
-                  int C, int OH, int OW, int O, int KH, int KW, int s, int padTop, int padLeft) {
-  v128_t acc[8];
-  for (int k = 0; k < 8; k++) acc[k] = wasm_f32x4_splat(0);
+// dy pixels are neighbours (ow, ow + 1, ...). Channels c0 .. c0 + 7.
+static void dx_px8(const float *dy, const float *wt, const float *zeros, int b, int y, int x0, int np, int c0, float *dxr,
+                   int C, int OH, int OW, int O, int KH, int KW, int s, int padTop, int padLeft) {
+  v128_t a0 = wasm_f32x4_splat(0), a1 = a0, b0 = a0, b1 = a0, c0v = a0, c1 = a0, d0 = a0, d1 = a0;
   for (int i = 0; i < KH; i++) {
-    const float *dyrow = dy_row(dy, b, y, i, s, padTop, OH, OW, O);
-    if (!dyrow) continue;
+    int t = y + padTop - i;
+    if (t < 0 || t % s) continue;
+    int oh = t / s;
+    if (oh >= OH) continue;
+    const float *dyrow = dy + ((long)b * OH + oh) * OW * O;
     for (int j = 0; j < KW; j++) {
-      int ow = dy_col(x0, j, s, padLeft);
-      if (ow == NO_COLUMN) continue;
-      const float *p0 = px(dyrow, zeros, 0, np, ow, 1, OW, O), *p1 = px(dyrow, zeros, 1, np, ow, 1, OW, O);
-      const float *p2 = px(dyrow, zeros, 2, np, ow, 1, OW, O), *p3 = px(dyrow, zeros, 3, np, ow, 1, OW, O);
-      const float *w = wt + ((long)(i * KW + j) * O) * C + c0;
-      if (width == 8) mac4x8(acc, p0, p1, p2, p3, w, O, C);
-      else mac4x4(acc, p0, p1, p2, p3, w, O, C, width == 4);
+      int u = x0 + padLeft - j;
+      if (((u % s) + s) % s) continue;
+      int ow = u >= 0 ? u / s : -((-u + s - 1) / s);
+      const float *p0 = col(dyrow, zeros, ow, OW, O);
+      const float *p1 = np > 1 ? col(dyrow, zeros, ow + 1, OW, O) : zeros;
+      const float *p2 = np > 2 ? col(dyrow, zeros, ow + 2, OW, O) : zeros;
+      const float *p3 = np > 3 ? col(dyrow, zeros, ow + 3, OW, O) : zeros;
+      const float *wp = wt + ((long)(i * KW + j) * O) * C + c0;
+      for (int o = 0; o < O; o++, wp += C) {
+        v128_t g0 = ld(wp), g1 = ld(wp + 4);
+        v128_t x0v = wasm_v128_load32_splat(p0 + o), x1 = wasm_v128_load32_splat(p1 + o);
+        v128_t x2 = wasm_v128_load32_splat(p2 + o), x3 = wasm_v128_load32_splat(p3 + o);
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(x0v, g0)); a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(x0v, g1));
+        b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(x1, g0)); b1 = wasm_f32x4_add(b1, wasm_f32x4_mul(x1, g1));
+        c0v = wasm_f32x4_add(c0v, wasm_f32x4_mul(x2, g0)); c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x2, g1));
+        d0 = wasm_f32x4_add(d0, wasm_f32x4_mul(x3, g0)); d1 = wasm_f32x4_add(d1, wasm_f32x4_mul(x3, g1));
+      }
     }
   }
-  if (width == 8) store4x8(dxr + (long)x0 * C + c0, (long)s * C, np, acc);
-  else store4(dxr + (long)x0 * C + c0, (long)s * C, np, width == 4, acc);
+  float *p = dxr + (long)x0 * C + c0;
+  long step = (long)s * C;
+  st(p, a0); st(p + 4, a1);
+  if (np > 1) { st(p + step, b0); st(p + step + 4, b1); }
+  if (np > 2) { st(p + 2 * step, c0v); st(p + 2 * step + 4, c1); }
+  if (np > 3) { st(p + 3 * step, d0); st(p + 3 * step + 4, d1); }
 }
 
-// dLoss/dx of a convolution (see dx_px): dy [B, OH, OW, O], wt
+// The same for channels c0 .. c0 + 3, or (vec = 0) the one channel c0.
+static void dx_px4(const float *dy, const float *wt, const float *zeros, int b, int y, int x0, int np, int c0, float *dxr,
+                   int C, int OH, int OW, int O, int KH, int KW, int s, int padTop, int padLeft, int vec) {
+  v128_t a0 = wasm_f32x4_splat(0), b0 = a0, c0v = a0, d0 = a0;
+  for (int i = 0; i < KH; i++) {
+    int t = y + padTop - i;
+    if (t < 0 || t % s) continue;
+    int oh = t / s;
+    if (oh >= OH) continue;
+    const float *dyrow = dy + ((long)b * OH + oh) * OW * O;
+    for (int j = 0; j < KW; j++) {
+      int u = x0 + padLeft - j;
+      if (((u % s) + s) % s) continue;
+      int ow = u >= 0 ? u / s : -((-u + s - 1) / s);
+      const float *p0 = col(dyrow, zeros, ow, OW, O);
+      const float *p1 = np > 1 ? col(dyrow, zeros, ow + 1, OW, O) : zeros;
+      const float *p2 = np > 2 ? col(dyrow, zeros, ow + 2, OW, O) : zeros;
+      const float *p3 = np > 3 ? col(dyrow, zeros, ow + 3, OW, O) : zeros;
+      const float *wp = wt + ((long)(i * KW + j) * O) * C + c0;
+      for (int o = 0; o < O; o++, wp += C) {
+        v128_t g0 = vec ? ld(wp) : wasm_f32x4_make(*wp, 0, 0, 0);
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load32_splat(p0 + o), g0));
+        b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(wasm_v128_load32_splat(p1 + o), g0));
+        c0v = wasm_f32x4_add(c0v, wasm_f32x4_mul(wasm_v128_load32_splat(p2 + o), g0));
+        d0 = wasm_f32x4_add(d0, wasm_f32x4_mul(wasm_v128_load32_splat(p3 + o), g0));
+      }
+    }
+  }
+  float *p = dxr + (long)x0 * C + c0;
+  long step = (long)s * C;
+  if (vec) {
+    st(p, a0);
+    if (np > 1) st(p + step, b0);
+    if (np > 2) st(p + 2 * step, c0v);
+    if (np > 3) st(p + 3 * step, d0);
+  } else {
+    p[0] = wasm_f32x4_extract_lane(a0, 0);
+    if (np > 1) p[step] = wasm_f32x4_extract_lane(b0, 0);
+    if (np > 2) p[2 * step] = wasm_f32x4_extract_lane(c0v, 0);
+    if (np > 3) p[3 * step] = wasm_f32x4_extract_lane(d0, 0);
+  }
+}
+
+// dLoss/dx of a convolution (see dx_px8): dy [B, OH, OW, O], wt
 // [KH, KW, O, C] -> dx [B, H, W, C], rows r = b·H + y from r0 to r1 only.
 // zeros: O zero floats.
 EXPORT(conv2d_input_grad) void conv2d_input_grad(const float *dy, const float *wt, float *dx, const float *zeros, int r0, int r1, int H, int W, int C, int OH, int OW, int O, int KH, int KW, int s, int padTop, int padLeft) {
@@ -449,7 +497,8 @@ EXPORT(conv2d_input_grad) void conv2d_input_grad(const float *dy, const float *w
           int n = (W - q + s - 1) / s; // pixels of phase q: q, q + s, ...
           for (int k = 0; k < n; k += 4) {
             int np = n - k < 4 ? n - k : 4, x0 = q + k * s;
-            dx_px(dy, wt, zeros, b, y, x0, np, c0, width, dxr, C, OH, OW, O, KH, KW, s, padTop, padLeft);
+            if (width == 8) dx_px8(dy, wt, zeros, b, y, x0, np, c0, dxr, C, OH, OW, O, KH, KW, s, padTop, padLeft);
+            else dx_px4(dy, wt, zeros, b, y, x0, np, c0, dxr, C, OH, OW, O, KH, KW, s, padTop, padLeft, width == 4);
           }
         }
       }

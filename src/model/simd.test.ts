@@ -10,7 +10,7 @@ import './wasm-kernels';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { batchNormTrain, channelMoments } from './batchnorm';
 import { conv2d, convImpl } from './conv';
-import { SOURCE_SHA256 } from './simd/binary';
+import { PLAIN_WASM_BASE64, SHARED_WASM_BASE64, SOURCE_SHA256 } from './simd/binary';
 import { simdImpl, simdKernels } from './simd';
 
 const TOLERANCE = 1e-4;
@@ -66,6 +66,43 @@ describe('SIMD kernels', () => {
   it('come from the committed source: binary.ts carries kernels.c\'s SHA-256 (rebuild with scripts/build-simd.sh)', () => {
     const source = readFileSync(new URL('./simd/kernels.c', import.meta.url));
     expect(createHash('sha256').update(source).digest('hex')).toBe(SOURCE_SHA256);
+  });
+
+  it('write nowhere but their outputs (no shadow stack, no data of their own): TF.js owns the memory, every thread shares it', () => {
+    // A fresh memory full of a pattern; inputs and outputs at known places; after every kernel, every other byte as it was.
+    const memory = new WebAssembly.Memory({ initial: 160 }); // 10 MiB
+    const bytes = new Uint8Array(memory.buffer);
+    const k = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(PLAIN_WASM_BASE64, 'base64')), { env: { memory } }).exports as Record<string, (...a: number[]) => void>;
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7 + 3) & 255;
+    const f32 = new Float32Array(memory.buffer);
+    const region = (at: number, floats: number, fill?: (i: number) => number) => {
+      for (let i = 0; i < floats; i++) f32[at / 4 + i] = fill ? fill(i) : Math.sin(i);
+      return [at, at + 4 * floats] as const;
+    };
+    const [b, h, w, c, o] = [2, 6, 6, 8, 12];
+    const x = region(1 << 20, b * h * w * c);
+    const kern = region(2 << 20, 9 * c * o);
+    const y = region(3 << 20, b * h * w * o);
+    const dx = region(4 << 20, b * h * w * Math.max(c, o)); // the input gradient (c channels), then batch norm's (o)
+    const dw = region(5 << 20, 9 * c * o);
+    const zeros = region(6 << 20, Math.max(c, o), () => 0);
+    const stats = region(7 << 20, 4 * o, (i) => 1 + (i % 3));
+    const scratch = region(8 << 20, 9 * c * o); // the transposed kernel; batch norm's scratch is smaller
+    const written = [y, dx, dw, scratch, [stats[0], stats[0] + 8 * o] as const];
+    const before = bytes.slice();
+    k.conv2d_forward!(x[0], kern[0], y[0], zeros[0], 0, b * h, h, w, c, h, w, o, 3, 3, 1, 1, 1);
+    k.conv2d_kernel_grad!(x[0], y[0], dw[0], 0, b, h, w, c, h, w, o, 3, 3, 1, 1, 1);
+    k.kernel_transpose!(kern[0], scratch[0], 3, 3, c, o, 1);
+    k.conv2d_input_grad!(y[0], scratch[0], dx[0], zeros[0], 0, b * h, h, w, c, h, w, o, 3, 3, 2, 1, 1);
+    k.bn_moments!(y[0], b * h * w, o, stats[0], stats[0] + 4 * o, scratch[0]);
+    k.bn_apply!(y[0], b * h * w, o, stats[0], stats[0] + 4 * o, stats[0] + 8 * o, stats[0] + 12 * o, 1e-5, y[0], scratch[0]);
+    k.bn_grad!(y[0], y[0], b * h * w, o, stats[0], stats[0] + 4 * o, stats[0] + 8 * o, 1e-5, dx[0], scratch[0], scratch[0] + 4 * o, scratch[0] + 8 * o);
+    const outside = (i: number) => !written.some(([from, to]) => i >= from && i < to);
+    let changed = -1;
+    for (let i = 0; i < bytes.length && changed < 0; i++) if (outside(i) && bytes[i] !== before[i]) changed = i;
+    expect(changed, `byte ${changed} changed outside the outputs`).toBe(-1);
+    expect(PLAIN_WASM_BASE64.length).toBeGreaterThan(0);
+    expect(SHARED_WASM_BASE64.length).toBeGreaterThan(0);
   });
 
   it('are off with simdImpl.enabled = false', async () => {

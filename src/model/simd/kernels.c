@@ -269,6 +269,56 @@ static inline const float *col(const float *xrow, const float *zeros, int xx, in
   return xx >= 0 && xx < W ? xrow + (long)xx * C : zeros;
 }
 
+// The 4-pixel × 8-channel block both convolution directions share, on the
+// caller's accumulators a0 .. d1 (named variables, so they stay in
+// registers: an array would go to the shadow stack, one address in TF.js's
+// heap for every thread): pixel k's accumulators += pk[c] · w[c·stride ..
+// c·stride + 7] for c < n. Then its store, pixels `step` floats apart.
+#define MAC4X8(p0, p1, p2, p3, w, n, stride)                                                             \
+  for (int c_ = 0; c_ < (n); c_++) {                                                                      \
+    const float *w_ = (w) + (long)c_ * (stride);                                                          \
+    v128_t g0 = ld(w_), g1 = ld(w_ + 4);                                                                  \
+    v128_t x0 = wasm_v128_load32_splat((p0) + c_), x1 = wasm_v128_load32_splat((p1) + c_);                \
+    v128_t x2 = wasm_v128_load32_splat((p2) + c_), x3 = wasm_v128_load32_splat((p3) + c_);                \
+    a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(x0, g0)); a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(x0, g1));     \
+    b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(x1, g0)); b1 = wasm_f32x4_add(b1, wasm_f32x4_mul(x1, g1));     \
+    c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(x2, g0)); c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x2, g1));     \
+    d0 = wasm_f32x4_add(d0, wasm_f32x4_mul(x3, g0)); d1 = wasm_f32x4_add(d1, wasm_f32x4_mul(x3, g1));     \
+  }
+#define STORE4X8(p, step, np)                                                                             \
+  do {                                                                                                    \
+    st((p), a0); st((p) + 4, a1);                                                                         \
+    if ((np) > 1) { st((p) + (step), b0); st((p) + (step) + 4, b1); }                                     \
+    if ((np) > 2) { st((p) + 2 * (step), c0); st((p) + 2 * (step) + 4, c1); }                             \
+    if ((np) > 3) { st((p) + 3 * (step), d0); st((p) + 3 * (step) + 4, d1); }                             \
+  } while (0)
+
+// The 4-pixel × 4-channel block (vec), or 4 pixels × one channel in lane 0,
+// on the caller's a0 .. d0; then its store.
+#define MAC4X4(p0, p1, p2, p3, w, n, stride, vec)                                                         \
+  for (int c_ = 0; c_ < (n); c_++) {                                                                      \
+    const float *w_ = (w) + (long)c_ * (stride);                                                          \
+    v128_t g0 = (vec) ? ld(w_) : wasm_f32x4_make(*w_, 0, 0, 0);                                           \
+    a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load32_splat((p0) + c_), g0));                       \
+    b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(wasm_v128_load32_splat((p1) + c_), g0));                       \
+    c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(wasm_v128_load32_splat((p2) + c_), g0));                       \
+    d0 = wasm_f32x4_add(d0, wasm_f32x4_mul(wasm_v128_load32_splat((p3) + c_), g0));                       \
+  }
+#define STORE4X4(p, step, np, vec)                                                                        \
+  do {                                                                                                    \
+    if (vec) {                                                                                            \
+      st((p), a0);                                                                                        \
+      if ((np) > 1) st((p) + (step), b0);                                                                 \
+      if ((np) > 2) st((p) + 2 * (step), c0);                                                             \
+      if ((np) > 3) st((p) + 3 * (step), d0);                                                             \
+    } else {                                                                                              \
+      (p)[0] = wasm_f32x4_extract_lane(a0, 0);                                                            \
+      if ((np) > 1) (p)[(step)] = wasm_f32x4_extract_lane(b0, 0);                                         \
+      if ((np) > 2) (p)[2 * (step)] = wasm_f32x4_extract_lane(c0, 0);                                     \
+      if ((np) > 3) (p)[3 * (step)] = wasm_f32x4_extract_lane(d0, 0);                                     \
+    }                                                                                                     \
+  } while (0)
+
 // Output pixels ow0 .. ow0 + np - 1 (np <= 4) of row (b, oh), channels
 // o0 .. o0 + 7: Σ over taps (i, j) and input channels c of x · w, eight
 // accumulators (4 pixels × 2 vectors) in registers.
@@ -287,28 +337,16 @@ static void conv_px8(const float *x, const float *w, const float *zeros, int b, 
       const float *p1 = np > 1 ? col(xrow, zeros, xx + s, W, C) : zeros;
       const float *p2 = np > 2 ? col(xrow, zeros, xx + 2 * s, W, C) : zeros;
       const float *p3 = np > 3 ? col(xrow, zeros, xx + 3 * s, W, C) : zeros;
-      const float *wp = w + ((long)(i * KW + j) * C) * O + o0;
-      for (int c = 0; c < n; c++, wp += O) {
-        v128_t g0 = ld(wp), g1 = ld(wp + 4);
-        v128_t x0 = wasm_v128_load32_splat(p0 + c), x1 = wasm_v128_load32_splat(p1 + c);
-        v128_t x2 = wasm_v128_load32_splat(p2 + c), x3 = wasm_v128_load32_splat(p3 + c);
-        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(x0, g0)); a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(x0, g1));
-        b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(x1, g0)); b1 = wasm_f32x4_add(b1, wasm_f32x4_mul(x1, g1));
-        c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(x2, g0)); c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x2, g1));
-        d0 = wasm_f32x4_add(d0, wasm_f32x4_mul(x3, g0)); d1 = wasm_f32x4_add(d1, wasm_f32x4_mul(x3, g1));
-      }
+      MAC4X8(p0, p1, p2, p3, w + ((long)(i * KW + j) * C) * O + o0, n, O)
     }
   }
-  float *yp = yr + (long)ow0 * O + o0;
-  st(yp, a0); st(yp + 4, a1);
-  if (np > 1) { st(yp + O, b0); st(yp + O + 4, b1); }
-  if (np > 2) { st(yp + 2 * O, c0); st(yp + 2 * O + 4, c1); }
-  if (np > 3) { st(yp + 3 * O, d0); st(yp + 3 * O + 4, d1); }
+  STORE4X8(yr + (long)ow0 * O + o0, O, np);
 }
 
-// The same for 4 output channels (one vector per pixel).
+// The same for 4 output channels (one vector per pixel), or (vec = 0) the
+// one channel o0 in lane 0, for O not a multiple of 4.
 static void conv_px4(const float *x, const float *w, const float *zeros, int b, int oh, int ow0, int np, int o0, float *yr,
-                     int H, int W, int C, int O, int KH, int KW, int s, int padTop, int padLeft) {
+                     int H, int W, int C, int O, int KH, int KW, int s, int padTop, int padLeft, int vec) {
   v128_t a0 = wasm_f32x4_splat(0), b0 = a0, c0 = a0, d0 = a0;
   for (int i = 0; i < KH; i++) {
     int yy = oh * s - padTop + i;
@@ -320,51 +358,11 @@ static void conv_px4(const float *x, const float *w, const float *zeros, int b, 
       const float *p1 = np > 1 ? col(xrow, zeros, xx + s, W, C) : zeros;
       const float *p2 = np > 2 ? col(xrow, zeros, xx + 2 * s, W, C) : zeros;
       const float *p3 = np > 3 ? col(xrow, zeros, xx + 3 * s, W, C) : zeros;
-      const float *wp = w + ((long)(i * KW + j) * C) * O + o0;
-      for (int c = 0; c < C; c++, wp += O) {
-        v128_t g0 = ld(wp);
-        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load32_splat(p0 + c), g0));
-        b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(wasm_v128_load32_splat(p1 + c), g0));
-        c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(wasm_v128_load32_splat(p2 + c), g0));
-        d0 = wasm_f32x4_add(d0, wasm_f32x4_mul(wasm_v128_load32_splat(p3 + c), g0));
-      }
+      MAC4X4(p0, p1, p2, p3, w + ((long)(i * KW + j) * C) * O + o0, C, O, vec)
     }
   }
   float *yp = yr + (long)ow0 * O + o0;
-  st(yp, a0);
-  if (np > 1) st(yp + O, b0);
-  if (np > 2) st(yp + 2 * O, c0);
-  if (np > 3) st(yp + 3 * O, d0);
-}
-
-// And one output channel, for O not a multiple of 4.
-static void conv_px1(const float *x, const float *w, const float *zeros, int b, int oh, int ow0, int np, int o0, float *yr,
-                     int H, int W, int C, int O, int KH, int KW, int s, int padTop, int padLeft) {
-  float a = 0, bb = 0, cc = 0, d = 0;
-  for (int i = 0; i < KH; i++) {
-    int yy = oh * s - padTop + i;
-    if (yy < 0 || yy >= H) continue;
-    const float *xrow = x + ((long)b * H + yy) * W * C;
-    for (int j = 0; j < KW; j++) {
-      int xx = ow0 * s - padLeft + j;
-      const float *p0 = col(xrow, zeros, xx, W, C);
-      const float *p1 = np > 1 ? col(xrow, zeros, xx + s, W, C) : zeros;
-      const float *p2 = np > 2 ? col(xrow, zeros, xx + 2 * s, W, C) : zeros;
-      const float *p3 = np > 3 ? col(xrow, zeros, xx + 3 * s, W, C) : zeros;
-      const float *wp = w + ((long)(i * KW + j) * C) * O + o0;
-      for (int c = 0; c < C; c++, wp += O) {
-        a += p0[c] * *wp;
-        bb += p1[c] * *wp;
-        cc += p2[c] * *wp;
-        d += p3[c] * *wp;
-      }
-    }
-  }
-  float *yp = yr + (long)ow0 * O + o0;
-  yp[0] = a;
-  if (np > 1) yp[O] = bb;
-  if (np > 2) yp[2 * O] = cc;
-  if (np > 3) yp[3 * O] = d;
+  STORE4X4(yp, O, np, vec);
 }
 
 // A convolution, NHWC: x [B, H, W, C], w [KH, KW, C, O], stride s, zero
@@ -385,12 +383,28 @@ EXPORT(conv2d_forward) void conv2d_forward(const float *x, const float *w, float
     for (; o0 + 4 <= O; o0 += 4)
       for (int r = c0; r < c1; r++)
         for (int ow0 = 0; ow0 < OW; ow0 += 4)
-          conv_px4(x, w, zeros, r / OH, r % OH, ow0, OW - ow0 < 4 ? OW - ow0 : 4, o0, y + (long)r * OW * O, H, W, C, O, KH, KW, s, padTop, padLeft);
+          conv_px4(x, w, zeros, r / OH, r % OH, ow0, OW - ow0 < 4 ? OW - ow0 : 4, o0, y + (long)r * OW * O, H, W, C, O, KH, KW, s, padTop, padLeft, 1);
     for (; o0 < O; o0++)
       for (int r = c0; r < c1; r++)
         for (int ow0 = 0; ow0 < OW; ow0 += 4)
-          conv_px1(x, w, zeros, r / OH, r % OH, ow0, OW - ow0 < 4 ? OW - ow0 : 4, o0, y + (long)r * OW * O, H, W, C, O, KH, KW, s, padTop, padLeft);
+          conv_px4(x, w, zeros, r / OH, r % OH, ow0, OW - ow0 < 4 ? OW - ow0 : 4, o0, y + (long)r * OW * O, H, W, C, O, KH, KW, s, padTop, padLeft, 0);
   }
+}
+
+// The dy row that tap row i of dx row (b, y) reads, or null where
+// y + padTop - i is no multiple of s or falls outside dy.
+static inline const float *dy_row(const float *dy, int b, int y, int i, int s, int padTop, int OH, int OW, int O) {
+  int t = y + padTop - i;
+  return t < 0 || t % s || t / s >= OH ? 0 : dy + ((long)b * OH + t / s) * OW * O;
+}
+
+// The dy column that tap column j of dx column x0 reads (col() gives zeros
+// outside dy), or NO_COLUMN where x0 + padLeft - j is no multiple of s.
+#define NO_COLUMN (-2147483647 - 1)
+static inline int dy_col(int x0, int j, int s, int padLeft) {
+  int u = x0 + padLeft - j;
+  if (((u % s) + s) % s) return NO_COLUMN;
+  return u >= 0 ? u / s : -((-u + s - 1) / s);
 }
 
 // The input gradient of a convolution, NHWC, without dilating dy:
@@ -399,88 +413,33 @@ EXPORT(conv2d_forward) void conv2d_forward(const float *x, const float *w, float
 // dy[b, oh, ow, o] · w[i, j, c, o]. wt is w transposed to [KH, KW, O, C]
 // (c contiguous, the vector axis here). Pixels go in blocks of 4 of the
 // same phase (x, x + s, x + 2s, x + 3s): they take the same taps, and their
-// dy pixels are neighbours (ow, ow + 1, ...). Channels c0 .. c0 + 7.
-static void dx_px8(const float *dy, const float *wt, const float *zeros, int b, int y, int x0, int np, int c0, float *dxr,
-                   int C, int OH, int OW, int O, int KH, int KW, int s, int padTop, int padLeft) {
-  v128_t a0 = wasm_f32x4_splat(0), a1 = a0, b0 = a0, b1 = a0, c0v = a0, c1 = a0, d0 = a0, d1 = a0;
+// dy pixels are neighbours (ow, ow + 1, ...). Channels ch0 .. ch0 + width - 1
+// (width 8, 4, or 1: lane 0 of a vector).
+static void dx_px(const float *dy, const float *wt, const float *zeros, int b, int y, int x0, int np, int ch0, int width, float *dxr,
+                  int C, int OH, int OW, int O, int KH, int KW, int s, int padTop, int padLeft) {
+  v128_t a0 = wasm_f32x4_splat(0), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
   for (int i = 0; i < KH; i++) {
-    int t = y + padTop - i;
-    if (t < 0 || t % s) continue;
-    int oh = t / s;
-    if (oh >= OH) continue;
-    const float *dyrow = dy + ((long)b * OH + oh) * OW * O;
+    const float *dyrow = dy_row(dy, b, y, i, s, padTop, OH, OW, O);
+    if (!dyrow) continue;
     for (int j = 0; j < KW; j++) {
-      int u = x0 + padLeft - j;
-      if (((u % s) + s) % s) continue;
-      int ow = u >= 0 ? u / s : -((-u + s - 1) / s);
-      const float *p0 = col(dyrow, zeros, ow, OW, O);
-      const float *p1 = np > 1 ? col(dyrow, zeros, ow + 1, OW, O) : zeros;
-      const float *p2 = np > 2 ? col(dyrow, zeros, ow + 2, OW, O) : zeros;
-      const float *p3 = np > 3 ? col(dyrow, zeros, ow + 3, OW, O) : zeros;
-      const float *wp = wt + ((long)(i * KW + j) * O) * C + c0;
-      for (int o = 0; o < O; o++, wp += C) {
-        v128_t g0 = ld(wp), g1 = ld(wp + 4);
-        v128_t x0v = wasm_v128_load32_splat(p0 + o), x1 = wasm_v128_load32_splat(p1 + o);
-        v128_t x2 = wasm_v128_load32_splat(p2 + o), x3 = wasm_v128_load32_splat(p3 + o);
-        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(x0v, g0)); a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(x0v, g1));
-        b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(x1, g0)); b1 = wasm_f32x4_add(b1, wasm_f32x4_mul(x1, g1));
-        c0v = wasm_f32x4_add(c0v, wasm_f32x4_mul(x2, g0)); c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x2, g1));
-        d0 = wasm_f32x4_add(d0, wasm_f32x4_mul(x3, g0)); d1 = wasm_f32x4_add(d1, wasm_f32x4_mul(x3, g1));
+      int ow = dy_col(x0, j, s, padLeft);
+      if (ow == NO_COLUMN) continue;
+      const float *p0 = col(dyrow, zeros, ow, OW, O), *p1 = np > 1 ? col(dyrow, zeros, ow + 1, OW, O) : zeros;
+      const float *p2 = np > 2 ? col(dyrow, zeros, ow + 2, OW, O) : zeros, *p3 = np > 3 ? col(dyrow, zeros, ow + 3, OW, O) : zeros;
+      const float *wp = wt + ((long)(i * KW + j) * O) * C + ch0;
+      if (width == 8) {
+        MAC4X8(p0, p1, p2, p3, wp, O, C)
+      } else {
+        MAC4X4(p0, p1, p2, p3, wp, O, C, width == 4)
       }
     }
   }
-  float *p = dxr + (long)x0 * C + c0;
-  long step = (long)s * C;
-  st(p, a0); st(p + 4, a1);
-  if (np > 1) { st(p + step, b0); st(p + step + 4, b1); }
-  if (np > 2) { st(p + 2 * step, c0v); st(p + 2 * step + 4, c1); }
-  if (np > 3) { st(p + 3 * step, d0); st(p + 3 * step + 4, d1); }
+  float *p = dxr + (long)x0 * C + ch0;
+  if (width == 8) STORE4X8(p, (long)s * C, np);
+  else STORE4X4(p, (long)s * C, np, width == 4);
 }
 
-// The same for channels c0 .. c0 + 3, or (vec = 0) the one channel c0.
-static void dx_px4(const float *dy, const float *wt, const float *zeros, int b, int y, int x0, int np, int c0, float *dxr,
-                   int C, int OH, int OW, int O, int KH, int KW, int s, int padTop, int padLeft, int vec) {
-  v128_t a0 = wasm_f32x4_splat(0), b0 = a0, c0v = a0, d0 = a0;
-  for (int i = 0; i < KH; i++) {
-    int t = y + padTop - i;
-    if (t < 0 || t % s) continue;
-    int oh = t / s;
-    if (oh >= OH) continue;
-    const float *dyrow = dy + ((long)b * OH + oh) * OW * O;
-    for (int j = 0; j < KW; j++) {
-      int u = x0 + padLeft - j;
-      if (((u % s) + s) % s) continue;
-      int ow = u >= 0 ? u / s : -((-u + s - 1) / s);
-      const float *p0 = col(dyrow, zeros, ow, OW, O);
-      const float *p1 = np > 1 ? col(dyrow, zeros, ow + 1, OW, O) : zeros;
-      const float *p2 = np > 2 ? col(dyrow, zeros, ow + 2, OW, O) : zeros;
-      const float *p3 = np > 3 ? col(dyrow, zeros, ow + 3, OW, O) : zeros;
-      const float *wp = wt + ((long)(i * KW + j) * O) * C + c0;
-      for (int o = 0; o < O; o++, wp += C) {
-        v128_t g0 = vec ? ld(wp) : wasm_f32x4_make(*wp, 0, 0, 0);
-        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load32_splat(p0 + o), g0));
-        b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(wasm_v128_load32_splat(p1 + o), g0));
-        c0v = wasm_f32x4_add(c0v, wasm_f32x4_mul(wasm_v128_load32_splat(p2 + o), g0));
-        d0 = wasm_f32x4_add(d0, wasm_f32x4_mul(wasm_v128_load32_splat(p3 + o), g0));
-      }
-    }
-  }
-  float *p = dxr + (long)x0 * C + c0;
-  long step = (long)s * C;
-  if (vec) {
-    st(p, a0);
-    if (np > 1) st(p + step, b0);
-    if (np > 2) st(p + 2 * step, c0v);
-    if (np > 3) st(p + 3 * step, d0);
-  } else {
-    p[0] = wasm_f32x4_extract_lane(a0, 0);
-    if (np > 1) p[step] = wasm_f32x4_extract_lane(b0, 0);
-    if (np > 2) p[2 * step] = wasm_f32x4_extract_lane(c0v, 0);
-    if (np > 3) p[3 * step] = wasm_f32x4_extract_lane(d0, 0);
-  }
-}
-
-// dLoss/dx of a convolution (see dx_px8): dy [B, OH, OW, O], wt
+// dLoss/dx of a convolution (see dx_px): dy [B, OH, OW, O], wt
 // [KH, KW, O, C] -> dx [B, H, W, C], rows r = b·H + y from r0 to r1 only.
 // zeros: O zero floats.
 EXPORT(conv2d_input_grad) void conv2d_input_grad(const float *dy, const float *wt, float *dx, const float *zeros, int r0, int r1, int H, int W, int C, int OH, int OW, int O, int KH, int KW, int s, int padTop, int padLeft) {
@@ -497,8 +456,7 @@ EXPORT(conv2d_input_grad) void conv2d_input_grad(const float *dy, const float *w
           int n = (W - q + s - 1) / s; // pixels of phase q: q, q + s, ...
           for (int k = 0; k < n; k += 4) {
             int np = n - k < 4 ? n - k : 4, x0 = q + k * s;
-            if (width == 8) dx_px8(dy, wt, zeros, b, y, x0, np, c0, dxr, C, OH, OW, O, KH, KW, s, padTop, padLeft);
-            else dx_px4(dy, wt, zeros, b, y, x0, np, c0, dxr, C, OH, OW, O, KH, KW, s, padTop, padLeft, width == 4);
+            dx_px(dy, wt, zeros, b, y, x0, np, c0, width, dxr, C, OH, OW, O, KH, KW, s, padTop, padLeft);
           }
         }
       }

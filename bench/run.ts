@@ -41,8 +41,8 @@ interface Row {
   threads?: number;
   /** --breakdown: the profiled step's kernel times by name, slowest first. */
   kernelTimes?: KernelTime[];
-  /** WASM with --simd one or off: our SIMD kernels on one thread, or none (the JS loops and XNNPACK kernel gradients). */
-  simdKernels?: 'one' | 'off';
+  /** WASM with --simd one, off or direct: our SIMD kernels on one thread, none (the JS loops and XNNPACK kernel gradients), or without Winograd. */
+  simdKernels?: 'one' | 'off' | 'direct';
   samples: number[];
 }
 
@@ -83,9 +83,13 @@ const json = process.argv.includes('--json');
 const breakdown: boolean | 'shapes' = process.argv.includes('--breakdown') ? (option('breakdown', '') === 'shapes' ? 'shapes' : true) : false;
 /** Chromium WASM thread counts; [undefined] is the page's own choice (one per core). */
 const wasmThreads: (number | undefined)[] = process.argv.includes('--wasm-threads') ? list('wasm-threads', '').map(Number) : [undefined];
-/** WASM rows with our SIMD kernels on their threads ('on'), on one thread ('one'), without ('off': JS loops, XNNPACK kernel gradients). */
+/**
+ * WASM rows with our SIMD kernels on their threads ('on'), on one thread
+ * ('one'), without ('off': JS loops, XNNPACK kernel gradients), or on their
+ * threads with every convolution on the direct loops ('direct': no Winograd).
+ */
 const simdVariants = list('simd', 'on').map((v) => {
-  if (v !== 'on' && v !== 'one' && v !== 'off') throw new Error(`--simd: on, one or off, not ${v}`);
+  if (v !== 'on' && v !== 'one' && v !== 'off' && v !== 'direct') throw new Error(`--simd: on, one, off or direct, not ${v}`);
   return v;
 });
 const NODE_BACKENDS: BackendName[] = ['wasm', 'cpu'];
@@ -98,10 +102,11 @@ function log(line: string): void {
 
 const spec = (m: BenchModel, batch: number): Omit<BenchSpec, 'gradNorms'> => ({ model: m.id, ...(m.stem ? { stem: m.stem } : {}), batch, steps, warmup });
 
-async function measure(run: (spec: BenchSpec) => Promise<BenchResult>, base: Omit<BenchSpec, 'gradNorms'>, backend: BackendName, simd: 'on' | 'one' | 'off' = 'on'): Promise<Omit<Row, 'model' | 'batch' | 'backend' | 'env'>> {
+async function measure(run: (spec: BenchSpec) => Promise<BenchResult>, base: Omit<BenchSpec, 'gradNorms'>, backend: BackendName, simd: 'on' | 'one' | 'off' | 'direct' = 'on'): Promise<Omit<Row, 'model' | 'batch' | 'backend' | 'env'>> {
   const r = await run({ ...base, gradNorms: norms === 'both' ? 'both' : norms === 'on', countKernels: kernelsOn.has(backend) || breakdown !== false, kernelTimes: breakdown, simdKernels: simd });
   const reason = r.reason ?? (r.threads ? `XNNPACK on ${r.threads} thread(s) in Node` : undefined);
-  const note = backend === 'wasm' && simd !== 'on' ? `${reason ?? ''}; ${simd === 'off' ? 'without our SIMD kernels' : 'our SIMD kernels on one thread'}` : reason;
+  const variant = { off: 'without our SIMD kernels', one: 'our SIMD kernels on one thread', direct: 'our SIMD kernels without Winograd' } as const;
+  const note = backend === 'wasm' && simd !== 'on' ? `${reason ?? ''}; ${variant[simd]}` : reason;
   return {
     msPerStep: r.msPerStep,
     imgPerSec: r.imgPerSec,
@@ -221,7 +226,7 @@ function table(rows: Row[], ref: Reference): string {
   for (const [i, r] of rows.entries()) {
     const ratio = ref.ratios.find((x) => x.row === i);
     const cost = r.normsOverheadPct !== undefined ? `${r.normsOverheadPct >= 0 ? '+' : ''}${r.normsOverheadPct.toFixed(1)}%` : '';
-    const variant = [r.threads ? `${r.threads} thread${r.threads > 1 ? 's' : ''}` : '', r.simdKernels === 'off' ? 'no SIMD kernels' : r.simdKernels === 'one' ? 'SIMD kernels on 1 thread' : ''].filter(Boolean).join(', ');
+    const variant = [r.threads ? `${r.threads} thread${r.threads > 1 ? 's' : ''}` : '', r.simdKernels === 'off' ? 'no SIMD kernels' : r.simdKernels === 'one' ? 'SIMD kernels on 1 thread' : r.simdKernels === 'direct' ? 'no Winograd' : ''].filter(Boolean).join(', ');
     lines.push(`| ${r.env} | ${r.backend}${variant ? ` (${variant})` : ''} | ${r.model} | ${r.batch} | ${r.msPerStep.toFixed(0)} | ${r.imgPerSec.toFixed(1)} | ${cost} | ${r.kernels ?? ''} | ${ratio ? `${ratio.ratio.toFixed(2)} (${ratio.torchThreads})` : ''} |`);
   }
   for (const t of ref.rows) lines.push(`| native | PyTorch ${t.torch} (${t.threads} threads) | ${t.model} | ${t.batch} | ${t.msPerStep.toFixed(0)} | ${((t.batch * 1000) / t.msPerStep).toFixed(1)} | | | 1.0 |`);

@@ -18,7 +18,7 @@ export const CONTROL = {
   argsPerHelper: 20,
   ints: 8 + 20 * 16,
   /** The exports a job may run, by index. */
-  jobs: ['conv2d_kernel_grad', 'conv2d_forward', 'conv2d_input_grad'] as const,
+  jobs: ['conv2d_kernel_grad', 'conv2d_forward', 'conv2d_input_grad', 'winograd_forward', 'winograd_kernel_grad'] as const,
 } as const;
 
 /**

@@ -21,6 +21,7 @@ beforeAll(async () => {
 
 afterEach(() => {
   simdImpl.enabled = true;
+  simdImpl.winograd = true;
   convImpl.kernelGrad = 'auto';
 });
 
@@ -72,7 +73,7 @@ describe('SIMD kernels', () => {
     // A fresh memory full of a pattern; inputs and outputs at known places; after every kernel, every other byte as it was.
     const memory = new WebAssembly.Memory({ initial: 160 }); // 10 MiB
     const bytes = new Uint8Array(memory.buffer);
-    const k = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(PLAIN_WASM_BASE64, 'base64')), { env: { memory } }).exports as Record<string, (...a: number[]) => void>;
+    const k = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(PLAIN_WASM_BASE64, 'base64')), { env: { memory } }).exports as Record<string, (...a: number[]) => number>;
     for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7 + 3) & 255;
     const f32 = new Float32Array(memory.buffer);
     const region = (at: number, floats: number, fill?: (i: number) => number) => {
@@ -88,12 +89,18 @@ describe('SIMD kernels', () => {
     const zeros = region(6 << 20, Math.max(c, o), () => 0);
     const stats = region(7 << 20, 4 * o, (i) => 1 + (i % 3));
     const scratch = region(8 << 20, 9 * c * o); // the transposed kernel; batch norm's scratch is smaller
-    const written = [y, dx, dw, scratch, [stats[0], stats[0] + 8 * o] as const];
+    const wg = region(9 << 20, 16 * c * o + k.winograd_scratch_bytes!(c, o) / 4); // U or dU, then one thread's Winograd scratch
+    const written = [y, dx, dw, scratch, wg, [stats[0], stats[0] + 8 * o] as const];
     const before = bytes.slice();
     k.conv2d_forward!(x[0], kern[0], y[0], zeros[0], 0, b * h, h, w, c, h, w, o, 3, 3, 1, 1, 1);
     k.conv2d_kernel_grad!(x[0], y[0], dw[0], 0, b, h, w, c, h, w, o, 3, 3, 1, 1, 1);
     k.kernel_transpose!(kern[0], scratch[0], 3, 3, c, o, 1);
     k.conv2d_input_grad!(y[0], scratch[0], dx[0], zeros[0], 0, b * h, h, w, c, h, w, o, 3, 3, 2, 1, 1);
+    const wgScratch = wg[0] + 64 * c * o;
+    k.winograd_kernel!(kern[0], wg[0], c, o);
+    k.winograd_forward!(x[0], wg[0], y[0], zeros[0], wgScratch, 0, b * 9, h, w, c, h, w, o, 1, 1);
+    k.winograd_kernel_grad!(x[0], y[0], wg[0], zeros[0], wgScratch, 0, b * 9, h, w, c, h, w, o, 1, 1);
+    k.winograd_kernel_grad_finish!(wg[0], dw[0], c, o);
     k.bn_moments!(y[0], b * h * w, o, stats[0], stats[0] + 4 * o, scratch[0]);
     k.bn_apply!(y[0], b * h * w, o, stats[0], stats[0] + 4 * o, stats[0] + 8 * o, stats[0] + 12 * o, 1e-5, y[0], scratch[0]);
     k.bn_grad!(y[0], y[0], b * h * w, o, stats[0], stats[0] + 4 * o, stats[0] + 8 * o, 1e-5, dx[0], scratch[0], scratch[0] + 4 * o, scratch[0] + 8 * o);
@@ -112,9 +119,14 @@ describe('SIMD kernels', () => {
   });
 });
 
-// [x shape, kernel shape, stride, pad]: C and O through 16/8/4/1-wide paths.
+// [x shape, kernel shape, stride, pad]: C and O through 16/8/4/1-wide paths;
+// stride-1 3×3 with channels in fours take the Winograd loops (odd sizes:
+// tiles cut by the edge; past 32 tiles: more than one chunk).
 const CONVS: [number[], number[], number, number][] = [
   [[2, 9, 9, 16], [3, 3, 16, 16], 1, 1],
+  [[3, 8, 10, 4], [3, 3, 4, 12], 1, 1],
+  [[2, 7, 6, 8], [3, 3, 8, 20], 1, 0],
+  [[1, 5, 5, 12], [3, 3, 12, 4], 1, 2],
   [[2, 8, 8, 20], [3, 3, 20, 12], 2, 1],
   [[3, 7, 7, 3], [3, 3, 3, 13], 1, 1],
   [[2, 9, 7, 6], [7, 7, 6, 5], 2, 3],
@@ -149,6 +161,14 @@ describe('Conv2D (ours for NHWC float32 without dilation, XNNPACK otherwise) mat
     ['valid, 5×5 stride 3', [2, 11, 11, 5], [5, 5, 5, 6], 3, 'valid'],
   ] as const)('%s', async (_, xs, ks, stride, pad) => {
     await expectValueAsCpu([[...xs], [...ks]], (x, k) => tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, stride, pad as 'same'));
+  });
+
+  it('stride-1 3×3 by Winograd with uneven padding, and the same convolution on the direct loops', async () => {
+    const pad = [[0, 0], [2, 0], [0, 1], [0, 0]] as tf.backend_util.ExplicitPadding;
+    const layer = (x: tf.Tensor, k: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, 1, pad);
+    await expectValueAsCpu([[2, 7, 9, 4], [3, 3, 4, 8]], layer);
+    simdImpl.winograd = false;
+    await expectValueAsCpu([[2, 7, 9, 4], [3, 3, 4, 8]], layer);
   });
 
   it('dilation 2 (XNNPACK\'s)', async () => {

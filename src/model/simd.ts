@@ -19,6 +19,11 @@ interface Exports {
   kernel_transpose(w: number, out: number, kh: number, kw: number, c: number, o: number, flip: number): void;
   conv2d_input_grad(dy: number, wt: number, dx: number, zeros: number, r0: number, r1: number, h: number, wd: number, c: number, oh: number, ow: number, o: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number): void;
   conv2d_forward(x: number, w: number, y: number, zeros: number, r0: number, r1: number, h: number, wd: number, c: number, oh: number, ow: number, o: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number): void;
+  winograd_kernel(w: number, u: number, c: number, o: number): void;
+  winograd_scratch_bytes(c: number, o: number): number;
+  winograd_forward(x: number, u: number, y: number, zeros: number, scratch: number, t0: number, t1: number, h: number, wd: number, c: number, oh: number, ow: number, o: number, padTop: number, padLeft: number): void;
+  winograd_kernel_grad(x: number, dy: number, du: number, zeros: number, scratch: number, t0: number, t1: number, h: number, wd: number, c: number, oh: number, ow: number, o: number, padTop: number, padLeft: number): void;
+  winograd_kernel_grad_finish(du: number, dw: number, c: number, o: number): void;
 }
 
 /** What we use of the Emscripten module behind BackendWasm. */
@@ -45,9 +50,11 @@ export interface SimdKernels {
 
 /**
  * enabled: false makes simdKernels return null (the benchmarks' way to time
- * the JavaScript loops); threads: false keeps the kernels on the engine thread.
+ * the JavaScript loops); threads: false keeps the kernels on the engine
+ * thread; winograd: false runs stride-1 3×3 convolutions on the direct
+ * loops too (the benchmarks' and tests' way to compare the two).
  */
-export const simdImpl = { enabled: true, threads: true };
+export const simdImpl = { enabled: true, threads: true, winograd: true };
 
 const instances = new WeakMap<object, SimdKernels | null>();
 /** Why the last instantiation gave null, for the backend's note. */

@@ -30,7 +30,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { BN_KERNELS, bnApply, bnGrad, bnMoments } from './bn-loops';
 import { CONV_INPUT_GRAD, CONV_KERNEL_GRAD, type ConvInputGradAttrs, type ConvKernelGradAttrs } from './convgrad';
-import { simdKernels, type SimdKernels } from './simd';
+import { simdImpl, simdKernels, type SimdKernels } from './simd';
 
 interface KernelArgs { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }
 
@@ -108,6 +108,10 @@ function convKernelGradKernel({ inputs, backend, attrs }: KernelArgs): tf.Tensor
   const out = wasm.makeOutput([kh, kw, c, o], 'float32');
   const simd = simdKernels(wasm);
   if (!simd) throw new Error(`${CONV_KERNEL_GRAD}: WebAssembly SIMD kernels are not available on this backend`);
+  if (winogradFits(kh, kw, stride, c, o)) {
+    winogradKernelGrad(simd, simd.ptr(x), simd.ptr(dy), simd.ptr(out), [b, h, w, c], [oh, ow, o], padTop, padLeft);
+    return out;
+  }
   const [px, pdy, pout] = [simd.ptr(x), simd.ptr(dy), simd.ptr(out)];
   const grad = (dw: number, b0: number, b1: number) => [px, pdy, dw, b0, b1, h, w, c, oh, ow, o, kh, kw, stride, padTop, padLeft];
   const pool = simd.pool();
@@ -127,6 +131,89 @@ function convKernelGradKernel({ inputs, backend, attrs }: KernelArgs): tf.Tensor
     for (let h = 0; h < pool.helpers; h++) simd.exports.add_f32(pout, partial(h), size);
   });
   return out;
+}
+
+/**
+ * Whether a convolution goes to kernels.c's Winograd F(2×2, 3×3) loops:
+ * stride-1 3×3 kernels with channels in fours (their vector width). At
+ * ResNet-20 b128 they run the layers' multiply-adds in 1/2.25 of the
+ * products; the rest (strided, 1×1, the stem's 3 channels) stay direct.
+ */
+function winogradFits(kh: number, kw: number, stride: number, c: number, o: number): boolean {
+  return simdImpl.winograd && kh === 3 && kw === 3 && stride === 1 && c % 4 === 0 && o % 4 === 0;
+}
+
+/**
+ * Runs a Winograd job over `tiles` 2×2 output tiles shared among the pool's
+ * threads, each with its own chunk scratch (after `sharedBytes` the caller
+ * lays out itself and `zeroCount` zero floats).
+ */
+interface TileJob {
+  job: 'winograd_forward' | 'winograd_kernel_grad';
+  tiles: number;
+  c: number;
+  o: number;
+  /** Bytes at the start of the scratch that the caller lays out (U, or each thread's dU). */
+  sharedBytes: (threads: number) => number;
+  zeroCount: number;
+  /** Before any thread starts. */
+  before?: (shared: number) => void;
+  args: (shared: number, zeros: number, scratch: number, thread: number, t0: number, t1: number) => number[];
+  /** After every thread is done. */
+  after?: (shared: number, threads: number) => void;
+}
+
+function byTiles(simd: SimdKernels, { job, tiles, c, o, sharedBytes, zeroCount, before, args, after }: TileJob): void {
+  const pool = simd.pool();
+  const threads = pool ? pool.helpers + 1 : 1;
+  const perThread = simd.exports.winograd_scratch_bytes(c, o);
+  const head = sharedBytes(threads);
+  const zeroBytes = 16 * Math.ceil(zeroCount / 4);
+  simd.withScratch(head + zeroBytes + threads * perThread, (shared) => {
+    const zeros = shared + head;
+    new Float32Array(simd.memory().buffer, zeros, zeroCount).fill(0);
+    before?.(shared);
+    const scratch = (t: number) => zeros + zeroBytes + t * perThread;
+    const edge = (t: number) => Math.round((t * tiles) / threads);
+    const run = (t: number) => (simd.exports[job] as (...a: number[]) => void)(...args(shared, zeros, scratch(t), t, edge(t), edge(t + 1)));
+    if (!pool) run(0);
+    else pool.run(job, Array.from({ length: pool.helpers }, (_, i) => args(shared, zeros, scratch(i + 1), i + 1, edge(i + 1), edge(i + 2))), () => run(0));
+    after?.(shared, threads);
+  });
+}
+
+/** y [B, OH, OW, O] = x [B, H, W, C] convolved with the 3×3 kernel at `kernel` ([3, 3, C, O]), stride 1, by Winograd. */
+function winogradConv(simd: SimdKernels, x: number, kernel: number, y: number, [b, h, w, c]: number[], [oh, ow, o]: number[], padTop: number, padLeft: number): void {
+  const [C, O] = [c as number, o as number];
+  byTiles(simd, {
+    job: 'winograd_forward',
+    tiles: (b as number) * Math.ceil((oh as number) / 2) * Math.ceil((ow as number) / 2),
+    c: C,
+    o: O,
+    sharedBytes: () => 64 * C * O, // U [16, C, O]
+    zeroCount: C,
+    before: (u) => simd.exports.winograd_kernel(kernel, u, C, O),
+    args: (u, zeros, scratch, _thread, t0, t1) => [x, u, y, zeros, scratch, t0, t1, h as number, w as number, C, oh as number, ow as number, O, padTop, padLeft],
+  });
+}
+
+/** dW [3, 3, C, O] of a stride-1 3×3 convolution from x [B, H, W, C] and dy [B, OH, OW, O], by Winograd: each thread's dU summed, then transformed. */
+function winogradKernelGrad(simd: SimdKernels, x: number, dy: number, dw: number, [b, h, w, c]: number[], [oh, ow, o]: number[], padTop: number, padLeft: number): void {
+  const [C, O] = [c as number, o as number];
+  const size = 16 * C * O; // dU [16, C, O] per thread
+  byTiles(simd, {
+    job: 'winograd_kernel_grad',
+    tiles: (b as number) * Math.ceil((oh as number) / 2) * Math.ceil((ow as number) / 2),
+    c: C,
+    o: O,
+    sharedBytes: (threads) => 4 * size * threads,
+    zeroCount: Math.max(C, O),
+    args: (du, zeros, scratch, thread, t0, t1) => [x, dy, du + 4 * size * thread, zeros, scratch, t0, t1, h as number, w as number, C, oh as number, ow as number, O, padTop, padLeft],
+    after: (du, threads) => {
+      for (let t = 1; t < threads; t++) simd.exports.add_f32(du, du + 4 * size * t, size);
+      simd.exports.winograd_kernel_grad_finish(du, dw, C, O);
+    },
+  });
 }
 
 interface Conv2DAttrs {
@@ -155,6 +242,10 @@ function conv2D(args: KernelArgs): tf.TensorInfo {
   if (!ours) return (xnnpackConv2D as tf.KernelFunc)(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
   const { batchSize: b, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow, outChannels: o, filterHeight: kh, filterWidth: kw, strideHeight: stride } = info;
   const out = wasm.makeOutput([b, oh, ow, o], 'float32');
+  if (winogradFits(kh, kw, stride, c, o)) {
+    winogradConv(simd, simd.ptr(x), simd.ptr(filter), simd.ptr(out), [b, h, w, c], [oh, ow, o], info.padInfo.top, info.padInfo.left);
+    return out;
+  }
   const ptrs = [simd.ptr(x), simd.ptr(filter), simd.ptr(out)];
   byRows(simd, 'conv2d_forward', c, b * oh, (zeros, r0, r1) => [...ptrs, zeros, r0, r1, h, w, c, oh, ow, o, kh, kw, stride, info.padInfo.top, info.padInfo.left]);
   return out;
@@ -200,7 +291,9 @@ function convInputGradKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorI
   simd.withScratch(4 * kh * kw * c * o, (wt) => {
     simd.exports.kernel_transpose(simd.ptr(filter), wt, kh, kw, c, o, asForward ? 1 : 0); // [kh, kw, O, C]
     const ptrs = [simd.ptr(dy), wt, simd.ptr(out)];
-    if (asForward) {
+    if (asForward && winogradFits(kh, kw, 1, o, c)) {
+      winogradConv(simd, simd.ptr(dy), wt, simd.ptr(out), [b, oh, ow, o], [h, w, c], kh - 1 - padTop, kw - 1 - padLeft);
+    } else if (asForward) {
       // dx = dy convolved with the flipped kernel, padded by k - 1 - pad: x's H × W again.
       byRows(simd, 'conv2d_forward', o, b * h, (zeros, r0, r1) => [...ptrs, zeros, r0, r1, oh, ow, o, h, w, c, kh, kw, 1, kh - 1 - padTop, kw - 1 - padLeft]);
     } else {

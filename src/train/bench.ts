@@ -41,7 +41,7 @@ export interface BenchSpec {
    * engine thread only ('one'), or 'off': the JavaScript loops and the kernel
    * gradient as an XNNPACK convolution. Several ways in one run.
    */
-  simdKernels?: 'on' | 'one' | 'off';
+  simdKernels?: 'on' | 'one' | 'off' | 'direct';
 }
 
 /** One kernel name's share of a profiled step. */
@@ -80,13 +80,15 @@ export async function benchTrainStep(spec: BenchSpec): Promise<BenchResult> {
   const simd = spec.simdKernels ?? 'on';
   const saved = { ...simdImpl, kernelGrad: convImpl.kernelGrad };
   simdImpl.enabled = simd !== 'off';
-  simdImpl.threads = simd === 'on';
+  simdImpl.threads = simd === 'on' || simd === 'direct';
+  simdImpl.winograd = simd !== 'direct';
   convImpl.kernelGrad = simd !== 'off' ? 'auto' : 'conv';
   try {
     return await timeSteps(spec);
   } finally {
     simdImpl.enabled = saved.enabled;
     simdImpl.threads = saved.threads;
+    simdImpl.winograd = saved.winograd;
     convImpl.kernelGrad = saved.kernelGrad;
   }
 }

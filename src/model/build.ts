@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config/types';
 import { batchNormTrain, channelMoments, useFusedBatchNorm } from './batchnorm';
 import { groupedConv2d } from './grouped';
+import { padShortcut, relu } from './fused';
 import { adaptiveAvgPool, avgPool } from './pool';
 import { initialValues, mulberry32 } from './init';
 import { gelu, layerNorm, multiHeadAttention, tokenDense } from './transformer';
@@ -152,7 +153,7 @@ function parameterFree(op: ParameterFree, x: tf.Tensor): tf.Tensor {
       // halfPixelCenters as torch's align_corners=False. Unlike torchvision, no antialiasing when shrinking.
       return tf.image.resizeBilinear(x as tf.Tensor4D, [op.size, op.size], false, true); // [B, size, size, C]
     case 'relu':
-      return tf.relu(x);
+      return relu(x);
     case 'swish':
       return swish(x);
     case 'gelu':
@@ -221,14 +222,3 @@ function dropPath(branch: tf.Tensor, rate: number, seed: number): tf.Tensor {
   return tf.mul(branch, tf.div(mask, keep));
 }
 
-/** Option A (He et al. 2015, §4.2): subsample by striding, zero-pad the new channels half before, half after. */
-function padShortcut(x: tf.Tensor4D, stride: number, filters: number): tf.Tensor4D {
-  const c = x.shape[3];
-  // A 1×1 average pool with stride s is exactly x[:, ::s, ::s, :], and unlike
-  // tf.stridedSlice it has a gradient in TF.js 4.22.
-  const sub = stride === 1 ? x : tf.avgPool(x, 1, stride, 'valid'); // [B, H/s, W/s, C]
-  const extra = filters - c;
-  if (extra === 0) return sub;
-  const before = Math.floor(extra / 2);
-  return tf.pad(sub, [[0, 0], [0, 0], [0, 0], [before, extra - before]]); // [B, H/s, W/s, filters]
-}

@@ -10,6 +10,7 @@ import './wasm-kernels';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { batchNormTrain, channelMoments } from './batchnorm';
 import { conv2d, convImpl } from './conv';
+import { padShortcut, relu } from './fused';
 import { PLAIN_WASM_BASE64, SHARED_WASM_BASE64, SOURCE_SHA256 } from './simd/binary';
 import { simdImpl, simdKernels } from './simd';
 
@@ -101,6 +102,9 @@ describe('SIMD kernels', () => {
     k.winograd_forward!(x[0], wg[0], y[0], zeros[0], wgScratch, 0, b * 9, h, w, c, h, w, o, 1, 1);
     k.winograd_kernel_grad!(x[0], y[0], wg[0], zeros[0], wgScratch, 0, b * 9, h, w, c, h, w, o, 1, 1);
     k.winograd_kernel_grad_finish!(wg[0], dw[0], c, o);
+    k.relu_grad!(x[0], x[0], dx[0], b * h * w * c - 1);
+    k.shortcut_forward!(x[0], y[0], b, h, w, c, 2, 1, o);
+    k.shortcut_grad!(y[0], dx[0], b, h, w, c, 2, 1, o);
     k.bn_moments!(y[0], b * h * w, o, stats[0], stats[0] + 4 * o, scratch[0]);
     k.bn_apply!(y[0], b * h * w, o, stats[0], stats[0] + 4 * o, stats[0] + 8 * o, stats[0] + 12 * o, 1e-5, y[0], scratch[0]);
     k.bn_grad!(y[0], y[0], b * h * w, o, stats[0], stats[0] + 4 * o, stats[0] + 8 * o, 1e-5, dx[0], scratch[0], scratch[0] + 4 * o, scratch[0] + 8 * o);
@@ -184,6 +188,22 @@ describe('without the SIMD module (no WebAssembly SIMD, or simdImpl.enabled off)
       const { mean, variance } = channelMoments(x as tf.Tensor4D);
       return batchNormTrain(x as tf.Tensor4D, mean, variance, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5);
     });
+  });
+});
+
+describe('ReLU and the option-A shortcut (one kernel each way) match the CPU backend', () => {
+  it.each([[[2, 5, 5, 8]], [[3, 7]], [[1, 3, 3, 3]]])('relu, x %j (lengths past and short of a vector)', async (xs) => {
+    await expectAsCpu([xs], (x) => relu(x));
+  });
+
+  // [x shape, stride, filters]: ResNet's (even sizes, C doubles), odd sizes (⌈H/s⌉), stride 1 with new channels, uneven split.
+  it.each([
+    [[2, 8, 8, 4], 2, 8],
+    [[2, 7, 5, 3], 2, 6],
+    [[1, 4, 4, 4], 1, 9],
+    [[2, 9, 9, 2], 3, 5],
+  ])('x %j, stride %i, %i filters', async (xs, stride, filters) => {
+    await expectAsCpu([xs], (x) => padShortcut(x as tf.Tensor4D, stride, filters));
   });
 });
 

@@ -24,6 +24,9 @@ interface Exports {
   winograd_forward(x: number, u: number, y: number, zeros: number, scratch: number, t0: number, t1: number, h: number, wd: number, c: number, oh: number, ow: number, o: number, padTop: number, padLeft: number): void;
   winograd_kernel_grad(x: number, dy: number, du: number, zeros: number, scratch: number, t0: number, t1: number, h: number, wd: number, c: number, oh: number, ow: number, o: number, padTop: number, padLeft: number): void;
   winograd_kernel_grad_finish(du: number, dw: number, c: number, o: number): void;
+  relu_grad(dy: number, y: number, dx: number, n: number): void;
+  shortcut_forward(x: number, y: number, b: number, h: number, w: number, c: number, stride: number, before: number, filters: number): void;
+  shortcut_grad(dy: number, dx: number, b: number, h: number, w: number, c: number, stride: number, before: number, filters: number): void;
 }
 
 /** What we use of the Emscripten module behind BackendWasm. */

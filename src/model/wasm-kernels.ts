@@ -30,6 +30,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { BN_KERNELS, bnApply, bnGrad, bnMoments } from './bn-loops';
 import { CONV_INPUT_GRAD, CONV_KERNEL_GRAD, type ConvInputGradAttrs, type ConvKernelGradAttrs } from './convgrad';
+import { PAD_SHORTCUT, PAD_SHORTCUT_GRAD, RELU_GRAD, type ShortcutAttrs } from './fused';
 import { simdImpl, simdKernels, type SimdKernels } from './simd';
 
 interface KernelArgs { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }
@@ -40,6 +41,13 @@ function identityShared({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const { x } = inputs as { x: tf.TensorInfo };
   (backend as BackendWasm).incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
+/** Our SIMD kernels, for a kernel that has no other implementation (its callers check fused.ts's or convgrad.ts's `registered` first). */
+function simdOrThrow(wasm: BackendWasm, kernel: string): SimdKernels {
+  const simd = simdKernels(wasm);
+  if (!simd) throw new Error(`${kernel}: WebAssembly SIMD kernels are not available on this backend`);
+  return simd;
 }
 
 /** Our SIMD kernels where they run and the channels come in fours (their vector width); else null: the JS loops. */
@@ -106,8 +114,7 @@ function convKernelGradKernel({ inputs, backend, attrs }: KernelArgs): tf.Tensor
   const [b, h, w, c] = x.shape as [number, number, number, number];
   const [, oh, ow, o] = dy.shape as [number, number, number, number];
   const out = wasm.makeOutput([kh, kw, c, o], 'float32');
-  const simd = simdKernels(wasm);
-  if (!simd) throw new Error(`${CONV_KERNEL_GRAD}: WebAssembly SIMD kernels are not available on this backend`);
+  const simd = simdOrThrow(wasm, CONV_KERNEL_GRAD);
   if (winogradFits(kh, kw, stride, c, o)) {
     winogradKernelGrad(simd, simd.ptr(x), simd.ptr(dy), simd.ptr(out), [b, h, w, c], [oh, ow, o], padTop, padLeft);
     return out;
@@ -284,8 +291,7 @@ function convInputGradKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorI
   const { inHeight: h, inWidth: w, stride, padTop, padLeft } = attrs as unknown as ConvInputGradAttrs;
   const [b, oh, ow, o] = dy.shape as [number, number, number, number];
   const [kh, kw, c] = filter.shape as [number, number, number, number];
-  const simd = simdKernels(wasm);
-  if (!simd) throw new Error(`${CONV_INPUT_GRAD}: WebAssembly SIMD kernels are not available on this backend`);
+  const simd = simdOrThrow(wasm, CONV_INPUT_GRAD);
   const out = wasm.makeOutput([b, h, w, c], 'float32');
   const asForward = stride === 1 && padTop <= kh - 1 && padLeft <= kw - 1;
   simd.withScratch(4 * kh * kw * c * o, (wt) => {
@@ -301,6 +307,30 @@ function convInputGradKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorI
     }
   });
   return out;
+}
+
+/** dy, y -> dy where y > 0 (fused.ts's RELU_GRAD). */
+function reluGradKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
+  const wasm = backend as BackendWasm;
+  const { dy, y } = inputs as { dy: tf.TensorInfo; y: tf.TensorInfo };
+  const out = wasm.makeOutput(dy.shape, 'float32');
+  const simd = simdOrThrow(wasm, RELU_GRAD);
+  simd.exports.relu_grad(simd.ptr(dy), simd.ptr(y), simd.ptr(out), tf.util.sizeFromShape(dy.shape));
+  return out;
+}
+
+/** x -> the option-A shortcut (fused.ts's PAD_SHORTCUT), or dy -> its gradient (PAD_SHORTCUT_GRAD). */
+function shortcutKernel(grad: boolean) {
+  return ({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo => {
+    const wasm = backend as BackendWasm;
+    const { inHeight: h, inWidth: w, channels: c, stride, before, filters } = attrs as unknown as ShortcutAttrs;
+    const input = (grad ? inputs.dy : inputs.x) as tf.TensorInfo;
+    const b = input.shape[0] as number;
+    const out = wasm.makeOutput(grad ? [b, h, w, c] : [b, Math.ceil(h / stride), Math.ceil(w / stride), filters], 'float32');
+    const simd = simdOrThrow(wasm, grad ? PAD_SHORTCUT_GRAD : PAD_SHORTCUT);
+    simd.exports[grad ? 'shortcut_grad' : 'shortcut_forward'](simd.ptr(input), simd.ptr(out), b, h, w, c, stride, before, filters);
+    return out;
+  };
 }
 
 interface MaxPoolGradAttrs {
@@ -363,6 +393,9 @@ export function registerWasmKernelFixes(): void {
   tf.registerKernel({ kernelName: BN_KERNELS.grad, backendName: 'wasm', kernelFunc: bnGradKernel as unknown as tf.KernelFunc });
   tf.registerKernel({ kernelName: CONV_KERNEL_GRAD, backendName: 'wasm', kernelFunc: convKernelGradKernel as unknown as tf.KernelFunc });
   tf.registerKernel({ kernelName: CONV_INPUT_GRAD, backendName: 'wasm', kernelFunc: convInputGradKernel as unknown as tf.KernelFunc });
+  tf.registerKernel({ kernelName: RELU_GRAD, backendName: 'wasm', kernelFunc: reluGradKernel as unknown as tf.KernelFunc });
+  tf.registerKernel({ kernelName: PAD_SHORTCUT, backendName: 'wasm', kernelFunc: shortcutKernel(false) as unknown as tf.KernelFunc });
+  tf.registerKernel({ kernelName: PAD_SHORTCUT_GRAD, backendName: 'wasm', kernelFunc: shortcutKernel(true) as unknown as tf.KernelFunc });
   const shipped = tf.getKernel('Conv2D', 'wasm');
   if (shipped) {
     xnnpackConv2D = shipped.kernelFunc;

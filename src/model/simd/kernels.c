@@ -753,3 +753,56 @@ EXPORT(winograd_kernel_grad) void winograd_kernel_grad(const float *x, const flo
     }
   }
 }
+
+// ---- Element-wise kernels that replace chains of TF.js kernels ----
+
+// dx = dy where y > 0, else 0: ReLU's gradient from its output (TF.js's is
+// Step, Cast and Multiply, three passes).
+EXPORT(relu_grad) void relu_grad(const float *dy, const float *y, float *dx, int n) {
+  int k = 0;
+  v128_t zero = wasm_f32x4_splat(0);
+  for (; k + 4 <= n; k += 4) st(dx + k, wasm_v128_and(ld(dy + k), wasm_f32x4_gt(ld(y + k), zero)));
+  for (; k < n; k++) dx[k] = y[k] > 0 ? dy[k] : 0;
+}
+
+// He et al.'s option-A shortcut (2015, section 4.2): y [B, OH, OW, F] =
+// x [B, H, W, C] subsampled by stride s (x[:, ::s, ::s, :]), with `before`
+// zero channels before x's and F - C - before after. TF.js's is a 1×1
+// average pool and a pad; its gradient a Slice and an AvgPoolGrad.
+EXPORT(shortcut_forward) void shortcut_forward(const float *x, float *y, int B, int H, int W, int C, int s, int before, int F) {
+  int OH = (H + s - 1) / s, OW = (W + s - 1) / s;
+  for (long r = 0; r < (long)B * OH; r++) {
+    const float *xr = x + ((r / OH) * H + (r % OH) * s) * (long)W * C;
+    for (int j = 0; j < OW; j++) {
+      float *yp = y + (r * OW + j) * F;
+      const float *xp = xr + (long)j * s * C;
+      for (int k = 0; k < before; k++) yp[k] = 0;
+      for (int k = 0; k < C; k++) yp[before + k] = xp[k];
+      for (int k = before + C; k < F; k++) yp[k] = 0;
+    }
+  }
+}
+
+// The gradient of shortcut_forward: dx [B, H, W, C] is dy's channels
+// before .. before + C - 1 at the subsampled pixels, zero elsewhere.
+EXPORT(shortcut_grad) void shortcut_grad(const float *dy, float *dx, int B, int H, int W, int C, int s, int before, int F) {
+  int OH = (H + s - 1) / s, OW = (W + s - 1) / s;
+  for (long r = 0; r < (long)B * H; r++) {
+    float *dxr = dx + r * W * C;
+    int y = r % H;
+    if (y % s) {
+      for (long k = 0; k < (long)W * C; k++) dxr[k] = 0;
+      continue;
+    }
+    const float *dyr = dy + ((r / H) * OH + y / s) * (long)OW * F + before;
+    for (int x = 0; x < W; x++) {
+      float *p = dxr + (long)x * C;
+      if (x % s) {
+        for (int k = 0; k < C; k++) p[k] = 0;
+      } else {
+        const float *q = dyr + (long)(x / s) * F;
+        for (int k = 0; k < C; k++) p[k] = q[k];
+      }
+    }
+  }
+}

@@ -21,6 +21,8 @@ interface Exports {
   conv2d_forward(x: number, w: number, y: number, zeros: number, r0: number, r1: number, h: number, wd: number, c: number, oh: number, ow: number, o: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number): void;
   winograd_kernel(w: number, u: number, c: number, o: number): void;
   winograd_scratch_bytes(c: number, o: number): number;
+  winograd_tiles(b: number, oh: number, ow: number): number;
+  winograd_kernel_floats(c: number, o: number): number;
   winograd_forward(x: number, u: number, y: number, zeros: number, scratch: number, t0: number, t1: number, h: number, wd: number, c: number, oh: number, ow: number, o: number, padTop: number, padLeft: number): void;
   winograd_kernel_grad(x: number, dy: number, du: number, zeros: number, scratch: number, t0: number, t1: number, h: number, wd: number, c: number, oh: number, ow: number, o: number, padTop: number, padLeft: number): void;
   winograd_kernel_grad_finish(du: number, dw: number, c: number, o: number): void;

@@ -141,7 +141,7 @@ function convKernelGradKernel({ inputs, backend, attrs }: KernelArgs): tf.Tensor
 }
 
 /**
- * Whether a convolution goes to kernels.c's Winograd F(2×2, 3×3) loops:
+ * Whether a convolution goes to kernels.c's Winograd F(4×4, 3×3) loops:
  * stride-1 3×3 kernels with channels in fours (their vector width). At
  * ResNet-20 b128 they run the layers' multiply-adds in 1/2.25 of the
  * products; the rest (strided, 1×1, the stem's 3 channels) stay direct.
@@ -151,7 +151,7 @@ function winogradFits(kh: number, kw: number, stride: number, c: number, o: numb
 }
 
 /**
- * Runs a Winograd job over `tiles` 2×2 output tiles shared among the pool's
+ * Runs a Winograd job over `tiles` 4×4 output tiles shared among the pool's
  * threads, each with its own chunk scratch (after `sharedBytes` the caller
  * lays out itself and `zeroCount` zero floats).
  */
@@ -194,10 +194,10 @@ function winogradConv(simd: SimdKernels, x: number, kernel: number, y: number, [
   const [C, O] = [c as number, o as number];
   byTiles(simd, {
     job: 'winograd_forward',
-    tiles: (b as number) * Math.ceil((oh as number) / 2) * Math.ceil((ow as number) / 2),
+    tiles: simd.exports.winograd_tiles(b as number, oh as number, ow as number),
     c: C,
     o: O,
-    sharedBytes: () => 64 * C * O, // U [16, C, O]
+    sharedBytes: () => 4 * simd.exports.winograd_kernel_floats(C, O), // U [36, C, O]
     zeroCount: C,
     before: (u) => simd.exports.winograd_kernel(kernel, u, C, O),
     args: (u, zeros, scratch, _thread, t0, t1) => [x, u, y, zeros, scratch, t0, t1, h as number, w as number, C, oh as number, ow as number, O, padTop, padLeft],
@@ -207,10 +207,10 @@ function winogradConv(simd: SimdKernels, x: number, kernel: number, y: number, [
 /** dW [3, 3, C, O] of a stride-1 3×3 convolution from x [B, H, W, C] and dy [B, OH, OW, O], by Winograd: each thread's dU summed, then transformed. */
 function winogradKernelGrad(simd: SimdKernels, x: number, dy: number, dw: number, [b, h, w, c]: number[], [oh, ow, o]: number[], padTop: number, padLeft: number): void {
   const [C, O] = [c as number, o as number];
-  const size = 16 * C * O; // dU [16, C, O] per thread
+  const size = simd.exports.winograd_kernel_floats(C, O); // dU [36, C, O] per thread
   byTiles(simd, {
     job: 'winograd_kernel_grad',
-    tiles: (b as number) * Math.ceil((oh as number) / 2) * Math.ceil((ow as number) / 2),
+    tiles: simd.exports.winograd_tiles(b as number, oh as number, ow as number),
     c: C,
     o: O,
     sharedBytes: (threads) => 4 * size * threads,

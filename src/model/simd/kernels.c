@@ -483,82 +483,99 @@ EXPORT(kernel_transpose) void kernel_transpose(const float *w, float *out, int K
     }
 }
 
-// ---- Winograd F(2×2, 3×3) for stride-1 3×3 convolutions ----
+// ---- Winograd F(4×4, 3×3) for stride-1 3×3 convolutions ----
 // Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks" (CVPR
-// 2016): each 2×2 block of outputs (a tile) is Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A
-// over the tile's 4×4 input patch d, 16 products per input/output channel
-// pair instead of 36, so 2.25× fewer multiply-adds; the elementwise
-// products over channels become 16 matrix products (one per position ξ of
-// the 4×4 transformed tile). The transforms' coefficients are 0, ±1 and
-// ±1/2: no accuracy lost to speak of (Lavin & Gray, section 5). The kernel
-// gradient is the same algebra backwards: dU[ξ] = Σ over tiles of
-// V[ξ]ᵀ·(A dY Aᵀ)[ξ], then dW = Gᵀ dU G. Channels go in vectors of 4
-// (callers take this path only where C and O are multiples of 4).
+// 2016): each 4×4 block of outputs (a tile) is Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A
+// over the tile's 6×6 input patch d: 36 products per input/output channel
+// pair instead of 144, 4× fewer multiply-adds; the elementwise products
+// over channels become 36 matrix products, one per position ξ of the 6×6
+// transformed tile. (F(2×2, 3×3), 2.25× fewer, ran ResNet-20's layers
+// 1.2-1.5× slower here: its transforms cost as much per output and its
+// products more.) The transforms' coefficients (up to 8 and 1/24) cost
+// accuracy: about 2e-6 relative in float32 at 64 channels, against the
+// direct loops' 1e-7 (section 5 of the paper). The kernel gradient is the
+// same algebra backwards: dU[ξ] = Σ over tiles of V[ξ]ᵀ·(A dY Aᵀ)[ξ], then
+// dW = Gᵀ dU G. Channels go in vectors of 4 (callers take this path only
+// where C and O are multiples of 4).
 //
-// Tiles t = (b·TY + ty)·TX + tx, TY = ⌈OH/2⌉, TX = ⌈OW/2⌉, in chunks of
-// WG_TILES: a chunk's transformed inputs and outputs (scratch) stay in cache
-// between the transforms and the 16 matrix products.
+// Tiles t = (b·TY + ty)·TX + tx, TY = ⌈OH/4⌉, TX = ⌈OW/4⌉, in chunks
+// of WG_TILES: a chunk's transformed inputs and outputs (scratch) stay in
+// cache between the transforms and the 36 matrix products.
+#define WG_PLANES 36
+
+// Tiles per chunk. 4, 8 and 16 ran ResNet-20's forward convolutions alike
+// (interleaved runs, one thread); 16 ran the kernel gradients fastest (up to
+// 1.2× over 4), whose dU [36, C, O] goes through memory once a chunk.
 #define WG_TILES 16
 
 // The 1-D transforms, on named vectors (no arrays: they would go to the
-// shadow stack). Bᵀ: 4 -> 4; Aᵀ: 4 -> 2; A: 2 -> 4; G: 3 -> 4; Gᵀ: 4 -> 3.
-#define BT(d0, d1, d2, d3, r0, r1, r2, r3) \
-  v128_t r0 = wasm_f32x4_sub(d0, d2), r1 = wasm_f32x4_add(d1, d2), r2 = wasm_f32x4_sub(d2, d1), r3 = wasm_f32x4_sub(d1, d3)
-#define AT(m0, m1, m2, m3, r0, r1) \
-  v128_t r0 = wasm_f32x4_add(wasm_f32x4_add(m0, m1), m2), r1 = wasm_f32x4_sub(wasm_f32x4_sub(m1, m2), m3)
-#define A4(y0, y1, r0, r1, r2, r3) \
-  v128_t r0 = y0, r1 = wasm_f32x4_add(y0, y1), r2 = wasm_f32x4_sub(y0, y1), r3 = wasm_f32x4_neg(y1)
-#define G4(g0, g1, g2, r0, r1, r2, r3)                                          \
-  v128_t r0 = g0, r3 = g2, r1##_s = wasm_f32x4_add(g0, g2);                     \
-  v128_t r1 = wasm_f32x4_mul(half, wasm_f32x4_add(r1##_s, g1)), r2 = wasm_f32x4_mul(half, wasm_f32x4_sub(r1##_s, g1))
-#define GT(u0, u1, u2, u3, r0, r1, r2)                                          \
-  v128_t r1##_s = wasm_f32x4_mul(half, wasm_f32x4_add(u1, u2));                 \
-  v128_t r0 = wasm_f32x4_add(u0, r1##_s), r1 = wasm_f32x4_mul(half, wasm_f32x4_sub(u1, u2)), r2 = wasm_f32x4_add(r1##_s, u3)
+// shadow stack). Bᵀ: 6 -> 6; Aᵀ: 6 -> 4; A: 4 -> 6; G: 3 -> 6; Gᵀ: 6 -> 3.
+#define ADD wasm_f32x4_add
+#define SUB wasm_f32x4_sub
+#define MUL(k, v) wasm_f32x4_mul(wasm_f32x4_splat(k), v)
+#define BT(d0, d1, d2, d3, d4, d5, r0, r1, r2, r3, r4, r5)                            \
+  v128_t r0 = ADD(SUB(MUL(4.f, d0), MUL(5.f, d2)), d4), r5 = ADD(SUB(MUL(4.f, d1), MUL(5.f, d3)), d5); \
+  v128_t r1##_a = SUB(d4, MUL(4.f, d2)), r1##_b = SUB(d3, MUL(4.f, d1));              \
+  v128_t r3##_a = SUB(d4, d2), r3##_b = MUL(2.f, SUB(d3, d1));                        \
+  v128_t r1 = ADD(r1##_a, r1##_b), r2 = SUB(r1##_a, r1##_b), r3 = ADD(r3##_a, r3##_b), r4 = SUB(r3##_a, r3##_b)
+#define AT(m0, m1, m2, m3, m4, m5, r0, r1, r2, r3)                                    \
+  v128_t r0##_s = ADD(m1, m2), r0##_d = SUB(m1, m2), r0##_S = ADD(m3, m4), r0##_D = SUB(m3, m4); \
+  v128_t r0 = ADD(ADD(m0, r0##_s), r0##_S), r1 = ADD(r0##_d, MUL(2.f, r0##_D));       \
+  v128_t r2 = ADD(r0##_s, MUL(4.f, r0##_S)), r3 = ADD(ADD(r0##_d, MUL(8.f, r0##_D)), m5)
+#define A6(y0, y1, y2, y3, r0, r1, r2, r3, r4, r5)                                    \
+  v128_t r1##_e = ADD(y0, y2), r1##_o = ADD(y1, y3);                                  \
+  v128_t r3##_e = ADD(y0, MUL(4.f, y2)), r3##_o = ADD(MUL(2.f, y1), MUL(8.f, y3));    \
+  v128_t r0 = y0, r1 = ADD(r1##_e, r1##_o), r2 = SUB(r1##_e, r1##_o), r3 = ADD(r3##_e, r3##_o), r4 = SUB(r3##_e, r3##_o), r5 = y3
+#define G6(g0, g1, g2, r0, r1, r2, r3, r4, r5)                                        \
+  v128_t r1##_p = ADD(g0, g2), r3##_q = ADD(MUL(1.f / 24, g0), MUL(1.f / 6, g2)), r3##_h = MUL(1.f / 12, g1); \
+  v128_t r0 = MUL(0.25f, g0), r1 = MUL(-1.f / 6, ADD(r1##_p, g1)), r2 = MUL(-1.f / 6, SUB(r1##_p, g1)); \
+  v128_t r3 = ADD(r3##_q, r3##_h), r4 = SUB(r3##_q, r3##_h), r5 = g2
+#define GT(u0, u1, u2, u3, u4, u5, r0, r1, r2)                                        \
+  v128_t r0##_s = ADD(u1, u2), r0##_S = ADD(u3, u4);                                  \
+  v128_t r0 = ADD(SUB(MUL(0.25f, u0), MUL(1.f / 6, r0##_s)), MUL(1.f / 24, r0##_S));  \
+  v128_t r1 = ADD(MUL(1.f / 6, SUB(u2, u1)), MUL(1.f / 12, SUB(u3, u4)));             \
+  v128_t r2 = ADD(MUL(1.f / 6, SUB(r0##_S, r0##_s)), u5)
 
-// U [16, C, O] = G w Gᵀ for every (c, o) of w [3, 3, C, O].
+// U [36, C, O] = G w Gᵀ for every (c, o) of w [3, 3, C, O].
 EXPORT(winograd_kernel) void winograd_kernel(const float *w, float *u, int C, int O) {
   long co = (long)C * O;
-  v128_t half = wasm_f32x4_splat(0.5f);
   for (long k = 0; k < co; k += 4) {
 #define W(i, j) v128_t w##i##j = ld(w + (i * 3 + j) * co + k)
     W(0, 0); W(0, 1); W(0, 2); W(1, 0); W(1, 1); W(1, 2); W(2, 0); W(2, 1); W(2, 2);
 #undef W
     // Columns j: t_a_j = (G g)[a][j]; then each row a: u[a][b] = (t Gᵀ)[a][b].
-    G4(w00, w10, w20, t00, t10, t20, t30);
-    G4(w01, w11, w21, t01, t11, t21, t31);
-    G4(w02, w12, w22, t02, t12, t22, t32);
-#define ROW(a)                                          \
-  do {                                                  \
-    G4(t##a##0, t##a##1, t##a##2, q0, q1, q2, q3);      \
-    st(u + (a * 4 + 0) * co + k, q0);                   \
-    st(u + (a * 4 + 1) * co + k, q1);                   \
-    st(u + (a * 4 + 2) * co + k, q2);                   \
-    st(u + (a * 4 + 3) * co + k, q3);                   \
+    G6(w00, w10, w20, t00, t10, t20, t30, t40, t50);
+    G6(w01, w11, w21, t01, t11, t21, t31, t41, t51);
+    G6(w02, w12, w22, t02, t12, t22, t32, t42, t52);
+#define ROW(a)                                                         \
+  do {                                                                 \
+    G6(t##a##0, t##a##1, t##a##2, q0, q1, q2, q3, q4, q5);             \
+    float *p = u + a * 6 * co + k;                                     \
+    st(p, q0); st(p + co, q1); st(p + 2 * co, q2);                     \
+    st(p + 3 * co, q3); st(p + 4 * co, q4); st(p + 5 * co, q5);        \
   } while (0)
-    ROW(0); ROW(1); ROW(2); ROW(3);
+    ROW(0); ROW(1); ROW(2); ROW(3); ROW(4); ROW(5);
 #undef ROW
   }
 }
 
-// dW [3, 3, C, O] = Gᵀ dU G for every (c, o) of dU [16, C, O].
+// dW [3, 3, C, O] = Gᵀ dU G for every (c, o) of dU [36, C, O].
 EXPORT(winograd_kernel_grad_finish) void winograd_kernel_grad_finish(const float *du, float *dw, int C, int O) {
   long co = (long)C * O;
-  v128_t half = wasm_f32x4_splat(0.5f);
   for (long k = 0; k < co; k += 4) {
-#define U(a, b) v128_t u##a##b = ld(du + (a * 4 + b) * co + k)
-    U(0, 0); U(0, 1); U(0, 2); U(0, 3); U(1, 0); U(1, 1); U(1, 2); U(1, 3);
-    U(2, 0); U(2, 1); U(2, 2); U(2, 3); U(3, 0); U(3, 1); U(3, 2); U(3, 3);
-#undef U
-    GT(u00, u10, u20, u30, t00, t10, t20);
-    GT(u01, u11, u21, u31, t01, t11, t21);
-    GT(u02, u12, u22, u32, t02, t12, t22);
-    GT(u03, u13, u23, u33, t03, t13, t23);
-#define ROW(i)                                          \
-  do {                                                  \
-    GT(t##i##0, t##i##1, t##i##2, t##i##3, q0, q1, q2); \
-    st(dw + (i * 3 + 0) * co + k, q0);                  \
-    st(dw + (i * 3 + 1) * co + k, q1);                  \
-    st(dw + (i * 3 + 2) * co + k, q2);                  \
+    // Each column b through Gᵀ: t_i_b, i < 3; then each row i.
+#define COL(b)                                                                                     \
+  GT(ld(du + (0 * 6 + b) * co + k), ld(du + (1 * 6 + b) * co + k), ld(du + (2 * 6 + b) * co + k),  \
+     ld(du + (3 * 6 + b) * co + k), ld(du + (4 * 6 + b) * co + k), ld(du + (5 * 6 + b) * co + k),  \
+     t0##b, t1##b, t2##b)
+    COL(0); COL(1); COL(2); COL(3); COL(4); COL(5);
+#undef COL
+#define ROW(i)                                                                 \
+  do {                                                                         \
+    GT(t##i##0, t##i##1, t##i##2, t##i##3, t##i##4, t##i##5, q0, q1, q2);      \
+    st(dw + (i * 3 + 0) * co + k, q0);                                         \
+    st(dw + (i * 3 + 1) * co + k, q1);                                         \
+    st(dw + (i * 3 + 2) * co + k, q2);                                         \
   } while (0)
     ROW(0); ROW(1); ROW(2);
 #undef ROW
@@ -570,50 +587,63 @@ static inline const float *px(const float *row, const float *zeros, int xx, int 
   return row && xx >= 0 && xx < W ? row + (long)xx * C : zeros;
 }
 
-// Tile t's 4×4 input patch of x [B, H, W, C], transformed: v[ξ·vs + c] = (Bᵀ d B)[ξ] for every channel c.
-static void input_tile(const float *x, const float *zeros, int t, int TY, int TX, int H, int W, int C, int padTop, int padLeft, float *v, long vs) {
+// Scratch per thread: a 6×6 × C patch (a tile at the edge, its padding
+// zeros), then the chunk's transformed inputs, 36 planes [WG_TILES, C], then
+// its products, 36 planes [WG_TILES, O]. Each plane starts one cache line
+// past a power of two: planes a power of two apart share the same L1 sets,
+// and the transforms touch all 36 at once (4K aliasing).
+#define WG_PLANE(C) ((long)WG_TILES * (C) + 16)
+#define WG_PATCH(scratch) (scratch)
+#define WG_V(scratch, C) ((scratch) + 36L * (C))
+#define WG_M(scratch, C) (WG_V(scratch, C) + WG_PLANES * WG_PLANE(C))
+
+// The bytes of scratch each thread of winograd_forward or winograd_kernel_grad needs.
+EXPORT(winograd_scratch_bytes) int winograd_scratch_bytes(int C, int O) { return 4 * (36 * C + WG_PLANES * (WG_PLANE(C) + WG_PLANE(O))); }
+// The tiles of an output [B, OH, OW, ·], and the floats of U or dU [36, C, O].
+EXPORT(winograd_tiles) int winograd_tiles(int B, int OH, int OW) { return B * ((OH + 3) / 4) * ((OW + 3) / 4); }
+EXPORT(winograd_kernel_floats) int winograd_kernel_floats(int C, int O) { return WG_PLANES * C * O; }
+
+// Tile t's 6×6 input patch of x [B, H, W, C], transformed: v[ξ·vs + c] =
+// (Bᵀ d B)[ξ] for every channel c. Rows first, into the planes, then each
+// column in place (6 vectors live, not 36).
+static void input_tile(const float *x, const float *zeros, float *patch, int t, int TY, int TX, int H, int W, int C, int padTop, int padLeft, float *v, long vs) {
   int b = t / (TY * TX), r = t % (TY * TX);
-  int top = (r / TX) * 2 - padTop, left = (r % TX) * 2 - padLeft;
-#define ROWP(i) const float *row##i = top + i >= 0 && top + i < H ? x + ((long)b * H + top + i) * W * C : 0
-  ROWP(0); ROWP(1); ROWP(2); ROWP(3);
-#undef ROWP
-#define P(i, j) const float *p##i##j = px(row##i, zeros, left + j, W, C)
-  P(0, 0); P(0, 1); P(0, 2); P(0, 3); P(1, 0); P(1, 1); P(1, 2); P(1, 3);
-  P(2, 0); P(2, 1); P(2, 2); P(2, 3); P(3, 0); P(3, 1); P(3, 2); P(3, 3);
-#undef P
-  for (int c = 0; c < C; c += 4) {
-    // Each row i through Bᵀ (e_i_s), then each column s.
-#define ROW(i) BT(ld(p##i##0 + c), ld(p##i##1 + c), ld(p##i##2 + c), ld(p##i##3 + c), e##i##0, e##i##1, e##i##2, e##i##3)
-    ROW(0); ROW(1); ROW(2); ROW(3);
-#undef ROW
-#define COL(s)                                            \
-  do {                                                    \
-    BT(e0##s, e1##s, e2##s, e3##s, q0, q1, q2, q3);       \
-    st(v + (0 * 4 + s) * vs + c, q0);                     \
-    st(v + (1 * 4 + s) * vs + c, q1);                     \
-    st(v + (2 * 4 + s) * vs + c, q2);                     \
-    st(v + (3 * 4 + s) * vs + c, q3);                     \
-  } while (0)
-    COL(0); COL(1); COL(2); COL(3);
-#undef COL
+  int top = (r / TX) * 4 - padTop, left = (r % TX) * 4 - padLeft;
+  const float *base = x + (((long)b * H + top) * W + left) * C;
+  long rowStride = (long)W * C;
+  if (top < 0 || top + 6 > H || left < 0 || left + 6 > W) {
+    // At the edge: the patch with its zeros, then as inside.
+    for (int i = 0; i < 6; i++)
+      for (int j = 0; j < 6; j++) {
+        int yy = top + i, xx = left + j;
+        const float *src = yy >= 0 && yy < H && xx >= 0 && xx < W ? x + (((long)b * H + yy) * W + xx) * C : zeros;
+        float *dst = patch + (i * 6 + j) * (long)C;
+        for (int c = 0; c < C; c += 4) st(dst + c, ld(src + c));
+      }
+    base = patch;
+    rowStride = 6L * C;
+  }
+  for (int i = 0; i < 6; i++) {
+    const float *p = base + i * rowStride;
+    float *q = v + i * 6 * vs;
+    for (int c = 0; c < C; c += 4) {
+      BT(ld(p + c), ld(p + C + c), ld(p + 2 * C + c), ld(p + 3 * C + c), ld(p + 4 * C + c), ld(p + 5 * C + c), e0, e1, e2, e3, e4, e5);
+      st(q + c, e0); st(q + vs + c, e1); st(q + 2 * vs + c, e2); st(q + 3 * vs + c, e3); st(q + 4 * vs + c, e4); st(q + 5 * vs + c, e5);
+    }
+  }
+  for (int s = 0; s < 6; s++) {
+    float *q = v + s * vs; // planes a·6 + s, a = 0 .. 5: 6·vs apart
+    long step = 6 * vs;
+    for (int c = 0; c < C; c += 4) {
+      BT(ld(q + c), ld(q + step + c), ld(q + 2 * step + c), ld(q + 3 * step + c), ld(q + 4 * step + c), ld(q + 5 * step + c), e0, e1, e2, e3, e4, e5);
+      st(q + c, e0); st(q + step + c, e1); st(q + 2 * step + c, e2); st(q + 3 * step + c, e3); st(q + 4 * step + c, e4); st(q + 5 * step + c, e5);
+    }
   }
 }
 
-// Scratch per thread: the chunk's transformed inputs, 16 planes [WG_TILES, C],
-// then its products, 16 planes [WG_TILES, O]. Each plane starts one cache
-// line past a power of two: planes a power of two apart share the same L1
-// sets, and the transforms touch all 16 at once (4K aliasing: with planes
-// of 2 KB, ResNet-20's first stage ran 1.6× slower).
-#define WG_PLANE(C) ((long)WG_TILES * (C) + 16)
-#define WG_V(scratch) (scratch)
-#define WG_M(scratch, C) ((scratch) + 16 * WG_PLANE(C))
-
-// The bytes of scratch each thread of winograd_forward or winograd_kernel_grad needs.
-EXPORT(winograd_scratch_bytes) int winograd_scratch_bytes(int C, int O) { return 4 * 16 * (WG_PLANE(C) + WG_PLANE(O)); }
-
-// m[ξ] [n, O] = v[ξ] [n, C] · U[ξ] [C, O] for the 16 planes ξ, 4 tiles × 8 (or 4) channels at a time.
+// m[ξ] [n, O] = v[ξ] [n, C] · U[ξ] [C, O] for the 36 planes ξ, 4 tiles × 8 (or 4) channels at a time.
 static void products(const float *v, long vs, const float *u, float *m, long ms, int n, int C, int O) {
-  for (int xi = 0; xi < 16; xi++) {
+  for (int xi = 0; xi < WG_PLANES; xi++) {
     const float *vx = v + xi * vs, *ux = u + (long)xi * C * O;
     float *mx = m + xi * ms;
     for (int k = 0; k < n; k += 4) {
@@ -635,87 +665,92 @@ static void products(const float *v, long vs, const float *u, float *m, long ms,
   }
 }
 
-// Tile t's 2×2 block of y [B, OH, OW, O] = Aᵀ m A, from m[ξ·ms + o]; its pixels inside y only.
-static void output_tile(const float *m, long ms, int t, int TY, int TX, int OH, int OW, int O, float *y) {
-  int b = t / (TY * TX), r = t % (TY * TX), oy = (r / TX) * 2, ox = (r % TX) * 2;
-  float *y00 = y + (((long)b * OH + oy) * OW + ox) * O;
-  int down = oy + 1 < OH, right = ox + 1 < OW;
-  for (int o = 0; o < O; o += 4) {
-#define M(a, s) v128_t m##a##s = ld(m + (a * 4 + s) * ms + o)
-    M(0, 0); M(0, 1); M(0, 2); M(0, 3); M(1, 0); M(1, 1); M(1, 2); M(1, 3);
-    M(2, 0); M(2, 1); M(2, 2); M(2, 3); M(3, 0); M(3, 1); M(3, 2); M(3, 3);
-#undef M
-    AT(m00, m10, m20, m30, s00, s10);
-    AT(m01, m11, m21, m31, s01, s11);
-    AT(m02, m12, m22, m32, s02, s12);
-    AT(m03, m13, m23, m33, s03, s13);
-    AT(s00, s01, s02, s03, q00, q01);
-    st(y00 + o, q00);
-    if (right) st(y00 + O + o, q01);
-    if (down) {
-      AT(s10, s11, s12, s13, q10, q11);
-      st(y00 + (long)OW * O + o, q10);
-      if (right) st(y00 + (long)OW * O + O + o, q11);
+// Tile t's 4×4 block of y [B, OH, OW, O] = Aᵀ m A, from m[ξ·ms + o]; its
+// pixels inside y only. Columns first, in place (rows 0 .. 3 of the planes),
+// then each row to y.
+static void output_tile(float *m, long ms, int t, int TY, int TX, int OH, int OW, int O, float *y) {
+  int b = t / (TY * TX), r = t % (TY * TX), oy = (r / TX) * 4, ox = (r % TX) * 4;
+  long step = 6 * ms;
+  for (int s = 0; s < 6; s++) {
+    float *q = m + s * ms;
+    for (int o = 0; o < O; o += 4) {
+      AT(ld(q + o), ld(q + step + o), ld(q + 2 * step + o), ld(q + 3 * step + o), ld(q + 4 * step + o), ld(q + 5 * step + o), e0, e1, e2, e3);
+      st(q + o, e0); st(q + step + o, e1); st(q + 2 * step + o, e2); st(q + 3 * step + o, e3);
+    }
+  }
+  int rows = OH - oy < 4 ? OH - oy : 4, cols = OW - ox < 4 ? OW - ox : 4;
+  for (int i = 0; i < rows; i++) {
+    const float *q = m + i * step;
+    float *yr = y + (((long)b * OH + oy + i) * OW + ox) * O;
+    for (int o = 0; o < O; o += 4) {
+      AT(ld(q + o), ld(q + ms + o), ld(q + 2 * ms + o), ld(q + 3 * ms + o), ld(q + 4 * ms + o), ld(q + 5 * ms + o), y0, y1, y2, y3);
+      st(yr + o, y0);
+      if (cols > 1) st(yr + O + o, y1);
+      if (cols > 2) st(yr + 2 * O + o, y2);
+      if (cols > 3) st(yr + 3 * O + o, y3);
     }
   }
 }
 
 // A stride-1 3×3 convolution, NHWC: x [B, H, W, C], U = winograd_kernel(w)
-// [16, C, O], zero padding padTop/padLeft -> y [B, OH, OW, O], tiles t0 to
+// [36, C, O], zero padding padTop/padLeft -> y [B, OH, OW, O], tiles t0 to
 // t1 only (callers split them among threads). zeros: C zero floats;
 // scratch: winograd_scratch_bytes(C, O), this thread's own.
 EXPORT(winograd_forward) void winograd_forward(const float *x, const float *u, float *y, const float *zeros, float *scratch, int t0, int t1, int H, int W, int C, int OH, int OW, int O, int padTop, int padLeft) {
-  int TY = (OH + 1) / 2, TX = (OW + 1) / 2;
-  float *v = WG_V(scratch), *m = WG_M(scratch, C);
+  int TY = (OH + 3) / 4, TX = (OW + 3) / 4;
+  float *v = WG_V(scratch, C), *m = WG_M(scratch, C);
   long vs = WG_PLANE(C), ms = WG_PLANE(O);
   for (int k0 = t0; k0 < t1; k0 += WG_TILES) {
     int n = t1 - k0 < WG_TILES ? t1 - k0 : WG_TILES;
-    for (int k = 0; k < n; k++) input_tile(x, zeros, k0 + k, TY, TX, H, W, C, padTop, padLeft, v + (long)k * C, vs);
+    for (int k = 0; k < n; k++) input_tile(x, zeros, WG_PATCH(scratch), k0 + k, TY, TX, H, W, C, padTop, padLeft, v + (long)k * C, vs);
     products(v, vs, u, m, ms, n, C, O);
     for (int k = 0; k < n; k++) output_tile(m + (long)k * O, ms, k0 + k, TY, TX, OH, OW, O, y);
   }
 }
 
-// Tile t's 2×2 block of dy [B, OH, OW, O], transformed: m[ξ·ms + o] = (A dY Aᵀ)[ξ].
+// Tile t's 4×4 block of dy [B, OH, OW, O], transformed: m[ξ·ms + o] =
+// (A dY Aᵀ)[ξ]; dy's pixels past its edge are zeros. Rows first, into the
+// planes, then each column in place.
 static void output_grad_tile(const float *dy, const float *zeros, int t, int TY, int TX, int OH, int OW, int O, float *m, long ms) {
-  int b = t / (TY * TX), r = t % (TY * TX), oy = (r / TX) * 2, ox = (r % TX) * 2;
-  const float *row0 = dy + ((long)b * OH + oy) * OW * O, *row1 = oy + 1 < OH ? row0 + (long)OW * O : 0;
-  const float *p00 = px(row0, zeros, ox, OW, O), *p01 = px(row0, zeros, ox + 1, OW, O);
-  const float *p10 = px(row1, zeros, ox, OW, O), *p11 = px(row1, zeros, ox + 1, OW, O);
-  for (int o = 0; o < O; o += 4) {
-    A4(ld(p00 + o), ld(p10 + o), e00, e10, e20, e30); // column 0 down the rows
-    A4(ld(p01 + o), ld(p11 + o), e01, e11, e21, e31);
-#define ROW(a)                                          \
-  do {                                                  \
-    A4(e##a##0, e##a##1, q0, q1, q2, q3);               \
-    st(m + (a * 4 + 0) * ms + o, q0);                   \
-    st(m + (a * 4 + 1) * ms + o, q1);                   \
-    st(m + (a * 4 + 2) * ms + o, q2);                   \
-    st(m + (a * 4 + 3) * ms + o, q3);                   \
-  } while (0)
-    ROW(0); ROW(1); ROW(2); ROW(3);
-#undef ROW
+  int b = t / (TY * TX), r = t % (TY * TX), oy = (r / TX) * 4, ox = (r % TX) * 4;
+  long step = 6 * ms;
+  for (int i = 0; i < 4; i++) {
+    const float *row = oy + i < OH ? dy + ((long)b * OH + oy + i) * OW * O : 0;
+    const float *p0 = px(row, zeros, ox, OW, O), *p1 = px(row, zeros, ox + 1, OW, O);
+    const float *p2 = px(row, zeros, ox + 2, OW, O), *p3 = px(row, zeros, ox + 3, OW, O);
+    float *q = m + i * step;
+    for (int o = 0; o < O; o += 4) {
+      A6(ld(p0 + o), ld(p1 + o), ld(p2 + o), ld(p3 + o), e0, e1, e2, e3, e4, e5);
+      st(q + o, e0); st(q + ms + o, e1); st(q + 2 * ms + o, e2); st(q + 3 * ms + o, e3); st(q + 4 * ms + o, e4); st(q + 5 * ms + o, e5);
+    }
+  }
+  for (int s = 0; s < 6; s++) {
+    float *q = m + s * ms;
+    for (int o = 0; o < O; o += 4) {
+      A6(ld(q + o), ld(q + step + o), ld(q + 2 * step + o), ld(q + 3 * step + o), e0, e1, e2, e3, e4, e5);
+      st(q + o, e0); st(q + step + o, e1); st(q + 2 * step + o, e2); st(q + 3 * step + o, e3); st(q + 4 * step + o, e4); st(q + 5 * step + o, e5);
+    }
   }
 }
 
 // The kernel gradient of winograd_forward's convolution in the transformed
-// domain: x [B, H, W, C], dy [B, OH, OW, O] -> dU [16, C, O] (overwritten)
+// domain: x [B, H, W, C], dy [B, OH, OW, O] -> dU [36, C, O] (overwritten)
 // over tiles t0 to t1; winograd_kernel_grad_finish turns the sum of the
 // threads' dU into dW. zeros: max(C, O) zero floats; scratch as
 // winograd_forward's.
 EXPORT(winograd_kernel_grad) void winograd_kernel_grad(const float *x, const float *dy, float *du, const float *zeros, float *scratch, int t0, int t1, int H, int W, int C, int OH, int OW, int O, int padTop, int padLeft) {
-  int TY = (OH + 1) / 2, TX = (OW + 1) / 2;
-  float *v = WG_V(scratch), *m = WG_M(scratch, C);
+  int TY = (OH + 3) / 4, TX = (OW + 3) / 4;
+  float *v = WG_V(scratch, C), *m = WG_M(scratch, C);
   long vs = WG_PLANE(C), ms = WG_PLANE(O);
-  for (long k = 0; k < 16L * C * O; k++) du[k] = 0;
+  for (long k = 0; k < (long)WG_PLANES * C * O; k++) du[k] = 0;
   for (int k0 = t0; k0 < t1; k0 += WG_TILES) {
     int n = t1 - k0 < WG_TILES ? t1 - k0 : WG_TILES;
     for (int k = 0; k < n; k++) {
-      input_tile(x, zeros, k0 + k, TY, TX, H, W, C, padTop, padLeft, v + (long)k * C, vs);
+      input_tile(x, zeros, WG_PATCH(scratch), k0 + k, TY, TX, H, W, C, padTop, padLeft, v + (long)k * C, vs);
       output_grad_tile(dy, zeros, k0 + k, TY, TX, OH, OW, O, m + (long)k * O, ms);
     }
     // dU[ξ] [C, O] += v[ξ]ᵀ [C, n] · m[ξ] [n, O], 4 input × 8 (or 4) output channels at a time.
-    for (int xi = 0; xi < 16; xi++) {
+    for (int xi = 0; xi < WG_PLANES; xi++) {
       const float *vx = v + xi * vs, *mx = m + xi * ms;
       float *ux = du + (long)xi * C * O;
       for (int c = 0; c < C; c += 4) {

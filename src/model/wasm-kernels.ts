@@ -21,10 +21,15 @@
 //   CONV_INPUT_GRAD) in the SIMD module, straight from NHWC tensors, on the
 //   module's own threads (simd-pool.ts) where the page is cross-origin
 //   isolated. XNNPACK's Conv2D stays for dilated and NCHW convolutions. On
-//   one thread (Node) at ResNet-20 b128, ours run at 31-38 GFLOP/s against
-//   XNNPACK's 25-30 for the same convolutions and 16-20 for the kernel
-//   gradients as convolutions (whose "filter", dy, XNNPACK transposes and
-//   packs anew on every call); a whole step 2,002 -> 919 ms.
+//   one thread (Node) at ResNet-20 b128, our direct loops run at 31-38
+//   GFLOP/s against XNNPACK's 25-30 for the same convolutions and 16-20 for
+//   the kernel gradients as convolutions (whose "filter", dy, XNNPACK
+//   transposes and packs anew on every call); a whole step 2,002 -> 919 ms.
+//   Stride-1 3×3 convolutions with channels in fours go to the module's
+//   Winograd F(4×4, 3×3) loops (winogradFits): 1.7-3× faster again, a whole
+//   step 1,056 -> 612 ms (one run, bench --simd on,direct).
+// - ReLU's gradient and the option-A shortcut both ways (fused.ts), one
+//   pass each instead of TF.js's chains of kernels.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -142,9 +147,9 @@ function convKernelGradKernel({ inputs, backend, attrs }: KernelArgs): tf.Tensor
 
 /**
  * Whether a convolution goes to kernels.c's Winograd F(4×4, 3×3) loops:
- * stride-1 3×3 kernels with channels in fours (their vector width). At
- * ResNet-20 b128 they run the layers' multiply-adds in 1/2.25 of the
- * products; the rest (strided, 1×1, the stem's 3 channels) stay direct.
+ * stride-1 3×3 kernels with channels in fours (their vector width), 4×
+ * fewer multiply-adds; the rest (strided, 1×1, the stem's 3 channels) stay
+ * on the direct loops. simdImpl.winograd off: direct everywhere.
  */
 function winogradFits(kh: number, kw: number, stride: number, c: number, o: number): boolean {
   return simdImpl.winograd && kh === 3 && kw === 3 && stride === 1 && c % 4 === 0 && o % 4 === 0;

@@ -11,6 +11,10 @@
 // - The convolution kernel gradient straight from NHWC x and dy: no
 //   transposes and no packing, which TF.js's Conv2D (XNNPACK) does for a
 //   convolution whose "filter" is dy, on every call.
+// - Direct convolutions (forward, input gradient) for every stride and
+//   kernel size; stride-1 3×3 convolutions, most of a ResNet's work, by
+//   Winograd F(4×4, 3×3) in all three directions (4× fewer multiply-adds).
+// - ReLU's gradient and He et al.'s option-A shortcut, one pass each.
 //
 // No stack, no static data, no libc: the module must not write anywhere
 // but the pointers it is given (its memory is TF.js's). Every loop that

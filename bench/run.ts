@@ -6,9 +6,11 @@
 //   npm run bench -- --model resnet20,resnet56 --batch 32,128 --backend wasm,cpu,webgl,webgpu
 //                    --env node,chromium --steps 3 --warmup 1 --norms both
 //                    --kernels on --reference on [--torch-threads N] [--json]
-//                    [--wasm-threads 1,2] [--breakdown [shapes]]
+//                    [--wasm-threads 1,2] [--breakdown [shapes]] [--simd on,one,direct,off]
 // --wasm-threads: Chromium's WASM rows once per thread count (a fresh page
 // each), to see how XNNPACK scales; default one thread per core.
+// --simd: WASM rows with our SIMD kernels on their threads (on), on one
+// thread (one), without Winograd (direct), or without them (off).
 // --breakdown: the profiled step's kernel times summed by kernel name
 // (--breakdown shapes: by kernel name and input shapes).
 // Figures are medians of the timed steps. Timing belongs here, never in tests.

@@ -155,11 +155,7 @@ function winogradFits(kh: number, kw: number, stride: number, c: number, o: numb
   return simdImpl.winograd && kh === 3 && kw === 3 && stride === 1 && c % 4 === 0 && o % 4 === 0;
 }
 
-/**
- * Runs a Winograd job over `tiles` 4×4 output tiles shared among the pool's
- * threads, each with its own chunk scratch (after `sharedBytes` the caller
- * lays out itself and `zeroCount` zero floats).
- */
+/** A Winograd job (byTiles): which export, over how many tiles, and the caller's part of the scratch. */
 interface TileJob {
   job: 'winograd_forward' | 'winograd_kernel_grad';
   tiles: number;
@@ -175,6 +171,11 @@ interface TileJob {
   after?: (shared: number, threads: number) => void;
 }
 
+/**
+ * Runs a Winograd job over `tiles` 4×4 output tiles shared among the pool's
+ * threads, each with its own chunk scratch (after `sharedBytes` the caller
+ * lays out itself and `zeroCount` zero floats).
+ */
 function byTiles(simd: SimdKernels, { job, tiles, c, o, sharedBytes, zeroCount, before, args, after }: TileJob): void {
   const pool = simd.pool();
   const threads = pool ? pool.helpers + 1 : 1;
@@ -194,36 +195,36 @@ function byTiles(simd: SimdKernels, { job, tiles, c, o, sharedBytes, zeroCount, 
   });
 }
 
+type Nhwc = readonly [number, number, number, number];
+
 /** y [B, OH, OW, O] = x [B, H, W, C] convolved with the 3×3 kernel at `kernel` ([3, 3, C, O]), stride 1, by Winograd. */
-function winogradConv(simd: SimdKernels, x: number, kernel: number, y: number, [b, h, w, c]: number[], [oh, ow, o]: number[], padTop: number, padLeft: number): void {
-  const [C, O] = [c as number, o as number];
+function winogradConv(simd: SimdKernels, x: number, kernel: number, y: number, [b, h, w, c]: Nhwc, [oh, ow, o]: readonly [number, number, number], padTop: number, padLeft: number): void {
   byTiles(simd, {
     job: 'winograd_forward',
-    tiles: simd.exports.winograd_tiles(b as number, oh as number, ow as number),
-    c: C,
-    o: O,
-    sharedBytes: () => 4 * simd.exports.winograd_kernel_floats(C, O), // U [36, C, O]
-    zeroCount: C,
-    before: (u) => simd.exports.winograd_kernel(kernel, u, C, O),
-    args: (u, zeros, scratch, _thread, t0, t1) => [x, u, y, zeros, scratch, t0, t1, h as number, w as number, C, oh as number, ow as number, O, padTop, padLeft],
+    tiles: simd.exports.winograd_tiles(b, oh, ow),
+    c,
+    o,
+    sharedBytes: () => 4 * simd.exports.winograd_kernel_floats(c, o), // U [36, C, O]
+    zeroCount: c,
+    before: (u) => simd.exports.winograd_kernel(kernel, u, c, o),
+    args: (u, zeros, scratch, _thread, t0, t1) => [x, u, y, zeros, scratch, t0, t1, h, w, c, oh, ow, o, padTop, padLeft],
   });
 }
 
 /** dW [3, 3, C, O] of a stride-1 3×3 convolution from x [B, H, W, C] and dy [B, OH, OW, O], by Winograd: each thread's dU summed, then transformed. */
-function winogradKernelGrad(simd: SimdKernels, x: number, dy: number, dw: number, [b, h, w, c]: number[], [oh, ow, o]: number[], padTop: number, padLeft: number): void {
-  const [C, O] = [c as number, o as number];
-  const size = simd.exports.winograd_kernel_floats(C, O); // dU [36, C, O] per thread
+function winogradKernelGrad(simd: SimdKernels, x: number, dy: number, dw: number, [b, h, w, c]: Nhwc, [oh, ow, o]: readonly [number, number, number], padTop: number, padLeft: number): void {
+  const size = simd.exports.winograd_kernel_floats(c, o); // dU [36, C, O] per thread
   byTiles(simd, {
     job: 'winograd_kernel_grad',
-    tiles: simd.exports.winograd_tiles(b as number, oh as number, ow as number),
-    c: C,
-    o: O,
+    tiles: simd.exports.winograd_tiles(b, oh, ow),
+    c,
+    o,
     sharedBytes: (threads) => 4 * size * threads,
-    zeroCount: Math.max(C, O),
-    args: (du, zeros, scratch, thread, t0, t1) => [x, dy, du + 4 * size * thread, zeros, scratch, t0, t1, h as number, w as number, C, oh as number, ow as number, O, padTop, padLeft],
+    zeroCount: Math.max(c, o),
+    args: (du, zeros, scratch, thread, t0, t1) => [x, dy, du + 4 * size * thread, zeros, scratch, t0, t1, h, w, c, oh, ow, o, padTop, padLeft],
     after: (du, threads) => {
       for (let t = 1; t < threads; t++) simd.exports.add_f32(du, du + 4 * size * t, size);
-      simd.exports.winograd_kernel_grad_finish(du, dw, C, O);
+      simd.exports.winograd_kernel_grad_finish(du, dw, c, o);
     },
   });
 }

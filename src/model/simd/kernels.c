@@ -30,6 +30,21 @@
 static inline v128_t ld(const float *p) { return wasm_v128_load(p); }
 static inline void st(float *p, v128_t v) { wasm_v128_store(p, v); }
 
+// The 4 × 8 rank-1 update every convolution loop is made of, on the
+// caller's accumulators a0 .. d1 (named variables, so they stay in
+// registers: an array would go to the shadow stack, one address in TF.js's
+// heap for every thread): row k's two vectors += *xk · g[0 .. 7].
+#define RANK1_4X8(x0p, x1p, x2p, x3p, g)                                                                 \
+  do {                                                                                                    \
+    v128_t g0 = ld(g), g1 = ld((g) + 4);                                                                  \
+    v128_t x0 = wasm_v128_load32_splat(x0p), x1 = wasm_v128_load32_splat(x1p);                            \
+    v128_t x2 = wasm_v128_load32_splat(x2p), x3 = wasm_v128_load32_splat(x3p);                            \
+    a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(x0, g0)); a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(x0, g1));     \
+    b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(x1, g0)); b1 = wasm_f32x4_add(b1, wasm_f32x4_mul(x1, g1));     \
+    c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(x2, g0)); c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x2, g1));     \
+    d0 = wasm_f32x4_add(d0, wasm_f32x4_mul(x3, g0)); d1 = wasm_f32x4_add(d1, wasm_f32x4_mul(x3, g1));     \
+  } while (0)
+
 // Adds the four f32 lanes of v to f64 sums s[0..3].
 static inline void flush(double *s, v128_t v) {
   v128_t lo = wasm_f64x2_promote_low_f32x4(v);
@@ -187,13 +202,7 @@ static void taps8(const float *x, const float *dy, float *w, int cb, int r0, int
     const float *dp = dy + ((long)r * OW + ow0) * O;
     if (cb == 4) {
       for (int ow = ow0; ow < ow1; ow++, xp += s * C, dp += O) {
-        v128_t g0 = ld(dp), g1 = ld(dp + 4);
-        v128_t x0 = wasm_v128_load32_splat(xp), x1 = wasm_v128_load32_splat(xp + 1);
-        v128_t x2 = wasm_v128_load32_splat(xp + 2), x3 = wasm_v128_load32_splat(xp + 3);
-        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(x0, g0)); a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(x0, g1));
-        b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(x1, g0)); b1 = wasm_f32x4_add(b1, wasm_f32x4_mul(x1, g1));
-        c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(x2, g0)); c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x2, g1));
-        d0 = wasm_f32x4_add(d0, wasm_f32x4_mul(x3, g0)); d1 = wasm_f32x4_add(d1, wasm_f32x4_mul(x3, g1));
+        RANK1_4X8(xp, xp + 1, xp + 2, xp + 3, dp);
       }
     } else {
       for (int ow = ow0; ow < ow1; ow++, xp += s * C, dp += O) {
@@ -274,21 +283,11 @@ static inline const float *col(const float *xrow, const float *zeros, int xx, in
 }
 
 // The 4-pixel × 8-channel block both convolution directions share, on the
-// caller's accumulators a0 .. d1 (named variables, so they stay in
-// registers: an array would go to the shadow stack, one address in TF.js's
-// heap for every thread): pixel k's accumulators += pk[c] · w[c·stride ..
-// c·stride + 7] for c < n. Then its store, pixels `step` floats apart.
+// caller's accumulators a0 .. d1 (RANK1_4X8): pixel k's accumulators +=
+// pk[c] · w[c·stride .. c·stride + 7] for c < n. Then its store, pixels
+// `step` floats apart.
 #define MAC4X8(p0, p1, p2, p3, w, n, stride)                                                             \
-  for (int c_ = 0; c_ < (n); c_++) {                                                                      \
-    const float *w_ = (w) + (long)c_ * (stride);                                                          \
-    v128_t g0 = ld(w_), g1 = ld(w_ + 4);                                                                  \
-    v128_t x0 = wasm_v128_load32_splat((p0) + c_), x1 = wasm_v128_load32_splat((p1) + c_);                \
-    v128_t x2 = wasm_v128_load32_splat((p2) + c_), x3 = wasm_v128_load32_splat((p3) + c_);                \
-    a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(x0, g0)); a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(x0, g1));     \
-    b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(x1, g0)); b1 = wasm_f32x4_add(b1, wasm_f32x4_mul(x1, g1));     \
-    c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(x2, g0)); c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x2, g1));     \
-    d0 = wasm_f32x4_add(d0, wasm_f32x4_mul(x3, g0)); d1 = wasm_f32x4_add(d1, wasm_f32x4_mul(x3, g1));     \
-  }
+  for (int c_ = 0; c_ < (n); c_++) RANK1_4X8((p0) + c_, (p1) + c_, (p2) + c_, (p3) + c_, (w) + (long)c_ * (stride));
 #define STORE4X8(p, step, np)                                                                             \
   do {                                                                                                    \
     st((p), a0); st((p) + 4, a1);                                                                         \
@@ -765,13 +764,7 @@ EXPORT(winograd_kernel_grad) void winograd_kernel_grad(const float *x, const flo
           v128_t c0 = ld(w + 2 * O), c1 = ld(w + 2 * O + 4), d0 = ld(w + 3 * O), d1 = ld(w + 3 * O + 4);
           const float *xp = vx + c, *gp = mx + o0;
           for (int k = 0; k < n; k++, xp += C, gp += O) {
-            v128_t g0 = ld(gp), g1 = ld(gp + 4);
-            v128_t x0 = wasm_v128_load32_splat(xp), x1 = wasm_v128_load32_splat(xp + 1);
-            v128_t x2 = wasm_v128_load32_splat(xp + 2), x3 = wasm_v128_load32_splat(xp + 3);
-            a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(x0, g0)); a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(x0, g1));
-            b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(x1, g0)); b1 = wasm_f32x4_add(b1, wasm_f32x4_mul(x1, g1));
-            c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(x2, g0)); c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x2, g1));
-            d0 = wasm_f32x4_add(d0, wasm_f32x4_mul(x3, g0)); d1 = wasm_f32x4_add(d1, wasm_f32x4_mul(x3, g1));
+            RANK1_4X8(xp, xp + 1, xp + 2, xp + 3, gp);
           }
           STORE4X8(w, O, 4);
         }

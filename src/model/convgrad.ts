@@ -15,8 +15,7 @@
 // 385-780 ms per layer); the kernel gradient is one convolution instead of
 // conv.ts's kh·kw slice + matmul pairs (each slice a copy on WASM).
 import * as tf from '@tensorflow/tfjs';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { simdKernels } from './simd';
+import { ourKernelRuns } from './simd';
 
 /**
  * The kernel gradient as one kernel of our own, where a backend registers it
@@ -56,9 +55,7 @@ export interface ConvInputGradAttrs {
  * WebAssembly SIMD, or with simdImpl.enabled off).
  */
 export function hasKernelGradKernel(): boolean {
-  const backend = tf.getBackend();
-  if (tf.getKernel(CONV_KERNEL_GRAD, backend) === undefined) return false;
-  return backend !== 'wasm' || simdKernels(tf.backend() as BackendWasm) !== null;
+  return ourKernelRuns(CONV_KERNEL_GRAD);
 }
 
 /** dLoss/dx by CONV_INPUT_GRAD (registered with CONV_KERNEL_GRAD) -> [B, H, W, C]. */

@@ -5,8 +5,7 @@
 // Cast and Multiply over every activation; the option-A shortcut's is a
 // channel Slice and an AvgPoolGrad (15 and 7 ms a call).
 import * as tf from '@tensorflow/tfjs';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { simdKernels } from './simd';
+import { ourKernelRuns } from './simd';
 
 /** Inputs dy and y (ReLU's output), same shape -> dx = dy where y > 0, else 0. */
 export const RELU_GRAD = 'PlaygroundReluGrad';
@@ -26,16 +25,9 @@ export interface ShortcutAttrs {
   filters: number;
 }
 
-/** Whether the current backend registered `kernel` and can run it now (on WASM: our SIMD module started). */
-function registered(kernel: string): boolean {
-  const backend = tf.getBackend();
-  if (tf.getKernel(kernel, backend) === undefined) return false;
-  return backend !== 'wasm' || simdKernels(tf.backend() as BackendWasm) !== null;
-}
-
 /** max(x, 0), its gradient one RELU_GRAD kernel where registered. */
 export function relu<T extends tf.Tensor>(x: T): T {
-  if (!registered(RELU_GRAD)) return tf.relu(x);
+  if (!ourKernelRuns(RELU_GRAD)) return tf.relu(x);
   const op = tf.customGrad((xIn, save) => {
     const y = tf.relu(xIn as tf.Tensor);
     (save as tf.GradSaveFunc)([y]);
@@ -50,7 +42,7 @@ export function padShortcut(x: tf.Tensor4D, stride: number, filters: number): tf
   const extra = filters - c;
   const before = Math.floor(extra / 2);
   if (stride === 1 && extra === 0) return x;
-  if (registered(PAD_SHORTCUT)) {
+  if (ourKernelRuns(PAD_SHORTCUT)) {
     const attrs = { inHeight: h, inWidth: w, channels: c, stride, before, filters } satisfies ShortcutAttrs as unknown as tf.NamedAttrMap;
     const op = tf.customGrad((xIn) => ({
       value: tf.engine().runKernel(PAD_SHORTCUT, { x: xIn as tf.Tensor }, attrs) as tf.Tensor4D, // [B, H/s, W/s, filters]

@@ -4,7 +4,7 @@
 // (a new backend brings a new memory). Where WebAssembly SIMD is missing or
 // the memory cannot be reached, `simdKernels` returns null and the callers
 // use their JavaScript loops.
-import type { TensorInfo } from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { CONTROL, startPool, type Pool } from './simd-pool';
 import { PLAIN_WASM_BASE64, SHARED_WASM_BASE64 } from './simd/binary';
@@ -44,7 +44,7 @@ export interface SimdKernels {
   /** The backend's memory (take views of it after any allocation: growing replaces the buffer). */
   memory(): WebAssembly.Memory;
   /** The byte offset of a tensor's data in the heap. */
-  ptr(t: TensorInfo): number;
+  ptr(t: tf.TensorInfo): number;
   /** Runs f with `bytes` of scratch heap, freed afterwards. */
   withScratch<T>(bytes: number, f: (scratch: number) => T): T;
   /** Helper threads ready to share a job (simd-pool.ts); null: this thread alone. */
@@ -155,4 +155,15 @@ export async function startSimdKernels(wasm: BackendWasm, timeoutMs = 5000): Pro
   const threads = 1 + (pool()?.helpers ?? 0);
   const late = kernels.poolStarted() && !pool() ? ` (its helper threads did not start within ${timeoutMs / 1000} s)` : '';
   return `our SIMD kernels on ${threads} thread${threads > 1 ? 's' : ''}${late}`;
+}
+
+/**
+ * Whether the current backend registered `kernel`, one of ours, and can run
+ * it now: on WASM our kernels must have started (not without WebAssembly
+ * SIMD, nor with simdImpl.enabled off). The callers use TF.js's ops otherwise.
+ */
+export function ourKernelRuns(kernel: string): boolean {
+  const backend = tf.getBackend();
+  if (tf.getKernel(kernel, backend) === undefined) return false;
+  return backend !== 'wasm' || simdKernels(tf.backend() as BackendWasm) !== null;
 }

@@ -48,7 +48,7 @@ function identityShared({ inputs, backend }: KernelArgs): tf.TensorInfo {
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }
 
-/** Our SIMD kernels, for a kernel that has no other implementation (its callers check fused.ts's or convgrad.ts's `registered` first). */
+/** Our SIMD kernels, for a kernel that has no other implementation (its callers check simd.ts's ourKernelRuns first). */
 function simdOrThrow(wasm: BackendWasm, kernel: string): SimdKernels {
   const simd = simdKernels(wasm);
   if (!simd) throw new Error(`${kernel}: WebAssembly SIMD kernels are not available on this backend`);

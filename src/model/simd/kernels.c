@@ -612,9 +612,12 @@ EXPORT(winograd_kernel_floats) int winograd_kernel_floats(int C, int O) { return
 static void input_tile(const float *x, const float *zeros, float *patch, int t, int TY, int TX, int H, int W, int C, int padTop, int padLeft, float *v, long vs) {
   int b = t / (TY * TX), r = t % (TY * TX);
   int top = (r / TX) * 4 - padTop, left = (r % TX) * 4 - padLeft;
-  const float *base = x + (((long)b * H + top) * W + left) * C;
-  long rowStride = (long)W * C;
-  if (top < 0 || top + 6 > H || left < 0 || left + 6 > W) {
+  const float *base = patch;
+  long rowStride = 6L * C;
+  if (top >= 0 && top + 6 <= H && left >= 0 && left + 6 <= W) {
+    base = x + (((long)b * H + top) * W + left) * C;
+    rowStride = (long)W * C;
+  } else {
     // At the edge: the patch with its zeros, then as inside.
     for (int i = 0; i < 6; i++)
       for (int j = 0; j < 6; j++) {
@@ -623,8 +626,6 @@ static void input_tile(const float *x, const float *zeros, float *patch, int t, 
         float *dst = patch + (i * 6 + j) * (long)C;
         for (int c = 0; c < C; c += 4) st(dst + c, ld(src + c));
       }
-    base = patch;
-    rowStride = 6L * C;
   }
   for (int i = 0; i < 6; i++) {
     const float *p = base + i * rowStride;

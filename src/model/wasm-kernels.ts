@@ -26,7 +26,7 @@
 //   the kernel gradients as convolutions (whose "filter", dy, XNNPACK
 //   transposes and packs anew on every call); a whole step 2,002 -> 919 ms.
 //   Stride-1 3×3 convolutions with channels in fours go to the module's
-//   Winograd F(4×4, 3×3) loops (winogradFits): 1.7-3× faster again, a whole
+//   Winograd F(4×4, 3×3) loops (winogradFits): 1.7-3.6× faster again, a whole
 //   step 1,056 -> 612 ms (one run, bench --simd on,direct).
 // - ReLU's gradient and the option-A shortcut both ways (fused.ts), one
 //   pass each instead of TF.js's chains of kernels.

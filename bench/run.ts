@@ -44,7 +44,7 @@ interface Row {
   /** --breakdown: the profiled step's kernel times by name, slowest first. */
   kernelTimes?: KernelTime[];
   /** WASM with --simd one, off or direct: our SIMD kernels on one thread, none (the JS loops and XNNPACK kernel gradients), or without Winograd. */
-  simdKernels?: 'one' | 'off' | 'direct';
+  simdKernels?: Exclude<SimdVariant, 'on'>;
   samples: number[];
 }
 
@@ -88,11 +88,19 @@ const wasmThreads: (number | undefined)[] = process.argv.includes('--wasm-thread
 /**
  * WASM rows with our SIMD kernels on their threads ('on'), on one thread
  * ('one'), without ('off': JS loops, XNNPACK kernel gradients), or on their
- * threads with every convolution on the direct loops ('direct': no Winograd).
+ * threads with every convolution on the direct loops ('direct': no Winograd):
+ * each with its note (after the backend's reason) and its table label.
  */
+const SIMD_VARIANTS = {
+  on: { note: '', label: '' },
+  one: { note: 'our SIMD kernels on one thread', label: 'SIMD kernels on 1 thread' },
+  direct: { note: 'our SIMD kernels without Winograd', label: 'no Winograd' },
+  off: { note: 'without our SIMD kernels', label: 'no SIMD kernels' },
+} as const;
+type SimdVariant = keyof typeof SIMD_VARIANTS;
 const simdVariants = list('simd', 'on').map((v) => {
-  if (v !== 'on' && v !== 'one' && v !== 'off' && v !== 'direct') throw new Error(`--simd: on, one, off or direct, not ${v}`);
-  return v;
+  if (!(v in SIMD_VARIANTS)) throw new Error(`--simd: ${Object.keys(SIMD_VARIANTS).join(', ')}, not ${v}`);
+  return v as SimdVariant;
 });
 const NODE_BACKENDS: BackendName[] = ['wasm', 'cpu'];
 const PYTHON = '/usr/bin/python3';
@@ -104,11 +112,10 @@ function log(line: string): void {
 
 const spec = (m: BenchModel, batch: number): Omit<BenchSpec, 'gradNorms'> => ({ model: m.id, ...(m.stem ? { stem: m.stem } : {}), batch, steps, warmup });
 
-async function measure(run: (spec: BenchSpec) => Promise<BenchResult>, base: Omit<BenchSpec, 'gradNorms'>, backend: BackendName, simd: 'on' | 'one' | 'off' | 'direct' = 'on'): Promise<Omit<Row, 'model' | 'batch' | 'backend' | 'env'>> {
+async function measure(run: (spec: BenchSpec) => Promise<BenchResult>, base: Omit<BenchSpec, 'gradNorms'>, backend: BackendName, simd: SimdVariant = 'on'): Promise<Omit<Row, 'model' | 'batch' | 'backend' | 'env'>> {
   const r = await run({ ...base, gradNorms: norms === 'both' ? 'both' : norms === 'on', countKernels: kernelsOn.has(backend) || breakdown !== false, kernelTimes: breakdown, simdKernels: simd });
   const reason = r.reason ?? (r.threads ? `XNNPACK on ${r.threads} thread(s) in Node` : undefined);
-  const variant = { off: 'without our SIMD kernels', one: 'our SIMD kernels on one thread', direct: 'our SIMD kernels without Winograd' } as const;
-  const note = backend === 'wasm' && simd !== 'on' ? `${reason ?? ''}; ${variant[simd]}` : reason;
+  const note = backend === 'wasm' && simd !== 'on' ? `${reason ?? ''}; ${SIMD_VARIANTS[simd].note}` : reason;
   return {
     msPerStep: r.msPerStep,
     imgPerSec: r.imgPerSec,
@@ -228,7 +235,7 @@ function table(rows: Row[], ref: Reference): string {
   for (const [i, r] of rows.entries()) {
     const ratio = ref.ratios.find((x) => x.row === i);
     const cost = r.normsOverheadPct !== undefined ? `${r.normsOverheadPct >= 0 ? '+' : ''}${r.normsOverheadPct.toFixed(1)}%` : '';
-    const variant = [r.threads ? `${r.threads} thread${r.threads > 1 ? 's' : ''}` : '', r.simdKernels === 'off' ? 'no SIMD kernels' : r.simdKernels === 'one' ? 'SIMD kernels on 1 thread' : r.simdKernels === 'direct' ? 'no Winograd' : ''].filter(Boolean).join(', ');
+    const variant = [r.threads ? `${r.threads} thread${r.threads > 1 ? 's' : ''}` : '', SIMD_VARIANTS[r.simdKernels ?? 'on'].label].filter(Boolean).join(', ');
     lines.push(`| ${r.env} | ${r.backend}${variant ? ` (${variant})` : ''} | ${r.model} | ${r.batch} | ${r.msPerStep.toFixed(0)} | ${r.imgPerSec.toFixed(1)} | ${cost} | ${r.kernels ?? ''} | ${ratio ? `${ratio.ratio.toFixed(2)} (${ratio.torchThreads})` : ''} |`);
   }
   for (const t of ref.rows) lines.push(`| native | PyTorch ${t.torch} (${t.threads} threads) | ${t.model} | ${t.batch} | ${t.msPerStep.toFixed(0)} | ${((t.batch * 1000) / t.msPerStep).toFixed(1)} | | | 1.0 |`);

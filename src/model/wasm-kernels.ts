@@ -37,6 +37,7 @@ import { BN_KERNELS, bnApply, bnGrad, bnMoments } from './bn-loops';
 import { CONV_INPUT_GRAD, CONV_KERNEL_GRAD, type ConvInputGradAttrs, type ConvKernelGradAttrs } from './convgrad';
 import { PAD_SHORTCUT, PAD_SHORTCUT_GRAD, RELU_GRAD, type ShortcutAttrs } from './fused';
 import { simdImpl, simdKernels, type SimdKernels } from './simd';
+import type { Job, Pool } from './simd-pool';
 
 interface KernelArgs { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }
 
@@ -111,6 +112,21 @@ function bnGradKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
   return outs;
 }
 
+/**
+ * Runs `job` over `count` items (rows, images, tiles) split evenly among
+ * `pool`'s threads, or on this thread alone where pool is null: thread t
+ * (0 is this one) takes items [from, to) with args(t, from, to). The caller
+ * takes `pool` once (simd.pool()) and sizes any per-thread scratch by it:
+ * the pool may become ready between two calls.
+ */
+function shareJob(simd: SimdKernels, pool: Pool | null, job: Job, count: number, args: (thread: number, from: number, to: number) => number[]): void {
+  const threads = pool ? pool.helpers + 1 : 1;
+  const edge = (t: number) => Math.round((t * count) / threads);
+  const own = () => (simd.exports[job] as (...a: number[]) => void)(...args(0, 0, edge(1)));
+  if (!pool) own();
+  else pool.run(job, Array.from({ length: pool.helpers }, (_, i) => args(i + 1, edge(i + 1), edge(i + 2))), own);
+}
+
 /** x [B, H, W, C], dy [B, OH, OW, O] -> dKernel [kh, kw, C, O] (convgrad.ts's CONV_KERNEL_GRAD), in one SIMD pass. */
 function convKernelGradKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const wasm = backend as BackendWasm;
@@ -125,22 +141,14 @@ function convKernelGradKernel({ inputs, backend, attrs }: KernelArgs): tf.Tensor
     return out;
   }
   const [px, pdy, pout] = [simd.ptr(x), simd.ptr(dy), simd.ptr(out)];
-  const grad = (dw: number, b0: number, b1: number) => [px, pdy, dw, b0, b1, h, w, c, oh, ow, o, kh, kw, stride, padTop, padLeft];
-  const pool = simd.pool();
-  if (!pool || b < 2) {
-    simd.exports.conv2d_kernel_grad(...(grad(pout, 0, b) as Parameters<typeof simd.exports.conv2d_kernel_grad>));
-    return out;
-  }
   // Split the batch: this thread writes `out`, each helper its own partial sum, added at the end.
-  const threads = pool.helpers + 1;
+  const pool = b < 2 ? null : simd.pool();
+  const helpers = pool?.helpers ?? 0;
   const size = kh * kw * c * o;
-  const edge = (t: number) => Math.round((t * b) / threads);
-  simd.withScratch(4 * size * pool.helpers, (partials) => {
-    const partial = (h: number) => partials + 4 * size * h;
-    pool.run('conv2d_kernel_grad', Array.from({ length: pool.helpers }, (_, h) => grad(partial(h), edge(h + 1), edge(h + 2))), () =>
-      simd.exports.conv2d_kernel_grad(...(grad(pout, 0, edge(1)) as Parameters<typeof simd.exports.conv2d_kernel_grad>)),
-    );
-    for (let h = 0; h < pool.helpers; h++) simd.exports.add_f32(pout, partial(h), size);
+  simd.withScratch(4 * size * helpers, (partials) => {
+    const dw = (thread: number) => (thread === 0 ? pout : partials + 4 * size * (thread - 1));
+    shareJob(simd, pool, 'conv2d_kernel_grad', b, (thread, b0, b1) => [px, pdy, dw(thread), b0, b1, h, w, c, oh, ow, o, kh, kw, stride, padTop, padLeft]);
+    for (let t = 1; t <= helpers; t++) simd.exports.add_f32(pout, dw(t), size);
   });
   return out;
 }
@@ -186,11 +194,7 @@ function byTiles(simd: SimdKernels, { job, tiles, c, o, sharedBytes, zeroCount, 
     const zeros = shared + head;
     new Float32Array(simd.memory().buffer, zeros, zeroCount).fill(0);
     before?.(shared);
-    const scratch = (t: number) => zeros + zeroBytes + t * perThread;
-    const edge = (t: number) => Math.round((t * tiles) / threads);
-    const run = (t: number) => (simd.exports[job] as (...a: number[]) => void)(...args(shared, zeros, scratch(t), t, edge(t), edge(t + 1)));
-    if (!pool) run(0);
-    else pool.run(job, Array.from({ length: pool.helpers }, (_, i) => args(shared, zeros, scratch(i + 1), i + 1, edge(i + 1), edge(i + 2))), () => run(0));
+    shareJob(simd, pool, job, tiles, (thread, t0, t1) => args(shared, zeros, zeros + zeroBytes + thread * perThread, thread, t0, t1));
     after?.(shared, threads);
   });
 }
@@ -272,12 +276,7 @@ function conv2D(args: KernelArgs): tf.TensorInfo {
 function byRows(simd: SimdKernels, job: 'conv2d_forward' | 'conv2d_input_grad', zeroCount: number, rows: number, args: (zeros: number, r0: number, r1: number) => number[]): void {
   simd.withScratch(4 * zeroCount, (zeros) => {
     new Float32Array(simd.memory().buffer, zeros, zeroCount).fill(0);
-    const run = (r0: number, r1: number) => (simd.exports[job] as (...a: number[]) => void)(...args(zeros, r0, r1));
-    const pool = simd.pool();
-    if (!pool) return run(0, rows);
-    const threads = pool.helpers + 1;
-    const edge = (t: number) => Math.round((t * rows) / threads);
-    pool.run(job, Array.from({ length: pool.helpers }, (_, i) => args(zeros, edge(i + 1), edge(i + 2))), () => run(0, edge(1)));
+    shareJob(simd, simd.pool(), job, rows, (_thread, r0, r1) => args(zeros, r0, r1));
   });
 }
 

@@ -36,10 +36,10 @@ export interface BenchSpec {
    */
   kernelTimes?: boolean | 'shapes';
   /**
-   * WASM: our SIMD128 kernels (batch norm, the convolution kernel gradient;
-   * src/model/simd.ts) on their own threads ('on', the default), on the
-   * engine thread only ('one'), or 'off': the JavaScript loops and the kernel
-   * gradient as an XNNPACK convolution. Several ways in one run.
+   * WASM: our SIMD128 kernels (src/model/simd.ts) on their own threads
+   * ('on', the default), on the engine thread only ('one'), on their threads
+   * without Winograd ('direct'), or 'off': the JavaScript loops and the
+   * kernel gradient as an XNNPACK convolution. Several ways in one run.
    */
   simdKernels?: 'on' | 'one' | 'off' | 'direct';
 }

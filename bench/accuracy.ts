@@ -16,7 +16,7 @@
 // (epoch 82), so over a few epochs the rate is constant.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import '../src/model/wasm-kernels';
+import { installKernels } from '../src/kernels/install';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import os from 'node:os';
 import { configFromPreset, DEFAULT_CONFIG, isModelPresetId } from '../src/config/presets';
@@ -65,6 +65,7 @@ async function load(): Promise<Dataset> {
 }
 
 tf.enableProdMode();
+installKernels(backend as 'wasm' | 'cpu');
 if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} failed to start`);
 const config = recipe();
 const loadStart = performance.now();

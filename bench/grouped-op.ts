@@ -1,9 +1,12 @@
 // The grouped convolution's formulations, timed forward and backward on one
-// backend: the op-level figures behind groupedImpl's 'auto' choice
+// backend: the op-level figures behind the `grouped` kernel option's 'auto' choice
 // (src/model/grouped.ts). Shared by Node (bench/grouped.ts) and the bench
 // page in Chromium (bench/grouped-page.ts).
 import * as tf from '@tensorflow/tfjs';
-import { groupedConv2d, groupedImpl, type GroupedMode } from '../src/model/grouped';
+import type { BackendName } from '../src/config/types';
+import { installKernels } from '../src/kernels/install';
+import type { GroupedMode } from '../src/kernels/options';
+import { groupedConv2d } from '../src/model/grouped';
 
 export interface GroupedSpec {
   mode: GroupedMode;
@@ -41,8 +44,7 @@ function median(xs: number[]): number {
 }
 
 export async function benchGrouped(spec: GroupedSpec): Promise<GroupedResult> {
-  const previous = groupedImpl.mode;
-  groupedImpl.mode = spec.mode;
+  installKernels(tf.getBackend() as BackendName, { grouped: spec.mode });
   const { batch, size, channels, groups, stride } = spec;
   const out = Math.floor((size + 2 - 3) / stride) + 1;
   const x = tf.randomNormal([batch, size, size, channels], 0, 1, 'float32', 1) as tf.Tensor4D; // [B, H, W, C]
@@ -69,7 +71,6 @@ export async function benchGrouped(spec: GroupedSpec): Promise<GroupedResult> {
     });
     return { ms: median(samples), samples, kernels: profile.kernels.length };
   } finally {
-    groupedImpl.mode = previous;
     tf.dispose([x, w, dy]);
   }
 }

@@ -1,14 +1,14 @@
 // `npm run bench:grouped`: the grouped 3×3 convolution of ResNeXt-50 32×4d
 // (CIFAR stem, one shape per stage), forward and backward, in each of
 // src/model/grouped.ts's formulations, in Node (cpu) and headless Chromium
-// (webgl, webgpu, cpu). The figures that set groupedImpl's 'auto' choice.
+// (webgl, webgpu, cpu). The figures that set the `grouped` kernel option's 'auto' choice.
 //   npm run bench:grouped -- --backend cpu,webgl,webgpu --env node,chromium
 //        --mode split,depthwise,im2col --stage stage1,stage2,stage3,stage4
 //        --batch 8 --steps 3 --warmup 1 [--json]
 import * as tf from '@tensorflow/tfjs';
 import { chromium } from '@playwright/test';
 import type { BackendName } from '../src/config/types';
-import { GROUPED_MODES, type GroupedMode } from '../src/model/grouped';
+import { GROUPED_MODES, type GroupedMode } from '../src/kernels/options';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
 import { serveBuild } from './serve';
 import { benchGrouped, RESNEXT_CIFAR_SHAPES, type GroupedResult, type GroupedSpec } from './grouped-op';

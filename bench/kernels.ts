@@ -1,10 +1,10 @@
-// Our SIMD kernels alone (src/model/simd/kernels.c, the committed build), on
+// Our SIMD kernels alone (src/kernels/wasm/kernels.c, the committed build), on
 // a memory of their own, one thread, no TF.js: per call, the direct loops
 // against the Winograd F(4×4, 3×3) ones at ResNet-20 b128's stride-1
 // layers, called in turn (so the host's slow spells hit both alike),
 // medians of --runs calls.
 //   npx tsx bench/kernels.ts [--batch 128] [--runs 11]
-import { PLAIN_WASM_BASE64 } from '../src/model/simd/binary';
+import { PLAIN_WASM_BASE64 } from '../src/kernels/wasm/binary';
 
 const option = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);

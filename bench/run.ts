@@ -19,7 +19,8 @@ import { execFileSync } from 'node:child_process';
 import { chromium, type Page } from '@playwright/test';
 import { isModelPresetId, modelFromPreset, type ModelPresetId } from '../src/config/presets';
 import type { BackendName, StemType } from '../src/config/types';
-import '../src/model/wasm-kernels';
+import { installKernels } from '../src/kernels/install';
+import type { KernelOptions } from '../src/kernels/options';
 import { benchTrainStep, type BenchResult, type BenchSpec, type KernelTime } from '../src/train/bench';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
 import { serveBuild } from './serve';
@@ -92,11 +93,11 @@ const wasmThreads: (number | undefined)[] = process.argv.includes('--wasm-thread
  * each with its note (after the backend's reason) and its table label.
  */
 const SIMD_VARIANTS = {
-  on: { note: '', label: '' },
-  one: { note: 'our SIMD kernels on one thread', label: 'SIMD kernels on 1 thread' },
-  direct: { note: 'our SIMD kernels without Winograd', label: 'no Winograd' },
-  off: { note: 'without our SIMD kernels', label: 'no SIMD kernels' },
-} as const;
+  on: { note: '', label: '', kernels: {} },
+  one: { note: 'our SIMD kernels on one thread', label: 'SIMD kernels on 1 thread', kernels: { simdThreads: false } },
+  direct: { note: 'our SIMD kernels without Winograd', label: 'no Winograd', kernels: { winograd: false } },
+  off: { note: 'without our SIMD kernels', label: 'no SIMD kernels', kernels: { simd: false } },
+} as const satisfies Record<string, { note: string; label: string; kernels: Partial<KernelOptions> }>;
 type SimdVariant = keyof typeof SIMD_VARIANTS;
 const simdVariants = list('simd', 'on').map((v) => {
   if (!(v in SIMD_VARIANTS)) throw new Error(`--simd: ${Object.keys(SIMD_VARIANTS).join(', ')}, not ${v}`);
@@ -113,7 +114,7 @@ function log(line: string): void {
 const spec = (m: BenchModel, batch: number): Omit<BenchSpec, 'gradNorms'> => ({ model: m.id, ...(m.stem ? { stem: m.stem } : {}), batch, steps, warmup });
 
 async function measure(run: (spec: BenchSpec) => Promise<BenchResult>, base: Omit<BenchSpec, 'gradNorms'>, backend: BackendName, simd: SimdVariant = 'on'): Promise<Omit<Row, 'model' | 'batch' | 'backend' | 'env'>> {
-  const r = await run({ ...base, gradNorms: norms === 'both' ? 'both' : norms === 'on', countKernels: kernelsOn.has(backend) || breakdown !== false, kernelTimes: breakdown, simdKernels: simd });
+  const r = await run({ ...base, gradNorms: norms === 'both' ? 'both' : norms === 'on', countKernels: kernelsOn.has(backend) || breakdown !== false, kernelTimes: breakdown, kernels: SIMD_VARIANTS[simd].kernels });
   const reason = r.reason ?? (r.threads ? `XNNPACK on ${r.threads} thread(s) in Node` : undefined);
   const note = backend === 'wasm' && simd !== 'on' ? `${reason ?? ''}; ${SIMD_VARIANTS[simd].note}` : reason;
   return {
@@ -147,6 +148,7 @@ async function nodeRows(): Promise<Row[]> {
   const rows: Row[] = [];
   tf.enableProdMode();
   for (const backend of NODE_BACKENDS.filter((b) => backends.includes(b))) {
+    installKernels(backend);
     if (!(await tf.setBackend(backend))) throw new Error(`node: ${backend} failed to start`);
     for (const model of models)
       for (const batch of batches)

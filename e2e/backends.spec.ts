@@ -17,7 +17,7 @@ for (const backend of ['webgpu', 'webgl', 'wasm', 'cpu'] as const) {
     await expect(app.stats.value('backendReason')).toContainText('forced by the user');
     if (backend === 'wasm') {
       await expect(app.stats.value('backendReason')).toContainText('(cross-origin isolated)');
-      // Our SIMD kernels run on a thread per core (src/model/simd-pool.ts).
+      // Our SIMD kernels run on a thread per core (src/kernels/wasm/pool.ts).
       const reason = await app.stats.value('backendReason').innerText();
       const cores = /of (\d+) cores/.exec(reason)?.[1];
       expect(reason).toContain(`our SIMD kernels on ${cores} thread`);

@@ -19,7 +19,7 @@ import type { StepMetrics } from '../protocol/messages';
 import { RunControl } from '../train/control';
 import { train } from '../train/engine';
 import '@tensorflow/tfjs-backend-wasm';
-import '../model/wasm-kernels';
+import { installKernels } from '../kernels/install';
 import { applyModelFlags, MODEL_FLAGS, MODEL_USAGE, modelCommand } from './model';
 import { URL_USAGE, urlCommand } from './url';
 import { choiceFlag, numberFlag, onOffFlag, parseArgs, UsageError, type Flags } from './args';
@@ -98,6 +98,7 @@ export function configFromFlags(flags: Flags): Config {
 async function startNodeBackend(choice: BackendChoice): Promise<void> {
   if (choice === 'webgl' || choice === 'webgpu') throw new UsageError(`backend ${choice} runs only in the browser; in Node use --backend wasm or cpu`);
   const name = choice === 'auto' ? 'wasm' : choice;
+  installKernels(name);
   if (!(await tf.setBackend(name))) throw new UsageError(`backend ${name} failed to start`);
 }
 

@@ -4,8 +4,8 @@
 import { DEFAULT_CONFIG, isModelPresetId, MODEL_PRESET_IDS, modelFromPreset } from '../config/presets';
 import type { ModelConfig } from '../config/types';
 import { validateConfig } from '../config/validate';
-import { buildArch, summarize } from '../model/arch';
-import { stageTable, type StageSummary } from '../model/stages';
+import { buildArch, summarize } from '../arch/arch';
+import { stageTable, type StageSummary } from '../arch/stages';
 import { choiceFlag, numberFlag, onOffFlag, UsageError, type Flags } from './args';
 
 export const MODEL_USAGE = `usage: playground model PRESET [options]

@@ -1,5 +1,5 @@
 // Presets are data: each is a partial ModelConfig over DEFAULT_MODEL, read by
-// the one builder in src/model/arch.ts. Ids follow torchvision and timm. A
+// the one builder in src/arch/arch.ts. Ids follow torchvision and timm. A
 // new variant is a new record, never a new builder. Pure TS: no tfjs, no React.
 import { FAMILY_FIELDS, type Config, type ModelConfig } from './types';
 
@@ -8,7 +8,7 @@ const IMAGENET_RESNET = { family: 'resnet', stem: 'imagenet', baseWidth: 64, sho
 
 /**
  * Every preset. Counts at 224×224×3 and 1000 classes, CIFAR ones at 32×32×3
- * and 10 classes, are asserted in src/model/arch.test.ts (resnet_transformer's
+ * and 10 classes, are asserted in src/arch/arch.test.ts (resnet_transformer's
  * in src/model/transformer.test.ts).
  *
  * | id               | source      | what it is                                              |

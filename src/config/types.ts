@@ -13,7 +13,7 @@ export type BackendChoice = 'auto' | BackendName;
 export type DatasetId = 'mnist' | 'fashion' | 'cifar10' | 'cifar100';
 
 /**
- * Architecture family. One builder reads every family (src/model/arch.ts);
+ * Architecture family. One builder reads every family (src/arch/arch.ts);
  * FAMILY_FIELDS below says which ModelConfig fields each one reads.
  * 'cifar-resnet': He et al. 2015 §4.2, 3 stages of n blocks (6n+2 layers).
  * 'resnet': the ImageNet ResNets (He et al. 2015 Table 1) and their

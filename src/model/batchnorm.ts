@@ -3,18 +3,17 @@
 // the per-channel scale to the whole activation with a scalar Tile kernel
 // (the largest cost of a WASM ResNet-20 step before this: 2.6 s of 9.7 s at
 // batch 32 in one profiled step) and tf.moments reduces over the batch axes
-// through a transpose. Where the backend has our BN kernels (wasm-kernels.ts:
+// through a transpose. Where the backend has our BN kernels (src/kernels/wasm/kernels.ts:
 // loops over the heap, bn-loops.ts) each part is one kernel of one or two
 // passes; elsewhere the same formulas as tf ops, every per-channel sum one
 // [1, N] x [N, C] product.
 import * as tf from '@tensorflow/tfjs';
-import { BN_KERNELS } from './bn-loops';
-
-/** true = this formulation, false = tf.moments + tf.batchNorm, 'auto' = this on WASM only. */
-export const bnImpl: { fused: boolean | 'auto' } = { fused: 'auto' };
+import { BN_KERNELS } from '../kernels/names';
+import { kernelOptions } from '../kernels/options';
 
 export function useFusedBatchNorm(): boolean {
-  return bnImpl.fused === 'auto' ? tf.getBackend() === 'wasm' : bnImpl.fused;
+  const { fusedBatchNorm } = kernelOptions(); // true = this formulation, false = tf.moments + tf.batchNorm
+  return fusedBatchNorm === 'auto' ? tf.getBackend() === 'wasm' : fusedBatchNorm;
 }
 
 /** Whether the current backend registered BN_KERNELS. */

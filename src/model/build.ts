@@ -1,4 +1,4 @@
-// The one builder: turns the layer tree of src/model/arch.ts into TF.js
+// The one builder: turns the layer tree of src/arch/arch.ts into TF.js
 // variables and a forward pass. Variables are keyed by stable layer names
 // ('stage2.block0.conv1.kernel'); their TF.js names carry a per-model prefix
 // because TF.js registers variable names globally.
@@ -8,9 +8,10 @@ import { batchNormTrain, channelMoments, useFusedBatchNorm } from './batchnorm';
 import { groupedConv2d } from './grouped';
 import { padShortcut, relu } from './fused';
 import { adaptiveAvgPool, avgPool } from './pool';
-import { initialValues, mulberry32 } from './init';
+import { initialValues } from '../arch/init';
+import { mulberry32 } from '../arch/rng';
 import { gelu, layerNorm, multiHeadAttention, tokenDense } from './transformer';
-import { buildArch, summarize, type ArchSummary, type LayerOp, type Shape } from './arch';
+import { buildArch, summarize, type ArchSummary, type LayerOp, type Shape } from '../arch/arch';
 
 /** Batch-norm moving-average rate and epsilon, as torch.nn.BatchNorm2d. */
 const BN_MOMENTUM = 0.1;
@@ -38,7 +39,6 @@ export interface Model {
 let modelCounter = 0;
 
 /** Re-exported for the batcher's shuffles. */
-export { mulberry32 };
 
 export function buildModel(cfg: ModelConfig, inputShape: Shape, numClasses: number, seed: number): Model {
   const arch = buildArch(cfg, numClasses);

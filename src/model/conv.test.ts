@@ -2,17 +2,15 @@
 // forward value and both gradients of loss = sum(conv(x, w) * dy), over the
 // padding / stride / odd-size cases the ResNets use, plus no leaked tensors.
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { conv2d, convImpl } from './conv';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { installKernels } from '../kernels/install';
+import { conv2d } from './conv';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-afterEach(() => {
-  convImpl.fastFilterGrad = true;
-  convImpl.formulation = 'auto';
-});
+beforeEach(() => installKernels('cpu', { convGradients: 'ours' }));
 
 interface Case {
   batch: number;
@@ -83,7 +81,7 @@ describe('conv2d matches tf.conv2d', () => {
 // The WASM formulation (both gradients as forward convolutions, convgrad.ts), here on the CPU backend.
 describe('conv2d with gradients as convolutions matches tf.conv2d', () => {
   it.each(CASES.map((c) => [name(c), c] as const))('%s', (_, c) => {
-    convImpl.formulation = 'conv';
+    installKernels('cpu', { convGradients: 'ours', convFormulation: 'conv' });
     const { x, w, dy } = inputs(c);
     const native = run(c, (a, b, s, p) => tf.conv2d(a, b, s, p), x, w, dy);
     const ours = run(c, conv2d, x, w, dy);
@@ -108,7 +106,7 @@ describe('conv2d bookkeeping', () => {
   });
 
   it('falls back to tf.conv2d when the fast kernel gradient is off', () => {
-    convImpl.fastFilterGrad = false;
+    installKernels('cpu', { convGradients: 'native' });
     const c = CASES[0]!;
     const { x, w, dy } = inputs(c);
     const ours = run(c, conv2d, x, w, dy);

@@ -3,44 +3,25 @@
 // Conv2DBackpropFilter (a per-element loop on the CPU backend, 30-45x slower
 // than this for CIFAR ResNet shapes, and missing on WASM: tfjs issue 8474).
 // Every tensor stays rank <= 4, as the GPU backends need. On WASM both
-// gradients are forward convolutions instead (convgrad.ts).
+// gradients are forward convolutions instead (convgrad.ts). Which one runs:
+// the conv* fields of the kernel options (src/kernels/options.ts).
 import * as tf from '@tensorflow/tfjs';
+import { kernelOptions } from '../kernels/options';
 import { conv2dInputGrad, conv2dInputGradByKernel, conv2dKernelGradByConv, conv2dKernelGradByKernel, hasKernelGradKernel } from './convgrad';
-
-/**
- * fastFilterGrad: which gradients to use: true = ours, false = TF.js's
- * native ones, 'auto' = ours on the CPU and WASM backends only. The GPU
- * backends' native Conv2DBackpropFilter is a real shader, and ours was only
- * timed on SwiftShader (about even there), so 'auto' leaves them native; WASM
- * has no native one (tfjs issue 8474).
- * formulation: which of ours: 'matmul' = the kernel gradient as matrix
- * products below and the input gradient as TF.js's Conv2DBackpropInput;
- * 'conv' = both gradients as forward convolutions (convgrad.ts); 'auto' =
- * 'conv' on WASM (XNNPACK convolutions, a scalar Conv2DBackpropInput),
- * 'matmul' elsewhere.
- * kernelGrad, within 'conv': 'simd' = both gradients as our own SIMD
- * kernels over NHWC x and dy (convgrad.ts's CONV_KERNEL_GRAD and
- * CONV_INPUT_GRAD), 'conv' = as forward convolutions (the kernel gradient
- * with the batch contracted); 'auto' = 'simd' where the backend registered
- * them.
- */
-export const convImpl: { fastFilterGrad: boolean | 'auto'; formulation: 'auto' | 'matmul' | 'conv'; kernelGrad: 'auto' | 'simd' | 'conv' } = {
-  fastFilterGrad: 'auto',
-  formulation: 'auto',
-  kernelGrad: 'auto',
-};
 
 function useFastFilterGrad(): boolean {
   const backend = tf.getBackend();
-  return convImpl.fastFilterGrad === 'auto' ? backend === 'cpu' || backend === 'wasm' : convImpl.fastFilterGrad;
+  const { convGradients } = kernelOptions();
+  return convGradients === 'auto' ? backend === 'cpu' || backend === 'wasm' : convGradients === 'ours';
 }
 
 function useKernelGradKernel(): boolean {
-  return convImpl.kernelGrad !== 'conv' && hasKernelGradKernel();
+  return kernelOptions().convKernelGrad !== 'conv' && hasKernelGradKernel();
 }
 
 function useConvFormulation(): boolean {
-  return convImpl.formulation === 'auto' ? tf.getBackend() === 'wasm' : convImpl.formulation === 'conv';
+  const { convFormulation } = kernelOptions();
+  return convFormulation === 'auto' ? tf.getBackend() === 'wasm' : convFormulation === 'conv';
 }
 
 /**

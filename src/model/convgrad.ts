@@ -1,6 +1,6 @@
 // Convolution gradients for the WASM backend: our own SIMD kernels where
 // the backend registered them (CONV_KERNEL_GRAD, CONV_INPUT_GRAD below;
-// wasm-kernels.ts), else written as forward convolutions, as follows. TF.js 4.22's WASM backend has no Conv2DBackpropFilter (tfjs issue
+// src/kernels/wasm/kernels.ts), else written as forward convolutions, as follows. TF.js 4.22's WASM backend has no Conv2DBackpropFilter (tfjs issue
 // 8474) and no depthwise gradients at all, and its Conv2DBackpropInput is a
 // scalar loop; its forward Conv2D and DepthwiseConv2dNative run on XNNPACK.
 // So both gradients become forward convolutions:
@@ -15,44 +15,13 @@
 // 385-780 ms per layer); the kernel gradient is one convolution instead of
 // conv.ts's kh·kw slice + matmul pairs (each slice a copy on WASM).
 import * as tf from '@tensorflow/tfjs';
-import { ourKernelRuns } from './simd';
-
-/**
- * The kernel gradient as one kernel of our own, where a backend registers it
- * (wasm-kernels.ts: SIMD128 over NHWC x and dy, src/model/simd/kernels.c):
- * inputs x [B, H, W, C] and dy [B, OH, OW, O], attrs ConvKernelGradAttrs ->
- * [kh, kw, C, O].
- */
-export const CONV_KERNEL_GRAD = 'PlaygroundConv2DKernelGrad';
-
-export interface ConvKernelGradAttrs {
-  kernelHeight: number;
-  kernelWidth: number;
-  stride: number;
-  padTop: number;
-  padLeft: number;
-}
-
-/**
- * The input gradient as one kernel of our own, where a backend registers it
- * (SIMD over dy directly, no dilation by the stride): inputs dy
- * [B, OH, OW, O] and the kernel [kh, kw, C, O], attrs ConvInputGradAttrs ->
- * [B, H, W, C].
- */
-export const CONV_INPUT_GRAD = 'PlaygroundConv2DInputGrad';
-
-export interface ConvInputGradAttrs {
-  inHeight: number;
-  inWidth: number;
-  stride: number;
-  padTop: number;
-  padLeft: number;
-}
+import { ourKernelRuns } from '../kernels/install';
+import { CONV_INPUT_GRAD, CONV_KERNEL_GRAD, type ConvInputGradAttrs, type ConvKernelGradAttrs } from '../kernels/names';
 
 /**
  * Whether the current backend registered CONV_KERNEL_GRAD and CONV_INPUT_GRAD
  * and can run them now (on WASM: our SIMD module started; not without
- * WebAssembly SIMD, or with simdImpl.enabled off).
+ * WebAssembly SIMD, or with the `simd` kernel option off).
  */
 export function hasKernelGradKernel(): boolean {
   return ourKernelRuns(CONV_KERNEL_GRAD);

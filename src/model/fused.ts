@@ -1,29 +1,12 @@
 // Layers whose gradients TF.js writes as chains of kernels, as one kernel of
-// our own where the backend registers it (wasm-kernels.ts: kernels.c on the
+// our own where the backend registers it (src/kernels/wasm/kernels.ts: kernels.c on the
 // WASM heap), else as TF.js's ops. On WASM at ResNet-20 b128 the chains cost
 // 65-70 ms of a 540 ms step (Chromium, 2 threads): ReLU's gradient is Step,
 // Cast and Multiply over every activation; the option-A shortcut's is a
 // channel Slice and an AvgPoolGrad (15 and 7 ms a call).
 import * as tf from '@tensorflow/tfjs';
-import { ourKernelRuns } from './simd';
-
-/** Inputs dy and y (ReLU's output), same shape -> dx = dy where y > 0, else 0. */
-export const RELU_GRAD = 'PlaygroundReluGrad';
-
-/** Input x [B, H, W, C], attrs ShortcutAttrs -> y [B, ⌈H/s⌉, ⌈W/s⌉, filters]. */
-export const PAD_SHORTCUT = 'PlaygroundPadShortcut';
-/** Input dy [B, ⌈H/s⌉, ⌈W/s⌉, filters], attrs ShortcutAttrs -> dx [B, H, W, C]. */
-export const PAD_SHORTCUT_GRAD = 'PlaygroundPadShortcutGrad';
-
-export interface ShortcutAttrs {
-  inHeight: number;
-  inWidth: number;
-  channels: number;
-  stride: number;
-  /** Zero channels before x's. */
-  before: number;
-  filters: number;
-}
+import { ourKernelRuns } from '../kernels/install';
+import { PAD_SHORTCUT, PAD_SHORTCUT_GRAD, RELU_GRAD, type ShortcutAttrs } from '../kernels/names';
 
 /** max(x, 0), its gradient one RELU_GRAD kernel where registered. */
 export function relu<T extends tf.Tensor>(x: T): T {

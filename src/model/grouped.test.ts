@@ -4,15 +4,15 @@
 // EfficientNet's shapes (groups of several channels, depthwise, stride 2).
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GROUPED_MODES, groupedConv2d, groupedImpl } from './grouped';
+import { installKernels } from '../kernels/install';
+import { GROUPED_MODES } from '../kernels/options';
+import { groupedConv2d } from './grouped';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-afterEach(() => {
-  groupedImpl.mode = 'auto';
-});
+afterEach(() => installKernels('cpu'));
 
 interface Case { batch: number; size: number; inC: number; outC: number; groups: number; kernel: number; stride: number; pad: number }
 
@@ -55,7 +55,7 @@ const name = (c: Case) => `[${c.batch},${c.size},${c.size},${c.inC}] → ${c.out
 
 describe.each(GROUPED_MODES)('grouped conv (%s) equals per-group tf.conv2d', (mode) => {
   it.each(CASES.map((c) => [name(c), c] as const))('%s', (_, c) => {
-    groupedImpl.mode = mode;
+    installKernels('cpu', { grouped: mode });
     const out = Math.floor((c.size + 2 * c.pad - c.kernel) / c.stride) + 1;
     const x = tf.randomNormal([c.batch, c.size, c.size, c.inC], 0, 1, 'float32', 1) as tf.Tensor4D;
     const w = tf.randomNormal([c.kernel, c.kernel, c.inC / c.groups, c.outC], 0, 1, 'float32', 2) as tf.Tensor4D;

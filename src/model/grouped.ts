@@ -3,11 +3,12 @@
 // [k, k, C / G, O], output channel o reading input channels of group
 // floor(o / (O / G)). Every tensor stays rank <= 4, as the GPU backends need.
 import * as tf from '@tensorflow/tfjs';
+import { kernelOptions, type GroupedMode } from '../kernels/options';
 import { conv2d } from './conv';
 import { depthwiseConv2dByConv } from './convgrad';
 
 /**
- * Which formulation to use:
+ * The formulations (the `grouped` kernel option, src/kernels/options.ts):
  * - 'split': per group, slice the channels, conv2d, concatenate: G
  *   convolutions (each with conv.ts's kernel gradient), no large intermediate.
  * - 'depthwise': one tf.depthwiseConv2d with channel multiplier O / G over a
@@ -26,18 +27,13 @@ import { depthwiseConv2dByConv } from './convgrad';
  *   depthwise gradient kernels, and 'split' runs on conv.ts's
  *   convolution-only gradients.
  */
-export type GroupedMode = 'split' | 'depthwise' | 'im2col';
-export const GROUPED_MODES: readonly GroupedMode[] = ['split', 'depthwise', 'im2col'];
-export const groupedImpl: { mode: 'auto' | GroupedMode } = { mode: 'auto' };
-
-/** Depthwise (multiplier 1) gradients as forward depthwise convolutions: 'auto' = on WASM only. */
-export const depthwiseImpl: { byConv: boolean | 'auto' } = { byConv: 'auto' };
 
 /** Output positions (B · OH · OW) at or below which 'auto' takes 'im2col' off WebGL. */
 export const IM2COL_MAX_POSITIONS = 256;
 
 function resolveMode(x: tf.Tensor4D, stride: number): GroupedMode {
-  if (groupedImpl.mode !== 'auto') return groupedImpl.mode;
+  const { grouped } = kernelOptions();
+  if (grouped !== 'auto') return grouped;
   const [b, h, w] = x.shape;
   const positions = b * Math.ceil(h / stride) * Math.ceil(w / stride);
   const backend = tf.getBackend();
@@ -56,7 +52,8 @@ export function groupedConv2d(x: tf.Tensor4D, kernel: tf.Tensor4D, groups: numbe
   if (gIn === 1 && o === groups) {
     // Depthwise: [k, k, 1, C] and [k, k, C, 1] hold the same values in the same order.
     // WASM has no depthwise gradient kernels: there the gradients are depthwise convolutions too.
-    const dw = depthwiseImpl.byConv === 'auto' ? tf.getBackend() === 'wasm' : depthwiseImpl.byConv;
+    const { depthwiseByConv } = kernelOptions();
+    const dw = depthwiseByConv === 'auto' ? tf.getBackend() === 'wasm' : depthwiseByConv;
     return (dw ? depthwiseConv2dByConv : tf.depthwiseConv2d)(x, tf.reshape(kernel, [kh, kw, o, 1]), stride, pad); // [B, OH, OW, C]
   }
   switch (resolveMode(x, stride)) {

@@ -4,7 +4,7 @@
 // input gradient of loss = sum(pool(x) * dy).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { convOut } from './arch';
+import { convOut } from '../arch/arch';
 import { adaptiveAvgPool, avgPool } from './pool';
 
 beforeAll(async () => {

@@ -3,7 +3,7 @@
 // average pooling. TF.js's own 'same' average pool divides edge windows by
 // their count in the forward pass but by k² in its gradient, so neither is used here.
 import * as tf from '@tensorflow/tfjs';
-import { convOut } from './arch';
+import { convOut } from '../arch/arch';
 
 /**
  * torch.nn.AvgPool2d(k, s, padding=0, ceil_mode=ceil, count_include_pad=False):

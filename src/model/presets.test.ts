@@ -6,14 +6,15 @@
 // backend (its gradients against the CPU's: wasm.test.ts). Counts and MACs
 // against the references live in arch.test.ts.
 import * as tf from '@tensorflow/tfjs';
-import './wasm-kernels';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_PRESET_IDS, modelFromPreset, type ModelPresetId } from '../config/presets';
 import type { ModelConfig } from '../config/types';
-import type { Shape } from './arch';
+import type { Shape } from '../arch/arch';
+import { installKernels } from '../kernels/install';
 import { buildModel } from './build';
 
 beforeAll(async () => {
+  installKernels('wasm');
   await tf.setBackend('cpu');
 });
 

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { modelFromPreset } from '../config/presets';
-import { buildArch, summarize, type LayerOp } from './arch';
+import { buildArch, summarize, type LayerOp } from '../arch/arch';
 import { gelu, layerNorm, multiHeadAttention, type AttentionWeights } from './transformer';
 
 beforeAll(async () => {
@@ -134,7 +134,7 @@ describe('multi-head self-attention', () => {
 
 describe('the stage table', () => {
   it('lists the encoder as a stage of 2 layers between stage3 and the head', async () => {
-    const { stageTable } = await import('./stages');
+    const { stageTable } = await import('../arch/stages');
     const cfg = modelFromPreset('resnet_transformer');
     const rows = stageTable(cfg, summarize(buildArch(cfg, 10), [32, 32, 3]));
     expect(rows.map((r) => [r.stage, r.blocks, r.outShape])).toEqual([

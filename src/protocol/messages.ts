@@ -3,7 +3,7 @@
 // switch on `type` exhaustively; a message whose runId is not the current
 // run's is dropped (see isCurrent). Pure TS: no tfjs, no React.
 import type { BackendName, Config } from '../config/types';
-import type { BackendLimits } from '../model/memory';
+import type { BackendLimits } from '../arch/memory';
 
 export type RunId = number;
 

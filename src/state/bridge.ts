@@ -6,7 +6,6 @@
 import type { Config } from '../config/types';
 import { assertNever, isCurrent, type Checkpoint, type Command, type Event, type RunId, type StepMetrics } from '../protocol/messages';
 import { FrameCoalescer } from './coalesce';
-import { useRuns } from './runs';
 import type { Metrics } from './store';
 import { useStore } from './store';
 
@@ -22,6 +21,15 @@ const pendingSteps = new FrameCoalescer<{ runId: RunId; steps: StepMetrics[] }>(
   const mine = batches.filter((b) => b.runId === runId);
   if (runId !== null && mine.length > 0) s.addSteps(runId, mine.flatMap((b) => b.steps));
 }, STEPS_UPDATE_MS);
+
+type CheckpointListener = (runId: RunId, checkpoint: Checkpoint) => void;
+const checkpointListeners = new Set<CheckpointListener>();
+
+/** Calls `listener` with every checkpoint of the current run (the runs store keeps them: runs.ts); returns its removal. */
+export function onCheckpoint(listener: CheckpointListener): () => void {
+  checkpointListeners.add(listener);
+  return () => checkpointListeners.delete(listener);
+}
 
 function route(event: Event): void {
   const s = useStore.getState();
@@ -45,7 +53,7 @@ function route(event: Event): void {
     case 'testImages':
       return s.addTestImages(event.runId, event.images);
     case 'checkpoint':
-      return useRuns.getState().keepCheckpoint(event.runId, event.checkpoint);
+      return checkpointListeners.forEach((listener) => listener(event.runId, event.checkpoint));
     default:
       assertNever(event);
   }

@@ -5,7 +5,7 @@
 import { create } from 'zustand';
 import type { Config } from '../config/types';
 import type { Checkpoint, EpochMetrics } from '../protocol/messages';
-import { startRun } from './bridge';
+import { onCheckpoint, startRun } from './bridge';
 import { parseRunFile, summarizeEpoch, type RunOutcome, type RunRecord } from '../share/runfile';
 import { openRunsDb, type RunsDb } from './runs-db';
 import { isActive, useStore, type PlaygroundState, type RunStatus } from './store';
@@ -224,6 +224,7 @@ export async function keepRuns(factory?: IDBFactory): Promise<() => void> {
       useRuns.setState({ error: `this run could not be kept: ${e instanceof Error ? e.message : String(e)}` });
     });
   };
+  const unsubscribeCheckpoints = onCheckpoint((runId, checkpoint) => useRuns.getState().keepCheckpoint(runId, checkpoint));
   const unsubscribeOverlay = useRuns.subscribe((s, prev) => {
     if (s.overlay !== prev.overlay) saveOverlay(s.overlay);
   });
@@ -252,6 +253,7 @@ export async function keepRuns(factory?: IDBFactory): Promise<() => void> {
   return () => {
     unsubscribe();
     unsubscribeOverlay();
+    unsubscribeCheckpoints();
     if (timer) clearTimeout(timer);
   };
 }

@@ -9,9 +9,10 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendChoice, BackendName } from '../config/types';
-import { DEFAULT_LIMITS, type BackendLimits } from '../model/memory';
+import { DEFAULT_LIMITS, type BackendLimits } from '../arch/memory';
 import type { BackendInfo } from '../protocol/messages';
-import { prepareWasm, startWasmKernels, wasmThreadsNote, withLogicalCoreCap } from './wasm';
+import { installKernels } from '../kernels/install';
+import { prepareWasm, startWasmKernels, wasmThreadsNote, withLogicalCoreCap } from '../kernels/wasm/backend';
 
 /** WASM heap at its peak over trainingMemory's estimate (measured 2.0 for ResNet-20 and 1.9 for ResNet-56 at batch 128), with a 10% margin. */
 const WASM_HEAP_PER_ESTIMATE = 2.2;
@@ -59,6 +60,7 @@ async function start(name: BackendName): Promise<string | null> {
   // is still faster than the CPU backend, so allow it.
   if (name === 'webgl') tf.env().set('SOFTWARE_WEBGL_ENABLED', true);
   try {
+    installKernels(name);
     if (name === 'wasm') prepareWasm();
     const ok = await (name === 'wasm' ? withLogicalCoreCap(() => tf.setBackend(name)) : tf.setBackend(name));
     await tf.ready();
@@ -90,7 +92,7 @@ export function backendLimits(name: BackendName): BackendLimits {
       // A 32-bit WASM heap holds at most 4 GiB, and it peaks above the
       // estimate: at batch 128, ResNet-20 736 MiB (estimated 371 MiB, 2.0×) and
       // ResNet-56 1,976 MiB (estimated 1,050, 1.9×), measured 2026-11-28 in
-      // Node after Identity stopped copying every saved tensor (wasm-kernels.ts;
+      // Node after Identity stopped copying every saved tensor (src/kernels/wasm/kernels.ts;
       // before: 2,089 MiB, 5.6×, and ResNet-56 aborted). The budget is the
       // heap over that factor plus a margin.
       return { backend: name, totalBytes: Math.floor(2 ** 32 / WASM_HEAP_PER_ESTIMATE), tensorBytes: 2 ** 31, source: `the 4 GiB WASM heap, which peaks at about ${WASM_HEAP_PER_ESTIMATE}× the estimate` };

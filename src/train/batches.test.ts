@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pixelMap } from '../data/augment';
 import type { Dataset } from '../data/types';
-import { mulberry32 } from '../model/build';
+import { mulberry32 } from '../arch/rng';
 import { Batcher, channelStats } from './batches';
 
 beforeAll(async () => {

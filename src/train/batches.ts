@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { augments, PADDED, pixelMap, type Augmentation } from '../data/augment';
 import type { Dataset, ImageSet } from '../data/types';
-import { mulberry32 } from '../model/build';
+import { mulberry32 } from '../arch/rng';
 
 export interface ChannelStats {
   mean: number[];

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../config/types';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from './backends';
-import { prepareWasm } from './wasm';
+import { prepareWasm } from '../kernels/wasm/backend';
 import { benchTrainStep, type BenchSpec } from './bench';
 
 declare const self: DedicatedWorkerGlobalScope;

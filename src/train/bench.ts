@@ -4,11 +4,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { configFromPreset, type ModelPresetId } from '../config/presets';
-import type { StemType } from '../config/types';
-import type { Shape } from '../model/arch';
+import type { BackendName, StemType } from '../config/types';
+import type { Shape } from '../arch/arch';
 import { buildModel } from '../model/build';
-import { convImpl } from '../model/conv';
-import { simdImpl } from '../model/simd';
+import { installKernels } from '../kernels/install';
+import type { KernelOptions } from '../kernels/options';
 import { disposeOptimizer, makeOptimizer, trainStep } from './engine';
 
 export interface BenchSpec {
@@ -35,13 +35,8 @@ export interface BenchSpec {
    * convolution, which batch norm).
    */
   kernelTimes?: boolean | 'shapes';
-  /**
-   * WASM: our SIMD128 kernels (src/model/simd.ts) on their own threads
-   * ('on', the default), on the engine thread only ('one'), on their threads
-   * without Winograd ('direct'), or 'off': the JavaScript loops and the
-   * kernel gradient as an XNNPACK convolution. Several ways in one run.
-   */
-  simdKernels?: 'on' | 'one' | 'off' | 'direct';
+  /** The kernel options the step runs with (installKernels); the defaults where left out. */
+  kernels?: Partial<KernelOptions>;
 }
 
 /** One kernel name's share of a profiled step. */
@@ -77,20 +72,8 @@ export function median(xs: readonly number[]): number {
 }
 
 export async function benchTrainStep(spec: BenchSpec): Promise<BenchResult> {
-  const simd = spec.simdKernels ?? 'on';
-  const saved = { ...simdImpl, kernelGrad: convImpl.kernelGrad };
-  simdImpl.enabled = simd !== 'off';
-  simdImpl.threads = simd === 'on' || simd === 'direct';
-  simdImpl.winograd = simd !== 'direct';
-  convImpl.kernelGrad = simd !== 'off' ? 'auto' : 'conv';
-  try {
-    return await timeSteps(spec);
-  } finally {
-    simdImpl.enabled = saved.enabled;
-    simdImpl.threads = saved.threads;
-    simdImpl.winograd = saved.winograd;
-    convImpl.kernelGrad = saved.kernelGrad;
-  }
+  installKernels(tf.getBackend() as BackendName, spec.kernels);
+  return timeSteps(spec);
 }
 
 async function timeSteps(spec: BenchSpec): Promise<BenchResult> {

@@ -6,7 +6,7 @@ import { DEFAULT_CONFIG } from '../config/presets';
 import { syntheticDataset } from '../data/synthetic';
 import type { Config } from '../config/types';
 import { loadMnistNode } from '../data/mnist-node';
-import { DEFAULT_LIMITS } from '../model/memory';
+import { DEFAULT_LIMITS } from '../arch/memory';
 import type { Event } from '../protocol/messages';
 import { Session, type SessionDeps } from './session';
 

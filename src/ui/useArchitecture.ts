@@ -4,9 +4,9 @@
 import { useMemo } from 'react';
 import { DATASETS } from '../config/datasets';
 import type { Config } from '../config/types';
-import { buildArch, summarize, type ArchSummary } from '../model/arch';
-import { checkFits, DEFAULT_LIMITS, trainingMemory, type MemoryEstimate } from '../model/memory';
-import { stageTable, type StageSummary } from '../model/stages';
+import { buildArch, summarize, type ArchSummary } from '../arch/arch';
+import { checkFits, DEFAULT_LIMITS, trainingMemory, type MemoryEstimate } from '../arch/memory';
+import { stageTable, type StageSummary } from '../arch/stages';
 
 export interface Architecture {
   summary: ArchSummary | null;

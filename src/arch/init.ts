@@ -3,18 +3,6 @@
 // Pure JS arithmetic on the layer tree; the builder turns them into tensors.
 import { nextShape, type LayerOp, type Shape } from './arch';
 
-/** Small seeded PRNG (mulberry32), so the same seed builds the same weights on every backend. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function normalValues(n: number, std: number, rand: () => number): Float32Array {
   const out = new Float32Array(n);
   for (let i = 0; i < n; i += 2) {

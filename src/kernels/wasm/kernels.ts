@@ -1,9 +1,9 @@
-// Kernel fixes for TF.js 4.22's WASM backend, registered on import (the
-// module that starts 'wasm' imports this one):
+// Kernel fixes for TF.js 4.22's WASM backend, registered by installKernels
+// (src/kernels/install.ts) before 'wasm' starts:
 // - MaxPoolGrad: the shipped C++ kernel routes gradients to the wrong inputs
 //   for some shapes (2×2 stride 2 drops the last window's gradient; 3×3
 //   stride 1 pad 1 moves some to other positions); checked against the CPU
-//   backend in src/model/wasm.test.ts. Replaced by the CPU backend's rule in
+//   backend in src/kernels/wasm/wasm.test.ts. Replaced by the CPU backend's rule in
 //   a plain loop over the WASM heap: each output's gradient goes to the first
 //   maximum of its window in row-major order.
 // - Identity: the shipped kernel copies the tensor, and TF.js runs Identity
@@ -15,11 +15,11 @@
 // - batch norm in training mode as three kernels of our own
 //   (BN_KERNELS: moments, apply, gradient), for batchnorm.ts: one or two
 //   passes each instead of 5-10 full-size XNNPACK/elementwise kernels. Our
-//   SIMD128 module (simd.ts, simd/kernels.c) runs them where the channels
+//   SIMD128 module (simd.ts, kernels.c) runs them where the channels
 //   come in fours; the JavaScript loops of bn-loops.ts elsewhere.
 // - Conv2D and both convolution gradients (convgrad.ts's CONV_KERNEL_GRAD,
 //   CONV_INPUT_GRAD) in the SIMD module, straight from NHWC tensors, on the
-//   module's own threads (simd-pool.ts) where the page is cross-origin
+//   module's own threads (pool.ts) where the page is cross-origin
 //   isolated. XNNPACK's Conv2D stays for dilated and NCHW convolutions. On
 //   one thread (Node) at ResNet-20 b128, our direct loops run at 31-38
 //   GFLOP/s against XNNPACK's 25-30 for the same convolutions and 16-20 for
@@ -33,11 +33,11 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { BN_KERNELS, bnApply, bnGrad, bnMoments } from './bn-loops';
-import { CONV_INPUT_GRAD, CONV_KERNEL_GRAD, type ConvInputGradAttrs, type ConvKernelGradAttrs } from './convgrad';
-import { PAD_SHORTCUT, PAD_SHORTCUT_GRAD, RELU_GRAD, type ShortcutAttrs } from './fused';
-import { simdImpl, simdKernels, type SimdKernels } from './simd';
-import type { Job, Pool } from './simd-pool';
+import { BN_KERNELS, CONV_INPUT_GRAD, CONV_KERNEL_GRAD, PAD_SHORTCUT, PAD_SHORTCUT_GRAD, RELU_GRAD, type ConvInputGradAttrs, type ConvKernelGradAttrs, type ShortcutAttrs } from '../names';
+import { kernelOptions } from '../options';
+import { bnApply, bnGrad, bnMoments } from './bn-loops';
+import { simdKernels, type SimdKernels } from './simd';
+import type { Job, Pool } from './pool';
 
 interface KernelArgs { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }
 
@@ -157,10 +157,10 @@ function convKernelGradKernel({ inputs, backend, attrs }: KernelArgs): tf.Tensor
  * Whether a convolution goes to kernels.c's Winograd F(4×4, 3×3) loops:
  * stride-1 3×3 kernels with channels in fours (their vector width), 4×
  * fewer multiply-adds; the rest (strided, 1×1, the stem's 3 channels) stay
- * on the direct loops. simdImpl.winograd off: direct everywhere.
+ * on the direct loops. kernelOptions().winograd off: direct everywhere.
  */
 function winogradFits(kh: number, kw: number, stride: number, c: number, o: number): boolean {
-  return simdImpl.winograd && kh === 3 && kw === 3 && stride === 1 && c % 4 === 0 && o % 4 === 0;
+  return kernelOptions().winograd && kh === 3 && kw === 3 && stride === 1 && c % 4 === 0 && o % 4 === 0;
 }
 
 /** A Winograd job (byTiles): which export, over how many tiles, and the caller's part of the scratch. */
@@ -385,8 +385,8 @@ function maxPoolGrad({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap
 
 let registered = false;
 
-/** Replaces the WASM kernels above; idempotent. */
-export function registerWasmKernelFixes(): void {
+/** Registers the WASM kernels above (installKernels calls it); idempotent. */
+export function registerWasmKernels(): void {
   if (registered) return;
   registered = true;
   if (tf.getKernel('MaxPoolGrad', 'wasm')) tf.unregisterKernel('MaxPoolGrad', 'wasm');
@@ -408,5 +408,3 @@ export function registerWasmKernelFixes(): void {
     tf.registerKernel({ ...shipped, kernelFunc: conv2D as unknown as tf.KernelFunc });
   }
 }
-
-registerWasmKernelFixes();

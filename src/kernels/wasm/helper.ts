@@ -1,8 +1,8 @@
-// A helper thread of the SIMD kernels' pool (simd-pool.ts): it instantiates
+// A helper thread of the SIMD kernels' pool (pool.ts): it instantiates
 // the kernels on the WASM backend's shared memory and runs its share of each
 // job the engine thread posts through the control block, blocking in
 // Atomics.wait between jobs. No tfjs here.
-import { CONTROL, type HelperStart } from './simd-pool';
+import { CONTROL, type HelperStart } from './pool';
 
 self.onmessage = (e: MessageEvent<HelperStart>) => {
   const { module, memory, control, index } = e.data;

@@ -2,7 +2,7 @@
 // for the torchvision conventions (no conv bias when BN follows) and the
 // stems. Pure TS: no tfjs, no React.
 import type { ModelConfig } from '../../config/types';
-import type { LayerOp } from '../arch';
+import type { LayerOp } from '../ops';
 
 export interface ConvOptions {
   /** Zero padding on each side; default (kernel - 1) / 2, torch's "same" for odd kernels at stride 1. */

@@ -4,7 +4,7 @@
 // closed by a 2×2 max-pool; then a 7×7 adaptive average pool and three dense
 // layers (hiddenUnits, hiddenUnits, classes) with ReLU and dropout. Pure TS.
 import type { ModelConfig } from '../../config/types';
-import type { LayerOp } from '../arch';
+import type { LayerOp } from '../ops';
 import { bn, conv, dense, dropout, maxPool, relu } from './layers';
 
 /** torchvision pools the last map to 7×7 before the classifier, whatever the input size. */

@@ -9,7 +9,7 @@
 // The plain twin (skip: false) drops both additions, as it drops the
 // ResNet blocks' shortcuts. Pure TS: no tfjs, no React.
 import type { ModelConfig } from '../../config/types';
-import type { LayerOp } from '../arch';
+import type { LayerOp } from '../ops';
 import { conv, dense, dropout } from './layers';
 
 /** One pre-LN encoder layer 'encoder.layer{i}': two residual ops on the tokens, no shortcut layers. */

@@ -7,19 +7,20 @@
 // rounding noise on both backends; such variables (norm below 1e-3 of the
 // model's largest) are compared against that floor instead of their own norm.
 import * as tf from '@tensorflow/tfjs';
-import './wasm-kernels';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL } from '../config/presets';
-import type { ModelConfig } from '../config/types';
-import { batchNormTrain, channelMoments, useFusedBatchNorm } from './batchnorm';
-import { buildModel } from './build';
-import { conv2d } from './conv';
-import { groupedConv2d } from './grouped';
-import { adaptiveAvgPool, avgPool } from './pool';
+import { DEFAULT_MODEL } from '../../config/presets';
+import type { ModelConfig } from '../../config/types';
+import { batchNormTrain, channelMoments, useFusedBatchNorm } from '../../model/batchnorm';
+import { buildModel } from '../../model/build';
+import { conv2d } from '../../model/conv';
+import { groupedConv2d } from '../../model/grouped';
+import { adaptiveAvgPool, avgPool } from '../../model/pool';
+import { installKernels } from '../install';
 
 const TOLERANCE = 1e-3;
 
 beforeAll(async () => {
+  installKernels('wasm');
   expect(await tf.setBackend('wasm')).toBe(true);
   await tf.setBackend('cpu');
 });

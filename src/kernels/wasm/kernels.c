@@ -1,7 +1,7 @@
 // Training kernels for TF.js's WASM backend, in WebAssembly SIMD128, run on
 // the backend's own heap (this module imports its memory: every pointer is a
 // byte offset of a tensor TF.js allocated). Built by scripts/build-simd.sh
-// into src/model/simd/binary.ts; loaded by src/model/simd.ts.
+// into src/kernels/wasm/binary.ts; loaded by src/kernels/wasm/simd.ts.
 //
 // - Batch norm in training mode (moments, apply, gradient): the per-channel
 //   sums accumulate 16 channels in four f32x4 registers over blocks of rows,

@@ -17,7 +17,7 @@
 //
 // Stage s has planes baseWidth · 2^s and stride 2 except the first. Pure TS.
 import type { ModelConfig } from '../../config/types';
-import type { LayerOp } from '../arch';
+import type { LayerOp } from '../ops';
 import { bn, classifier, conv, convBn, makeDivisible, relu, stem } from './layers';
 import { encoderHead } from './transformer';
 

@@ -6,7 +6,7 @@
 // activation is SiLU. widthFactor and depthFactor scale channels (to
 // multiples of 8) and layers (rounded up). Pure TS.
 import type { ModelConfig } from '../../config/types';
-import type { LayerOp } from '../arch';
+import type { LayerOp } from '../ops';
 import { classifier, convBn, makeDivisible, swish } from './layers';
 
 interface StageSpec { expand: number; kernel: number; stride: number; inC: number; outC: number; layers: number }

@@ -1,4 +1,4 @@
-// Threads for our SIMD kernels (simd.ts): helper workers (simd-worker.ts)
+// Threads for our SIMD kernels (simd.ts): helper workers (helper.ts)
 // that instantiate the same module on the WASM backend's shared memory and
 // split a job with the engine thread. TF.js's XNNPACK thread pool is not
 // reachable from outside its binary, so the kernels bring their own. A job is synchronous, as a TF.js kernel must be: the engine thread
@@ -62,7 +62,7 @@ export function startPool(module: WebAssembly.Module, memory: WebAssembly.Memory
   ctl.fill(0);
   const workers: Worker[] = [];
   for (let index = 0; index < Math.min(helpers, 16); index++) {
-    const w = new Worker(new URL('./simd-worker.ts', import.meta.url), { type: 'module', name: `simd-helper-${index}` });
+    const w = new Worker(new URL('./helper.ts', import.meta.url), { type: 'module', name: `simd-helper-${index}` });
     w.postMessage({ module, memory, control, index } satisfies HelperStart);
     workers.push(w);
   }

@@ -6,25 +6,22 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import './wasm-kernels';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { batchNormTrain, channelMoments } from './batchnorm';
-import { conv2d, convImpl } from './conv';
-import { padShortcut, relu } from './fused';
-import { PLAIN_WASM_BASE64, SHARED_WASM_BASE64, SOURCE_SHA256 } from './simd/binary';
-import { simdImpl, simdKernels } from './simd';
+import { batchNormTrain, channelMoments } from '../../model/batchnorm';
+import { conv2d } from '../../model/conv';
+import { installKernels } from '../install';
+import { padShortcut, relu } from '../../model/fused';
+import { PLAIN_WASM_BASE64, SHARED_WASM_BASE64, SOURCE_SHA256 } from './binary';
+import { simdKernels } from './simd';
 
 const TOLERANCE = 1e-4;
 
 beforeAll(async () => {
+  installKernels('wasm');
   expect(await tf.setBackend('wasm')).toBe(true);
 });
 
-afterEach(() => {
-  simdImpl.enabled = true;
-  simdImpl.winograd = true;
-  convImpl.kernelGrad = 'auto';
-});
+afterEach(() => installKernels('wasm'));
 
 function relErr(a: Float32Array, b: Float32Array): number {
   let diff = 0;
@@ -66,7 +63,7 @@ describe('SIMD kernels', () => {
   });
 
   it('come from the committed source: binary.ts carries kernels.c\'s SHA-256 (rebuild with scripts/build-simd.sh)', () => {
-    const source = readFileSync(new URL('./simd/kernels.c', import.meta.url));
+    const source = readFileSync(new URL('./kernels.c', import.meta.url));
     expect(createHash('sha256').update(source).digest('hex')).toBe(SOURCE_SHA256);
   });
 
@@ -116,9 +113,9 @@ describe('SIMD kernels', () => {
     expect(SHARED_WASM_BASE64.length).toBeGreaterThan(0);
   });
 
-  it('are off with simdImpl.enabled = false', async () => {
+  it('are off with the simd option off', async () => {
     await tf.setBackend('wasm');
-    simdImpl.enabled = false;
+    installKernels('wasm', { simd: false });
     expect(simdKernels(tf.backend() as BackendWasm)).toBeNull();
   });
 });
@@ -141,7 +138,7 @@ const CONVS: [number[], number[], number, number][] = [
 
 describe('the convolution kernel gradient (PlaygroundConv2DKernelGrad) matches the CPU backend', () => {
   it.each(CONVS)('x %j, kernel %j, stride %i, pad %i', async (xs, ks, stride, pad) => {
-    convImpl.kernelGrad = 'simd';
+    installKernels('wasm', { convKernelGrad: 'simd' });
     await expectAsCpu([xs, ks], (x, k) => conv2d(x as tf.Tensor4D, k as tf.Tensor4D, stride, pad));
   });
 });
@@ -172,7 +169,7 @@ describe('Conv2D (ours for NHWC float32 without dilation, XNNPACK otherwise) mat
     const pad = [[0, 0], [2, 0], [0, 1], [0, 0]] as tf.backend_util.ExplicitPadding;
     const layer = (x: tf.Tensor, k: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, 1, pad);
     await expectValueAsCpu([[2, 7, 9, 4], [3, 3, 4, 8]], layer);
-    simdImpl.winograd = false;
+    installKernels('wasm', { winograd: false });
     await expectValueAsCpu([[2, 7, 9, 4], [3, 3, 4, 8]], layer);
   });
 
@@ -181,9 +178,9 @@ describe('Conv2D (ours for NHWC float32 without dilation, XNNPACK otherwise) mat
   });
 });
 
-describe('without the SIMD module (no WebAssembly SIMD, or simdImpl.enabled off)', () => {
+describe('without the SIMD module (no WebAssembly SIMD, or the simd option off)', () => {
   it('convolutions and batch norm fall back to XNNPACK and the JavaScript loops, with the same gradients', async () => {
-    simdImpl.enabled = false;
+    installKernels('wasm', { simd: false });
     await expectAsCpu([[2, 9, 9, 8], [3, 3, 8, 8]], (x, k) => conv2d(x as tf.Tensor4D, k as tf.Tensor4D, 2, 1));
     await expectAsCpu([[2, 5, 5, 8], [8], [8]], (x, g, b) => {
       const { mean, variance } = channelMoments(x as tf.Tensor4D);

@@ -3,14 +3,14 @@
 // multi-threaded only when the page is cross-origin isolated (COOP
 // same-origin + COEP require-corp: vite.config.ts sends both, README says how
 // for a static host); otherwise it runs on one thread, and the backend reason
-// says so. The kernel fixes of src/model/wasm-kernels.ts register on import.
+// says so. Our kernels (src/kernels/wasm/kernels.ts) are registered by
+// installKernels (src/kernels/install.ts) before the backend starts.
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import plain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import simd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import threadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { startSimdKernels } from '../model/simd';
-import '../model/wasm-kernels';
+import { startSimdKernels } from './simd';
 
 let pathsSet = false;
 
@@ -52,7 +52,7 @@ export function wasmThreadsNote(): string {
   return `XNNPACK on ${threads} thread${threads === 1 ? '' : 's'} of ${cores} cores (cross-origin isolated)`;
 }
 
-/** After the backend started: our SIMD kernels (src/model/simd.ts) and their threads, started now. */
+/** After the backend started: our SIMD kernels (src/kernels/wasm/simd.ts) and their threads, started now. */
 export function startWasmKernels(): Promise<string> {
   return startSimdKernels(tf.backend() as BackendWasm);
 }

@@ -6,7 +6,7 @@
 // as the entry of the next stage ('stage2.transition.conv'). A final BN-ReLU
 // ('head.bn'), pooling and 'fc' close it. cfg.skip has no meaning here. Pure TS.
 import type { ModelConfig } from '../../config/types';
-import type { LayerOp } from '../arch';
+import type { LayerOp } from '../ops';
 import { bn, classifier, conv, relu, stem } from './layers';
 
 /** Bottleneck width per unit of growth (torchvision's bn_size). */

@@ -6,9 +6,6 @@
 // accumulate in float64, four rows per accumulator update (the loops are
 // bound by the accumulators' loads and stores, not by memory). Pure: no tfjs.
 
-/** Kernel names of these loops where a backend registers them (src/model/wasm-kernels.ts); batchnorm.ts runs them. */
-export const BN_KERNELS = { moments: 'PlaygroundBatchNormMoments', apply: 'PlaygroundBatchNormApply', grad: 'PlaygroundBatchNormGrad' } as const;
-
 /** Σ over rows of f(x[r, k]) per channel k of x [N, C], into out [C]; f(v, k) a per-channel map. */
 function rowSums(x: Float32Array, c: number, out: Float64Array, shift: Float64Array | null): void {
   const n = x.length / c;

@@ -1,4 +1,4 @@
-// Our SIMD128 training kernels (src/model/simd/kernels.c, built into
+// Our SIMD128 training kernels (src/kernels/wasm/kernels.c, built into
 // binary.ts) instantiated on the WASM backend's own memory, so that they
 // read and write TF.js's tensors in place. One instance per backend module
 // (a new backend brings a new memory). Where WebAssembly SIMD is missing or
@@ -6,8 +6,9 @@
 // use their JavaScript loops.
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { CONTROL, startPool, type Pool } from './simd-pool';
-import { PLAIN_WASM_BASE64, SHARED_WASM_BASE64 } from './simd/binary';
+import { kernelOptions } from '../options';
+import { CONTROL, startPool, type Pool } from './pool';
+import { PLAIN_WASM_BASE64, SHARED_WASM_BASE64 } from './binary';
 
 /** The exports of kernels.c; every pointer is a byte offset into the backend's heap. */
 interface Exports {
@@ -47,19 +48,11 @@ export interface SimdKernels {
   ptr(t: tf.TensorInfo): number;
   /** Runs f with `bytes` of scratch heap, freed afterwards. */
   withScratch<T>(bytes: number, f: (scratch: number) => T): T;
-  /** Helper threads ready to share a job (simd-pool.ts); null: this thread alone. */
+  /** Helper threads ready to share a job (pool.ts); null: this thread alone. */
   pool(): Pool | null;
   /** Whether helper threads were started (ready or not yet). */
   poolStarted(): boolean;
 }
-
-/**
- * enabled: false makes simdKernels return null (the benchmarks' way to time
- * the JavaScript loops); threads: false keeps the kernels on the engine
- * thread; winograd: false runs stride-1 3×3 convolutions on the direct
- * loops too (the benchmarks' and tests' way to compare the two).
- */
-export const simdImpl = { enabled: true, threads: true, winograd: true };
 
 const instances = new WeakMap<object, SimdKernels | null>();
 /** Why the last instantiation gave null, for the backend's note. */
@@ -116,14 +109,14 @@ function instantiate(wasm: BackendWasm): SimdKernels | null {
         heap._free(scratch);
       }
     },
-    pool: () => (pool && simdImpl.threads && pool.ready() ? pool : null),
+    pool: () => (pool && kernelOptions().simdThreads && pool.ready() ? pool : null),
     poolStarted: () => pool !== null,
   };
 }
 
 /** Our kernels on this WASM backend, or null where they cannot run. */
 export function simdKernels(wasm: BackendWasm): SimdKernels | null {
-  if (!simdImpl.enabled) return null;
+  if (!kernelOptions().simd) return null;
   const key = wasm.wasm as object;
   if (!instances.has(key)) {
     let kernels: SimdKernels | null = null;
@@ -155,15 +148,4 @@ export async function startSimdKernels(wasm: BackendWasm, timeoutMs = 5000): Pro
   const threads = 1 + (pool()?.helpers ?? 0);
   const late = kernels.poolStarted() && !pool() ? ` (its helper threads did not start within ${timeoutMs / 1000} s)` : '';
   return `our SIMD kernels on ${threads} thread${threads > 1 ? 's' : ''}${late}`;
-}
-
-/**
- * Whether the current backend registered `kernel`, one of ours, and can run
- * it now: on WASM our kernels must have started (not without WebAssembly
- * SIMD, nor with simdImpl.enabled off). The callers use TF.js's ops otherwise.
- */
-export function ourKernelRuns(kernel: string): boolean {
-  const backend = tf.getBackend();
-  if (tf.getKernel(kernel, backend) === undefined) return false;
-  return backend !== 'wasm' || simdKernels(tf.backend() as BackendWasm) !== null;
 }

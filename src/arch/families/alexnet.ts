@@ -7,7 +7,7 @@
 // (our adaptation to 32×32 and MNIST's 28×28, not a reference model; 'deep'
 // reads as 'imagenet'). Pure TS.
 import type { ModelConfig } from '../../config/types';
-import type { LayerOp } from '../arch';
+import type { LayerOp } from '../ops';
 import { bn, conv, dense, dropout, maxPool, relu } from './layers';
 
 const WIDTHS = [64, 192, 384, 256, 256] as const;

@@ -1,0 +1,29 @@
+// Our kernels, installed explicitly per backend: installKernels(backend,
+// options) sets the one options record (options.ts) and registers the
+// backend's own kernels (wasm/kernels.ts today; webgpu/ and webgl/ as they
+// come). Nothing registers on import. Call it before tf.setBackend(backend),
+// and again to change options (benches and tests do; nothing is restored by
+// hand).
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { BackendName } from '../config/types';
+import { setKernelOptions, type KernelOptions } from './options';
+import { registerWasmKernels } from './wasm/kernels';
+import { simdKernels } from './wasm/simd';
+
+export function installKernels(backend: BackendName, options: Partial<KernelOptions> = {}): void {
+  setKernelOptions(options);
+  if (backend === 'wasm') registerWasmKernels();
+}
+
+/**
+ * Whether the current backend registered `kernel`, one of ours (names.ts),
+ * and can run it now: on WASM our SIMD module must have started (not without
+ * WebAssembly SIMD, nor with the `simd` option off). The callers use TF.js's
+ * ops otherwise.
+ */
+export function ourKernelRuns(kernel: string): boolean {
+  const backend = tf.getBackend();
+  if (tf.getKernel(kernel, backend) === undefined) return false;
+  return backend !== 'wasm' || simdKernels(tf.backend() as BackendWasm) !== null;
+}

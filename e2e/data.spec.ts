@@ -3,7 +3,7 @@
 // train a tiny net on it; a broken tarball shows its error, caches nothing,
 // and the page goes on working.
 import { expect, test } from '@playwright/test';
-import { cifar10Archive, cifar100Archive, cifarBatch } from '../src/data/fixtures';
+import { cifar10Archive, cifar100Archive, cifarBatch } from '../src/testing/fixtures';
 import { Playground } from './pages/playground';
 
 test('a picked CIFAR-10 tarball is read with progress, cached, shown and trained on; a broken one is refused', async ({ page }) => {

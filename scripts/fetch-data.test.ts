@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cifar10Archive } from '../src/data/fixtures';
+import { cifar10Archive } from '../src/testing/fixtures';
 
 const run = promisify(execFile);
 const SCRIPT = new URL('./fetch-data.ts', import.meta.url).pathname;

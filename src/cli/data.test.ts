@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { CIFAR10_CLASSES, cifar10Archive } from '../data/fixtures';
+import { CIFAR10_CLASSES, cifar10Archive } from '../testing/fixtures';
 
 const run = promisify(execFile);
 const BIN = new URL('../../bin/playground.mjs', import.meta.url).pathname;

@@ -2,7 +2,7 @@
 // official layout (built here, mostly zeros), and every broken input the
 // issue lists, each refused with a message naming the file and the problem.
 import { describe, expect, it } from 'vitest';
-import { CIFAR10_CLASSES, cifar100Archive, cifar10Archive, cifar10Files, cifarBatch, gzip, tar } from './fixtures';
+import { CIFAR10_CLASSES, cifar100Archive, cifar10Archive, cifar10Files, cifarBatch, gzip, tar } from '../testing/fixtures';
 import { fetchCifarArchive, readCifarArchive, type ArchiveOptions } from './archive';
 import type { ByteProgress } from './types';
 

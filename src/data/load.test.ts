@@ -4,7 +4,7 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clearCache, listCache, loadCached, saveDataset } from './cache';
-import { cifar10Archive, cifarBatch } from './fixtures';
+import { cifar10Archive, cifarBatch } from '../testing/fixtures';
 import { importArchive, loadDataset } from './load';
 import type { Dataset } from './types';
 

@@ -4,7 +4,7 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DataEvent } from '../protocol/data';
-import { cifar10Archive } from './fixtures';
+import { cifar10Archive } from '../testing/fixtures';
 import { DataService } from './service';
 
 afterEach(() => vi.unstubAllGlobals());

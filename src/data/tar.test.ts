@@ -1,7 +1,7 @@
 // The streaming tar reader: entries and data whatever the chunking, GNU long
 // names and pax paths, and one message per broken header.
 import { describe, expect, it } from 'vitest';
-import { concat, tar, tarHeader } from './fixtures';
+import { concat, tar, tarHeader } from '../testing/fixtures';
 import { TarReader, type TarEntry } from './tar';
 
 /** Reads `bytes` in `chunk`-byte pieces; returns the entries with their data. */

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../config/presets';
-import { syntheticDataset } from '../data/synthetic';
+import { syntheticDataset } from '../testing/synthetic';
 import { buildModel } from '../model/build';
 import { Batcher, channelStats } from './batches';
 import { evaluate, EXAMPLES_PER_EPOCH } from './evaluate';

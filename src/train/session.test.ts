@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../config/presets';
-import { syntheticDataset } from '../data/synthetic';
+import { syntheticDataset } from '../testing/synthetic';
 import type { Config } from '../config/types';
 import { loadMnistNode } from '../data/mnist-node';
 import { DEFAULT_LIMITS } from '../arch/memory';

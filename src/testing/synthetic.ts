@@ -1,6 +1,6 @@
 // A small synthetic data set for tests of the loop: hashed 8×8 grey pixels,
 // labels cycling through the classes. Real pixels are not the point there.
-import type { Dataset } from './types';
+import type { Dataset } from '../data/types';
 
 /** `count` 8×8×1 images; label of image i is (i · stride) mod classes. Train and test are the same images. */
 export function syntheticDataset(count: number, classes: number, stride = 1): Dataset {

@@ -4,7 +4,7 @@
 // full 185 MB archive gzips to about 200 KB in a fraction of a second.
 // Node only (node:zlib); used by unit tests, the CLI and script tests, e2e specs.
 import { gzipSync } from 'node:zlib';
-import { BLOCK, checksum } from './tar';
+import { BLOCK, checksum } from '../data/tar';
 
 export interface TarFile {
   name: string;

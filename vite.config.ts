@@ -1,7 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
-import { mnistData } from './scripts/vite-plugin-mnist.ts';
-import { tfjsWasmThreads } from './scripts/vite-plugin-tfjs-wasm-threads.ts';
+import { mnistData } from './scripts/build/vite-plugin-mnist.ts';
+import { tfjsWasmThreads } from './scripts/build/vite-plugin-tfjs-wasm-threads.ts';
 
 /**
  * Cross-origin isolation (COOP same-origin + COEP require-corp) gives the

@@ -1,7 +1,7 @@
 // The WebAssembly SIMD128 peak of this CPU: 12 independent f32x4 multiply
 // and add chains in one thread, what our convolution kernels
 // (src/kernels/wasm/kernels.c) are measured against. Needs clang and wasm-ld,
-// as scripts/build-simd.sh (Debian: apt-get install -y clang lld):
+// as scripts/build/build-simd.sh (Debian: apt-get install -y clang lld):
 //   node bench/simd-peak.mjs
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';

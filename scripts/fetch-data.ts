@@ -1,7 +1,7 @@
 // `npm run data -- cifar10|cifar100`: downloads the official CIFAR binary
 // release, shows progress, checks the published MD5, reads the archive with
 // the app's own checks (src/data/archive.ts), and only then moves it to
-// data/, where the dev server offers it (scripts/vite-plugin-mnist.ts).
+// data/, where the dev server offers it (scripts/build/vite-plugin-mnist.ts).
 //   npm run data -- cifar10 [--url URL] [--md5 HEX] [--out DIR]
 // --url (or CIFAR_URL) points at a mirror; --md5 then gives its checksum.
 // Node only.

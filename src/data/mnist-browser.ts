@@ -1,6 +1,6 @@
 // MNIST in the browser or a worker: fetches the four gzipped IDX files,
 // streams them with byte progress, gunzips with DecompressionStream.
-// No node:*, no tfjs. The files are served by scripts/vite-plugin-mnist.ts.
+// No node:*, no tfjs. The files are served by scripts/build/vite-plugin-mnist.ts.
 import type { ByteProgress, Dataset } from './types';
 import { MNIST_FILES, mnistFromIdx, type IdxDatasetId } from './mnist';
 

@@ -1,6 +1,6 @@
 // Training kernels for TF.js's WASM backend, in WebAssembly SIMD128, run on
 // the backend's own heap (this module imports its memory: every pointer is a
-// byte offset of a tensor TF.js allocated). Built by scripts/build-simd.sh
+// byte offset of a tensor TF.js allocated). Built by scripts/build/build-simd.sh
 // into src/kernels/wasm/binary.ts; loaded by src/kernels/wasm/simd.ts.
 //
 // - Batch norm in training mode (moments, apply, gradient): the per-channel

@@ -62,7 +62,7 @@ describe('SIMD kernels', () => {
     expect(simdKernels(tf.backend() as BackendWasm)).not.toBeNull();
   });
 
-  it('come from the committed source: binary.ts carries kernels.c\'s SHA-256 (rebuild with scripts/build-simd.sh)', () => {
+  it('come from the committed source: binary.ts carries kernels.c\'s SHA-256 (rebuild with scripts/build/build-simd.sh)', () => {
     const source = readFileSync(new URL('./kernels.c', import.meta.url));
     expect(createHash('sha256').update(source).digest('hex')).toBe(SOURCE_SHA256);
   });

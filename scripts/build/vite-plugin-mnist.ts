@@ -11,10 +11,10 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Connect, Plugin } from 'vite';
-import { ARCHIVES_URL_DIR, CIFAR_LAYOUTS } from '../src/data/cifar.ts';
-import { fashionIdxNode } from '../src/data/fashion-node.ts';
-import { MNIST_FILES, type IdxDatasetId, type MnistFile } from '../src/data/mnist.ts';
-import { mnistDataDir } from '../src/data/mnist-node.ts';
+import { ARCHIVES_URL_DIR, CIFAR_LAYOUTS } from '../../src/data/cifar.ts';
+import { fashionIdxNode } from '../../src/data/fashion-node.ts';
+import { MNIST_FILES, type IdxDatasetId, type MnistFile } from '../../src/data/mnist.ts';
+import { mnistDataDir } from '../../src/data/mnist-node.ts';
 
 /** Where the files live under the app's base URL (what fetchMnist is given). */
 export const MNIST_URL_DIR = 'data/mnist';

@@ -1,5 +1,6 @@
 // Validation of a whole Config: one message per bad field, naming the field
 // and the allowed range. Pure TS: no tfjs, no React.
+import { getAt } from './path';
 import type { Config } from './types';
 
 export interface FieldError {
@@ -77,19 +78,14 @@ export function checkNumber(field: NumericField, value: unknown): string | undef
   return undefined;
 }
 
-function get(config: Config, path: string): unknown {
-  const [section, key] = path.split('.') as [keyof Config, string];
-  return (config[section] as unknown as Record<string, unknown>)[key];
-}
-
 export function validateConfig(config: Config): FieldError[] {
   const errors: FieldError[] = [];
   for (const field of Object.keys(LIMITS) as NumericField[]) {
-    const message = checkNumber(field, get(config, field));
+    const message = checkNumber(field, getAt(config, field));
     if (message) errors.push({ field, message });
   }
   for (const field of Object.keys(LIST_LIMITS) as ListField[]) {
-    const message = checkList(field, get(config, field));
+    const message = checkList(field, getAt(config, field));
     if (message) errors.push({ field, message });
   }
   return errors;

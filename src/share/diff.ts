@@ -1,5 +1,6 @@
 // The fields two configs disagree on, in the URL table's order and words.
 // Pure TS: no tfjs, no React.
+import { getAt } from '../config/path';
 import { sameValue } from '../config/presets';
 import type { Config } from '../config/types';
 import { FIELDS } from './url';
@@ -20,9 +21,5 @@ function show(value: unknown): string {
 }
 
 export function diffConfigs(a: Config, b: Config): FieldDiff[] {
-  const at = (c: Config, path: string) => {
-    const [section, key] = path.split('.') as [keyof Config, string];
-    return (c[section] as unknown as Record<string, unknown>)[key];
-  };
-  return FIELDS.filter((f) => !sameValue(at(a, f.path), at(b, f.path))).map((f) => ({ path: f.path, key: f.key, a: show(at(a, f.path)), b: show(at(b, f.path)) }));
+  return FIELDS.filter((f) => !sameValue(getAt(a, f.path), getAt(b, f.path))).map((f) => ({ path: f.path, key: f.key, a: show(getAt(a, f.path)), b: show(getAt(b, f.path)) }));
 }

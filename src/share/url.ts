@@ -12,6 +12,7 @@
 // whole numbers joined by '-' (`blocks=3-4-6-3`), checked against LIST_LIMITS.
 // Lesson mode (as TF Playground's `hide`): `hide=skip,bn,lr` names, by the
 // same keys, the controls the page hides; it is not part of the Config.
+import { getAt, setAt, type ConfigPath, type PathOf, type ValueAt } from '../config/path';
 import { DEFAULT_CONFIG, sameValue } from '../config/presets';
 import type { Config } from '../config/types';
 import { checkList, checkNumber, LIMITS, type FieldError, type ListField, type NumericField } from '../config/validate';
@@ -33,15 +34,7 @@ export const COMPARE_KEY = 'cmp';
 /** Most runs one link compares. */
 export const MAX_COMPARED = 8;
 
-type Section = keyof Config;
-type Leaf<S extends Section> = keyof Config[S] & string;
-/** Dotted paths of the leaves whose value type is T, e.g. 'model.skip' for boolean. */
-type PathOf<T> = { [S in Section]: { [K in Leaf<S>]: Config[S][K] extends T ? `${S}.${K}` : never }[Leaf<S>] }[Section];
-/** Every leaf of Config, as a dotted path. */
-export type ConfigPath = PathOf<unknown>;
-type ValueAt<P extends ConfigPath> = P extends `${infer S extends Section}.${infer K}`
-  ? K extends keyof Config[S] ? Config[S][K] : never
-  : never;
+export type { ConfigPath };
 
 /** A whole number or a float, ranged by LIMITS[path]; the kind follows LIMITS, so the two cannot disagree. */
 function num<const K extends string, const P extends NumericField>(key: K, path: P) {
@@ -125,17 +118,6 @@ void allCovered;
 
 // A Map, not an object, so that keys such as '__proto__' are plain misses.
 const BY_KEY: ReadonlyMap<string, Field> = new Map(FIELDS.map((f) => [f.key, f]));
-
-function getAt(config: Config, path: ConfigPath): unknown {
-  const [section, key] = path.split('.') as [Section, string];
-  return (config[section] as unknown as Record<string, unknown>)[key];
-}
-
-/** Paths come from FIELDS only, never from the query. */
-function setAt(config: Config, path: ConfigPath, value: unknown): void {
-  const [section, key] = path.split('.') as [Section, string];
-  (config[section] as unknown as Record<string, unknown>)[key] = value;
-}
 
 function format(field: Field, value: unknown): string {
   if (field.kind === 'bool') return value ? 'on' : 'off';

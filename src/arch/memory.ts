@@ -1,6 +1,7 @@
 // An estimate of a training run's memory, from the architecture summary
 // alone, and the check that refuses a run too big for the backend before
 // anything is allocated. Pure TS: no tfjs, no React (the page shows it too).
+import { formatBytes } from '../config/format';
 import type { OptimizerName } from '../config/types';
 import type { ArchSummary } from './arch';
 
@@ -46,12 +47,6 @@ export interface BackendLimits {
 
 /** Limits used before a backend has started (the page's own check). */
 export const DEFAULT_LIMITS: BackendLimits = { backend: 'any', totalBytes: 4 * 2 ** 30, tensorBytes: 2 ** 30, source: 'a 4 GiB budget and 1 GiB per tensor' };
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
-  if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-  return `${(bytes / 2 ** 10).toFixed(1)} KiB`;
-}
 
 /** Null when it fits; otherwise a message with the numbers and what to change. */
 export function checkFits(estimate: MemoryEstimate, limits: BackendLimits, batchSize: number): string | null {

@@ -1,5 +1,6 @@
 // The fields two configs disagree on, in the URL table's order and words.
 // Pure TS: no tfjs, no React.
+import { formatValue } from '../config/format';
 import { getAt } from '../config/path';
 import { sameValue } from '../config/presets';
 import type { Config } from '../config/types';
@@ -14,12 +15,6 @@ export interface FieldDiff {
   b: string;
 }
 
-function show(value: unknown): string {
-  if (typeof value === 'boolean') return value ? 'on' : 'off';
-  if (Array.isArray(value)) return value.join('-');
-  return String(value);
-}
-
 export function diffConfigs(a: Config, b: Config): FieldDiff[] {
-  return FIELDS.filter((f) => !sameValue(getAt(a, f.path), getAt(b, f.path))).map((f) => ({ path: f.path, key: f.key, a: show(getAt(a, f.path)), b: show(getAt(b, f.path)) }));
+  return FIELDS.filter((f) => !sameValue(getAt(a, f.path), getAt(b, f.path))).map((f) => ({ path: f.path, key: f.key, a: formatValue(getAt(a, f.path)), b: formatValue(getAt(b, f.path)) }));
 }

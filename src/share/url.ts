@@ -12,6 +12,7 @@
 // whole numbers joined by '-' (`blocks=3-4-6-3`), checked against LIST_LIMITS.
 // Lesson mode (as TF Playground's `hide`): `hide=skip,bn,lr` names, by the
 // same keys, the controls the page hides; it is not part of the Config.
+import { formatValue } from '../config/format';
 import { getAt, setAt, type ConfigPath, type PathOf, type ValueAt } from '../config/path';
 import { DEFAULT_CONFIG, sameValue } from '../config/presets';
 import type { Config } from '../config/types';
@@ -119,12 +120,6 @@ void allCovered;
 // A Map, not an object, so that keys such as '__proto__' are plain misses.
 const BY_KEY: ReadonlyMap<string, Field> = new Map(FIELDS.map((f) => [f.key, f]));
 
-function format(field: Field, value: unknown): string {
-  if (field.kind === 'bool') return value ? 'on' : 'off';
-  if (field.kind === 'ints') return Array.isArray(value) ? value.join('-') : String(value);
-  return String(value); // numbers: the shortest text that reads back to the same double
-}
-
 /**
  * The query string for a config, without a leading '?': `v=1` and then, in
  * FIELDS order, only the fields that differ from DEFAULT_CONFIG; last, the
@@ -137,7 +132,7 @@ export function encode(config: Config, hidden: readonly ConfigPath[] = [], compa
   for (const field of FIELDS) {
     const value = getAt(config, field.path);
     if (sameValue(value, getAt(DEFAULT_CONFIG, field.path))) continue;
-    parts.push(`${field.key}=${encodeURIComponent(format(field, value))}`);
+    parts.push(`${field.key}=${encodeURIComponent(formatValue(value))}`);
   }
   const hide = FIELDS.filter((f) => hidden.includes(f.path)).map((f) => f.key);
   if (hide.length > 0) parts.push(`${HIDE_KEY}=${hide.join(',')}`);
@@ -149,7 +144,7 @@ export function encode(config: Config, hidden: readonly ConfigPath[] = [], compa
 function comparedEntry(main: Config, run: Config): string {
   return FIELDS.filter((f) => f.kind !== 'url' && !sameValue(getAt(run, f.path), getAt(main, f.path)))
     // Numbers, switches, names and '-' lists: nothing to escape.
-    .map((f) => `${f.key}:${format(f, getAt(run, f.path))}`)
+    .map((f) => `${f.key}:${formatValue(getAt(run, f.path))}`)
     .join(',');
 }
 
@@ -268,7 +263,7 @@ function apply(config: Config, key: string, value: string): FieldError | undefin
   if (!field) return { field: key, message: `unknown field "${key}", ignored` };
   const result = parse(field, value);
   if ('message' in result) {
-    return { field: field.path, message: `${result.message}; kept the default ${format(field, getAt(DEFAULT_CONFIG, field.path))}` };
+    return { field: field.path, message: `${result.message}; kept the default ${formatValue(getAt(DEFAULT_CONFIG, field.path))}` };
   }
   setAt(config, field.path, result.value);
   return undefined;

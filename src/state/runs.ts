@@ -3,7 +3,8 @@
 // latest one comes back on screen after a reload. A slice of its own beside
 // the live run's store; no tfjs.
 import { create } from 'zustand';
-import type { Config } from '../config/types';
+import { formatValue } from '../config/format';
+import { cifarDepth, type Config } from '../config/types';
 import type { Checkpoint, EpochMetrics } from '../protocol/messages';
 import { onCheckpoint, startRun } from './bridge';
 import { parseRunFile, summarizeEpoch, type RunOutcome, type RunRecord } from '../share/runfile';
@@ -144,8 +145,8 @@ export const useRuns = create<RunsState>()((set, get) => ({
 /** A short name for a run: its preset-like shape and the switches that matter here. */
 export function runName(config: Config): string {
   const m = config.model;
-  const depth = m.family === 'cifar-resnet' ? `resnet${6 * m.blocksPerStage + 2}` : m.family;
-  return `${depth}, skip ${m.skip ? 'on' : 'off'}, BN ${m.batchNorm ? 'on' : 'off'}, ${config.train.optimizer} lr ${config.train.learningRate}`;
+  const depth = m.family === 'cifar-resnet' ? `resnet${cifarDepth(m.blocksPerStage)}` : m.family;
+  return `${depth}, skip ${formatValue(m.skip)}, BN ${formatValue(m.batchNorm)}, ${config.train.optimizer} lr ${config.train.learningRate}`;
 }
 
 function outcomeOf(status: RunStatus): RunOutcome {

@@ -1,7 +1,7 @@
 // The architecture view: totals, the stage table (as He et al. 2015's Table 1
 // lays out ResNet-50), every layer on demand, and the training-memory estimate.
 import { DATASETS } from '../config/datasets';
-import { formatBytes } from '../arch/memory';
+import { formatBytes } from '../config/format';
 import { useStore } from '../state/store';
 import { useArchitecture } from './useArchitecture';
 

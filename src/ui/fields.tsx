@@ -2,6 +2,7 @@
 // and a dotted test id. A number is committed only when valid; otherwise the
 // field says why and the config keeps its last good value.
 import { useEffect, useId, useState, type ReactNode } from 'react';
+import { formatValue } from '../config/format';
 import { checkList, checkNumber, type ListField as ListPath, type NumericField } from '../config/validate';
 import type { ConfigPath } from '../share/url';
 import { useStore } from '../state/store';
@@ -100,7 +101,7 @@ export function ToggleField(props: { label: string; help: string; testId: string
 
 /** A list of whole numbers typed as '3-4-6-3' (the URL's form); committed only when valid. */
 export function ListField(props: { label: string; help: string; testId: string; field: ListPath; value: readonly number[]; onChange(v: number[]): void }) {
-  const shown = props.value.join('-');
+  const shown = formatValue(props.value);
   const [text, setText] = useState(shown);
   const [error, setError] = useState<string | undefined>();
   useEffect(() => setText(shown), [shown]);
@@ -110,7 +111,7 @@ export function ListField(props: { label: string; help: string; testId: string; 
     const v = parts.every((p) => /^\d{1,9}$/.test(p)) ? parts.map(Number) : null;
     const message = v ? checkList(props.field, v) : `${props.field} must be whole numbers joined by '-', e.g. 3-4-6-3`;
     setError(message);
-    if (v && !message && v.join('-') !== shown) props.onChange(v);
+    if (v && !message && formatValue(v) !== shown) props.onChange(v);
   };
   return (
     <Field label={props.label} help={props.help} testId={props.testId} error={error}>

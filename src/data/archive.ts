@@ -4,6 +4,7 @@
 // Guards: a cap on compressed and on inflated bytes (decompression bombs),
 // a stall timeout, cancellation. Every error starts with the archive's name.
 // Pure TS over web streams (browsers, workers and Node 20): no node:*, no tfjs.
+import { formatBytes } from '../config/format';
 import { CifarAssembler, type CifarId } from './cifar';
 import { TarReader } from './tar';
 import type { ByteProgress, Dataset } from './types';
@@ -40,7 +41,7 @@ export async function readCifarArchive(body: ReadableStream<Uint8Array>, opts: A
   let inflated = 0;
   const toTar = (chunk: Uint8Array) => {
     inflated += chunk.length;
-    if (inflated > maxOut) throw new Error(`${name}: inflates to more than ${mib(maxOut)} (a CIFAR release is about 176 MiB); refused as a decompression bomb or not a CIFAR release`);
+    if (inflated > maxOut) throw new Error(`${name}: inflates to more than ${formatBytes(maxOut, 'MiB')} (a CIFAR release is about 176 MiB); refused as a decompression bomb or not a CIFAR release`);
     tar.push(chunk);
   };
   try {
@@ -60,8 +61,6 @@ export async function readCifarArchive(body: ReadableStream<Uint8Array>, opts: A
     throw e;
   }
 }
-
-const mib = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
 
 type Sniffed = { kind: 'gzip' } | { kind: 'tar' } | { kind: 'bad'; reason: string };
 
@@ -184,7 +183,7 @@ class Source {
       if (done) return null;
       this.loaded += value.length;
       const max = this.opts.maxCompressedBytes ?? MAX_COMPRESSED_BYTES;
-      if (this.loaded > max) throw new Error(`${name}: more than ${mib(max)}, too big for a CIFAR release (about 163 MB)`);
+      if (this.loaded > max) throw new Error(`${name}: more than ${formatBytes(max, 'MiB')}, too big for a CIFAR release (about 163 MB)`);
       this.opts.onProgress?.({ loaded: this.loaded, total: this.opts.total ? Math.max(this.opts.total, this.loaded) : 0, file: name });
       return value;
     } finally {
@@ -227,7 +226,7 @@ export async function fetchCifarArchive(url: string, opts: FetchArchiveOptions =
     if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${res.statusText}`.trimEnd());
     const total = Number(res.headers.get('content-length')) || 0;
     const max = opts.maxCompressedBytes ?? MAX_COMPRESSED_BYTES;
-    if (total > max) throw new Error(`${url}: ${total.toLocaleString('en-US')} bytes, more than the ${mib(max)} cap for a CIFAR release`);
+    if (total > max) throw new Error(`${url}: ${total.toLocaleString('en-US')} bytes, more than the ${formatBytes(max, 'MiB')} cap for a CIFAR release`);
     if (!res.body) throw new Error(`${url}: empty response`);
     return await readCifarArchive(res.body, { ...opts, name: url, total, signal: ctrl.signal });
   } finally {

@@ -1,6 +1,7 @@
 // MNIST in the browser or a worker: fetches the four gzipped IDX files,
 // streams them with byte progress, gunzips with DecompressionStream.
 // No node:*, no tfjs. The files are served by scripts/build/vite-plugin-mnist.ts.
+import { formatBytes } from '../config/format';
 import type { ByteProgress, Dataset } from './types';
 import { MNIST_FILES, mnistFromIdx, type IdxDatasetId } from './mnist';
 
@@ -93,7 +94,7 @@ async function readBody(
     size += value.length;
     if (size > MAX_FILE_BYTES) {
       await reader.cancel();
-      throw new Error(`${what}: more than ${MAX_FILE_BYTES} bytes (${MAX_FILE_BYTES / 2 ** 20} MiB cap per file)`);
+      throw new Error(`${what}: more than ${MAX_FILE_BYTES} bytes (${formatBytes(MAX_FILE_BYTES, 'MiB')} cap per file)`);
     }
     chunks.push(value);
     onChunk?.(value.length);

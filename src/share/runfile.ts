@@ -2,6 +2,7 @@
 // metrics) and the metrics as CSV. Imported files are untrusted: the config
 // goes through the URL codec's table field by field, metrics are checked
 // for shape and size. Pure TS: no tfjs, no React.
+import { formatBytes } from '../config/format';
 import type { Config } from '../config/types';
 import type { FieldError } from '../config/validate';
 import type { EpochMetrics, StepMetrics } from '../protocol/messages';
@@ -75,7 +76,7 @@ export type ParsedRun = { record: RunRecord; warnings: FieldError[] } | { error:
 /** Reads a run file, or says what is wrong with it, naming the file. Never throws. */
 export function parseRunFile(text: string, fileName: string): ParsedRun {
   const fail = (why: string): ParsedRun => ({ error: `${fileName}: ${why}` });
-  if (text.length > MAX_RUN_FILE_BYTES) return fail(`larger than ${MAX_RUN_FILE_BYTES / 2 ** 20} MB, not read`);
+  if (text.length > MAX_RUN_FILE_BYTES) return fail(`larger than ${formatBytes(MAX_RUN_FILE_BYTES, 'MiB')}, not read`);
   let raw: unknown;
   try {
     raw = JSON.parse(text);

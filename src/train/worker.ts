@@ -3,6 +3,7 @@
 /// <reference lib="webworker" />
 import * as tf from '@tensorflow/tfjs';
 import { DATASETS } from '../config/datasets';
+import { formatBytes } from '../config/format';
 import { loadDataset } from '../data/load';
 import type { Command, Event } from '../protocol/messages';
 import { selectBackend } from './backends';
@@ -11,8 +12,6 @@ import { Session } from './session';
 declare const self: DedicatedWorkerGlobalScope;
 
 tf.enableProdMode();
-
-const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 
 const session = new Session({
   post: (event: Event) => self.postMessage(event),
@@ -26,7 +25,7 @@ const session = new Session({
         const now = performance.now();
         if (now - last < 100 && p.loaded !== p.total) return;
         last = now;
-        onProgress(p.total > 0 ? `${name}: ${mb(p.loaded)} / ${mb(p.total)} MB` : `${name}: ${mb(p.loaded)} MB`);
+        onProgress(p.total > 0 ? `${name}: ${formatBytes(p.loaded, 'MB')} / ${formatBytes(p.total, 'MB')}` : `${name}: ${formatBytes(p.loaded, 'MB')}`);
       },
     });
     return dataset;

@@ -5,6 +5,7 @@
 // All parsing happens in the data worker (src/state/data.ts); no tfjs here.
 import { useEffect, useState, type DragEvent } from 'react';
 import { DATASETS, DATASET_IDS } from '../config/datasets';
+import { formatBytes } from '../config/format';
 import type { Config, DataConfig, DatasetId } from '../config/types';
 import { ARCHIVES_URL_DIR, CIFAR_LAYOUTS, type CifarId } from '../data/cifar';
 import { checkAddress } from '../share/url';
@@ -13,7 +14,6 @@ import { useStore } from '../state/store';
 import { SelectField, ToggleField } from './fields';
 import { SampleGrid } from './SampleGrid';
 
-const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 const isCifar = (id: DatasetId) => id === 'cifar10' || id === 'cifar100';
 
 function useData() {
@@ -32,7 +32,7 @@ function Progress() {
     <div className="data-progress">
       <progress data-testid="data.progress" data-state={imp.status} data-loaded={imp.loaded} data-total={imp.total} data-parse-ms={imp.parseMs ?? ''} data-cache-ms={imp.cacheMs ?? ''} max={100} value={pct ?? undefined} aria-label={`Reading ${imp.file}`} />
       <small>
-        {imp.status === 'loading' && `Reading ${imp.file}: ${mb(imp.loaded)}${imp.total ? ` of ${mb(imp.total)}` : ''}`}
+        {imp.status === 'loading' && `Reading ${imp.file}: ${formatBytes(imp.loaded, 'MB')}${imp.total ? ` of ${formatBytes(imp.total, 'MB')}` : ''}`}
         {imp.status === 'done' && `Read, checked and cached ${imp.file} (parsed in ${((imp.parseMs ?? 0) / 1000).toFixed(1)} s, cached in ${((imp.cacheMs ?? 0) / 1000).toFixed(1)} s).`}
       </small>
       {imp.status === 'loading' && (
@@ -59,7 +59,7 @@ function CacheList() {
         <ul className="cache-list">
           {cache.map((e) => (
             <li key={e.id} data-testid={`data.cache.${e.id}`}>
-              {DATASETS[e.id].name}: {e.train.toLocaleString('en-US')} + {e.test.toLocaleString('en-US')} images, {mb(e.bytes)} (from {e.source})
+              {DATASETS[e.id].name}: {e.train.toLocaleString('en-US')} + {e.test.toLocaleString('en-US')} images, {formatBytes(e.bytes, 'MB')} (from {e.source})
             </li>
           ))}
         </ul>

@@ -19,3 +19,8 @@ export const DATASETS: Record<DatasetId, DatasetShape> = {
 };
 
 export const DATASET_IDS = Object.keys(DATASETS) as DatasetId[];
+
+/** The data sets read from their release tarballs (src/data/cifar.ts), not served with the app. */
+export function isCifar(id: string): id is 'cifar10' | 'cifar100' {
+  return id === 'cifar10' || id === 'cifar100';
+}

@@ -6,6 +6,7 @@
 // importArchive is the way in for a dropped file or a mirror: read, check,
 // then cache, in that order, so a bad archive leaves nothing behind.
 // Pure TS over fetch, web streams and IndexedDB: no node:*, no tfjs.
+import { isCifar } from '../config/datasets';
 import type { DatasetId } from '../config/types';
 import { fetchCifarArchive, readCifarArchive, type ArchiveOptions } from './archive';
 import { saveDataset, loadCached, type CacheEntry } from './cache';
@@ -25,8 +26,6 @@ export interface Loaded {
   dataset: Dataset;
   from: 'served' | 'cache' | 'archive';
 }
-
-export const isCifar = (id: DatasetId): id is CifarId => id === 'cifar10' || id === 'cifar100';
 
 /** Loads a data set by id from wherever it is (see the file comment). */
 export async function loadDataset(id: DatasetId, opts: LoadOptions): Promise<Loaded> {
@@ -53,7 +52,7 @@ export async function servedArchives(baseUrl: string): Promise<Partial<Record<Ci
     const res = await fetch(`${baseUrl}data/archives.json`);
     if (!res.ok || !(res.headers.get('content-type') ?? '').includes('json')) return {};
     const body = (await res.json()) as Record<string, unknown>;
-    return Object.fromEntries(Object.entries(body).filter(([k, v]) => (k === 'cifar10' || k === 'cifar100') && typeof v === 'string')) as Partial<Record<CifarId, string>>;
+    return Object.fromEntries(Object.entries(body).filter(([k, v]) => isCifar(k) && typeof v === 'string')) as Partial<Record<CifarId, string>>;
   } catch {
     return {};
   }

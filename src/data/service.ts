@@ -1,12 +1,12 @@
 // What the data worker does for the page, without the worker: imports
 // archives (one at a time, cancellable), lists and clears the cache, and
 // builds sample grids. worker.ts wires it to postMessage. Pure TS: no tfjs.
-import { DATASETS } from '../config/datasets';
+import { DATASETS, isCifar } from '../config/datasets';
 import type { DatasetId } from '../config/types';
 import type { DataCommand, DataEvent, LoadId, SampleGrid } from '../protocol/data';
 import { augmentBytes, augments, pixelMap } from './augment';
 import { clearCache, listCache } from './cache';
-import { importArchive, isCifar, loadDataset, servedArchives, type Loaded } from './load';
+import { importArchive, loadDataset, servedArchives, type Loaded } from './load';
 import type { Dataset } from './types';
 
 /** Progress messages at most this often (ms), and always the last one. */

@@ -2,6 +2,7 @@
 // stale runs stopped, data loaded once, events batched. worker.ts wires this
 // to postMessage; tests drive it directly.
 import * as tf from '@tensorflow/tfjs';
+import { isCifar } from '../config/datasets';
 import type { BackendChoice, DatasetId } from '../config/types';
 import type { Dataset } from '../data/types';
 import { assertNever, type BackendInfo, type Command, type Event, type RunId } from '../protocol/messages';
@@ -131,7 +132,7 @@ export class Session {
     let pending = this.data.get(id);
     // CIFAR is read from the browser cache each run (about 1 s), so a newly
     // imported or cleared set is what the next run sees.
-    if (!pending || id === 'cifar10' || id === 'cifar100') {
+    if (!pending || isCifar(id)) {
       pending = this.deps.loadData(id, onProgress);
       // A failed load is not cached: the next start tries again.
       pending.catch(() => this.data.delete(id));

@@ -4,7 +4,7 @@
 // augmentation switches, and sample grids (plain and augmented).
 // All parsing happens in the data worker (src/state/data.ts); no tfjs here.
 import { useEffect, useState, type DragEvent } from 'react';
-import { DATASETS, DATASET_IDS } from '../config/datasets';
+import { DATASETS, DATASET_IDS, isCifar } from '../config/datasets';
 import { formatBytes } from '../config/format';
 import type { Config, DataConfig, DatasetId } from '../config/types';
 import { ARCHIVES_URL_DIR, CIFAR_LAYOUTS, type CifarId } from '../data/cifar';
@@ -14,7 +14,6 @@ import { useStore } from '../state/store';
 import { SelectField, ToggleField } from './fields';
 import { SampleGrid } from './SampleGrid';
 
-const isCifar = (id: DatasetId) => id === 'cifar10' || id === 'cifar100';
 
 function useData() {
   const data = useStore((s) => s.config.data);

@@ -7,7 +7,7 @@
 // the conv* fields of the kernel options (src/kernels/options.ts).
 import * as tf from '@tensorflow/tfjs';
 import { kernelOptions } from '../kernels/options';
-import { conv2dInputGrad, conv2dInputGradByKernel, conv2dKernelGradByConv, conv2dKernelGradByKernel, hasKernelGradKernel } from './convgrad';
+import { conv2dInputGrad, conv2dInputGradByKernel, conv2dKernelGradByConv, conv2dKernelGradByKernel, hasKernelGradKernel, padTo } from './convgrad';
 
 function useFastFilterGrad(): boolean {
   const backend = tf.getBackend();
@@ -141,8 +141,4 @@ function phase(xp: tf.Tensor4D, a: number, e: number, s: number): tf.Tensor4D {
     shifted = tf.reshape(tf.pad(tf.slice(flat, offset), [[0, offset]]), [b, hp, wp, c]);
   }
   return tf.avgPool(shifted, 1, s, 'valid'); // a 1x1 average is the value itself: a strided subsample
-}
-
-function padTo(t: tf.Tensor4D, paddings: [number, number][]): tf.Tensor4D {
-  return paddings.some(([before, after]) => before > 0 || after > 0) ? tf.pad(t, paddings) : t;
 }

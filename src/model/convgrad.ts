@@ -48,7 +48,8 @@ function fitHW(t: tf.Tensor4D, [[top, bottom], [left, right]]: [[number, number]
   return tf.slice(padded, [0, t0, l0, 0], [b, h - t0 - Math.max(0, -bottom), w - l0 - Math.max(0, -right), c]);
 }
 
-function padTo(t: tf.Tensor4D, paddings: [number, number][]): tf.Tensor4D {
+/** t with zeros added, [before, after] per axis; t itself (no copy) when every amount is 0. */
+export function padTo(t: tf.Tensor4D, paddings: [number, number][]): tf.Tensor4D {
   return paddings.some(([before, after]) => before > 0 || after > 0) ? tf.pad(t, paddings) : t;
 }
 

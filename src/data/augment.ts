@@ -19,33 +19,53 @@ export const CUT = -2;
 export const augments = (a: Augmentation): boolean => a.randomCrop || a.horizontalFlip || a.cutout;
 
 /**
- * For one image of h×w pixels, the source pixel (y·w + x) each output pixel
- * takes, or PADDED, or CUT; random choices from `rand` (uniform in [0, 1)).
+ * One image's random choices, as torchvision's transforms take them:
+ * RandomCrop(h, padding=4)'s corner in the padded image (`top`, `left`, each
+ * 0..8; 4 is no shift), RandomHorizontalFlip's coin (after the crop), and the
+ * cutout box [y0, x0, y1) × [x0, x1) clipped to the image, or null.
  */
-export function pixelMap(a: Augmentation, h: number, w: number, rand: () => number): Int32Array {
-  const map = new Int32Array(h * w);
+export interface AugmentDecision {
+  top: number;
+  left: number;
+  flip: boolean;
+  cutout: [y0: number, x0: number, y1: number, x1: number] | null;
+}
+
+/** Draws one image's choices from `rand` (uniform in [0, 1)): the crop's row, its column, the flip, the cutout's centre row, its column. */
+export function drawAugment(a: Augmentation, h: number, w: number, rand: () => number): AugmentDecision {
   const pick = (n: number) => Math.floor(rand() * n);
-  const dy = a.randomCrop ? pick(2 * CROP_PADDING + 1) - CROP_PADDING : 0;
-  const dx = a.randomCrop ? pick(2 * CROP_PADDING + 1) - CROP_PADDING : 0;
+  const top = a.randomCrop ? pick(2 * CROP_PADDING + 1) : CROP_PADDING;
+  const left = a.randomCrop ? pick(2 * CROP_PADDING + 1) : CROP_PADDING;
   const flip = a.horizontalFlip && rand() < 0.5;
+  if (!a.cutout) return { top, left, flip, cutout: null };
+  const size = Math.floor(Math.min(h, w) / 2);
+  const cy = pick(h) - Math.floor(size / 2);
+  const cx = pick(w) - Math.floor(size / 2);
+  return { top, left, flip, cutout: [Math.max(0, cy), Math.max(0, cx), Math.min(h, cy + size), Math.min(w, cx + size)] };
+}
+
+/** For one image of h×w pixels and its choices: the source pixel (y·w + x) each output pixel takes, or PADDED, or CUT. */
+export function mapOf(d: AugmentDecision, h: number, w: number): Int32Array {
+  const map = new Int32Array(h * w);
+  const dy = d.top - CROP_PADDING;
+  const dx = d.left - CROP_PADDING;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const sy = y + dy;
-      const sx = (flip ? w - 1 - x : x) + dx;
+      const sx = (d.flip ? w - 1 - x : x) + dx; // the flip of the cropped image
       map[y * w + x] = sy >= 0 && sy < h && sx >= 0 && sx < w ? sy * w + sx : PADDED;
     }
   }
-  if (a.cutout) {
-    const size = Math.floor(Math.min(h, w) / 2);
-    const cy = pick(h);
-    const cx = pick(w);
-    const y0 = Math.max(0, cy - Math.floor(size / 2));
-    const x0 = Math.max(0, cx - Math.floor(size / 2));
-    const y1 = Math.min(h, cy - Math.floor(size / 2) + size);
-    const x1 = Math.min(w, cx - Math.floor(size / 2) + size);
+  if (d.cutout) {
+    const [y0, x0, y1, x1] = d.cutout;
     for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) map[y * w + x] = CUT;
   }
   return map;
+}
+
+/** One image's pixel map with fresh choices from `rand`. */
+export function pixelMap(a: Augmentation, h: number, w: number, rand: () => number): Int32Array {
+  return mapOf(drawAugment(a, h, w, rand), h, w);
 }
 
 /**

@@ -38,7 +38,6 @@ export interface Model {
 
 let modelCounter = 0;
 
-/** Re-exported for the batcher's shuffles. */
 
 export function buildModel(cfg: ModelConfig, inputShape: Shape, numClasses: number, seed: number): Model {
   const arch = buildArch(cfg, numClasses);

@@ -1,7 +1,7 @@
 // Turns a uint8 Dataset into normalized float batches: per-channel mean/std
 // from the training split, a seeded shuffle per epoch, and fixed subsets.
 import * as tf from '@tensorflow/tfjs';
-import { augments, PADDED, pixelMap, type Augmentation } from '../data/augment';
+import { augments, drawAugment, mapOf, PADDED, type AugmentDecision, type Augmentation } from '../data/augment';
 import type { Dataset, ImageSet } from '../data/types';
 import { mulberry32 } from '../arch/rng';
 
@@ -10,7 +10,7 @@ export interface ChannelStats {
   std: number[];
 }
 
-/** Per-channel mean and standard deviation of the given images, in 0..1 units. */
+/** Per-channel mean and standard deviation (population) of the given images, in 0..1 units, over the first `limit` (default: all). */
 export function channelStats(set: ImageSet, channels: number, limit = set.count): ChannelStats {
   const sum = new Float64Array(channels);
   const sq = new Float64Array(channels);
@@ -43,50 +43,63 @@ export function permutation(n: number, seed: number): Uint32Array {
 
 export class Batcher {
   readonly pixels: number;
-  private readonly scale: Float32Array;
-  private readonly shift: Float32Array;
-
+  /**
+   * Every byte's normalized value per channel, [channels × 256]: the float32
+   * arithmetic of torchvision's ToTensor and Normalize, ((v / 255) - mean) /
+   * std, each operation rounded to float32, so a batch equals torchvision's
+   * bit for bit (src/train/batches.torch.test.ts).
+   */
+  private readonly table: Float32Array;
   /**
    * `augment` applies to training batches only (batch(..., true)), its random
    * choices drawn from `rand`, which the engine seeds from the run's seed.
    */
-  constructor(readonly data: Dataset, stats: ChannelStats, private readonly augment?: Augmentation, private readonly rand: () => number = Math.random) {
+  constructor(readonly data: Dataset, readonly stats: ChannelStats, private readonly augment?: Augmentation, private readonly rand: () => number = Math.random) {
     this.pixels = data.height * data.width * data.channels;
-    // x' = (x / 255 - mean) / std, folded into one multiply-add per byte.
-    this.scale = Float32Array.from(stats.std, (s) => 1 / (255 * s));
-    this.shift = Float32Array.from(stats.mean, (m, c) => -m / (stats.std[c] ?? 1));
+    const f = Math.fround;
+    this.table = new Float32Array(data.channels * 256);
+    for (let c = 0; c < data.channels; c++) {
+      const mean = f(stats.mean[c] ?? 0);
+      const std = f(stats.std[c] ?? 1);
+      for (let v = 0; v < 256; v++) this.table[c * 256 + v] = f(f(v / 255) - mean) / std;
+    }
   }
 
-  /** Images at `indices` of a split as x [B, H, W, C] and one-hot y [B, classes]. */
-  batch(set: ImageSet, indices: ArrayLike<number>, training = false): { x: tf.Tensor4D; y: tf.Tensor2D; labels: Int32Array } {
+  /**
+   * Images at `indices` of a split as x [B, H, W, C] and one-hot y
+   * [B, classes]; in training, each image's augmentation choices too (empty
+   * without augmentation).
+   */
+  batch(set: ImageSet, indices: ArrayLike<number>, training = false): { x: tf.Tensor4D; y: tf.Tensor2D; labels: Int32Array; decisions: AugmentDecision[] } {
     const { height, width, channels, numClasses } = this.data;
     const b = indices.length;
     const xs = new Float32Array(b * this.pixels);
     const labels = new Int32Array(b);
+    const decisions: AugmentDecision[] = [];
     const augment = training && this.augment && augments(this.augment) ? this.augment : null;
     for (let i = 0; i < b; i++) {
       const src = (indices[i] as number) * this.pixels;
       const dst = i * this.pixels;
-      if (augment) this.augmented(set.images, src, xs, dst, pixelMap(augment, height, width, this.rand));
-      else for (let j = 0; j < this.pixels; j++) {
-        const c = j % channels;
-        xs[dst + j] = (set.images[src + j] as number) * (this.scale[c] as number) + (this.shift[c] as number);
-      }
+      if (augment) {
+        const decision = drawAugment(augment, height, width, this.rand);
+        decisions.push(decision);
+        this.augmented(set.images, src, xs, dst, mapOf(decision, height, width));
+      } else for (let j = 0; j < this.pixels; j++) xs[dst + j] = this.table[(j % channels) * 256 + (set.images[src + j] as number)] as number;
       labels[i] = set.labels[indices[i] as number] as number;
     }
     const x = tf.tensor4d(xs, [b, height, width, channels]); // [B, H, W, C]
     const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), numClasses).toFloat() as tf.Tensor2D); // [B, classes]
-    return { x, y, labels };
+    return { x, y, labels, decisions };
   }
 
-  /** One image through a pixel map: padding is a black pixel normalized; cutout is 0 after normalization. */
+  /** One image through a pixel map: padding is a black pixel normalized (torchvision pads before ToTensor); cutout is 0 after normalization. */
   private augmented(images: Uint8Array, src: number, xs: Float32Array, dst: number, map: Int32Array): void {
     const channels = this.data.channels;
     for (let p = 0; p < map.length; p++) {
       const s = map[p] as number;
       for (let c = 0; c < channels; c++) {
-        const v = s >= 0 ? (images[src + s * channels + c] as number) * (this.scale[c] as number) + (this.shift[c] as number) : s === PADDED ? (this.shift[c] as number) : 0;
-        xs[dst + p * channels + c] = v;
+        const byte = s >= 0 ? (images[src + s * channels + c] as number) : 0;
+        xs[dst + p * channels + c] = s < 0 && s !== PADDED ? 0 : (this.table[c * 256 + byte] as number);
       }
     }
   }

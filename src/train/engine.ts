@@ -15,11 +15,13 @@ import { buildModel, type Model } from '../model/build';
 import { checkFits, DEFAULT_LIMITS, trainingMemory, type BackendLimits } from '../arch/memory';
 import { CHECKPOINT_INTERVAL_MS, type Checkpoint, type DoneReason, type EpochMetrics, type ModelInfo, type RunPhase, type StepMetrics } from '../protocol/messages';
 import { learningRateAt, totalStepsOf } from '../config/schedule';
+import type { AugmentDecision } from '../data/augment';
 import { Batcher, channelStats, permutation } from './batches';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { RunControl, yieldToEventLoop } from './control';
 import { evaluate } from './evaluate';
 import { Optimizer } from './optim';
+import { l2, readVariables, tracedParams, TRACE_VERSION, type TraceSink } from './trace';
 
 export interface EngineHooks {
   onPhase?(phase: RunPhase, detail?: string): void;
@@ -43,6 +45,8 @@ export interface TrainOptions {
   resume?: Checkpoint;
   /** Longest training time between checkpoints, in ms (default CHECKPOINT_INTERVAL_MS). */
   checkpointEvery?: number;
+  /** Where the run's trace goes (src/train/trace.ts); each step is then read back before the next. */
+  trace?: TraceSink;
 }
 
 export interface TrainResult {
@@ -74,6 +78,8 @@ export interface StepOptions {
   labelSmoothing: number;
   /** Also compute each kernel's gradient norm, weight norm and update norm. */
   withNorms: boolean;
+  /** The variables whose norms are packed (default: the model's kernels; a trace takes every trainable variable). */
+  normsOf?: readonly tf.Variable[];
 }
 
 /**
@@ -124,7 +130,7 @@ export function trainStep(model: Model, optimizer: Optimizer, x: tf.Tensor4D, y:
     // Norms come from the same gradients as the update, before weight decay:
     // they show how the loss alone reaches each layer. Weights are read
     // before the update; the update is new minus old, whatever the optimizer.
-    const kernels = opts.withNorms ? model.kernels : [];
+    const kernels = opts.withNorms ? (opts.normsOf ?? model.kernels) : [];
     const gradSq = kernels.map((k) => squaredNorm(grads[k.name] as tf.Tensor));
     const before = kernels.map((k) => tf.clone(k));
     const weightSq = before.map(squaredNorm);
@@ -189,19 +195,61 @@ async function loop(model: Model, optimizer: Optimizer, opts: TrainOptions, cont
   // A fixed subset drawn from the seed, reshuffled every epoch.
   const pool = permutation(data.train.count, t.seed).subarray(0, subset);
   // Augmentation draws its own stream from the seed, so runs repeat exactly.
-  const batcher = new Batcher(data, channelStats(data.train, data.channels, 10_000), config.data, mulberry32(t.seed * 7919 + 17));
+  const batcher = new Batcher(data, channelStats(data.train, data.channels), config.data, mulberry32(t.seed * 7919 + 17));
   const stepsPerEpoch = Math.ceil(subset / t.batchSize);
   const totalSteps = totalStepsOf(t, stepsPerEpoch);
   const evalBatch = Math.min(Math.max(t.batchSize, 100), 500);
+  const trace = opts.trace;
+  // Whose norms each step packs: the kernels (the charts'), or every trainable variable for a trace.
+  const normed = trace ? tracedParams(model) : model.kernels;
+  const kernelAt = model.kernels.map((k) => normed.indexOf(k));
+  if (trace) {
+    trace.header({
+      kind: 'header',
+      version: TRACE_VERSION,
+      config,
+      arch: model.arch,
+      inputShape: model.inputShape,
+      numClasses: data.numClasses,
+      stats: batcher.stats,
+      trainPool: subset,
+      stepsPerEpoch,
+      totalSteps,
+      initial: readVariables(new Map([...model.params, ...model.state])),
+      decayed: model.kernels.map((k) => [...model.params].find(([, v]) => v === k)?.[0] as string),
+    });
+  }
   const checkpointEvery = opts.checkpointEvery ?? CHECKPOINT_INTERVAL_MS;
   let lastCheckpoint = performance.now();
   let last = performance.now();
 
-  const report = (values: Float32Array | Int32Array | Uint8Array, atStep: number, epoch: number, lr: number, numTensors: number) => {
+  const report = (values: Float32Array | Int32Array | Uint8Array, entry: InFlight, numTensors: number) => {
     const now = performance.now();
-    const { loss, acc, gradNorms, weightNorms, updateRatios } = unpackStep(values, withNorms ? model.kernels.length : 0);
+    const { step: atStep, epoch, lr } = entry;
+    const all = unpackStep(values, withNorms || trace ? normed.length : 0);
+    const { loss, acc } = all;
     if (!Number.isFinite(loss)) throw new TrainingError(divergenceMessage(Number.isNaN(loss) ? 'NaN' : 'infinite', atStep, t, lr), atStep);
-    hooks.onStep?.({ step: atStep, epoch, loss, acc, lr, ms: now - last, gradNorms, weightNorms, updateRatios, numTensors });
+    const kernelsOf = (xs: number[]) => (xs.length > 0 ? kernelAt.map((i) => xs[i] as number) : []);
+    hooks.onStep?.({ step: atStep, epoch, loss, acc, lr, ms: now - last, gradNorms: kernelsOf(all.gradNorms), weightNorms: kernelsOf(all.weightNorms), updateRatios: kernelsOf(all.updateRatios), numTensors });
+    if (trace) {
+      const names = [...model.params.keys()];
+      const byName = (xs: number[]) => Object.fromEntries(names.map((name, i) => [name, xs[i] as number]));
+      const weights = readVariables(model.params);
+      const state = readVariables(model.state);
+      trace.step({
+        kind: 'step',
+        step: atStep,
+        epoch,
+        indices: entry.indices,
+        augment: entry.augment,
+        lr,
+        loss,
+        acc,
+        gradNorms: byName(all.gradNorms),
+        weightNorms: Object.fromEntries(names.map((name) => [name, l2((weights[name] as { values: Float32Array }).values)])),
+        state: Object.fromEntries(Object.entries(state).map(([name, v]) => [name, Array.from(v.values)])),
+      });
+    }
     last = now;
   };
 
@@ -210,7 +258,7 @@ async function loop(model: Model, optimizer: Optimizer, opts: TrainOptions, cont
   // work while the read of the last one waits (never a synchronous read).
   // Whatever is in flight is settled before a pause, a checkpoint, an
   // evaluation and the end, so reported metrics always match the weights.
-  type InFlight = { packed: tf.Tensor1D; step: number; epoch: number; lr: number };
+  type InFlight = { packed: tf.Tensor1D; step: number; epoch: number; lr: number; indices: number[]; augment: AugmentDecision[] };
   let pending: InFlight | null = null;
   const read = async (entry: InFlight) => {
     let values: Float32Array | Int32Array | Uint8Array;
@@ -221,7 +269,7 @@ async function loop(model: Model, optimizer: Optimizer, opts: TrainOptions, cont
     }
     // The count leaves out the next step's packed numbers, if in flight, so
     // that it is the same at every step of a run that does not leak.
-    report(values, entry.step, entry.epoch, entry.lr, tf.memory().numTensors - (pending ? 1 : 0));
+    report(values, entry, tf.memory().numTensors - (pending ? 1 : 0));
   };
   const settle = async () => {
     const entry = pending;
@@ -253,19 +301,20 @@ async function loop(model: Model, optimizer: Optimizer, opts: TrainOptions, cont
           last = performance.now();
         }
         const indices = Array.from(order.subarray(i * t.batchSize, (i + 1) * t.batchSize), (j) => pool[j] as number);
-        const { x, y } = batcher.batch(data.train, indices, true);
+        const { x, y, decisions } = batcher.batch(data.train, indices, true);
         let packed: tf.Tensor1D;
         const lr = learningRateAt(t, at.step, stepsPerEpoch, totalSteps);
         try {
-          packed = trainStep(model, optimizer, x, y, { lr, labelSmoothing: t.labelSmoothing, withNorms });
+          packed = trainStep(model, optimizer, x, y, { lr, labelSmoothing: t.labelSmoothing, withNorms: withNorms || trace !== undefined, normsOf: normed });
         } finally {
           x.dispose();
           y.dispose();
         }
         Object.assign(at, { step: at.step + 1, epoch, stepInEpoch: i + 1 });
         const previous: InFlight | null = pending;
-        pending = { packed, step: at.step, epoch, lr };
+        pending = { packed, step: at.step, epoch, lr, indices, augment: decisions };
         if (previous) await read(previous); // the previous step's numbers, while this one runs
+        if (trace) await settle(); // a trace reads the weights this step left
         if (performance.now() - lastCheckpoint >= checkpointEvery) {
           await settle();
           await checkpoint();

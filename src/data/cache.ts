@@ -55,7 +55,7 @@ const ARRAYS: ArrayKey[] = ['train.images', 'train.labels', 'test.images', 'test
  * The data set without its arrays, and each array as a Blob. Chromium
  * refuses a structured-cloned value past about 127 MiB (CIFAR's training
  * images are 147 MiB) but stores Blobs by reference, and writes and reads
- * them two to three times faster than typed arrays (bench/README.md).
+ * them two to three times faster than typed arrays (bench/LOG.md, 2026-11-28).
  */
 interface StoredSet {
   meta: Omit<Dataset, 'train' | 'test'> & { train: { count: number }; test: { count: number } };

@@ -1,9 +1,8 @@
 // Batch norm in training mode with its gradient written out (Ioffe & Szegedy
 // 2015, §3), for the WASM backend, where TF.js's own batchNorm gradient tiles
 // the per-channel scale to the whole activation with a scalar Tile kernel
-// (the largest cost of a WASM ResNet-20 step before this: 2.6 s of 9.7 s at
-// batch 32 in one profiled step) and tf.moments reduces over the batch axes
-// through a transpose. Where the backend has our BN kernels (src/kernels/wasm/kernels.ts:
+// (the largest cost of a WASM step without this; bench/LOG.md) and
+// tf.moments reduces over the batch axes through a transpose. Where the backend has our BN kernels (src/kernels/wasm/kernels.ts:
 // loops over the heap, bn-loops.ts) each part is one kernel of one or two
 // passes; elsewhere the same formulas as tf ops, every per-channel sum one
 // [1, N] x [N, C] product.

@@ -1,7 +1,8 @@
 // The convolution the builder uses: tf.conv2d forward and input gradient, with
 // the kernel gradient computed as matrix products instead of TF.js's
-// Conv2DBackpropFilter (a per-element loop on the CPU backend, 30-45x slower
-// than this for CIFAR ResNet shapes, and missing on WASM: tfjs issue 8474).
+// Conv2DBackpropFilter (a per-element loop on the CPU backend, an order of
+// magnitude slower for CIFAR ResNet shapes, bench/README.md; and missing on
+// WASM: tfjs issue 8474).
 // Every tensor stays rank <= 4, as the GPU backends need. On WASM both
 // gradients are forward convolutions instead (convgrad.ts). Which one runs:
 // the conv* fields of the kernel options (src/kernels/options.ts).

@@ -10,10 +10,10 @@
 // - the kernel gradient is a convolution of x with dy where the batch is the
 //   contracted "channel" axis: x as [C, Hp, Wp, B], dy as a kernel
 //   [OH, OW, B, O] dilated by the stride, giving [C, kh, kw, O].
-// Measured on 2 cores (loaded) at ResNet-20's batch-128 shapes: the input
-// gradient 5-10x faster than the WASM Conv2DBackpropInput (60-105 ms vs
-// 385-780 ms per layer); the kernel gradient is one convolution instead of
-// conv.ts's kh·kw slice + matmul pairs (each slice a copy on WASM).
+// The input gradient then runs on XNNPACK instead of a scalar loop, several
+// times faster (bench/LOG.md, 2026-11-28); the kernel gradient is one
+// convolution instead of conv.ts's kh·kw slice + matmul pairs (each slice a
+// copy on WASM).
 import * as tf from '@tensorflow/tfjs';
 import { ourKernelRuns } from '../kernels/install';
 import { CONV_INPUT_GRAD, CONV_KERNEL_GRAD, type ConvInputGradAttrs, type ConvKernelGradAttrs } from '../kernels/names';

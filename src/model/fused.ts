@@ -1,9 +1,9 @@
 // Layers whose gradients TF.js writes as chains of kernels, as one kernel of
 // our own where the backend registers it (src/kernels/wasm/kernels.ts: kernels.c on the
-// WASM heap), else as TF.js's ops. On WASM at ResNet-20 b128 the chains cost
-// 65-70 ms of a 540 ms step (Chromium, 2 threads): ReLU's gradient is Step,
-// Cast and Multiply over every activation; the option-A shortcut's is a
-// channel Slice and an AvgPoolGrad (15 and 7 ms a call).
+// WASM heap), else as TF.js's ops: ReLU's gradient is Step, Cast and
+// Multiply, three passes over every activation; the option-A shortcut's is a
+// channel Slice and an AvgPoolGrad. One pass each instead (figures:
+// bench/LOG.md, 2026-11-29).
 import * as tf from '@tensorflow/tfjs';
 import { ourKernelRuns } from '../kernels/install';
 import { PAD_SHORTCUT, PAD_SHORTCUT_GRAD, RELU_GRAD, type ShortcutAttrs } from '../kernels/names';

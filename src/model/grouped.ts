@@ -18,14 +18,13 @@ import { depthwiseConv2dByConv } from './convgrad';
  *   matMul over the groups: few dispatches, an intermediate k²× the input.
  * - 'auto' (default): by the figures of `npm run bench:grouped` (ResNeXt-50
  *   32×4d's four grouped 3×3 convolutions at 32×32 input, batch 8, forward
- *   and backward; bench/README.md): 'split' was fastest wherever the output
+ *   and backward; bench/README.md): 'split' is fastest wherever the output
  *   has more than 256 positions (B · OH · OW), on TF.js cpu and on WebGL and
  *   WebGPU in Chromium (SwiftShader); below that, the G dispatches cost more
- *   than the work and 'im2col' won on cpu (1.4×) and WebGPU (3.4×), not on
- *   WebGL (0.8×). 'depthwise' was 1.4-12× slower than the best everywhere.
- *   A hardware GPU is not measured. WASM always takes 'split': it has no
- *   depthwise gradient kernels, and 'split' runs on conv.ts's
- *   convolution-only gradients.
+ *   than the work and 'im2col' wins, except on WebGL. 'depthwise' is the
+ *   slowest everywhere. A hardware GPU is not measured. WASM always takes
+ *   'split': it has no depthwise gradient kernels, and 'split' runs on
+ *   conv.ts's convolution-only gradients.
  */
 
 /** Output positions (B · OH · OW) at or below which 'auto' takes 'im2col' off WebGL. */

@@ -1,8 +1,8 @@
 // The numbers behind the gradient-flow views, from the step metrics: the
 // headline ratio (first layer's gradient norm over the last layer's before
-// the classifier, as the PyTorch reference in /work/shared/tools/
-// torch_gradflow.py defines it), the words that explain it, and the heat
-// map's window on a log scale. Pure TS: no tfjs, no React.
+// the classifier, as the PyTorch reference in
+// bench/reference/torch_gradflow.py defines it), the words that explain it,
+// and the heat map's window on a log scale. Pure TS: no tfjs, no React.
 import type { StepMetrics } from '../protocol/messages';
 
 /** The classifier's kernels: 'fc', and VGG's and AlexNet's hidden 'head.fc1', 'head.fc2'. */

@@ -1,7 +1,7 @@
 // Picks and starts a TF.js backend in the browser worker. 'auto' prefers a
 // hardware GPU: WebGPU on a real adapter, then WebGL on a hardware renderer;
-// without one, WASM (XNNPACK; 4-6x faster than SwiftShader's WebGL for
-// ResNet-20 training here, bench/README.md), then WebGL and WebGPU in
+// without one, WASM (our SIMD kernels and XNNPACK; far faster than WebGL or
+// WebGPU on SwiftShader, bench/README.md), then WebGL and WebGPU in
 // software, then the CPU. The reason names every backend tried. WASM trains
 // through the convolution gradients of src/model/conv.ts and convgrad.ts
 // (TF.js 4.22 has no Conv2DBackpropFilter for it, tfjs issue 8474).
@@ -14,7 +14,7 @@ import type { BackendInfo } from '../protocol/messages';
 import { installKernels } from '../kernels/install';
 import { prepareWasm, startWasmKernels, wasmThreadsNote, withLogicalCoreCap } from '../kernels/wasm/backend';
 
-/** WASM heap at its peak over trainingMemory's estimate (measured 2.0 for ResNet-20 and 1.9 for ResNet-56 at batch 128), with a 10% margin. */
+/** WASM heap at its peak over trainingMemory's estimate (about 2 for the CIFAR ResNets at batch 128; bench/LOG.md, 2026-11-28), with a 10% margin. */
 const WASM_HEAP_PER_ESTIMATE = 2.2;
 
 interface Probe {
@@ -89,12 +89,11 @@ export function backendLimits(name: BackendName): BackendLimits {
     case 'cpu':
       return { ...DEFAULT_LIMITS, backend: name, tensorBytes: 2 ** 31, source: 'a 4 GiB budget and 2 GiB per typed array' };
     case 'wasm':
-      // A 32-bit WASM heap holds at most 4 GiB, and it peaks above the
-      // estimate: at batch 128, ResNet-20 736 MiB (estimated 371 MiB, 2.0×) and
-      // ResNet-56 1,976 MiB (estimated 1,050, 1.9×), measured 2026-11-28 in
-      // Node after Identity stopped copying every saved tensor (src/kernels/wasm/kernels.ts;
-      // before: 2,089 MiB, 5.6×, and ResNet-56 aborted). The budget is the
-      // heap over that factor plus a margin.
+      // A 32-bit WASM heap holds at most 4 GiB, and it peaks at about twice
+      // the estimate (tensors TF.js saves for the backward pass share their
+      // data: src/kernels/wasm/kernels.ts's Identity). The budget is the heap
+      // over that factor plus a margin, so a run that would exhaust the heap
+      // is refused before anything is allocated.
       return { backend: name, totalBytes: Math.floor(2 ** 32 / WASM_HEAP_PER_ESTIMATE), tensorBytes: 2 ** 31, source: `the 4 GiB WASM heap, which peaks at about ${WASM_HEAP_PER_ESTIMATE}× the estimate` };
   }
 }

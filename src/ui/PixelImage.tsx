@@ -1,9 +1,8 @@
 // A small image from raw bytes (grey or RGB, HWC), as an <img> with a PNG
 // data URL, scaled up crisply. Not a canvas: every 2D canvas on the page is
-// handed to the compositor again frame after frame while the charts animate
-// (a 30 s trace of a training page: 9,612 canvas resource productions with
-// the 32 sample thumbnails as canvases, 888 without them), where an image is
-// decoded once.
+// handed to the compositor again frame after frame while the charts animate,
+// where an image is decoded once (a trace's figures: bench/LOG.md,
+// 2026-11-28).
 import { useMemo } from 'react';
 
 let scratch: HTMLCanvasElement | null = null;

@@ -492,9 +492,9 @@ EXPORT(kernel_transpose) void kernel_transpose(const float *w, float *out, int K
 // over the tile's 6×6 input patch d: 36 products per input/output channel
 // pair instead of 144, 4× fewer multiply-adds; the elementwise products
 // over channels become 36 matrix products, one per position ξ of the 6×6
-// transformed tile. (F(2×2, 3×3), 2.25× fewer, ran ResNet-20's layers
-// 1.2-1.5× slower here: its transforms cost as much per output and its
-// products more.) The transforms' coefficients (up to 8 and 1/24) cost
+// transformed tile. (F(2×2, 3×3) has 2.25× fewer products than direct, and
+// its transforms cost about as much per output as these: F(4×4) wins;
+// bench/LOG.md.) The transforms' coefficients (up to 8 and 1/24) cost
 // accuracy: about 2e-6 relative in float32 at 64 channels, against the
 // direct loops' 1e-7 (section 5 of the paper). The kernel gradient is the
 // same algebra backwards: dU[ξ] = Σ over tiles of V[ξ]ᵀ·(A dY Aᵀ)[ξ], then
@@ -506,9 +506,9 @@ EXPORT(kernel_transpose) void kernel_transpose(const float *w, float *out, int K
 // cache between the transforms and the 36 matrix products.
 #define WG_PLANES 36
 
-// Tiles per chunk. 4, 8 and 16 ran ResNet-20's forward convolutions alike
-// (interleaved runs, one thread); 16 ran the kernel gradients fastest (up to
-// 1.2× over 4), whose dU [36, C, O] goes through memory once a chunk.
+// Tiles per chunk. The kernel gradient's dU [36, C, O] goes through memory
+// once a chunk, so larger chunks pass it fewer times; the forward loops run
+// alike at 4, 8 or 16 (bench/README.md).
 #define WG_TILES 16
 
 // The 1-D transforms, on named vectors (no arrays: they would go to the

@@ -8,10 +8,10 @@
 //   maximum of its window in row-major order.
 // - Identity: the shipped kernel copies the tensor, and TF.js runs Identity
 //   for every tensor a kernel or tf.customGrad saves for the backward pass
-//   (engine.clone): 722 full-size copies per ResNet-20 step, 62 ms for a
-//   [128, 32, 32, 16] activation. Replaced by a shared reference, as the CPU
-//   and WebGL backends do (tensors are immutable; a variable's assign swaps
-//   its data instead of writing into it).
+//   (engine.clone), hundreds of full-size copies per step. Replaced by a
+//   shared reference, as the CPU and WebGL backends do (tensors are
+//   immutable; a variable's assign swaps its data instead of writing into
+//   it).
 // - batch norm in training mode as three kernels of our own
 //   (BN_KERNELS: moments, apply, gradient), for batchnorm.ts: one or two
 //   passes each instead of 5-10 full-size XNNPACK/elementwise kernels. Our
@@ -20,14 +20,12 @@
 // - Conv2D and both convolution gradients (convgrad.ts's CONV_KERNEL_GRAD,
 //   CONV_INPUT_GRAD) in the SIMD module, straight from NHWC tensors, on the
 //   module's own threads (pool.ts) where the page is cross-origin
-//   isolated. XNNPACK's Conv2D stays for dilated and NCHW convolutions. On
-//   one thread (Node) at ResNet-20 b128, our direct loops run at 31-38
-//   GFLOP/s against XNNPACK's 25-30 for the same convolutions and 16-20 for
-//   the kernel gradients as convolutions (whose "filter", dy, XNNPACK
-//   transposes and packs anew on every call); a whole step 2,002 -> 919 ms.
+//   isolated. XNNPACK's Conv2D stays for dilated and NCHW convolutions. Our
+//   direct loops outrun XNNPACK's, most of all for the kernel gradient, whose
+//   "filter" (dy) XNNPACK transposes and packs anew on every call.
 //   Stride-1 3×3 convolutions with channels in fours go to the module's
-//   Winograd F(4×4, 3×3) loops (winogradFits): 1.7-3.6× faster again, a whole
-//   step 1,056 -> 612 ms (one run, bench --simd on,direct).
+//   Winograd F(4×4, 3×3) loops (winogradFits), which do a quarter of the
+//   multiply-adds. Figures: bench/README.md; their history: bench/LOG.md.
 // - ReLU's gradient and the option-A shortcut both ways (fused.ts), one
 //   pass each instead of TF.js's chains of kernels.
 import * as tf from '@tensorflow/tfjs';
@@ -284,11 +282,10 @@ function byRows(simd: SimdKernels, job: 'conv2d_forward' | 'conv2d_input_grad', 
  * dy [B, OH, OW, O], the kernel [kh, kw, C, O] -> dx [B, H, W, C]
  * (convgrad.ts's CONV_INPUT_GRAD). At stride 1 it is a forward convolution
  * of dy with the flipped, transposed kernel (conv2d_forward: the faster
- * loops, 16 against 19 ms at ResNet-20's first stage on one thread); at
- * larger strides conv2d_input_grad, which skips the taps that meet no
- * output instead of convolving a stride-dilated dy. The kernel is
- * rearranged here, in one pass (TF.js's Reverse took 23 ms for a
- * [3, 3, 512, 512] kernel).
+ * loops); at larger strides conv2d_input_grad, which skips the taps that
+ * meet no output instead of convolving a stride-dilated dy. The kernel is
+ * rearranged here, in one pass, instead of by TF.js's slower Reverse
+ * (bench/LOG.md, 2026-11-29).
  */
 function convInputGradKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const wasm = backend as BackendWasm;

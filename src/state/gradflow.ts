@@ -1,36 +1,17 @@
 // The numbers behind the gradient-flow views, from the step metrics: the
-// headline ratio (first layer's gradient norm over the last layer's before
-// the classifier, as the PyTorch reference in
-// bench/reference/torch_gradflow.py defines it), the words that explain it,
-// and the heat map's window on a log scale. Pure TS: no tfjs, no React.
+// headline ratio (the first convolution's gradient norm over the last one's
+// before the classifier, as the PyTorch reference in
+// bench/reference/torch_gradflow.py defines it; one definition with the
+// engine's, in src/arch/gradflow.ts), the words that explain it, and the
+// heat map's window on a log scale. Pure TS: no tfjs, no React.
+import { firstLastConv, firstOverLast } from '../arch/gradflow';
 import type { StepMetrics } from '../protocol/messages';
 
-/** The classifier's kernels: 'fc', and VGG's and AlexNet's hidden 'head.fc1', 'head.fc2'. */
-export function isClassifier(name: string): boolean {
-  return name === 'fc' || name.startsWith('head.');
-}
+/** Indices of the headline's two kernels, the first and the last convolution; null when there is none. */
+export const headlinePair = firstLastConv;
 
-/** Indices of the first kernel and of the last one before the classifier (the last kernel if all are classifier). */
-export function headlinePair(names: readonly string[]): { first: number; last: number } | null {
-  if (names.length === 0) return null;
-  let last = names.length - 1;
-  for (let i = names.length - 1; i >= 0; i--) {
-    if (!isClassifier(names[i] as string)) {
-      last = i;
-      break;
-    }
-  }
-  return { first: 0, last };
-}
-
-/** first / last of one step's gradient norms, NaN when either is missing. */
-export function headlineRatio(names: readonly string[], gradNorms: readonly number[]): number {
-  const pair = headlinePair(names);
-  if (!pair) return NaN;
-  const a = gradNorms[pair.first];
-  const b = gradNorms[pair.last];
-  return a === undefined || b === undefined || b === 0 ? NaN : a / b;
-}
+/** first / last of one step's gradient norms, NaN when either is missing or the last is 0. */
+export const headlineRatio = firstOverLast;
 
 export interface Verdict {
   kind: 'vanishing' | 'exploding' | 'balanced' | 'none';

@@ -2,6 +2,7 @@
 // the oracle test compares with PyTorch (src/train/gradflow.test.ts) and
 // bench/gradflow.ts tabulates. tfjs.
 import * as tf from '@tensorflow/tfjs';
+import { firstLastConv, firstOverLast as ratioOf } from '../arch/gradflow';
 import type { Model } from '../model/build';
 
 /**
@@ -30,14 +31,20 @@ export function initGradNorms(model: Model, x: tf.Tensor4D, y: tf.Tensor2D, name
 }
 
 /**
- * torch_gradflow.py's first_over_last: the first conv kernel's gradient norm
- * over the last conv kernel's (the classifier 'fc' excluded; with option A
- * there are no shortcut convolutions), at the model's current weights.
+ * torch_gradflow.py's first_over_last at the model's current weights: the
+ * first conv kernel's gradient norm over the last conv kernel's, the page's
+ * headline (one definition: src/arch/gradflow.ts). Only those two kernels'
+ * gradients are computed; NaN for a net without convolutions.
  */
 export function firstOverLast(model: Model, x: tf.Tensor4D, y: tf.Tensor2D): number {
-  const convs = model.summary.kernelNames.filter((n) => n !== 'fc');
-  const [g0 = NaN, g1 = NaN] = initGradNorms(model, x, y, [convs[0] as string, convs[convs.length - 1] as string]);
-  return g0 / g1;
+  const names = model.summary.kernelNames;
+  const pair = firstLastConv(names);
+  if (!pair) return NaN;
+  const picked = [...new Set([pair.first, pair.last])];
+  const values = initGradNorms(model, x, y, picked.map((i) => names[i] as string));
+  const norms: number[] = [];
+  picked.forEach((i, k) => (norms[i] = values[k] as number));
+  return ratioOf(names, norms);
 }
 
 /**

@@ -4,7 +4,7 @@ import { formatValue } from '../config/format';
 import { getAt } from '../config/path';
 import { sameValue } from '../config/presets';
 import type { Config } from '../config/types';
-import { FIELDS } from './url';
+import { FIELDS } from './fields';
 
 export interface FieldDiff {
   /** Config path, e.g. 'model.skip'. */

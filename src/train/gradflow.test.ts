@@ -1,6 +1,6 @@
 // The gradient-flow oracle: first conv / last conv gradient-norm ratios at
 // He-normal initialisation for ResNet-110 and its plain twin, with and
-// without batch norm, against /work/shared/tools/torch_gradflow.py (PyTorch,
+// without batch norm, against bench/reference/torch_gradflow.py (PyTorch,
 // one CIFAR-10 batch of 128, option A). Same definition as the script: the
 // norms of every Conv2d weight gradient (the fc excluded), first = stem conv,
 // last = the last block's conv2; BN in training mode (batch statistics); one
@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL } from '../config/presets';
 import { buildModel } from '../model/build';
 import { firstOverLast, structuredBatch } from './gradflow';
+import TORCH from '../../bench/reference/gradflow-reference.json';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -35,15 +36,11 @@ function ratio(blocksPerStage: number, skip: boolean, batchNorm: boolean): numbe
 }
 
 describe('gradient flow at initialisation, ResNet-110 (n = 18) against PyTorch', () => {
-  // PyTorch's first/last at depth 110: 7.5, ~880,000, 0.45, 0.029. On the
+  // PyTorch's first/last at depth 110, from gradflow-reference.json. On the
   // CPU backend each config takes about a minute (109 convolutions at 32×32,
   // forward and backward), so this file is the slow one of the suite.
-  it.each([
-    { name: 'residual + BN', skip: true, bn: true, reference: 7.5 },
-    { name: 'plain + BN', skip: false, bn: true, reference: 880_000 },
-    { name: 'residual, no BN', skip: true, bn: false, reference: 0.45 },
-    { name: 'plain, no BN', skip: false, bn: false, reference: 0.029 },
-  ])('$name: first/last within an order of magnitude of $reference', ({ skip, bn, reference }) => {
+  const rows = TORCH.rows.filter((r) => r.depth === 110);
+  it.each(rows.map((r) => ({ name: `${r.skip ? 'residual' : 'plain'}${r.bn ? ' + BN' : ', no BN'}`, skip: r.skip, bn: r.bn, reference: r.first_over_last })))('$name: first/last within an order of magnitude of $reference', ({ skip, bn, reference }) => {
     const t0 = performance.now();
     const r = ratio(18, skip, bn);
     console.log(`gradflow n=18 skip=${skip} bn=${bn}: first/last = ${r.toExponential(3)} (torch ${reference}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -20,7 +20,7 @@ export default defineConfig({
   server: { host: '127.0.0.1', port: 5173, headers: ISOLATION_HEADERS },
   // Scan the workers and the bench page up front, so the dev server never
   // reloads a page mid-run after discovering TF.js late.
-  optimizeDeps: { entries: ['index.html', 'bench/bench.html', 'bench/grouped.html', 'src/train/worker.ts', 'src/train/bench-worker.ts', 'src/data/data-worker.ts'] },
+  optimizeDeps: { entries: ['index.html', 'bench/browser/bench.html', 'bench/browser/grouped.html', 'src/train/worker.ts', 'bench/browser/bench-worker.ts', 'src/data/data-worker.ts'] },
   preview: { host: '127.0.0.1', port: 4173, headers: ISOLATION_HEADERS },
   test: {
     include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],

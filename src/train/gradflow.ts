@@ -1,6 +1,6 @@
 // Gradient norms of one forward and backward pass, without an update: what
 // the oracle test compares with PyTorch (src/train/gradflow.test.ts) and
-// bench/gradflow.ts tabulates. tfjs.
+// bench/node/gradflow.ts tabulates. tfjs.
 import * as tf from '@tensorflow/tfjs';
 import { firstLastConv, firstOverLast as ratioOf } from '../arch/gradflow';
 import type { Model } from '../model/build';

@@ -1,5 +1,5 @@
 // Data-set figures in headless Chromium, on a production build of the app:
-//   npx tsx bench/data.ts --archive PATH [--runs 3] [--no-build] [--json]
+//   npx tsx bench/browser/data.ts --archive PATH [--runs 3] [--no-build] [--json]
 // 1. parse + cache: pick the CIFAR-10 tarball in the data panel and wait
 //    until it is read, checked and written to IndexedDB (wall time on the
 //    page, and the data worker's own parse and cache times);
@@ -10,21 +10,22 @@
 // here, never in tests.
 import { statSync } from 'node:fs';
 import { chromium, type Page } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/chromium';
+import { benchArgs } from '../args';
 import { serveBuild } from './serve';
 
-function option(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-const archive = option('archive');
+const USAGE = 'npx tsx bench/browser/data.ts --archive PATH/cifar-10-binary.tar.gz [--runs 3] [--no-build] [--json]';
+const args = benchArgs(USAGE, {
+  archive: { kind: 'string', arg: 'FILE', help: "CIFAR-10's binary release (.tar.gz), picked in the data panel" },
+  runs: { kind: 'number', default: 3, help: 'runs, each in a fresh browser profile (the figures are medians)' },
+  'no-build': { kind: 'boolean', help: 'serve the last build (bench/.dist-data) as it is' },
+  json: { kind: 'boolean', help: 'one JSON object on stdout, the progress on stderr' },
+});
+const { archive, runs, json } = args;
 if (!archive) {
-  console.error('usage: npx tsx bench/data.ts --archive PATH/cifar-10-binary.tar.gz [--runs 3] [--no-build] [--json]');
+  console.error(`usage: ${USAGE}`);
   process.exit(2);
 }
-const runs = Number(option('runs') ?? '3');
-const json = process.argv.includes('--json');
 const log = (line: string) => (json ? console.error(line) : console.log(line));
 
 interface Run {
@@ -65,7 +66,7 @@ async function once(page: Page, base: string): Promise<Run> {
   return { importMs, parseMs, cacheMs, cacheLoadMs, reloadToSamplesMs };
 }
 
-const server = await serveBuild('bench/.dist-data', { rebuild: !process.argv.includes('--no-build') });
+const server = await serveBuild('bench/.dist-data', { rebuild: !args['no-build'] });
 const base = server.base;
 const results: Run[] = [];
 try {

@@ -1,10 +1,10 @@
 // Time to accuracy: the engine's real training loop (the CLI's and the
 // worker's), in Node on the fastest CPU path (WASM, XNNPACK), on a real data
 // set, evaluated on the whole test split after every epoch.
-//   npx tsx bench/accuracy.ts --dataset mnist --target 0.99 [--epochs 3]
-//   npx tsx bench/accuracy.ts --dataset cifar10 --archive cifar-10-binary.tar.gz --epochs 5
+//   npx tsx bench/node/accuracy.ts --dataset mnist --target 0.99 [--epochs 3]
+//   npx tsx bench/node/accuracy.ts --dataset cifar10 --archive cifar-10-binary.tar.gz --epochs 5
 // Options: --arch (default resnet20), --batch, --lr, --backend wasm|cpu,
-// --subset N, --json. Prints each epoch's test accuracy with the wall time
+// --subset N, --json (--help lists them). Prints each epoch's test accuracy with the wall time
 // since the first step (evaluation included, data loading not), and stops at
 // the first epoch that reaches --target.
 //
@@ -16,30 +16,35 @@
 // (epoch 82), so over a few epochs the rate is constant.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { installKernels } from '../src/kernels/install';
+import { installKernels } from '../../src/kernels/install';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import os from 'node:os';
-import { configFromPreset, DEFAULT_CONFIG, isModelPresetId } from '../src/config/presets';
-import type { Config } from '../src/config/types';
-import { readArchiveFile } from '../src/cli/data';
-import { loadFashionNode } from '../src/data/fashion-node';
-import { loadMnistNode } from '../src/data/mnist-node';
-import type { Dataset } from '../src/data/types';
-import { RunControl } from '../src/train/control';
-import { train } from '../src/train/engine';
+import { configFromPreset, DEFAULT_CONFIG, isModelPresetId } from '../../src/config/presets';
+import type { Config } from '../../src/config/types';
+import { readArchiveFile } from '../../src/cli/data';
+import { loadFashionNode } from '../../src/data/fashion-node';
+import { loadMnistNode } from '../../src/data/mnist-node';
+import type { Dataset } from '../../src/data/types';
+import { RunControl } from '../../src/train/control';
+import { train } from '../../src/train/engine';
+import { benchArgs } from '../args';
 
-function option(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-const json = process.argv.includes('--json');
+const args = benchArgs('npx tsx bench/node/accuracy.ts [flags]', {
+  dataset: { kind: 'string', default: 'mnist', choices: ['mnist', 'fashion', 'cifar10', 'cifar100'], help: 'the data set' },
+  archive: { kind: 'string', arg: 'FILE', help: 'cifar10, cifar100: the official binary release (.tar.gz)' },
+  arch: { kind: 'string', default: 'resnet20', arg: 'ID', help: 'a zoo preset' },
+  backend: { kind: 'string', default: 'wasm', choices: ['wasm', 'cpu'], help: 'TF.js backend' },
+  target: { kind: 'number', arg: 'ACC', help: 'stop at the first epoch whose test accuracy reaches it; default 0.99 on mnist, 1 otherwise' },
+  epochs: { kind: 'number', help: 'epochs at most; default 3 on mnist, 5 otherwise' },
+  batch: { kind: 'number', help: "batch size; default the recipe's" },
+  lr: { kind: 'number', help: "learning rate; default the recipe's" },
+  subset: { kind: 'number', help: 'train on the first N images' },
+  json: { kind: 'boolean', help: 'one JSON object on stdout, the progress on stderr' },
+});
+const { json, dataset, arch, backend } = args;
 const log = (line: string) => (json ? console.error(line) : console.log(line));
-const dataset = option('dataset') ?? 'mnist';
-const arch = option('arch') ?? 'resnet20';
-const backend = option('backend') ?? 'wasm';
-const target = Number(option('target') ?? (dataset === 'mnist' ? '0.99' : '1'));
+const target = args.target ?? (dataset === 'mnist' ? 0.99 : 1);
 if (!isModelPresetId(arch)) throw new Error(`--arch: unknown preset ${arch}`);
-if (dataset !== 'mnist' && dataset !== 'fashion' && dataset !== 'cifar10' && dataset !== 'cifar100') throw new Error(`--dataset must be mnist, fashion, cifar10 or cifar100, got ${dataset}`);
 
 function recipe(): Config {
   const c = configFromPreset(arch as Parameters<typeof configFromPreset>[0], DEFAULT_CONFIG);
@@ -48,20 +53,19 @@ function recipe(): Config {
     Object.assign(c.train, { batchSize: 128, optimizer: 'momentum', learningRate: 0.1, momentum: 0.9, weightDecay: 1e-4, schedule: 'constant' });
     Object.assign(c.data, { randomCrop: true, horizontalFlip: true });
   }
-  c.train.epochs = Number(option('epochs') ?? (dataset === 'mnist' ? 3 : 5));
-  if (option('batch')) c.train.batchSize = Number(option('batch'));
-  if (option('lr')) c.train.learningRate = Number(option('lr'));
-  if (option('subset')) c.data.trainSubset = Number(option('subset'));
-  c.train.backend = backend as Config['train']['backend'];
+  c.train.epochs = args.epochs ?? (dataset === 'mnist' ? 3 : 5);
+  if (args.batch !== undefined) c.train.batchSize = args.batch;
+  if (args.lr !== undefined) c.train.learningRate = args.lr;
+  if (args.subset !== undefined) c.data.trainSubset = args.subset;
+  c.train.backend = backend;
   return c;
 }
 
 async function load(): Promise<Dataset> {
   if (dataset === 'mnist') return loadMnistNode();
   if (dataset === 'fashion') return loadFashionNode();
-  const archive = option('archive');
-  if (!archive) throw new Error(`--dataset ${dataset} needs --archive FILE (the official binary release, e.g. built by node ../shared/tools/cifar10-binary.mjs DIR)`);
-  return readArchiveFile(archive, dataset as 'cifar10' | 'cifar100');
+  if (!args.archive) throw new Error(`--dataset ${dataset} needs --archive FILE (the official binary release, e.g. fetched by npm run data -- ${dataset})`);
+  return readArchiveFile(args.archive, dataset);
 }
 
 tf.enableProdMode();

@@ -4,15 +4,15 @@
 // step or two; --replay drives the page at the full 10 messages a second),
 // with a long-task observer on the main thread and the JS heap sampled as
 // the steps accumulate.
-//   npx tsx bench/smooth.ts [--steps 2000] [--backend cpu] [--no-build] [--json]
-//                           [--trace out.json] [--samples 10] [--dist bench/.dist-smooth]
-//                           [--subset N] [--viewport 1920x1080] [--screenshot out.png]
+//   npx tsx bench/browser/smooth.ts [--steps 2000] [--backend cpu] [--no-build] [--json]
+//                                   [--trace out.json] [--samples 10] [--dist bench/.dist-smooth]
+//                                   [--subset N] [--viewport 1920x1080] [--screenshot out.png]
 // Reports the number and the longest of main-thread tasks over 50 ms, and
 // the heap at each sample (--samples of them), then each animation frame over
 // 50 ms (long-animation-frame entries: its rendering time and the scripts
 // that ran in it, by function and file). --trace records a Chromium
 // trace of the first 200 steps and prints where the main thread's long tasks
-// spent their time (see bench/trace.ts). --subset N trains on N images (an
+// spent their time (see trace.ts). --subset N trains on N images (an
 // epoch every N/8 steps), so the run crosses epoch ends: the test-set
 // evaluation and the evaluation view's render. --viewport sets the window (default
 // 1280x720): a larger one shows more charts at once, each redrawn. Timing
@@ -24,22 +24,28 @@
 // a fast backend sends), so 10,000 steps of the page's side (store, charts,
 // IndexedDB) take minutes instead of hours on the software backends here.
 import { chromium } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/chromium';
+import { benchArgs } from '../args';
 import { serveBuild } from './serve';
 import { summarizeTrace } from './trace';
 
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-}
-const steps = Number(option('steps', '2000'));
-const backend = option('backend', 'cpu');
-const json = process.argv.includes('--json');
-const tracePath = process.argv.includes('--trace') ? option('trace', 'bench/.smooth-trace.json') : null;
-const sampleCount = Number(option('samples', '10'));
-const replay = process.argv.includes('--replay') ? Number(option('replay', '20')) : 0;
-const subset = Number(option('subset', '60000'));
-const [viewWidth, viewHeight] = option('viewport', '1280x720').split('x').map(Number) as [number, number];
+const args = benchArgs('npx tsx bench/browser/smooth.ts [flags]', {
+  steps: { kind: 'number', default: 2000, help: 'training steps' },
+  backend: { kind: 'string', default: 'cpu', choices: ['cpu', 'wasm', 'webgl', 'webgpu'], help: 'TF.js backend of the run' },
+  json: { kind: 'boolean', help: 'one JSON object on stdout, the progress on stderr' },
+  trace: { kind: 'string', bare: 'bench/.smooth-trace.json', arg: 'FILE', help: "record a Chromium trace of the first 200 steps and summarise its long tasks" },
+  samples: { kind: 'number', default: 10, help: 'heap samples over the run' },
+  replay: { kind: 'number', bare: 20, arg: 'K', help: 'no training: a stub worker posts K steps a message, 10 messages a second' },
+  subset: { kind: 'number', default: 60000, help: 'train on N images (an epoch every N/8 steps)' },
+  viewport: { kind: 'string', default: '1280x720', arg: 'WxH', help: 'the window' },
+  dist: { kind: 'string', default: 'bench/.dist-smooth', arg: 'DIR', help: 'where the build goes' },
+  'no-build': { kind: 'boolean', help: 'serve the last build in --dist as it is' },
+  screenshot: { kind: 'string', bare: 'bench/.smooth.png', arg: 'FILE', help: 'save what was on screen at the end' },
+});
+const { steps, backend, json, samples: sampleCount, subset } = args;
+const tracePath = args.trace ?? null;
+const replay = args.replay ?? 0;
+const [viewWidth, viewHeight] = args.viewport.split('x').map(Number) as [number, number];
 /** Enough epochs for --steps: 8 images a step. */
 const epochs = Math.max(1, Math.ceil((steps * 8) / subset));
 const log = (line: string) => (json ? console.error(line) : console.log(line));
@@ -61,7 +67,7 @@ declare global {
   }
 }
 
-const server = await serveBuild(option('dist', 'bench/.dist-smooth'), { rebuild: !process.argv.includes('--no-build') });
+const server = await serveBuild(args.dist, { rebuild: !args['no-build'] });
 const base = server.base;
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--enable-precise-memory-info', '--js-flags=--expose-gc'] });
 const samples: { step: number; heapMB: number; liveHeapMB: number; longTasks: number; maxLongTaskMs: number }[] = [];
@@ -128,7 +134,7 @@ try {
     samples.push({ step: next, liveHeapMB: collected.liveHeapMB, ...s });
     log(`step ${String(next).padStart(6)}: heap ${s.heapMB.toFixed(1)} MB (${collected.liveHeapMB.toFixed(1)} MB live), ${s.longTasks} tasks over 50 ms so far, longest ${s.maxLongTaskMs.toFixed(0)} ms`);
   }
-  if (process.argv.includes('--screenshot')) await page.screenshot({ path: option('screenshot', 'bench/.smooth.png') });
+  if (args.screenshot !== undefined) await page.screenshot({ path: args.screenshot });
   frames = (await page.evaluate((skip) => window.longFrames.slice(skip), framesBefore)).filter((f) => f.duration > 50 && !gcWindows.some(([a, b]) => f.at < b && f.at + f.duration > a));
   if (frames.length > 0) log(`animation frames over 50 ms while training (long-animation-frame):\n${frames.map(describeFrame).join('\n')}`);
 } finally {
@@ -163,7 +169,7 @@ function replayWorker(perMessage: number, total: number): string {
     if (command.type === 'stop') { this.terminate(); this.emit({ type: 'done', runId, reason: 'stopped', steps: 0 }); }
     if (command.type !== 'start') return;
     this.emit({ type: 'phase', runId, phase: 'building', detail: '' });
-    this.emit({ type: 'backend', runId, info: { backend: 'cpu', reason: 'replayed by bench/smooth.ts', limits: { backend: 'cpu', totalBytes: 2 ** 32, tensorBytes: 2 ** 31, source: 'bench' } } });
+    this.emit({ type: 'backend', runId, info: { backend: 'cpu', reason: 'replayed by bench/browser/smooth.ts', limits: { backend: 'cpu', totalBytes: 2 ** 32, tensorBytes: 2 ** 31, source: 'bench' } } });
     this.emit({ type: 'model', runId, info: { kernelNames: names, params: 270000, depth: 20, inputShape: [32, 32, 3], classNames: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'] } });
     this.emit({ type: 'phase', runId, phase: 'training', detail: '' });
     let step = 0;

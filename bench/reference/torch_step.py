@@ -3,8 +3,8 @@ ResNet (He et al. 2015, section 4.2: 6n+2 layers, 16/32/64 channels, option A
 shortcuts, batch norm) in PyTorch on the CPU, on random 32x32x3 input and 10
 classes, with SGD + momentum 0.9 and weight decay 1e-4, as the engine's step.
 
-  /usr/bin/python3 bench/torch_step.py --n 3 --batch 128 --steps 20 --warmup 2 [--threads N]
-  /usr/bin/python3 bench/torch_step.py --model resnet18-cifar --batch 64
+  /usr/bin/python3 bench/reference/torch_step.py --n 3 --batch 128 --steps 20 --warmup 2 [--threads N]
+  /usr/bin/python3 bench/reference/torch_step.py --model resnet18-cifar --batch 64
 
 --model resnet18-cifar is torchvision's ResNet-18 with the CIFAR stem (one
 3x3 conv, no max-pool) and 10 classes, as the bench's `resnet18-cifar`

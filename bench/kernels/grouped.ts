@@ -5,31 +5,30 @@
 //   npm run bench:grouped -- --backend cpu,webgl,webgpu --env node,chromium
 //        --mode split,depthwise,im2col --stage stage1,stage2,stage3,stage4
 //        --batch 8 --steps 3 --warmup 1 [--json]
+// Chromium runs the op on the bench page bench/browser/grouped.html; both
+// time it with grouped-op.ts. `npm run bench:grouped -- --help` lists the flags.
 import * as tf from '@tensorflow/tfjs';
 import { chromium } from '@playwright/test';
-import type { BackendName } from '../src/config/types';
-import { GROUPED_MODES, type GroupedMode } from '../src/kernels/options';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
-import { serveBuild } from './serve';
+import type { BackendName } from '../../src/config/types';
+import { GROUPED_MODES, type GroupedMode } from '../../src/kernels/options';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/chromium';
+import { benchArgs } from '../args';
+import { serveBuild } from '../browser/serve';
 import { benchGrouped, RESNEXT_CIFAR_SHAPES, type GroupedResult, type GroupedSpec } from './grouped-op';
 
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-}
-const list = (name: string, fallback: string) => option(name, fallback).split(',').filter(Boolean);
-
-const backends = list('backend', 'cpu,webgl,webgpu') as BackendName[];
-const envs = list('env', 'node,chromium');
-const modes = list('mode', GROUPED_MODES.join(',')).map((m) => {
-  if (!(GROUPED_MODES as readonly string[]).includes(m)) throw new Error(`--mode: unknown formulation ${m} (one of ${GROUPED_MODES.join(', ')})`);
-  return m as GroupedMode;
+const STAGES = RESNEXT_CIFAR_SHAPES.map((s) => s.name);
+const args = benchArgs('npm run bench:grouped -- [flags]', {
+  backend: { kind: 'list', default: ['cpu', 'webgl', 'webgpu'], choices: ['wasm', 'cpu', 'webgl', 'webgpu'] satisfies BackendName[], help: 'TF.js backends (Node runs cpu)' },
+  env: { kind: 'list', default: ['node', 'chromium'], choices: ['node', 'chromium'], help: 'where the op runs' },
+  mode: { kind: 'list', default: GROUPED_MODES, choices: GROUPED_MODES, help: 'formulations of the grouped convolution' },
+  stage: { kind: 'list', default: STAGES, choices: STAGES, help: "ResNeXt-50 32×4d's stages, one shape each" },
+  batch: { kind: 'number', default: 8, help: 'batch size' },
+  steps: { kind: 'number', default: 3, help: 'timed passes (the figure is their median)' },
+  warmup: { kind: 'number', default: 1, help: 'untimed passes first' },
+  json: { kind: 'boolean', help: 'one JSON object on stdout, the rows on stderr' },
 });
-const stages = RESNEXT_CIFAR_SHAPES.filter((s) => list('stage', RESNEXT_CIFAR_SHAPES.map((x) => x.name).join(',')).includes(s.name));
-const batch = Number(option('batch', '8'));
-const steps = Number(option('steps', '3'));
-const warmup = Number(option('warmup', '1'));
-const json = process.argv.includes('--json');
+const { backend: backends, env: envs, mode: modes, batch, steps, warmup, json } = args;
+const stages = RESNEXT_CIFAR_SHAPES.filter((s) => args.stage.includes(s.name));
 
 interface Row extends GroupedResult {
   env: 'node' | 'chromium';
@@ -65,13 +64,13 @@ if (envs.includes('node') && backends.includes('cpu')) {
 }
 
 if (envs.includes('chromium')) {
-  const server = await serveBuild('bench/.dist-grouped', { input: 'bench/grouped.html' });
+  const server = await serveBuild('bench/.dist-grouped', { input: 'bench/browser/grouped.html' });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     for (const backend of backends) {
       const page = await browser.newPage();
       page.setDefaultTimeout(0);
-      await page.goto(`${server.base}/bench/grouped.html`);
+      await page.goto(`${server.base}/bench/browser/grouped.html`);
       await page.waitForFunction(() => window.groupedReady === true);
       await runAll('chromium', backend, (spec) => page.evaluate(([b, s]) => window.runGrouped(b, s), [backend, spec] as const));
       await page.close();

@@ -3,6 +3,8 @@
 // cpu in a worker), each with and without the per-layer gradient norms to
 // show their cost, the kernel dispatches of one step, and the same step in
 // PyTorch on the same CPU as a native reference (when /usr/bin/python3 has torch).
+// Node runs the Node rows here and drives Chromium through the bench page
+// (bench/browser/bench.html); both time the step with bench/step.ts.
 //   npm run bench -- --model resnet20,resnet56 --batch 32,128 --backend wasm,cpu,webgl,webgpu
 //                    --env node,chromium --steps 3 --warmup 1 --norms both
 //                    --kernels on --reference on [--torch-threads N] [--json]
@@ -14,16 +16,18 @@
 // --breakdown: the profiled step's kernel times summed by kernel name
 // (--breakdown shapes: by kernel name and input shapes).
 // Figures are medians of the timed steps. Timing belongs here, never in tests.
+// `npm run bench -- --help` lists the flags.
 import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
 import { chromium, type Page } from '@playwright/test';
-import { isModelPresetId, modelFromPreset, type ModelPresetId } from '../src/config/presets';
-import type { BackendName, StemType } from '../src/config/types';
-import { installKernels } from '../src/kernels/install';
-import type { KernelOptions } from '../src/kernels/options';
-import { benchTrainStep, type BenchResult, type BenchSpec, type KernelTime } from '../src/train/bench';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
-import { serveBuild } from './serve';
+import { isModelPresetId, modelFromPreset, type ModelPresetId } from '../../src/config/presets';
+import type { BackendName, StemType } from '../../src/config/types';
+import { installKernels } from '../../src/kernels/install';
+import type { KernelOptions } from '../../src/kernels/options';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/chromium';
+import { benchArgs } from '../args';
+import { benchTrainStep, type BenchResult, type BenchSpec, type KernelTime } from '../step';
+import { serveBuild } from '../browser/serve';
 
 interface Row {
   /** A preset id, with '-cifar' when its stem was replaced by the CIFAR 3×3 one (resnet18-cifar). */
@@ -58,34 +62,6 @@ interface Reference {
   ratios: { row: number; model: string; batch: number; backend: BackendName; env: string; ratio: number; torchThreads: number }[];
 }
 
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-}
-const list = (name: string, fallback: string) => option(name, fallback).split(',').filter(Boolean);
-
-/** --model takes any zoo preset; a '-cifar' suffix swaps in the CIFAR stem (resnet18-cifar). */
-interface BenchModel { name: string; id: ModelPresetId; stem?: StemType }
-const models: BenchModel[] = list('model', 'resnet20,resnet56').map((name) => {
-  const id = name.replace(/-cifar$/, '');
-  if (!isModelPresetId(id)) throw new Error(`--model: unknown preset ${id}`);
-  return name.endsWith('-cifar') ? { name, id, stem: 'cifar' } : { name, id };
-});
-const batches = list('batch', '32,128').map(Number);
-const backends = list('backend', 'wasm,cpu,webgl,webgpu') as BackendName[];
-const envs = list('env', 'node,chromium');
-const steps = Number(option('steps', '3'));
-const warmup = Number(option('warmup', '1'));
-const norms = option('norms', 'both');
-/** Kernel dispatches are counted on these backends (one extra profiled step each). */
-const kernelsOn = option('kernels', 'on') === 'on' ? new Set<BackendName>(['webgl', 'webgpu', 'wasm']) : new Set<BackendName>();
-const referenceOn = option('reference', 'on') === 'on';
-/** PyTorch's threads: every core by default (bench/torch_step.py), the fair reference for threaded WASM. */
-const torchThreads = option('torch-threads', '');
-const json = process.argv.includes('--json');
-const breakdown: boolean | 'shapes' = process.argv.includes('--breakdown') ? (option('breakdown', '') === 'shapes' ? 'shapes' : true) : false;
-/** Chromium WASM thread counts; [undefined] is the page's own choice (one per core). */
-const wasmThreads: (number | undefined)[] = process.argv.includes('--wasm-threads') ? list('wasm-threads', '').map(Number) : [undefined];
 /**
  * WASM rows with our SIMD kernels on their threads ('on'), on one thread
  * ('one'), without ('off': JS loops, XNNPACK kernel gradients), or on their
@@ -99,10 +75,41 @@ const SIMD_VARIANTS = {
   off: { note: 'without our SIMD kernels', label: 'no SIMD kernels', kernels: { simd: false } },
 } as const satisfies Record<string, { note: string; label: string; kernels: Partial<KernelOptions> }>;
 type SimdVariant = keyof typeof SIMD_VARIANTS;
-const simdVariants = list('simd', 'on').map((v) => {
-  if (!(v in SIMD_VARIANTS)) throw new Error(`--simd: ${Object.keys(SIMD_VARIANTS).join(', ')}, not ${v}`);
-  return v as SimdVariant;
+const BACKENDS = ['wasm', 'cpu', 'webgl', 'webgpu'] as const satisfies readonly BackendName[];
+
+const args = benchArgs('npm run bench -- [flags]', {
+  model: { kind: 'list', default: ['resnet20', 'resnet56'], arg: 'IDS', help: "zoo presets; a '-cifar' suffix swaps in the CIFAR stem (resnet18-cifar)" },
+  batch: { kind: 'numbers', default: [32, 128], help: 'batch sizes' },
+  backend: { kind: 'list', default: BACKENDS, choices: BACKENDS, help: 'TF.js backends (Node runs wasm and cpu)' },
+  env: { kind: 'list', default: ['node', 'chromium'], choices: ['node', 'chromium'], help: 'where the steps run' },
+  steps: { kind: 'number', default: 3, help: 'timed steps (the figure is their median)' },
+  warmup: { kind: 'number', default: 1, help: 'untimed steps first' },
+  norms: { kind: 'string', default: 'both', choices: ['both', 'on', 'off'], help: 'the per-layer gradient norms in the step (both: with and without, alternately)' },
+  kernels: { kind: 'string', default: 'on', choices: ['on', 'off'], help: 'count the kernel dispatches of one step (wasm, webgl, webgpu)' },
+  reference: { kind: 'string', default: 'on', choices: ['on', 'off'], help: 'the same step in PyTorch (bench/reference/torch_step.py)' },
+  'torch-threads': { kind: 'number', help: "PyTorch's threads; default every core" },
+  json: { kind: 'boolean', help: 'one JSON object on stdout, the progress on stderr' },
+  breakdown: { kind: 'string', bare: 'names', choices: ['names', 'shapes'], help: "the profiled step's kernel times by kernel name (shapes: by name and input shapes)" },
+  'wasm-threads': { kind: 'numbers', help: "Chromium's WASM rows once per thread count (a fresh page each); default one thread per core" },
+  simd: { kind: 'list', default: ['on'], choices: Object.keys(SIMD_VARIANTS) as SimdVariant[], help: 'WASM rows with our SIMD kernels on their threads, on one thread, without Winograd, or without them' },
 });
+const { batch: batches, backend: backends, env: envs, steps, warmup, norms, json, simd: simdVariants } = args;
+
+/** --model takes any zoo preset; a '-cifar' suffix swaps in the CIFAR stem (resnet18-cifar). */
+interface BenchModel { name: string; id: ModelPresetId; stem?: StemType }
+const models: BenchModel[] = args.model.map((name) => {
+  const id = name.replace(/-cifar$/, '');
+  if (!isModelPresetId(id)) throw new Error(`--model: unknown preset ${id}`);
+  return name.endsWith('-cifar') ? { name, id, stem: 'cifar' } : { name, id };
+});
+/** Kernel dispatches are counted on these backends (one extra profiled step each). */
+const kernelsOn = args.kernels === 'on' ? new Set<BackendName>(['webgl', 'webgpu', 'wasm']) : new Set<BackendName>();
+const referenceOn = args.reference === 'on';
+/** PyTorch's threads: every core by default (bench/reference/torch_step.py), the fair reference for threaded WASM. */
+const torchThreads = args['torch-threads'] === undefined ? '' : String(args['torch-threads']);
+const breakdown: boolean | 'shapes' = args.breakdown === undefined ? false : args.breakdown === 'shapes' ? 'shapes' : true;
+/** Chromium WASM thread counts; [undefined] is the page's own choice (one per core). */
+const wasmThreads: (number | undefined)[] = args['wasm-threads'] ?? [undefined];
 const NODE_BACKENDS: BackendName[] = ['wasm', 'cpu'];
 const PYTHON = '/usr/bin/python3';
 
@@ -166,7 +173,7 @@ async function chromiumRows(): Promise<Row[]> {
   // A production build of the bench page, served statically (with the
   // cross-origin isolation headers of vite.config.ts): what users run, and
   // immune to the dev server's reloads while files change.
-  const server = await serveBuild('bench/.dist', { input: 'bench/bench.html' });
+  const server = await serveBuild('bench/.dist', { input: 'bench/browser/bench.html' });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     const pages = backends.flatMap((backend) => (backend === 'wasm' ? wasmThreads : [undefined]).map((threads) => ({ backend, threads })));
@@ -174,7 +181,7 @@ async function chromiumRows(): Promise<Row[]> {
       // A fresh page per backend (and WASM thread count): a backend never shares a worker with another.
       const page: Page = await browser.newPage();
       page.setDefaultTimeout(0);
-      await page.goto(`${server.base}/bench/bench.html`);
+      await page.goto(`${server.base}/bench/browser/bench.html`);
       await page.waitForFunction(() => window.benchReady === true);
       const run = (spec: BenchSpec) => page.evaluate(([b, s, t]) => window.runBench(b, s, t), [backend, spec, threads] as const);
       for (const model of models)
@@ -206,7 +213,7 @@ function hasTorch(): boolean {
   }
 }
 
-/** The CIFAR ResNets of --model through bench/torch_step.py, at every --batch. */
+/** The CIFAR ResNets of --model through bench/reference/torch_step.py, at every --batch. */
 function torchRows(): TorchRow[] {
   const rows: TorchRow[] = [];
   for (const model of models) {
@@ -215,7 +222,7 @@ function torchRows(): TorchRow[] {
     const arch = model.name === 'resnet18-cifar' ? ['--model', 'resnet18-cifar'] : !model.stem && m.family === 'cifar-resnet' && m.batchNorm && m.shortcut === 'A' ? ['--n', String(m.blocksPerStage)] : null;
     if (!arch) continue;
     for (const batch of batches) {
-      const out = execFileSync(PYTHON, ['bench/torch_step.py', ...arch, '--batch', String(batch), '--steps', String(Math.max(steps, 1)), '--warmup', String(Math.max(warmup, 1)), ...(torchThreads ? ['--threads', torchThreads] : [])], { encoding: 'utf8' });
+      const out = execFileSync(PYTHON, ['bench/reference/torch_step.py', ...arch, '--batch', String(batch), '--steps', String(Math.max(steps, 1)), '--warmup', String(Math.max(warmup, 1)), ...(torchThreads ? ['--threads', torchThreads] : [])], { encoding: 'utf8' });
       const row = JSON.parse(out) as TorchRow;
       log(`native   torch  ${row.model.padEnd(9)} b${String(batch).padEnd(4)} ${row.msPerStep.toFixed(0).padStart(7)} ms/step ${((batch * 1000) / row.msPerStep).toFixed(1).padStart(7)} img/s  (PyTorch ${row.torch}, ${row.threads} threads)`);
       rows.push(row);
@@ -250,7 +257,7 @@ const rows: Row[] = envs.includes('node') ? await nodeRows() : [];
 const torchOk = referenceOn && hasTorch();
 const native = torchOk ? torchRows() : [];
 if (envs.includes('chromium')) rows.push(...(await chromiumRows()));
-const source = !referenceOn ? 'off (--reference off)' : torchOk ? `bench/torch_step.py on ${PYTHON} (${native.map((t) => `${t.model} b${t.batch}: ${t.threads} threads`).join(', ') || 'no CIFAR ResNet asked'}), median of ${Math.max(steps, 1)} steps after ${Math.max(warmup, 1)} warm-up` : `none: ${PYTHON} cannot import torch (Debian: apt-get install python3-torch)`;
+const source = !referenceOn ? 'off (--reference off)' : torchOk ? `bench/reference/torch_step.py on ${PYTHON} (${native.map((t) => `${t.model} b${t.batch}: ${t.threads} threads`).join(', ') || 'no CIFAR ResNet asked'}), median of ${Math.max(steps, 1)} steps after ${Math.max(warmup, 1)} warm-up` : `none: ${PYTHON} cannot import torch (Debian: apt-get install python3-torch)`;
 const ref = reference(rows, native, source);
 if (json) console.log(JSON.stringify({ steps, warmup, rows, reference: ref }));
 else console.log(`\n${table(rows, ref)}\n\nreference: ${ref.source}`);

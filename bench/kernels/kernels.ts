@@ -3,15 +3,14 @@
 // against the Winograd F(4×4, 3×3) ones at ResNet-20 b128's stride-1
 // layers, called in turn (so the host's slow spells hit both alike),
 // medians of --runs calls.
-//   npx tsx bench/kernels.ts [--batch 128] [--runs 11]
-import { PLAIN_WASM_BASE64 } from '../src/kernels/wasm/binary';
+//   npx tsx bench/kernels/kernels.ts [--batch 128] [--runs 11]
+import { PLAIN_WASM_BASE64 } from '../../src/kernels/wasm/binary';
+import { benchArgs } from '../args';
 
-const option = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const batch = option('batch', 128);
-const runs = option('runs', 11);
+const { batch, runs } = benchArgs('npx tsx bench/kernels/kernels.ts [flags]', {
+  batch: { kind: 'number', default: 128, help: 'batch size of the layers' },
+  runs: { kind: 'number', default: 11, help: 'timed calls of each kernel (the figure is their median)' },
+});
 const module = new WebAssembly.Module(Buffer.from(PLAIN_WASM_BASE64, 'base64'));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
 

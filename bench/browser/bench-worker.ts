@@ -2,11 +2,11 @@
 // training steps with the same code as `npm run bench` in Node.
 /// <reference lib="webworker" />
 import * as tf from '@tensorflow/tfjs';
-import type { BackendName } from '../config/types';
+import type { BackendName } from '../../src/config/types';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { selectBackend } from './backends';
-import { prepareWasm } from '../kernels/wasm/backend';
-import { benchTrainStep, type BenchSpec } from './bench';
+import { selectBackend } from '../../src/train/backends';
+import { prepareWasm } from '../../src/kernels/wasm/backend';
+import { benchTrainStep, type BenchSpec } from '../step';
 
 declare const self: DedicatedWorkerGlobalScope;
 

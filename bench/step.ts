@@ -1,15 +1,15 @@
-// Timing of the training step, shared by `npm run bench` in Node and the
-// bench worker in Chromium: the same model, optimizer and step as a real run,
+// Timing of the training step, shared by `npm run bench` in Node
+// (bench/node/run.ts) and the bench worker in Chromium (browser/bench-worker.ts): the same model, optimizer and step as a real run,
 // on fixed random inputs, every step read back before the next starts.
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { configFromPreset, type ModelPresetId } from '../config/presets';
-import type { BackendName, StemType } from '../config/types';
-import type { Shape } from '../arch/arch';
-import { buildModel } from '../model/build';
-import { installKernels } from '../kernels/install';
-import type { KernelOptions } from '../kernels/options';
-import { disposeOptimizer, makeOptimizer, trainStep } from './engine';
+import { configFromPreset, type ModelPresetId } from '../src/config/presets';
+import type { BackendName, StemType } from '../src/config/types';
+import type { Shape } from '../src/arch/arch';
+import { buildModel } from '../src/model/build';
+import { installKernels } from '../src/kernels/install';
+import type { KernelOptions } from '../src/kernels/options';
+import { disposeOptimizer, makeOptimizer, trainStep } from '../src/train/engine';
 
 export interface BenchSpec {
   model: ModelPresetId;

@@ -1,7 +1,7 @@
 // The bench page: no TF.js here either; window.runBench forwards a spec to
 // the bench worker and resolves with its result.
-import type { BackendName } from '../src/config/types';
-import type { BenchResult, BenchSpec } from '../src/train/bench';
+import type { BackendName } from '../../src/config/types';
+import type { BenchResult, BenchSpec } from '../step';
 
 declare global {
   interface Window {
@@ -10,7 +10,7 @@ declare global {
   }
 }
 
-const worker = new Worker(new URL('../src/train/bench-worker.ts', import.meta.url), { type: 'module' });
+const worker = new Worker(new URL('./bench-worker.ts', import.meta.url), { type: 'module' });
 const pending = new Map<number, { resolve(r: BenchResult): void; reject(e: Error): void }>();
 let nextId = 1;
 worker.onmessage = (e: MessageEvent<{ id: number; result?: BenchResult; error?: string }>) => {

@@ -1,4 +1,4 @@
-// The SIMD128 peak loop of bench/simd-peak.mjs: 12 independent chains, each a multiply then an add (8 flops an iteration).
+// The SIMD128 peak loop of bench/kernels/simd-peak.mjs: 12 independent chains, each a multiply then an add (8 flops an iteration).
 #include <wasm_simd128.h>
 __attribute__((export_name("peak"))) float peak(int n, float s) {
   v128_t m = wasm_f32x4_splat(s), k = wasm_f32x4_splat(1e-7f);

@@ -2,8 +2,10 @@
 // renderer main thread (CrRendererMain) of the traced page, every task over
 // 50 ms, and the time of the events directly inside those tasks summed by
 // name (UpdateLayoutTree, Layout, Paint, FunctionCall, ...), largest first.
-// Used by bench/smooth.ts --trace; `npx tsx bench/trace.ts trace.json` alone.
+// Used by bench/browser/smooth.ts --trace; alone:
+//   npx tsx bench/browser/trace.ts trace.json
 import { readFileSync } from 'node:fs';
+import { benchArgs } from '../args';
 
 interface TraceEvent { name: string; ph: string; ts: number; dur?: number; pid: number; tid: number; args?: { name?: string } }
 
@@ -44,4 +46,7 @@ export function summarizeTrace(path: string, longMs = 50): string {
   ].join('\n');
 }
 
-if (process.argv[1]?.endsWith('trace.ts') && process.argv[2]) console.log(summarizeTrace(process.argv[2]));
+if (process.argv[1]?.endsWith('trace.ts')) {
+  const { positionals } = benchArgs('npx tsx bench/browser/trace.ts TRACE.json', {}, 1);
+  if (positionals[0]) console.log(summarizeTrace(positionals[0]));
+}

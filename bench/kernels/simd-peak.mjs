@@ -2,7 +2,7 @@
 // and add chains in one thread, what our convolution kernels
 // (src/kernels/wasm/kernels.c) are measured against. Needs clang and wasm-ld,
 // as scripts/build/build-simd.sh (Debian: apt-get install -y clang lld):
-//   node bench/simd-peak.mjs
+//   node bench/kernels/simd-peak.mjs
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,12 +1,12 @@
 // The grouped convolution's formulations, timed forward and backward on one
 // backend: the op-level figures behind the `grouped` kernel option's 'auto' choice
-// (src/model/grouped.ts). Shared by Node (bench/grouped.ts) and the bench
-// page in Chromium (bench/grouped-page.ts).
+// (src/model/grouped.ts). Shared by Node (bench/kernels/grouped.ts) and the
+// bench page in Chromium (bench/browser/grouped-page.ts).
 import * as tf from '@tensorflow/tfjs';
-import type { BackendName } from '../src/config/types';
-import { installKernels } from '../src/kernels/install';
-import type { GroupedMode } from '../src/kernels/options';
-import { groupedConv2d } from '../src/model/grouped';
+import type { BackendName } from '../../src/config/types';
+import { installKernels } from '../../src/kernels/install';
+import type { GroupedMode } from '../../src/kernels/options';
+import { groupedConv2d } from '../../src/model/grouped';
 
 export interface GroupedSpec {
   mode: GroupedMode;

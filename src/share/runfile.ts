@@ -6,7 +6,10 @@ import { formatBytes } from '../config/format';
 import type { Config } from '../config/types';
 import type { FieldError } from '../config/validate';
 import type { EpochMetrics, StepMetrics } from '../protocol/messages';
-import { decode, FIELDS } from './url';
+import { configFromJson } from './json';
+
+/** A run file's config is read by the one JSON reader (json.ts), field by field. */
+export { configFromJson };
 
 export const RUN_FILE_FORMAT = 'resnet-playground-run';
 export const RUN_FILE_VERSION = 1;
@@ -52,23 +55,6 @@ export function toCsv(record: RunRecord): string {
     return [s.step, s.epoch, s.loss, s.acc, s.lr, s.ms, e?.testLoss ?? '', e?.testAcc ?? '', ...record.kernelNames.map((_, i) => s.gradNorms[i] ?? '')].join(',');
   });
   return [header.join(','), ...rows].join('\n') + '\n';
-}
-
-/** Restores a config from untrusted JSON through the URL table: each bad field is refused by name and keeps its default. */
-export function configFromJson(raw: unknown): { config: Config; errors: FieldError[] } {
-  const parts: string[] = [];
-  const errors: FieldError[] = [];
-  for (const field of FIELDS) {
-    const [section, key] = field.path.split('.') as [string, string];
-    const holder = isRecord(raw) ? raw[section] : undefined;
-    const value = isRecord(holder) && Object.hasOwn(holder, key) ? holder[key] : undefined;
-    if (value === undefined) continue;
-    const text = typeof value === 'boolean' ? (value ? 'on' : 'off') : Array.isArray(value) ? value.join('-') : typeof value === 'number' || typeof value === 'string' ? String(value) : null;
-    if (text === null) errors.push({ field: field.path, message: `${field.path} has the wrong type (${typeof value})` });
-    else parts.push(`${field.key}=${encodeURIComponent(text)}`);
-  }
-  const decoded = decode(parts.join('&'));
-  return { config: decoded.config, errors: [...errors, ...decoded.errors] };
 }
 
 export type ParsedRun = { record: RunRecord; warnings: FieldError[] } | { error: string };

@@ -4,8 +4,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { configFromPreset, DEFAULT_CONFIG } from '../config/presets';
 import type { Config } from '../config/types';
-import { LIMITS, LIST_LIMITS, validateConfig } from '../config/validate';
-import { decode, decodeView, encode, FIELDS, type ConfigPath, type Field } from './url';
+import { validateConfig } from '../config/validate';
+import { arbConfig } from '../testing/configs';
+import { decode, decodeView, encode, FIELDS, type ConfigPath } from './url';
 
 function withValue(config: Config, path: string, value: unknown): Config {
   const copy = structuredClone(config);
@@ -13,26 +14,6 @@ function withValue(config: Config, path: string, value: unknown): Config {
   (copy[section] as unknown as Record<string, unknown>)[key] = value;
   return copy;
 }
-
-/** A valid value for one row: ints and floats within LIMITS, enums from the row's list. */
-function valueOf(field: Field): fc.Arbitrary<unknown> {
-  switch (field.kind) {
-    case 'int': return fc.integer({ min: LIMITS[field.path].min, max: LIMITS[field.path].max });
-    case 'float': return fc.double({ min: LIMITS[field.path].min, max: LIMITS[field.path].max, noNaN: true });
-    case 'bool': return fc.boolean();
-    case 'enum': return fc.constantFrom(...field.values);
-    case 'url': return fc.oneof(fc.constant(''), fc.webUrl({ validSchemes: ['http', 'https'], withQueryParameters: true, withFragments: true }));
-    case 'ints': {
-      const r = LIST_LIMITS[field.path];
-      return fc.array(fc.integer({ min: r.min, max: r.max }), { minLength: r.minLength, maxLength: r.maxLength });
-    }
-  }
-}
-
-/** Any valid config, built from the table. */
-const arbConfig: fc.Arbitrary<Config> = fc
-  .tuple(...FIELDS.map(valueOf))
-  .map((values) => FIELDS.reduce((c, f, i) => withValue(c, f.path, values[i]), DEFAULT_CONFIG));
 
 /** Query-shaped strings: known and junk keys, junk values, stray separators. */
 const junk = fc.string({ unit: fc.constantFrom('%', '&', '=', '?', '+', 'a', '1', '.', 'e', '-', 'é', '😀', '\u0000', 'E0', 'A4') });

@@ -1,0 +1,42 @@
+// A Config from untrusted JSON (a run file's config, the argument of
+// `playground url --encode`), through the FIELDS table: each value is written
+// as its URL text and decoded, so a bad field is refused by name and keeps
+// its default, exactly as in a link. Pure TS: no tfjs, no React.
+import { formatValue } from '../config/format';
+import type { Config } from '../config/types';
+import type { FieldError } from '../config/validate';
+import { fieldByPath } from './fields';
+import { decode } from './url';
+
+const SECTIONS: readonly string[] = ['model', 'train', 'data'];
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * The config a JSON value describes, over the defaults, section by section
+ * (`{"model": {"blocksPerStage": 9}}`). A missing or null section, or a
+ * missing or null whole value, is the defaults. Each refused field, unknown
+ * section or unknown field adds one FieldError naming it and is ignored.
+ * Never throws; the config always passes validateConfig.
+ */
+export function configFromJson(raw: unknown): { config: Config; errors: FieldError[] } {
+  const parts: string[] = [];
+  const errors: FieldError[] = [];
+  if (raw !== undefined && raw !== null && !isRecord(raw)) errors.push({ field: 'config', message: 'a config must be an object holding model, train and data; used the defaults' });
+  for (const [section, holder] of Object.entries(isRecord(raw) ? raw : {})) {
+    if (!SECTIONS.includes(section) || (holder !== null && !isRecord(holder))) {
+      errors.push({ field: section, message: `unknown section "${section}" (expected model, train or data holding an object), ignored` });
+      continue;
+    }
+    for (const [key, value] of Object.entries(holder ?? {})) {
+      const field = fieldByPath(`${section}.${key}`);
+      if (!field) errors.push({ field: `${section}.${key}`, message: `unknown field "${section}.${key}", ignored` });
+      else if (!['boolean', 'number', 'string'].includes(typeof value) && !Array.isArray(value)) errors.push({ field: field.path, message: `${field.path} has the wrong type (${value === null ? 'null' : typeof value})` });
+      else parts.push(`${field.key}=${encodeURIComponent(formatValue(value))}`);
+    }
+  }
+  const decoded = decode(parts.join('&'));
+  return { config: decoded.config, errors: [...errors, ...decoded.errors] };
+}

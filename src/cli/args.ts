@@ -1,5 +1,5 @@
 // A small `--flag value` parser for the CLI: unknown flags and bad values are
-// errors that name the flag. Pure TS.
+// errors that name the flag (a config field's value: src/cli/flags.ts). Pure TS.
 
 export type Flags = Map<string, string | true>;
 
@@ -36,19 +36,4 @@ export function numberFlag(flags: Flags, name: string): number | undefined {
   const value = Number(raw);
   if (raw === true || raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${name} must be a number, got ${String(raw)}`);
   return value;
-}
-
-export function onOffFlag(flags: Flags, name: string): boolean | undefined {
-  const raw = flags.get(name);
-  if (raw === undefined) return undefined;
-  if (raw === 'on' || raw === 'true' || raw === true) return true;
-  if (raw === 'off' || raw === 'false') return false;
-  throw new UsageError(`--${name} must be on or off, got ${raw}`);
-}
-
-export function choiceFlag<T extends string>(flags: Flags, name: string, choices: readonly T[]): T | undefined {
-  const raw = flags.get(name);
-  if (raw === undefined) return undefined;
-  if (typeof raw === 'string' && (choices as readonly string[]).includes(raw)) return raw as T;
-  throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got ${String(raw)}`);
 }

@@ -8,9 +8,7 @@
 //   playground url '<query>' | playground url --encode '<config json>'
 // decodes or encodes a share link (src/cli/url.ts).
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_CONFIG, MODEL_PRESET_IDS, configFromPreset, isModelPresetId } from '../config/presets';
-import type { BackendChoice, Config, OptimizerName, ScheduleName } from '../config/types';
-import { validateConfig } from '../config/validate';
+import type { BackendChoice, Config } from '../config/types';
 import { loadFashionNode } from '../data/fashion-node';
 import { loadMnistNode } from '../data/mnist-node';
 import type { Dataset } from '../data/types';
@@ -20,35 +18,16 @@ import { RunControl } from '../train/control';
 import { train } from '../train/engine';
 import '@tensorflow/tfjs-backend-wasm';
 import { installKernels } from '../kernels/install';
-import { applyModelFlags, MODEL_FLAGS, MODEL_USAGE, modelCommand } from './model';
+import { CIFAR_LAYOUTS } from '../data/cifar';
+import { MODEL_FLAGS, MODEL_HELP, MODEL_USAGE, modelCommand } from './model';
 import { URL_USAGE, urlCommand } from './url';
-import { choiceFlag, numberFlag, onOffFlag, parseArgs, UsageError, type Flags } from './args';
+import { parseArgs, UsageError, type Flags } from './args';
+import { givenFlag } from './flags';
+import { configFromFlags, TRAIN_FLAGS, TRAIN_USAGE } from './train-config';
 
-const USAGE = `usage: playground train [options]
-  --arch ID           ${MODEL_PRESET_IDS.join(', ')} (default resnet20)
-  --blocks N          blocks per stage (n in 6n+2), overrides --arch
-  --width N           channels of the first stage (default 16)
-  --skip on|off       residual connections (off: the plain twin)
-  --bn on|off         batch norm
-  --shortcut A|B|avgDown  option A (zero-pad), B (1x1 projection), avgDown (ResNet-D)
-  --dataset ID        mnist (default), fashion, cifar10, cifar100
-  --archive FILE      the CIFAR tarball, for --dataset cifar10 or cifar100
-  --crop on|off       augmentation: pad 4 and random crop; --flip on|off, --cutout on|off
-  --steps N           stop after N steps (default: run all epochs)
-  --epochs N          epochs (default ${DEFAULT_CONFIG.train.epochs})
-  --batch N           batch size (default ${DEFAULT_CONFIG.train.batchSize})
-  --lr X              learning rate (default ${DEFAULT_CONFIG.train.learningRate})
-  --optimizer NAME    sgd, momentum, nesterov, adam, adamw (decoupled weight decay)
-  --schedule NAME     constant, step, cosine, onecycle, warmup (default constant)
-  --warmup-epochs X   linear warm-up for warmup and cosine (default ${DEFAULT_CONFIG.train.warmupEpochs})
-  --decay-every N     step: epochs between decays (default ${DEFAULT_CONFIG.train.decayEvery})
-  --decay-factor X    step: factor per decay (default ${DEFAULT_CONFIG.train.decayFactor})
-  --weight-decay X    on kernels (default ${DEFAULT_CONFIG.train.weightDecay})
-  --label-smoothing X target smoothing ε (default 0)
-  --seed N            seed for weights and shuffling
-  --subset N          train on N images; --test-subset N evaluates on N
-  --backend wasm      Node runs wasm (XNNPACK, one thread; the default for auto) or cpu
-  --json              one JSON object per line
+export { configFromFlags };
+
+const USAGE = `${TRAIN_USAGE}
 
 ${MODEL_USAGE}
 
@@ -56,43 +35,7 @@ ${URL_USAGE}
 
 ${DATA_USAGE}`;
 
-const TRAIN_FLAGS = new Set(['arch', ...MODEL_FLAGS, 'dataset', 'archive', 'crop', 'flip', 'cutout', 'steps', 'epochs', 'batch', 'lr', 'optimizer', 'schedule', 'warmup-epochs', 'decay-every', 'decay-factor', 'weight-decay', 'label-smoothing', 'seed', 'subset', 'test-subset', 'backend']);
 const BOOLEAN_FLAGS = new Set(['json', 'help']);
-
-/** Builds a Config from train flags over the defaults; throws UsageError naming a bad flag. */
-export function configFromFlags(flags: Flags): Config {
-  const arch = flags.get('arch') ?? 'resnet20';
-  if (typeof arch !== 'string' || !isModelPresetId(arch)) throw new UsageError(`--arch must be one of ${MODEL_PRESET_IDS.join(', ')}, got ${String(arch)}`);
-  const c = configFromPreset(arch);
-  c.model = applyModelFlags(c.model, flags);
-  const set = <T>(value: T | undefined, apply: (v: T) => void) => value !== undefined && apply(value);
-  set(choiceFlag(flags, 'dataset', ['mnist', 'fashion', 'cifar10', 'cifar100'] as const), (v) => (c.data.dataset = v));
-  set(onOffFlag(flags, 'crop'), (v) => (c.data.randomCrop = v));
-  set(onOffFlag(flags, 'flip'), (v) => (c.data.horizontalFlip = v));
-  set(onOffFlag(flags, 'cutout'), (v) => (c.data.cutout = v));
-  set(numberFlag(flags, 'steps'), (v) => {
-    c.train.maxSteps = v;
-    // --steps alone should run that many steps, not stop at the epoch limit.
-    if (!flags.has('epochs')) c.train.epochs = 1000;
-  });
-  set(numberFlag(flags, 'epochs'), (v) => (c.train.epochs = v));
-  set(numberFlag(flags, 'batch'), (v) => (c.train.batchSize = v));
-  set(numberFlag(flags, 'lr'), (v) => (c.train.learningRate = v));
-  set(choiceFlag<OptimizerName>(flags, 'optimizer', ['sgd', 'momentum', 'nesterov', 'adam', 'adamw']), (v) => (c.train.optimizer = v));
-  set(choiceFlag<ScheduleName>(flags, 'schedule', ['constant', 'step', 'cosine', 'onecycle', 'warmup']), (v) => (c.train.schedule = v));
-  set(numberFlag(flags, 'warmup-epochs'), (v) => (c.train.warmupEpochs = v));
-  set(numberFlag(flags, 'decay-every'), (v) => (c.train.decayEvery = v));
-  set(numberFlag(flags, 'decay-factor'), (v) => (c.train.decayFactor = v));
-  set(numberFlag(flags, 'weight-decay'), (v) => (c.train.weightDecay = v));
-  set(numberFlag(flags, 'label-smoothing'), (v) => (c.train.labelSmoothing = v));
-  set(numberFlag(flags, 'seed'), (v) => (c.train.seed = v));
-  set(numberFlag(flags, 'subset'), (v) => (c.data.trainSubset = v));
-  set(numberFlag(flags, 'test-subset'), (v) => (c.data.testSubset = v));
-  set(choiceFlag<BackendChoice>(flags, 'backend', ['auto', 'wasm', 'cpu', 'webgl', 'webgpu']), (v) => (c.train.backend = v));
-  const errors = validateConfig(c);
-  if (errors.length > 0) throw new UsageError(errors.map((e) => e.message).join('; '));
-  return c;
-}
 
 /** Node has the wasm (the default for auto: XNNPACK, several times faster) and cpu backends; the GPU ones live in the browser. */
 async function startNodeBackend(choice: BackendChoice): Promise<void> {
@@ -113,7 +56,7 @@ async function loadNodeData(config: Config, flags: Flags): Promise<Dataset> {
   const archive = flags.get('archive');
   if (id === 'mnist') return loadMnistNode();
   if (id === 'fashion') return loadFashionNode();
-  if (typeof archive !== 'string') throw new UsageError(`--dataset ${id} needs --archive FILE (the official ${id === 'cifar10' ? 'cifar-10' : 'cifar-100'}-binary.tar.gz)`);
+  if (typeof archive !== 'string') throw new UsageError(`--${givenFlag(flags, 'data.dataset') ?? 'data'} ${id} needs --archive FILE (the official ${CIFAR_LAYOUTS[id].release})`);
   return readArchiveFile(archive, id);
 }
 
@@ -161,7 +104,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'model': {
         const { flags, positional } = parseArgs(rest, BOOLEAN_FLAGS, new Set([...MODEL_FLAGS, 'input', 'classes']));
-        if (flags.has('help')) return (console.log(MODEL_USAGE), 0);
+        if (flags.has('help')) return (console.log(MODEL_HELP), 0);
         process.stdout.write(modelCommand(positional, flags) + '\n');
         return 0;
       }

@@ -1,53 +1,35 @@
 // `playground model <preset>`: the architecture without the engine (no
 // tfjs): the stage table, or with --json { params, macs, stages, layers }.
-// Also the model flags that `train` shares.
+// The model flags are train's (from the FIELDS table, src/cli/flags.ts).
 import { DEFAULT_CONFIG, isModelPresetId, MODEL_PRESET_IDS, modelFromPreset } from '../config/presets';
 import type { ModelConfig } from '../config/types';
 import { validateConfig } from '../config/validate';
 import { buildArch, summarize } from '../arch/arch';
 import { stageTable, type StageSummary } from '../arch/stages';
-import { choiceFlag, numberFlag, onOffFlag, UsageError, type Flags } from './args';
+import { FIELDS } from '../share/fields';
+import { numberFlag, UsageError, type Flags } from './args';
+import { applyFieldFlags, fieldHelp, flagNames } from './flags';
+
+/** The model fields' flags, from the FIELDS table; --input is the command's own (the table's input size). */
+const MODEL_FIELDS = FIELDS.filter((f) => f.path.startsWith('model.') && f.key !== 'input');
 
 export const MODEL_USAGE = `usage: playground model PRESET [options]
   PRESET              ${MODEL_PRESET_IDS.join(', ')}
-  --input N           N×N×3 input (default 32 for the CIFAR ResNets, else 224)
+  --input N           the net's input, N×N×3 (default 32 for the CIFAR ResNets, else 224)
   --classes N         classes (default 10 for the CIFAR ResNets, else 1000)
   --json              { "params", "macs", "stages": [...], "layers": [...] }
-  model options (also for train):
-  --stage-blocks L    blocks per stage, e.g. 3-4-6-3
-  --stem S            cifar, imagenet, deep
-  --preact on|off     pre-activation blocks
-  --se R              squeeze-and-excitation reduction (0: none)
-  --groups N          bottleneck cardinality; --group-width N channels per group at width 64
-  --widen K           width factor`;
+  and the model fields of train over the preset (playground model --help lists them),
+  e.g. --stage-blocks 3-4-6-3, --stem deep, --preact on, --se 16, --groups 32, --widen 2`;
 
-/** Flags that set model fields, for `model` and `train`. */
-export const MODEL_FLAGS = ['blocks', 'width', 'skip', 'bn', 'shortcut', 'stage-blocks', 'stem', 'preact', 'se', 'groups', 'group-width', 'widen'] as const;
+/** `playground model --help`: the usage and every model field's flag. */
+export const MODEL_HELP = [MODEL_USAGE, ' model fields (defaults: the preset\'s):', ...fieldHelp(MODEL_FIELDS)].join('\n');
 
-function listFlag(flags: Flags, name: string): number[] | undefined {
-  const raw = flags.get(name);
-  if (raw === undefined) return undefined;
-  if (raw === true || !/^\d+(-\d+)*$/.test(raw)) throw new UsageError(`--${name} must be whole numbers joined by '-', e.g. 3-4-6-3, got ${String(raw)}`);
-  return raw.split('-').map(Number);
-}
+/** Flags that set model fields, for `model` and `train`, aliases included. */
+export const MODEL_FLAGS: readonly string[] = flagNames(MODEL_FIELDS);
 
-/** A copy of `model` with the model flags applied (not yet validated). */
+/** A copy of `model` with the model flags applied; a value of the wrong kind or out of range is a UsageError. */
 export function applyModelFlags(model: ModelConfig, flags: Flags): ModelConfig {
-  const m = { ...model };
-  const set = <T>(value: T | undefined, apply: (v: T) => void) => value !== undefined && apply(value);
-  set(numberFlag(flags, 'blocks'), (v) => (m.blocksPerStage = v));
-  set(numberFlag(flags, 'width'), (v) => (m.baseWidth = v));
-  set(onOffFlag(flags, 'skip'), (v) => (m.skip = v));
-  set(onOffFlag(flags, 'bn'), (v) => (m.batchNorm = v));
-  set(choiceFlag(flags, 'shortcut', ['A', 'B', 'avgDown'] as const), (v) => (m.shortcut = v));
-  set(listFlag(flags, 'stage-blocks'), (v) => (m.stageBlocks = v));
-  set(choiceFlag(flags, 'stem', ['cifar', 'imagenet', 'deep'] as const), (v) => (m.stem = v));
-  set(onOffFlag(flags, 'preact'), (v) => (m.preact = v));
-  set(numberFlag(flags, 'se'), (v) => (m.se = v));
-  set(numberFlag(flags, 'groups'), (v) => (m.cardinality = v));
-  set(numberFlag(flags, 'group-width'), (v) => (m.groupWidth = v));
-  set(numberFlag(flags, 'widen'), (v) => (m.widthFactor = v));
-  return m;
+  return applyFieldFlags({ ...DEFAULT_CONFIG, model }, flags, MODEL_FIELDS).model;
 }
 
 function positiveInt(flags: Flags, name: string, fallback: number, max: number): number {

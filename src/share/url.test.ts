@@ -2,16 +2,16 @@
 // decode's refusals of hostile input, field by field.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { setAt } from '../config/path';
 import { configFromPreset, DEFAULT_CONFIG } from '../config/presets';
 import type { Config } from '../config/types';
 import { validateConfig } from '../config/validate';
 import { arbConfig } from '../testing/configs';
 import { decode, decodeView, encode, FIELDS, type ConfigPath } from './url';
 
-function withValue(config: Config, path: string, value: unknown): Config {
+function withValue(config: Config, path: ConfigPath, value: unknown): Config {
   const copy = structuredClone(config);
-  const [section, key] = path.split('.') as [keyof Config, string];
-  (copy[section] as unknown as Record<string, unknown>)[key] = value;
+  setAt(copy, path, value);
   return copy;
 }
 

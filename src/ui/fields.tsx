@@ -3,7 +3,8 @@
 // field says why and the config keeps its last good value.
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import { formatValue } from '../config/format';
-import { checkList, checkNumber, type ListField as ListPath, type NumericField } from '../config/validate';
+import { checkNumber, type ListField as ListPath, type NumericField } from '../config/validate';
+import { fieldByPath, parseValue, type Field } from '../share/fields';
 import type { ConfigPath } from '../share/url';
 import { useStore } from '../state/store';
 
@@ -107,11 +108,10 @@ export function ListField(props: { label: string; help: string; testId: string; 
   useEffect(() => setText(shown), [shown]);
   if (useHidden(props.field)) return null;
   const commit = (raw: string) => {
-    const parts = raw.trim().split('-');
-    const v = parts.every((p) => /^\d{1,9}$/.test(p)) ? parts.map(Number) : null;
-    const message = v ? checkList(props.field, v) : `${props.field} must be whole numbers joined by '-', e.g. 3-4-6-3`;
-    setError(message);
-    if (v && !message && formatValue(v) !== shown) props.onChange(v);
+    // Read as the URL reads the field (src/share/fields.ts).
+    const result = parseValue(fieldByPath(props.field) as Field, raw.trim());
+    setError('value' in result ? undefined : 'expected' in result ? `${props.field} must be ${result.expected}` : result.message);
+    if ('value' in result && formatValue(result.value) !== shown) props.onChange(result.value as number[]);
   };
   return (
     <Field label={props.label} help={props.help} testId={props.testId} error={error}>

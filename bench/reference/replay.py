@@ -268,8 +268,8 @@ def make_scheduler(opt, train, steps_per_epoch, total_steps):
             return cos
         return sched.SequentialLR(opt, [sched.LinearLR(opt, start_factor=1 / warm, end_factor=1.0, total_iters=warm - 1), cos], milestones=[warm])
     if s == 'onecycle':
-        # cycle_momentum=False: the engine keeps momentum fixed (README, "Where the engine differs").
-        return sched.OneCycleLR(opt, max_lr=train['learningRate'], total_steps=total_steps, pct_start=0.3, anneal_strategy='cos', div_factor=25.0, final_div_factor=1e4, cycle_momentum=False)
+        # torch's defaults, momentum (or Adam's beta1) cycled 0.95 -> 0.85 -> 0.95 (src/config/schedule.ts ONE_CYCLE)
+        return sched.OneCycleLR(opt, max_lr=train['learningRate'], total_steps=total_steps, pct_start=0.3, anneal_strategy='cos', div_factor=25.0, final_div_factor=1e4, cycle_momentum=train['optimizer'] != 'sgd')
     raise SystemExit(f'unknown schedule {s}')
 
 
@@ -302,6 +302,8 @@ def replay(trace_path, data_path, max_steps, tol_first, tol_rest, log):
         tol = tol_first if step == 1 else tol_rest
         x, y = make_batch(images, labels, rec['indices'], rec['augment'], header['stats'])
         lr = opt.param_groups[0]['lr']
+        group = opt.param_groups[0]
+        momentum = group['betas'][0] if 'betas' in group else group.get('momentum')
         opt.zero_grad(set_to_none=True)
         logits = net(x)
         plain = F.cross_entropy(logits, y)
@@ -315,6 +317,8 @@ def replay(trace_path, data_path, max_steps, tol_first, tol_rest, log):
         weight_norms = {n: float(p.detach().norm()) for n, p in net.engine_named_parameters()}
         state = {n: v.detach().numpy() for n, v in net.engine_state().items()}
         checks = [('lr', [lr], [rec['lr']]), ('loss', [float(plain)], [rec['loss']])]
+        if rec.get('momentum') is not None:
+            checks.append(('momentum', [momentum], [rec['momentum']]))
         checks += [(f'gradNorm {n}', [grad_norms[n]], [rec['gradNorms'][n]]) for n in grad_norms]
         checks += [(f'weightNorm {n}', [weight_norms[n]], [rec['weightNorms'][n]]) for n in weight_norms]
         checks += [(f'state {n}', state[n], rec['state'][n]) for n in state]

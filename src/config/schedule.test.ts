@@ -1,6 +1,7 @@
 // The schedule formulas against hand-worked values and torch's shapes.
 import { describe, expect, it } from 'vitest';
-import { learningRateAt, schedulePreview, totalStepsOf, type ScheduleParams } from './schedule';
+import torchSchedules from '../testing/torch-schedules.json';
+import { learningRateAt, momentumAt, schedulePreview, totalStepsOf, type ScheduleParams } from './schedule';
 
 const base: ScheduleParams = { schedule: 'constant', learningRate: 0.1, warmupEpochs: 1, decayEvery: 2, decayFactor: 0.1 };
 const at = (p: Partial<ScheduleParams>, step: number, perEpoch = 10, total = 100) => learningRateAt({ ...base, ...p }, step, perEpoch, total);
@@ -59,5 +60,17 @@ describe('totalStepsOf and schedulePreview', () => {
     expect(points[0]).toEqual({ epoch: 0, lr: 0.1 });
     expect(points.at(-1)?.epoch).toBeCloseTo(9.999, 3);
     expect(points.at(-1)?.lr).toBeLessThan(1e-6);
+  });
+});
+
+describe('against torch (src/testing/torch-schedules.json, printed by bench/reference/schedules.py)', () => {
+  const { cases } = torchSchedules as { cases: (ScheduleParams & { schedule: ScheduleParams['schedule']; stepsPerEpoch: number; totalSteps: number; lr: number[]; momentum: number[] })[] };
+
+  it.each(cases.map((c) => [`${c.schedule}, ${c.totalSteps} steps`, c] as const))('%s: the rate of every step', (_, c) => {
+    c.lr.forEach((want, step) => expect(learningRateAt(c, step, c.stepsPerEpoch, c.totalSteps)).toBeCloseTo(want, 12));
+  });
+
+  it.each(cases.map((c) => [`${c.schedule}, ${c.totalSteps} steps`, c] as const))('%s: the momentum of every step (one-cycle cycles it, the rest keep the optimizer\'s 0.9)', (_, c) => {
+    c.momentum.forEach((want, step) => expect(momentumAt(c, step, c.totalSteps) ?? 0.9).toBeCloseTo(want, 12));
   });
 });

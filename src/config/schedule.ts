@@ -5,7 +5,12 @@ import type { TrainConfig } from './types';
 
 export type ScheduleParams = Pick<TrainConfig, 'schedule' | 'learningRate' | 'warmupEpochs' | 'decayEvery' | 'decayFactor'>;
 
-/** One-cycle's shape, torch's OneCycleLR defaults (Smith & Topin 2019 §3). */
+/**
+ * One-cycle's shape, torch's OneCycleLR defaults (Smith & Topin 2019 §3),
+ * momentum cycled too (cycle_momentum=True): it falls from maxMomentum to
+ * baseMomentum while the rate climbs and rises back while it falls (Smith
+ * 2018 §4.2: a high rate wants low momentum). Adam's β1 cycles the same way.
+ */
 export const ONE_CYCLE = {
   /** Fraction of the run spent climbing. */
   pctStart: 0.3,
@@ -13,6 +18,10 @@ export const ONE_CYCLE = {
   divFactor: 25,
   /** The end is the start / finalDivFactor. */
   finalDivFactor: 1e4,
+  /** Momentum (or Adam's β1) at the rate's peak. */
+  baseMomentum: 0.85,
+  /** Momentum (or Adam's β1) at the start and the end. */
+  maxMomentum: 0.95,
 } as const;
 
 /** Cosine interpolation from a (at t = 0) to b (at t = 1). */
@@ -42,12 +51,29 @@ export function learningRateAt(p: ScheduleParams, step: number, stepsPerEpoch: n
     case 'onecycle': {
       const start = lr / ONE_CYCLE.divFactor;
       const end = start / ONE_CYCLE.finalDivFactor;
-      // torch counts phases in steps: the climb ends at step pctStart·T - 1, the descent at T - 1.
-      const peak = ONE_CYCLE.pctStart * totalSteps - 1;
-      if (step <= peak) return cosineBetween(start, lr, peak > 0 ? step / peak : 1);
-      return cosineBetween(lr, end, (step - peak) / Math.max(1, totalSteps - 1 - peak));
+      const { rising, t } = oneCyclePhase(step, totalSteps);
+      return rising ? cosineBetween(start, lr, t) : cosineBetween(lr, end, t);
     }
   }
+}
+
+/** One-cycle's phase and how far into it step `step` is: the climb ends at step pctStart·T - 1, the descent at T - 1 (torch counts so). */
+function oneCyclePhase(step: number, totalSteps: number): { rising: boolean; t: number } {
+  const peak = ONE_CYCLE.pctStart * totalSteps - 1;
+  if (step <= peak) return { rising: true, t: peak > 0 ? step / peak : 1 };
+  return { rising: false, t: (step - peak) / Math.max(1, totalSteps - 1 - peak) };
+}
+
+/**
+ * The momentum (μ of momentum and Nesterov, β1 of Adam and AdamW) of step
+ * `step` where the schedule sets it: one-cycle cycles it as torch's
+ * OneCycleLR does; null for every other schedule (the optimizer's own).
+ */
+export function momentumAt(p: Pick<ScheduleParams, 'schedule'>, step: number, totalSteps: number): number | null {
+  if (p.schedule !== 'onecycle') return null;
+  const { rising, t } = oneCyclePhase(step, totalSteps);
+  const { baseMomentum: low, maxMomentum: high } = ONE_CYCLE;
+  return rising ? cosineBetween(high, low, t) : cosineBetween(low, high, t);
 }
 
 /** Steps in a run: every epoch, or maxSteps when that comes first. */

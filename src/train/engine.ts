@@ -14,7 +14,7 @@ import { mulberry32 } from '../arch/rng';
 import { buildModel, type Model } from '../model/build';
 import { checkFits, DEFAULT_LIMITS, trainingMemory, type BackendLimits } from '../arch/memory';
 import { CHECKPOINT_INTERVAL_MS, type Checkpoint, type DoneReason, type EpochMetrics, type ModelInfo, type RunPhase, type StepMetrics } from '../protocol/messages';
-import { learningRateAt, totalStepsOf } from '../config/schedule';
+import { learningRateAt, momentumAt, totalStepsOf } from '../config/schedule';
 import type { AugmentDecision } from '../data/augment';
 import { Batcher, channelStats, permutation } from './batches';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
@@ -78,6 +78,8 @@ export interface StepOptions {
   labelSmoothing: number;
   /** Also compute each kernel's gradient norm, weight norm and update norm. */
   withNorms: boolean;
+  /** This step's momentum (μ, or Adam's β1) where the schedule sets it (one-cycle); null: the optimizer's own. */
+  momentum?: number | null;
   /** The variables whose norms are packed (default: the model's kernels; a trace takes every trainable variable). */
   normsOf?: readonly tf.Variable[];
 }
@@ -135,7 +137,7 @@ export function trainStep(model: Model, optimizer: Optimizer, x: tf.Tensor4D, y:
     const before = kernels.map((k) => tf.clone(k));
     const weightSq = before.map(squaredNorm);
     // Weight decay on conv, dense and SE kernels only (not BN or biases).
-    optimizer.step(trainable, grads, opts.lr, new Set(model.kernels.map((k) => k.name)));
+    optimizer.step(trainable, grads, opts.lr, new Set(model.kernels.map((k) => k.name)), opts.momentum ?? null);
     const updateSq = kernels.map((k, i) => squaredNorm(tf.sub(k, before[i] as tf.Tensor)));
     const norms = kernels.length > 0 ? tf.sqrt(tf.reshape(tf.concat([...gradSq, ...weightSq, ...updateSq], 0), [-1])) : tf.zeros([0]); // [3L]
     const packed = tf.concat([tf.stack([reported, accuracy]), norms]); // [2 + 3L]
@@ -243,6 +245,7 @@ async function loop(model: Model, optimizer: Optimizer, opts: TrainOptions, cont
         indices: entry.indices,
         augment: entry.augment,
         lr,
+        momentum: entry.momentum,
         loss,
         acc,
         gradNorms: byName(all.gradNorms),
@@ -258,7 +261,7 @@ async function loop(model: Model, optimizer: Optimizer, opts: TrainOptions, cont
   // work while the read of the last one waits (never a synchronous read).
   // Whatever is in flight is settled before a pause, a checkpoint, an
   // evaluation and the end, so reported metrics always match the weights.
-  type InFlight = { packed: tf.Tensor1D; step: number; epoch: number; lr: number; indices: number[]; augment: AugmentDecision[] };
+  type InFlight = { packed: tf.Tensor1D; step: number; epoch: number; lr: number; momentum: number | null; indices: number[]; augment: AugmentDecision[] };
   let pending: InFlight | null = null;
   const read = async (entry: InFlight) => {
     let values: Float32Array | Int32Array | Uint8Array;
@@ -304,15 +307,16 @@ async function loop(model: Model, optimizer: Optimizer, opts: TrainOptions, cont
         const { x, y, decisions } = batcher.batch(data.train, indices, true);
         let packed: tf.Tensor1D;
         const lr = learningRateAt(t, at.step, stepsPerEpoch, totalSteps);
+        const momentum = momentumAt(t, at.step, totalSteps);
         try {
-          packed = trainStep(model, optimizer, x, y, { lr, labelSmoothing: t.labelSmoothing, withNorms: withNorms || trace !== undefined, normsOf: normed });
+          packed = trainStep(model, optimizer, x, y, { lr, momentum, labelSmoothing: t.labelSmoothing, withNorms: withNorms || trace !== undefined, normsOf: normed });
         } finally {
           x.dispose();
           y.dispose();
         }
         Object.assign(at, { step: at.step + 1, epoch, stepInEpoch: i + 1 });
         const previous: InFlight | null = pending;
-        pending = { packed, step: at.step, epoch, lr, indices, augment: decisions };
+        pending = { packed, step: at.step, epoch, lr, momentum, indices, augment: decisions };
         if (previous) await read(previous); // the previous step's numbers, while this one runs
         if (trace) await settle(); // a trace reads the weights this step left
         if (performance.now() - lastCheckpoint >= checkpointEvery) {

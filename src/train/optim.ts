@@ -39,11 +39,16 @@ export class Optimizer {
    * g + λw for sgd, momentum, nesterov and adam (torch's weight_decay), and
    * decoupled for adamw, w ← w - lr·λ·w before the Adam step (Loshchilov &
    * Hutter 2019 Algorithm 2, with their schedule multiplier η_t folded into lr as torch does).
+   * `momentum`: this step's μ (momentum, nesterov) or β1 (adam, adamw) where
+   * the schedule sets it; Adam's bias correction then takes this β1, as torch's.
    */
-  step(variables: readonly tf.Variable[], grads: tf.NamedTensorMap, lr: number, decayed: ReadonlySet<string>): void {
-    const { name, momentum: mu, weightDecay: wd } = this.options;
+  step(variables: readonly tf.Variable[], grads: tf.NamedTensorMap, lr: number, decayed: ReadonlySet<string>, momentum: number | null = null): void {
+    const { name, weightDecay: wd } = this.options;
+    // A schedule's momentum for this step (one-cycle's), else the optimizer's own: μ, or Adam's β1.
+    const mu = momentum ?? this.options.momentum;
     this.t += 1;
-    const { beta1, beta2, epsilon } = ADAM;
+    const { beta2, epsilon } = ADAM;
+    const beta1 = momentum ?? ADAM.beta1;
     const c1 = 1 - beta1 ** this.t;
     const c2 = 1 - beta2 ** this.t;
     for (const v of variables) {

@@ -42,6 +42,8 @@ export interface TraceStep {
   /** Each sample's augmentation choices (src/data/augment.ts), in batch order; empty without augmentation. */
   augment: AugmentDecision[];
   lr: number;
+  /** The step's momentum (μ, or Adam's β1) where the schedule sets it (one-cycle); null: the optimizer's own. */
+  momentum: number | null;
   /** The plain cross-entropy of the batch, before the update (also with label smoothing). */
   loss: number;
   acc: number;

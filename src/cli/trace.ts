@@ -5,7 +5,7 @@
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
 import { encodeSafetensors } from '../data/safetensors';
-import type { TraceHeader, TraceSink, TraceStep } from '../train/trace';
+import type { TraceEval, TraceHeader, TraceSink, TraceStep } from '../train/trace';
 
 export function fileTraceSink(file: string): TraceSink & { close(): void } {
   const fd = openSync(file, 'w');
@@ -19,6 +19,9 @@ export function fileTraceSink(file: string): TraceSink & { close(): void } {
     },
     step(s: TraceStep) {
       line(s);
+    },
+    eval(e: TraceEval) {
+      line(e);
     },
     close() {
       closeSync(fd);

@@ -212,6 +212,7 @@ async function loop(model: Model, optimizer: Optimizer, opts: TrainOptions, cont
       config,
       arch: model.arch,
       inputShape: model.inputShape,
+      dataset: data.id,
       numClasses: data.numClasses,
       stats: batcher.stats,
       trainPool: subset,
@@ -330,6 +331,7 @@ async function loop(model: Model, optimizer: Optimizer, opts: TrainOptions, cont
       const test = await evaluate(model, batcher, config.data.testSubset, evalBatch, control);
       if (control.isStopped) return { reason: 'stopped', steps: at.step };
       hooks.onEpoch?.({ epoch, step: at.step, testLoss: test.loss, testAcc: test.acc, testCount: test.count, confusion: test.confusion, predictions: test.predictions, labels: test.labels, examples: test.examples });
+      trace?.eval({ kind: 'eval', epoch, step: at.step, testLoss: test.loss, testAcc: test.acc, testCount: test.count });
       Object.assign(at, { epoch: epoch + 1, stepInEpoch: 0 });
       await checkpoint();
       lastCheckpoint = performance.now();

@@ -5,7 +5,7 @@
 // needs to rebuild the run, then one record per step. Tracing reads every
 // step back before the next (slower; for checks, not for training).
 import * as tf from '@tensorflow/tfjs';
-import type { Config } from '../config/types';
+import type { Config, DatasetId } from '../config/types';
 import type { AugmentDecision } from '../data/augment';
 import type { LayerOp, Shape } from '../arch/arch';
 import type { Model } from '../model/build';
@@ -20,6 +20,8 @@ export interface TraceHeader {
   /** The layer tree the model was built from (src/arch/ops.ts). */
   arch: LayerOp[];
   inputShape: Shape;
+  /** The data set the run read (the replay reads the same files). */
+  dataset: DatasetId;
   numClasses: number;
   /** Normalization constants, per channel, in 0..1 units (torchvision's Normalize takes them as they are). */
   stats: ChannelStats;
@@ -55,9 +57,23 @@ export interface TraceStep {
   state: Record<string, number[]>;
 }
 
+/** The evaluation after an epoch: the first testCount images of the test split, batch norm on its running statistics. */
+export interface TraceEval {
+  kind: 'eval';
+  epoch: number;
+  /** Steps done when it ran. */
+  step: number;
+  /** Mean cross-entropy over the images. */
+  testLoss: number;
+  /** Correct top-1 predictions over the images. */
+  testAcc: number;
+  testCount: number;
+}
+
 export interface TraceSink {
   header(h: TraceHeader): void;
   step(s: TraceStep): void;
+  eval(e: TraceEval): void;
 }
 
 /** ‖v‖ in float64 over float32 values. */

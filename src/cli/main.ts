@@ -17,6 +17,7 @@ import type { StepMetrics } from '../protocol/messages';
 import { RunControl } from '../train/control';
 import { train } from '../train/engine';
 import '@tensorflow/tfjs-backend-wasm';
+import { fileTraceSink } from './trace';
 import { installKernels } from '../kernels/install';
 import { CIFAR_LAYOUTS } from '../data/cifar';
 import { MODEL_FLAGS, MODEL_HELP, MODEL_USAGE, modelCommand } from './model';
@@ -70,11 +71,15 @@ async function trainCommand(flags: Flags): Promise<number> {
   process.once('SIGINT', onSignal);
   let kernelNames: string[] = [];
   const out = (line: string) => process.stdout.write(line + '\n');
+  const traceFile = flags.get('trace');
+  if (traceFile === true) throw new UsageError('--trace needs a FILE');
+  const trace = traceFile ? fileTraceSink(traceFile) : undefined;
   try {
     const result = await train({
       config,
       data,
       control,
+      ...(trace ? { trace } : {}),
       hooks: {
         onModel: (info) => {
           kernelNames = info.kernelNames;
@@ -88,6 +93,7 @@ async function trainCommand(flags: Flags): Promise<number> {
     return 0;
   } finally {
     process.off('SIGINT', onSignal);
+    trace?.close();
   }
 }
 

@@ -31,6 +31,9 @@ export const TRAIN_USAGE = [
   `  --arch ID             ${MODEL_PRESET_IDS.join(', ')} (default ${DEFAULT_ARCH})`,
   '  --archive FILE        the CIFAR tarball, for --data cifar10 or cifar100',
   '  --json                one JSON object per line',
+  '  --trace FILE          write every step (batch, augmentation, rate, loss, every variable\'s',
+  '                        gradient and weight norm, BN statistics) as JSON lines, the initial',
+  '                        weights as FILE.init.safetensors; bench/reference/replay.py replays it',
   '  --help                this text',
   ` model (over --arch; defaults: ${DEFAULT_ARCH}'s):`,
   ...fieldHelp(section('model'), defaults, NOTES),
@@ -41,7 +44,7 @@ export const TRAIN_USAGE = [
 ].join('\n');
 
 /** Every option `train` takes but the boolean ones (--json, --help). */
-export const TRAIN_FLAGS: ReadonlySet<string> = new Set(['arch', 'archive', ...flagNames()]);
+export const TRAIN_FLAGS: ReadonlySet<string> = new Set(['arch', 'archive', 'trace', ...flagNames()]);
 
 /** Builds a Config from train flags over --arch's preset; throws UsageError naming a bad flag. */
 export function configFromFlags(flags: Flags): Config {

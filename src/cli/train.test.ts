@@ -1,7 +1,11 @@
 // `npx playground train` as a user runs it: a real process, one JSON object per step.
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { decodeSafetensors } from '../data/safetensors';
 
 const run = promisify(execFile);
 const BIN = new URL('../../bin/playground.mjs', import.meta.url).pathname;
@@ -29,6 +33,23 @@ describe('playground train', () => {
     }
     expect(lines[2]?.numTensors).toBe(lines[0]?.numTensors);
   });
+
+  it('--trace FILE writes a header, a line per step and the initial weights (bench/reference/replay.py reads them)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'trace-')), 'run.jsonl');
+    await run(process.execPath, [BIN, 'train', '--steps', '2', '--blocks', '1', '--width', '4', '--batch', '8', '--crop', 'on', '--flip', 'on', '--backend', 'wasm', '--trace', file], { timeout: 120_000 });
+    const [header, ...steps] = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(header).toMatchObject({ kind: 'header', version: 1, dataset: 'mnist', weights: 'run.jsonl.init.safetensors' });
+    expect(steps.map((s) => s.step)).toEqual([1, 2]);
+    const first = steps[0] as { indices: number[]; augment: unknown[]; gradNorms: Record<string, number>; weightNorms: Record<string, number>; state: Record<string, number[]> };
+    expect(first.indices).toHaveLength(8);
+    expect(first.augment).toHaveLength(8);
+    expect(Object.keys(first.gradNorms)).toEqual(expect.arrayContaining(['stem.conv.kernel', 'stem.bn.gamma', 'stem.bn.beta', 'fc.kernel', 'fc.bias']));
+    expect(Object.keys(first.weightNorms)).toEqual(Object.keys(first.gradNorms));
+    expect(first.state['stem.bn.movingMean']).toHaveLength(4);
+    const { tensors } = decodeSafetensors(readFileSync(`${file}.init.safetensors`));
+    expect(tensors.get('stem.conv.kernel')?.shape).toEqual([3, 3, 1, 4]);
+    expect(tensors.get('stem.bn.movingVariance')?.values[0]).toBe(1);
+  }, 120_000);
 
   it('steps the learning rate on the schedule, and reports the rate each step used', async () => {
     // 16 images at batch 8: 2 steps an epoch, so the rate halves from step 3.

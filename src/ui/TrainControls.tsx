@@ -24,7 +24,7 @@ const SCHEDULE_HELP: Record<ScheduleName, string> = {
   constant: 'The same rate at every step.',
   step: 'Multiplied by the decay factor every few epochs (He et al. 2015 §4.2 divide by 10).',
   cosine: 'Half a cosine from the rate down to 0 over the run (Loshchilov & Hutter 2017), after the warm-up.',
-  onecycle: 'Up from rate/25 to the rate over the first 30%, then down to rate/250,000 (Smith & Topin 2019; torch OneCycleLR).',
+  onecycle: 'Up from rate/25 to the rate over the first 30%, then down to rate/250,000, with momentum (or Adam\'s β1) going 0.95 → 0.85 → 0.95 the other way (Smith & Topin 2019; torch OneCycleLR).',
   warmup: 'Rises linearly to the rate over the warm-up epochs, then holds it (Goyal et al. 2017 §2.2): large batches start stably.',
 };
 

@@ -83,7 +83,7 @@ export const FIELDS = [
   num('warmup', 'train.warmupEpochs', 'warmup, cosine: epochs of linear warm-up', { aliases: ['warmup-epochs'] }),
   num('decayevery', 'train.decayEvery', 'step: epochs between decays', { aliases: ['decay-every'] }),
   num('decay', 'train.decayFactor', 'step: factor per decay', { aliases: ['decay-factor'] }),
-  num('mom', 'train.momentum', 'momentum (momentum, nesterov; onecycle cycles it 0.95-0.85-0.95 instead, as torch)'),
+  num('mom', 'train.momentum', 'momentum (momentum, nesterov; onecycle cycles it 0.95-0.85-0.95 as torch)'),
   num('wd', 'train.weightDecay', 'weight decay, on kernels', { aliases: ['weight-decay'] }),
   num('smooth', 'train.labelSmoothing', 'label smoothing ε', { aliases: ['label-smoothing'] }),
   num('epochs', 'train.epochs', 'epochs'),

@@ -9,15 +9,19 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL } from '../config/presets';
 import { buildModel } from '../model/build';
+import { installKernels } from '../kernels/install';
 import { firstOverLast, structuredBatch } from './gradflow';
 import TORCH from '../../bench/reference/gradflow-reference.json';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  // Our WASM kernels (their gradients held against the CPU backend's in
+  // wasm.test.ts) take this file from minutes to seconds a config.
+  installKernels('wasm');
+  expect(await tf.setBackend('wasm')).toBe(true);
   tf.enableProdMode();
 });
 
-const BATCH = 16;
+const BATCH = 128; // as torch_gradflow.py
 
 /** first conv / last conv, as torch_gradflow.py's first_over_last. */
 function ratio(blocksPerStage: number, skip: boolean, batchNorm: boolean): number {
@@ -36,9 +40,7 @@ function ratio(blocksPerStage: number, skip: boolean, batchNorm: boolean): numbe
 }
 
 describe('gradient flow at initialisation, ResNet-110 (n = 18) against PyTorch', () => {
-  // PyTorch's first/last at depth 110, from gradflow-reference.json. On the
-  // CPU backend each config takes about a minute (109 convolutions at 32×32,
-  // forward and backward), so this file is the slow one of the suite.
+  // PyTorch's first/last at depth 110, from gradflow-reference.json.
   const rows = TORCH.rows.filter((r) => r.depth === 110);
   it.each(rows.map((r) => ({ name: `${r.skip ? 'residual' : 'plain'}${r.bn ? ' + BN' : ', no BN'}`, skip: r.skip, bn: r.bn, reference: r.first_over_last })))('$name: first/last within an order of magnitude of $reference', ({ skip, bn, reference }) => {
     const t0 = performance.now();

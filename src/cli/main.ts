@@ -7,6 +7,8 @@
 // prints the stage table (src/cli/model.ts).
 //   playground url '<query>' | playground url --encode '<config json>'
 // decodes or encodes a share link (src/cli/url.ts).
+//   playground weights inspect FILE [--arch PRESET] | playground forward --arch PRESET --weights FILE --input X.safetensors [--grads]
+// lists a weights file against a net, or runs it on a batch (src/cli/weights.ts).
 import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice, Config } from '../config/types';
 import { loadFashionNode } from '../data/fashion-node';
@@ -25,6 +27,7 @@ import { URL_USAGE, urlCommand } from './url';
 import { parseArgs, UsageError, type Flags } from './args';
 import { givenFlag } from './flags';
 import { configFromFlags, TRAIN_FLAGS, TRAIN_USAGE } from './train-config';
+import { forward, forwardText, inspectCommand, WEIGHTS_FLAGS, WEIGHTS_USAGE } from './weights';
 
 export { configFromFlags };
 
@@ -34,9 +37,12 @@ ${MODEL_USAGE}
 
 ${URL_USAGE}
 
-${DATA_USAGE}`;
+${DATA_USAGE}
+
+${WEIGHTS_USAGE}`;
 
 const BOOLEAN_FLAGS = new Set(['json', 'help']);
+const WEIGHTS_BOOLEANS = new Set(['json', 'help', 'grads']);
 
 /** Node has the wasm (the default for auto: XNNPACK, several times faster) and cpu backends; the GPU ones live in the browser. */
 async function startNodeBackend(choice: BackendChoice): Promise<void> {
@@ -126,6 +132,25 @@ export async function main(argv: string[]): Promise<number> {
         const { flags, positional } = parseArgs(rest, BOOLEAN_FLAGS, new Set());
         if (flags.has('help')) return (console.log(DATA_USAGE), 0);
         return await dataCommand(positional, flags.has('json'));
+      }
+      case 'weights': {
+        const { flags, positional } = parseArgs(rest, WEIGHTS_BOOLEANS, new Set(WEIGHTS_FLAGS));
+        if (flags.has('help')) return (console.log(WEIGHTS_USAGE), 0);
+        await startNodeBackend('cpu');
+        const result = await inspectCommand(positional, flags);
+        process.stdout.write(result.stdout + '\n');
+        return result.code;
+      }
+      case 'forward': {
+        const { flags, positional } = parseArgs(rest, WEIGHTS_BOOLEANS, new Set(WEIGHTS_FLAGS));
+        if (flags.has('help')) return (console.log(WEIGHTS_USAGE), 0);
+        if (positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]}`);
+        const backend = flags.get('backend') ?? 'wasm';
+        if (backend !== 'wasm' && backend !== 'cpu') throw new UsageError(`--backend for forward is wasm or cpu, got ${String(backend)}`);
+        await startNodeBackend(backend);
+        const result = await forward(flags);
+        process.stdout.write((flags.has('json') ? JSON.stringify(result) : forwardText(result)) + '\n');
+        return 0;
       }
       case undefined:
       case '--help':

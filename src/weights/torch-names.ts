@@ -61,6 +61,12 @@ export function namingsFor(cfg: ModelConfig): Naming[] {
   }
 }
 
+/** The naming a net's checkpoints most likely use: timm's where only timm has the layers (deep stem, avgDown, SE). */
+export function defaultNaming(cfg: ModelConfig): Naming | null {
+  if (cfg.family === 'resnet' && (cfg.stem === 'deep' || cfg.shortcut === 'avgDown' || cfg.se > 0)) return 'timm';
+  return namingsFor(cfg)[0] ?? null;
+}
+
 export class NamingError extends Error {
   override name = 'NamingError';
 }

@@ -17,7 +17,12 @@ import type { Dataset } from '../data/types';
 import { DATA_USAGE, dataCommand, readArchiveFile } from './data';
 import type { StepMetrics } from '../protocol/messages';
 import { RunControl } from '../train/control';
-import { train } from '../train/engine';
+import { train, type InitWeights } from '../train/engine';
+import { readFileSync } from 'node:fs';
+import { buildArch, summarize } from '../arch/arch';
+import { nonFinite, readWeightsFile } from '../data/weights-file';
+import { parseFreeze } from '../weights/freeze';
+import { defaultNaming, namingsFor, type Naming } from '../weights/torch-names';
 import '@tensorflow/tfjs-backend-wasm';
 import { fileTraceSink } from './trace';
 import { installKernels } from '../kernels/install';
@@ -67,6 +72,30 @@ async function loadNodeData(config: Config, flags: Flags): Promise<Dataset> {
   return readArchiveFile(archive, id);
 }
 
+/** --init-weights, --freeze and --naming, read and checked before the run builds anything. */
+async function initFromFlags(flags: Flags, config: Config): Promise<InitWeights | undefined> {
+  const path = flags.get('init-weights');
+  for (const f of ['freeze', 'naming']) if (flags.has(f) && path === undefined) throw new UsageError(`--${f} needs --init-weights FILE`);
+  if (path === undefined) return undefined;
+  if (path === true) throw new UsageError('--init-weights needs a FILE');
+  const stages = summarize(buildArch(config.model, 10), [32, 32, 3]).layers.reduce((n, l) => Math.max(n, Number(/^stage(\d+)$/.exec(l.stage)?.[1] ?? 0)), 0);
+  const freeze = parseFreeze(String(flags.get('freeze') ?? 'none'), stages);
+  if ('error' in freeze) throw new UsageError(freeze.error);
+  const naming = flags.get('naming') ?? defaultNaming(config.model);
+  if (naming === null) throw new UsageError(`${config.model.family} nets have no PyTorch names yet (ResNets, VGG and AlexNet do)`);
+  if (typeof naming !== 'string' || !namingsFor(config.model).includes(naming as Naming)) throw new UsageError(`--naming for ${config.model.family} nets is ${namingsFor(config.model).join(' or ')}, got ${String(naming)}`);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(path));
+  } catch {
+    throw new Error(`cannot read --init-weights ${path}`);
+  }
+  const file = await readWeightsFile(bytes, path);
+  const bad = nonFinite(file.tensors);
+  if (bad.length > 0) throw new Error(`${path}: ${bad[0]!.key} holds ${bad[0]!.count} NaN or infinite values (${bad.length} such tensors)`);
+  return { source: path, tensors: file.tensors, naming: naming as Naming, freeze: freeze.policy };
+}
+
 async function trainCommand(flags: Flags): Promise<number> {
   const config = configFromFlags(flags);
   const json = flags.has('json');
@@ -80,13 +109,18 @@ async function trainCommand(flags: Flags): Promise<number> {
   const traceFile = flags.get('trace');
   if (traceFile === true) throw new UsageError('--trace needs a FILE');
   const trace = traceFile ? fileTraceSink(traceFile) : undefined;
+  const init = await initFromFlags(flags, config);
   try {
     const result = await train({
       config,
       data,
       control,
       ...(trace ? { trace } : {}),
+      ...(init ? { init } : {}),
       hooks: {
+        onPhase: (_, detail) => {
+          if (detail && !json) out(detail);
+        },
         onModel: (info) => {
           kernelNames = info.kernelNames;
           if (!json) out(`${info.depth} layers, ${info.params.toLocaleString('en-US')} parameters, backend ${tf.getBackend()}`);

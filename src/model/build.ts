@@ -33,6 +33,14 @@ export interface Model {
    * zeros where a convolution reads it (the variables' gradients are whole).
    */
   forward(x: tf.Tensor4D, training: boolean): tf.Tensor2D;
+  /**
+   * Layers (by name) whose batch norm runs in inference mode even in
+   * training: the frozen part of a fine-tuned net, whose running statistics
+   * stay as loaded (as torch's model.eval() on a frozen backbone).
+   */
+  frozenBatchNorm: Set<string>;
+  /** Parameters (by name) a fine-tuning run leaves as they are; the engine's step skips them. */
+  frozenVariables: Set<string>;
   dispose(): void;
 }
 
@@ -64,7 +72,8 @@ export function buildModel(cfg: ModelConfig, inputShape: Shape, numClasses: numb
   };
   // Seeds for dropout and stochastic depth, drawn in order: a run is reproducible from its seed.
   const noise = mulberry32(seed ^ 0x5bd1e995);
-  const forward = makeForward(p, () => Math.floor(noise() * 2 ** 31));
+  const frozenBatchNorm = new Set<string>();
+  const forward = makeForward(p, () => Math.floor(noise() * 2 ** 31), frozenBatchNorm);
 
   const kernels = summary.kernelNames.map((name) => p(`${name}.kernel`));
   return {
@@ -75,6 +84,8 @@ export function buildModel(cfg: ModelConfig, inputShape: Shape, numClasses: numb
     state,
     kernels,
     forward: (x, training) => forward(arch, x, training) as tf.Tensor2D,
+    frozenBatchNorm,
+    frozenVariables: new Set<string>(),
     dispose: () => {
       for (const v of [...params.values(), ...state.values()]) v.dispose();
       params.clear();
@@ -84,7 +95,7 @@ export function buildModel(cfg: ModelConfig, inputShape: Shape, numClasses: numb
 }
 
 /** The forward pass over the tree, reading variables through `p`; `seed` gives each random op its seed. */
-function makeForward(p: (name: string) => tf.Variable, seed: () => number) {
+function makeForward(p: (name: string) => tf.Variable, seed: () => number, frozenBatchNorm: ReadonlySet<string>) {
   const run = (ops: LayerOp[], x: tf.Tensor, training: boolean): tf.Tensor => {
     for (const op of ops) x = apply(op, x, training);
     return x;
@@ -104,7 +115,7 @@ function makeForward(p: (name: string) => tf.Variable, seed: () => number) {
         return op.bias ? tf.add(y, p(`${op.name}.bias`)) : y;
       }
       case 'bn':
-        return batchNorm(p, x as tf.Tensor4D, op.name, training);
+        return batchNorm(p, x as tf.Tensor4D, op.name, training && !frozenBatchNorm.has(op.name));
       case 'dense':
         return dense(x, op.name);
       case 'dropout':

@@ -22,6 +22,9 @@ import { RunControl, yieldToEventLoop } from './control';
 import { evaluate } from './evaluate';
 import { Optimizer } from './optim';
 import { l2, readVariables, tracedParams, TRACE_VERSION, type TraceSink } from './trace';
+import { loadTorchWeights, matchWeights, WeightsError, type TorchTensor, type WeightsReport } from '../model/weights';
+import type { Naming } from '../weights/torch-names';
+import { isFrozen, layerOf, type Freeze } from '../weights/freeze';
 
 export interface EngineHooks {
   onPhase?(phase: RunPhase, detail?: string): void;
@@ -47,6 +50,22 @@ export interface TrainOptions {
   checkpointEvery?: number;
   /** Where the run's trace goes (src/train/trace.ts); each step is then read back before the next. */
   trace?: TraceSink;
+  /** Start from these PyTorch weights (fine-tuning): see InitWeights. */
+  init?: InitWeights;
+}
+
+/**
+ * Pretrained weights to start from. The classifier is loaded when its
+ * shape fits the data's classes and left at its initialisation (a new
+ * head) when it does not; everything else must match (loadTorchWeights).
+ */
+export interface InitWeights {
+  /** The file's name, for messages. */
+  source: string;
+  tensors: ReadonlyMap<string, TorchTensor>;
+  naming: Naming;
+  /** What trains (src/weights/freeze.ts). */
+  freeze: Freeze;
 }
 
 export interface TrainResult {
@@ -82,6 +101,8 @@ export interface StepOptions {
   momentum?: number | null;
   /** The variables whose norms are packed (default: the model's kernels; a trace takes every trainable variable). */
   normsOf?: readonly tf.Variable[];
+  /** The variables the step updates (default: every parameter); a frozen one's gradient norm reads 0. */
+  trainable?: readonly tf.Variable[];
 }
 
 /**
@@ -119,7 +140,7 @@ export function trainStep(model: Model, optimizer: Optimizer, x: tf.Tensor4D, y:
   return tf.tidy(() => {
     let acc: tf.Scalar | null = null;
     let plain: tf.Scalar | null = null;
-    const trainable = [...model.params.values()];
+    const trainable = opts.trainable ? [...opts.trainable] : [...model.params.values()];
     const { value: loss, grads } = tf.variableGrads(() => {
       const logits = model.forward(x, true); // [B, classes]
       acc = tf.keep(tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(y, 1)), 'float32')));
@@ -133,7 +154,7 @@ export function trainStep(model: Model, optimizer: Optimizer, x: tf.Tensor4D, y:
     // they show how the loss alone reaches each layer. Weights are read
     // before the update; the update is new minus old, whatever the optimizer.
     const kernels = opts.withNorms ? (opts.normsOf ?? model.kernels) : [];
-    const gradSq = kernels.map((k) => squaredNorm(grads[k.name] as tf.Tensor));
+    const gradSq = kernels.map((k) => (grads[k.name] === undefined ? tf.zeros([1, 1]) as tf.Tensor2D : squaredNorm(grads[k.name] as tf.Tensor)));
     const before = kernels.map((k) => tf.clone(k));
     const weightSq = before.map(squaredNorm);
     // Weight decay on conv, dense and SE kernels only (not BN or biases).
@@ -167,6 +188,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const model = buildModel(config.model, input, data.numClasses, config.train.seed);
   const optimizer = makeOptimizer(config.train);
   try {
+    if (opts.init) hooks.onPhase?.('building', startFrom(model, config, opts.init));
     hooks.onModel?.({ kernelNames: model.summary.kernelNames, params: model.summary.params, depth: model.summary.depth, inputShape: model.inputShape, classNames: data.classNames });
     const at: Position = { step: 0, epoch: 1, stepInEpoch: 0 };
     if (opts.resume) {
@@ -187,6 +209,29 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   }
 }
 
+/**
+ * Loads `init` into `model` and freezes what its policy says; -> a line for
+ * the user. Throws TrainingError naming the first problem of the weights.
+ */
+function startFrom(model: Model, config: Config, init: InitWeights): string {
+  const fits = matchWeights(model, config.model, init.tensors, init.naming);
+  // Another class count: everything but the classifier must still fit.
+  const newHead = fits.mismatched.length > 0 && fits.mismatched.every((m) => m.head);
+  let report: WeightsReport;
+  try {
+    report = loadTorchWeights(model, config.model, init.tensors, init.naming, { newHead });
+  } catch (e) {
+    if (e instanceof WeightsError) throw new TrainingError(`${init.source}: ${e.message}`);
+    throw e;
+  }
+  for (const name of model.params.keys()) if (isFrozen(layerOf(name), init.freeze)) model.frozenVariables.add(name);
+  for (const name of model.state.keys()) if (isFrozen(layerOf(name), init.freeze)) model.frozenBatchNorm.add(layerOf(name));
+  const frozen = [...model.frozenVariables].reduce((a, n) => a + (model.params.get(n) as tf.Variable).size, 0);
+  const head = newHead ? ', a new head for the data\'s classes' : '';
+  const freeze = init.freeze === 'none' ? '' : `; ${frozen.toLocaleString('en-US')} of ${model.summary.params.toLocaleString('en-US')} parameters frozen (${init.freeze})`;
+  return `started from ${init.source}: ${report.matched.length} tensors (${init.naming} names)${head}${freeze}`;
+}
+
 /** Where the loop stands; `stepInEpoch` steps of `epoch` are done. */
 interface Position { step: number; epoch: number; stepInEpoch: number }
 
@@ -204,6 +249,7 @@ async function loop(model: Model, optimizer: Optimizer, opts: TrainOptions, cont
   const trace = opts.trace;
   // Whose norms each step packs: the kernels (the charts'), or every trainable variable for a trace.
   const normed = trace ? tracedParams(model) : model.kernels;
+  const trainable = [...model.params].filter(([name]) => !model.frozenVariables.has(name)).map(([, v]) => v);
   const kernelAt = model.kernels.map((k) => normed.indexOf(k));
   if (trace) {
     trace.header({
@@ -310,7 +356,7 @@ async function loop(model: Model, optimizer: Optimizer, opts: TrainOptions, cont
         const lr = learningRateAt(t, at.step, stepsPerEpoch, totalSteps);
         const momentum = momentumAt(t, at.step, totalSteps);
         try {
-          packed = trainStep(model, optimizer, x, y, { lr, momentum, labelSmoothing: t.labelSmoothing, withNorms: withNorms || trace !== undefined, normsOf: normed });
+          packed = trainStep(model, optimizer, x, y, { lr, momentum, labelSmoothing: t.labelSmoothing, withNorms: withNorms || trace !== undefined, normsOf: normed, trainable });
         } finally {
           x.dispose();
           y.dispose();

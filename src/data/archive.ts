@@ -8,6 +8,7 @@ import { formatBytes } from '../config/format';
 import { CifarAssembler, type CifarId } from './cifar';
 import { TarReader } from './tar';
 import type { ByteProgress, Dataset } from './types';
+import { concatBytes } from './bytes';
 
 /** The official tarballs are 163 MB (CIFAR-10) and 161 MB (CIFAR-100). */
 export const MAX_COMPRESSED_BYTES = 256 * 2 ** 20;
@@ -157,13 +158,7 @@ class Source {
       parts.push(c);
       size += c.length;
     }
-    const out = new Uint8Array(size);
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    return concatBytes(parts, size);
   }
 
   /** The next chunk, or null at the end. Throws on stall, abort, or past the compressed cap. */

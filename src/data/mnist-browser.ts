@@ -4,6 +4,7 @@
 import { formatBytes } from '../config/format';
 import type { ByteProgress, Dataset } from './types';
 import { MNIST_FILES, mnistFromIdx, type IdxDatasetId } from './mnist';
+import { concatBytes } from './bytes';
 
 /** Largest body accepted per file, compressed or not (train images: 47 MB). */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -99,13 +100,7 @@ async function readBody(
     chunks.push(value);
     onChunk?.(value.length);
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes(chunks, size);
 }
 
 /** Inflates a gzip body, after checking it is gzip at all. */

@@ -12,6 +12,7 @@
 //   end record    50 4b 05 06 disk@4 cdDisk@6 count@10 cdSize@12 cdOffset@16 commentLen@20
 // torch's writer sets flag bit 3 (sizes in a trailing descriptor), so the
 // local header's sizes are zero: the central directory is the only truth.
+import { concatBytes } from './bytes';
 
 export class ZipError extends Error {
   override name = 'ZipError';
@@ -140,13 +141,7 @@ async function inflateRaw(raw: Uint8Array, size: number, what: string): Promise<
     throw new ZipError(`${what}: inflating failed (${e instanceof Error ? e.message : String(e)}); the file is corrupt`);
   }
   if (got !== size) throw new ZipError(`${what} inflates to ${got} bytes where its directory entry says ${size}`);
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts, size);
 }
 
 let table: Uint32Array | undefined;

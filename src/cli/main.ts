@@ -82,7 +82,7 @@ async function initFromFlags(flags: Flags, config: Config): Promise<InitWeights 
   const freeze = parseFreeze(String(flags.get('freeze') ?? 'none'), stages);
   if ('error' in freeze) throw new UsageError(freeze.error);
   const naming = flags.get('naming') ?? defaultNaming(config.model);
-  if (naming === null) throw new UsageError(`${config.model.family} nets have no PyTorch names yet (ResNets, VGG and AlexNet do)`);
+  if (naming === null) throw new UsageError(`${config.model.family} nets have no PyTorch names yet (ResNets, VGG, AlexNet and DenseNet do)`);
   if (typeof naming !== 'string' || !namingsFor(config.model).includes(naming as Naming)) throw new UsageError(`--naming for ${config.model.family} nets is ${namingsFor(config.model).join(' or ')}, got ${String(naming)}`);
   let bytes: Uint8Array;
   try {

@@ -61,7 +61,7 @@ function namingFromFlags(flags: Flags, cfg: ModelConfig): Naming {
   const known = namingsFor(cfg);
   if (given === undefined) {
     const naming = defaultNaming(cfg);
-    if (naming === null) throw new UsageError(`${cfg.family} nets have no PyTorch names yet (ResNets, VGG and AlexNet do)`);
+    if (naming === null) throw new UsageError(`${cfg.family} nets have no PyTorch names yet (ResNets, VGG, AlexNet and DenseNet do)`);
     return naming;
   }
   if (typeof given !== 'string' || !(known as string[]).includes(given)) throw new UsageError(`--naming for ${cfg.family} nets is ${known.join(' or ') || 'not available'}, got ${String(given)}`);

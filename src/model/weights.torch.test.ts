@@ -4,7 +4,7 @@
 // aside), and weights saved by torch.save, read by readPth and loaded by
 // loadTorchWeights give torch's own logits (eval mode, with BN running
 // statistics that are not the defaults) for a torchvision ResNet-18, a
-// ResNet-50, a VGG-16 (a flatten over a 7×7 map), an AlexNet and akamaster's
+// ResNet-50, a VGG-16 (a flatten over a 7×7 map), an AlexNet, a DenseNet-121 and akamaster's
 // CIFAR ResNet-20 (option A) and its option B twin. Skipped, with the reason
 // printed, where torch is missing.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -24,7 +24,7 @@ import { spawnSync } from 'node:child_process';
 /** torchvision's constructors against the presets that mirror them. */
 const TORCHVISION: ReadonlyArray<[ModelPresetId, string]> = [
   ['resnet18', 'resnet18'], ['resnet34', 'resnet34'], ['resnet50', 'resnet50'], ['resnet101', 'resnet101'], ['resnet152', 'resnet152'],
-  ['resnext50_32x4d', 'resnext50_32x4d'], ['wide_resnet50_2', 'wide_resnet50_2'], ['vgg16', 'vgg16'], ['alexnet', 'alexnet'],
+  ['resnext50_32x4d', 'resnext50_32x4d'], ['wide_resnet50_2', 'wide_resnet50_2'], ['vgg16', 'vgg16'], ['alexnet', 'alexnet'], ['densenet121', 'densenet121'],
 ];
 
 // Writes keys.json (every model's key -> shape) and, per case, <case>.pth,
@@ -91,6 +91,7 @@ cases = {
     'resnet50': (lambda: torchvision.models.resnet50(weights=None, num_classes=10), 32),
     'vgg16': (small_vgg, 32),
     'alexnet': (small_alexnet, 64),
+    'densenet121': (lambda: torchvision.models.densenet121(weights=None, num_classes=10), 32),
     'akamaster_A': (lambda: ResNet(3, 'A'), 32),
     'akamaster_B': (lambda: ResNet(3, 'B'), 32),
 }
@@ -166,6 +167,7 @@ describe.skipIf(skip)('PyTorch names and layouts against torch', () => {
     ['resnet50', 'resnet50', {}, 32, 'torchvision'],
     ['vgg16', 'vgg16', { hiddenUnits: 64, dropout: 0 }, 32, 'torchvision'],
     ['alexnet', 'alexnet', { hiddenUnits: 64, dropout: 0 }, 64, 'torchvision'],
+    ['densenet121', 'densenet121', {}, 32, 'torchvision'],
     ['akamaster_A', 'resnet20', { shortcut: 'A' }, 32, 'akamaster'],
     ['akamaster_B', 'resnet20', { shortcut: 'B' }, 32, 'akamaster'],
   ];

@@ -64,7 +64,7 @@ describe('PyTorch names', () => {
     expect(refusal(() => names('resnet20', 'torchvision'))).toBe('cifar-resnet nets have no torchvision names; use akamaster');
     expect(refusal(() => names('resnet18', 'akamaster'))).toBe('resnet nets have no akamaster names; use torchvision or timm');
     expect(refusal(() => names('resnet50', 'torchvision', { preact: true }))).toMatch(/^pre-activation ResNets have no torchvision/);
-    expect(refusal(() => names('densenet121', 'torchvision'))).toBe('densenet nets have no PyTorch names yet (ResNets, VGG and AlexNet do)');
+    expect(refusal(() => names('efficientnet_b0', 'torchvision'))).toBe('efficientnet nets have no PyTorch names yet (ResNets, VGG, AlexNet and DenseNet do)');
   });
 });
 

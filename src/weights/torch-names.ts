@@ -11,7 +11,10 @@
 //     avgDown shortcuts (downsample.0 the pool, .1 the conv, .2 the BN) and
 //     squeeze-and-excitation (se.fc1, se.fc2, 1×1 convolutions);
 //   * VGG and AlexNet as torchvision (features.i, classifier.i, indices of
-//     their nn.Sequential).
+//     their nn.Sequential);
+//   * DenseNet-121 as torchvision (features.conv0, norm0,
+//     denseblockB.denselayerL.norm1/conv1/norm2/conv2, transitionT.norm/conv,
+//     norm5, classifier).
 //
 // Layouts: convolution kernels are [kh, kw, in/groups, out] here and
 // [out, in/groups, kh, kw] in torch; dense kernels [in, out] here and
@@ -55,6 +58,7 @@ export function namingsFor(cfg: ModelConfig): Naming[] {
       return ['torchvision', 'timm'];
     case 'vgg':
     case 'alexnet':
+    case 'densenet':
       return ['torchvision'];
     default:
       return [];
@@ -84,10 +88,11 @@ export function torchNames(cfg: ModelConfig, ops: readonly LayerOp[], naming: Na
     const known = namingsFor(cfg);
     throw new NamingError(known.length > 0
       ? `${cfg.family} nets have no ${naming} names; use ${known.join(' or ')}`
-      : `${cfg.family} nets have no PyTorch names yet (ResNets, VGG and AlexNet do)`);
+      : `${cfg.family} nets have no PyTorch names yet (ResNets, VGG, AlexNet and DenseNet do)`);
   }
   if (cfg.preact) throw new NamingError('pre-activation ResNets have no torchvision, timm or akamaster names (timm names them as resnetv2, another layout)');
   if (cfg.transformerLayers > 0) throw new NamingError('the ResNet + Transformer hybrid has no PyTorch names yet');
+  if (cfg.family === 'densenet') return densenetNames(ops);
   return cfg.family === 'vgg' || cfg.family === 'alexnet' ? sequentialNames(cfg, ops) : resnetNames(cfg, ops, naming);
 }
 
@@ -161,6 +166,20 @@ function resnetNames(cfg: ModelConfig, ops: readonly LayerOp[], naming: Naming):
       return `${prefix}.${akamaster ? 'shortcut' : 'downsample'}.${index}`;
     }
     throw new NamingError(`${name} has no ${naming} name`);
+  };
+  return weighted(ops).flatMap((op) => variables(op, module(op.name)));
+}
+
+/** DenseNet as torchvision's densenet.py: the transition into stage s is transition(s-1); layers count from 1. */
+function densenetNames(ops: readonly LayerOp[]): TorchName[] {
+  const module = (name: string): string => {
+    const fixed: Record<string, string> = { 'stem.conv': 'features.conv0', 'stem.bn': 'features.norm0', 'head.bn': 'features.norm5', fc: 'classifier' };
+    if (fixed[name] !== undefined) return fixed[name] as string;
+    const layer = /^stage(\d+)\.block(\d+)\.(bn|conv)([12])$/.exec(name);
+    if (layer !== null) return `features.denseblock${layer[1]}.denselayer${Number(layer[2]) + 1}.${layer[3] === 'bn' ? 'norm' : 'conv'}${layer[4]}`;
+    const transition = /^stage(\d+)\.transition\.(bn|conv)$/.exec(name);
+    if (transition !== null) return `features.transition${Number(transition[1]) - 1}.${transition[2] === 'bn' ? 'norm' : 'conv'}`;
+    throw new NamingError(`${name} has no torchvision name`);
   };
   return weighted(ops).flatMap((op) => variables(op, module(op.name)));
 }

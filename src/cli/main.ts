@@ -18,11 +18,8 @@ import { DATA_USAGE, dataCommand, readArchiveFile } from './data';
 import type { StepMetrics } from '../protocol/messages';
 import { RunControl } from '../train/control';
 import { train, type InitWeights } from '../train/engine';
-import { readFileSync } from 'node:fs';
 import { buildArch, summarize } from '../arch/arch';
-import { nonFinite, readWeightsFile } from '../data/weights-file';
 import { parseFreeze } from '../weights/freeze';
-import { defaultNaming, namingsFor, type Naming } from '../weights/torch-names';
 import '@tensorflow/tfjs-backend-wasm';
 import { fileTraceSink } from './trace';
 import { installKernels } from '../kernels/install';
@@ -32,7 +29,7 @@ import { URL_USAGE, urlCommand } from './url';
 import { parseArgs, UsageError, type Flags } from './args';
 import { givenFlag } from './flags';
 import { configFromFlags, TRAIN_FLAGS, TRAIN_USAGE } from './train-config';
-import { forward, forwardText, inspectCommand, WEIGHTS_FLAGS, WEIGHTS_USAGE } from './weights';
+import { forward, forwardText, inspectCommand, namingFromFlags, readWeightsPath, WEIGHTS_FLAGS, WEIGHTS_USAGE } from './weights';
 
 export { configFromFlags };
 
@@ -81,19 +78,9 @@ async function initFromFlags(flags: Flags, config: Config): Promise<InitWeights 
   const stages = summarize(buildArch(config.model, 10), [32, 32, 3]).layers.reduce((n, l) => Math.max(n, Number(/^stage(\d+)$/.exec(l.stage)?.[1] ?? 0)), 0);
   const freeze = parseFreeze(String(flags.get('freeze') ?? 'none'), stages);
   if ('error' in freeze) throw new UsageError(freeze.error);
-  const naming = flags.get('naming') ?? defaultNaming(config.model);
-  if (naming === null) throw new UsageError(`${config.model.family} nets have no PyTorch names yet (ResNets, VGG, AlexNet and DenseNet do)`);
-  if (typeof naming !== 'string' || !namingsFor(config.model).includes(naming as Naming)) throw new UsageError(`--naming for ${config.model.family} nets is ${namingsFor(config.model).join(' or ')}, got ${String(naming)}`);
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(readFileSync(path));
-  } catch {
-    throw new Error(`cannot read --init-weights ${path}`);
-  }
-  const file = await readWeightsFile(bytes, path);
-  const bad = nonFinite(file.tensors);
-  if (bad.length > 0) throw new Error(`${path}: ${bad[0]!.key} holds ${bad[0]!.count} NaN or infinite values (${bad.length} such tensors)`);
-  return { source: path, tensors: file.tensors, naming: naming as Naming, freeze: freeze.policy };
+  const naming = namingFromFlags(flags, config.model);
+  const file = await readWeightsPath(path, true);
+  return { source: path, tensors: file.tensors, naming, freeze: freeze.policy };
 }
 
 async function trainCommand(flags: Flags): Promise<number> {

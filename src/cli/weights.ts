@@ -13,10 +13,10 @@ import { DEFAULT_CONFIG, isModelPresetId, MODEL_PRESET_IDS, modelFromPreset } fr
 import type { ModelConfig } from '../config/types';
 import { validateConfig } from '../config/validate';
 import { decodeSafetensors, SafetensorsError } from '../data/safetensors';
-import { MAX_WEIGHTS_BYTES, nonFinite, readWeightsFile, type WeightsTensor } from '../data/weights-file';
+import { MAX_WEIGHTS_BYTES, nonFinite, readWeightsFile, type WeightsFile, type WeightsTensor } from '../data/weights-file';
 import { buildModel, type Model } from '../model/build';
 import { firstProblem, loadTorchWeights, matchWeights, type WeightsReport } from '../model/weights';
-import { defaultNaming, namingsFor, torchNames, type Naming } from '../weights/torch-names';
+import { defaultNaming, namingsFor, noNames, torchNames, type Naming } from '../weights/torch-names';
 import { numberFlag, UsageError, type Flags } from './args';
 import { applyModelFlags, MODEL_FLAGS } from './model';
 
@@ -46,6 +46,18 @@ function readFile(path: string, what: string, cap: number): Uint8Array {
   return new Uint8Array(readFileSync(path));
 }
 
+/** A weights file at `path`, capped and parsed; `finite` refuses one holding NaN or ±Infinity, naming the tensor. */
+export async function readWeightsPath(path: string, finite: boolean): Promise<WeightsFile & { nonFinite: ReturnType<typeof nonFinite> }> {
+  const file = await readWeightsFile(readFile(path, 'weights', MAX_WEIGHTS_BYTES), path);
+  const bad = nonFinite(file.tensors);
+  if (finite && bad.length > 0) throw new Error(`${path}: ${nonFiniteText(bad)}`);
+  return { ...file, nonFinite: bad };
+}
+
+function nonFiniteText(bad: ReturnType<typeof nonFinite>): string {
+  return `${bad[0]!.key} holds ${bad[0]!.count} NaN or infinite values (${bad.length} such tensors)`;
+}
+
 /** The net named by --arch and the model flags. */
 function archFromFlags(flags: Flags): { id: string; cfg: ModelConfig } {
   const id = flags.get('arch');
@@ -56,12 +68,13 @@ function archFromFlags(flags: Flags): { id: string; cfg: ModelConfig } {
   return { id, cfg };
 }
 
-function namingFromFlags(flags: Flags, cfg: ModelConfig): Naming {
+/** --naming, or the net's usual naming; a UsageError for a net without names or a naming it has not. */
+export function namingFromFlags(flags: Flags, cfg: ModelConfig): Naming {
   const given = flags.get('naming');
   const known = namingsFor(cfg);
   if (given === undefined) {
     const naming = defaultNaming(cfg);
-    if (naming === null) throw new UsageError(`${cfg.family} nets have no PyTorch names yet (ResNets, VGG, AlexNet and DenseNet do)`);
+    if (naming === null) throw new UsageError(noNames(cfg));
     return naming;
   }
   if (typeof given !== 'string' || !(known as string[]).includes(given)) throw new UsageError(`--naming for ${cfg.family} nets is ${known.join(' or ') || 'not available'}, got ${String(given)}`);
@@ -95,9 +108,9 @@ export async function inspectCommand(positional: string[], flags: Flags): Promis
   if (sub !== 'inspect') throw new UsageError(`weights needs a subcommand: inspect${sub === undefined ? '' : `; got ${sub}`}`);
   if (path === undefined) throw new UsageError('weights inspect needs a FILE');
   if (extra !== undefined) throw new UsageError(`unexpected argument ${extra}`);
-  const file = await readWeightsFile(readFile(path, 'weights', MAX_WEIGHTS_BYTES), path);
+  const file = await readWeightsPath(path, false);
   const tensors = [...file.tensors].map(([name, t]) => ({ name, dtype: t.dtype, shape: t.shape }));
-  const bad = nonFinite(file.tensors);
+  const bad = file.nonFinite;
   let report: WeightsReport | null = null;
   if (flags.has('arch')) {
     const { cfg } = archFromFlags(flags);
@@ -110,7 +123,7 @@ export async function inspectCommand(positional: string[], flags: Flags): Promis
       model.dispose();
     }
   }
-  const problem = bad.length > 0 ? `${bad[0]!.key} holds ${bad[0]!.count} NaN or infinite values (${bad.length} such tensors)` : report === null ? null : firstProblem(report);
+  const problem = bad.length > 0 ? nonFiniteText(bad) : report === null ? null : firstProblem(report);
   if (flags.has('json')) return { stdout: JSON.stringify({ format: file.format, tensors, problems: file.problems, nonFinite: bad, report, problem }), code: problem === null ? 0 : 1 };
   const params = tensors.reduce((a, t) => a + t.shape.reduce((x, y) => x * y, 1), 0);
   const lines = [`${path}: ${file.format}, ${tensors.length} tensors, ${params.toLocaleString('en-US')} values`];
@@ -155,9 +168,7 @@ export async function forward(flags: Flags): Promise<ForwardResult> {
   if (typeof weightsPath !== 'string') throw new UsageError('forward needs --weights FILE');
   if (typeof inputPath !== 'string') throw new UsageError('forward needs --input X.safetensors');
   const naming = namingFromFlags(flags, cfg);
-  const file = await readWeightsFile(readFile(weightsPath, 'weights', MAX_WEIGHTS_BYTES), weightsPath);
-  const bad = nonFinite(file.tensors);
-  if (bad.length > 0) throw new Error(`${weightsPath}: ${bad[0]!.key} holds ${bad[0]!.count} NaN or infinite values (${bad.length} such tensors)`);
+  const file = await readWeightsPath(weightsPath, true);
   const grads = flags.has('grads');
   const { x, y } = readInput(inputPath, grads);
   const [n, c, h, w] = x.shape as [number, number, number, number];

@@ -71,6 +71,11 @@ export function defaultNaming(cfg: ModelConfig): Naming | null {
   return namingsFor(cfg)[0] ?? null;
 }
 
+/** The refusal for a family without PyTorch names. */
+export function noNames(cfg: ModelConfig): string {
+  return `${cfg.family} nets have no PyTorch names yet (ResNets, VGG, AlexNet and DenseNet do)`;
+}
+
 export class NamingError extends Error {
   override name = 'NamingError';
 }
@@ -88,7 +93,7 @@ export function torchNames(cfg: ModelConfig, ops: readonly LayerOp[], naming: Na
     const known = namingsFor(cfg);
     throw new NamingError(known.length > 0
       ? `${cfg.family} nets have no ${naming} names; use ${known.join(' or ')}`
-      : `${cfg.family} nets have no PyTorch names yet (ResNets, VGG, AlexNet and DenseNet do)`);
+      : noNames(cfg));
   }
   if (cfg.preact) throw new NamingError('pre-activation ResNets have no torchvision, timm or akamaster names (timm names them as resnetv2, another layout)');
   if (cfg.transformerLayers > 0) throw new NamingError('the ResNet + Transformer hybrid has no PyTorch names yet');

@@ -3,10 +3,12 @@
 // and shapes src/weights/torch-names.ts gives the preset (num_batches_tracked
 // aside), and weights saved by torch.save, read by readPth and loaded by
 // loadTorchWeights give torch's own logits (eval mode, with BN running
-// statistics that are not the defaults) for a torchvision ResNet-18, a
-// ResNet-50, a VGG-16 (a flatten over a 7×7 map), an AlexNet, a DenseNet-121 and akamaster's
-// CIFAR ResNet-20 (option A) and its option B twin. Skipped, with the reason
-// printed, where torch is missing.
+// statistics that are not the defaults) and, through torchStateDict, the
+// file's tensors back bit for bit, for a torchvision ResNet-18, a ResNet-50,
+// a VGG-16 (a flatten over a 7×7 map), an AlexNet, a DenseNet-121, an
+// EfficientNet-B0 (depthwise convolutions, SE as 1×1 convolutions) and
+// akamaster's CIFAR ResNet-20 (option A) and its option B twin. Skipped, with
+// the reason printed, where torch is missing.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,13 +20,14 @@ import { readPth } from '../data/pth';
 import { PYTHON, torchMissing } from '../testing/torch';
 import { torchNames, torchShape, type Naming } from '../weights/torch-names';
 import { buildModel } from './build';
-import { loadTorchWeights, WeightsError } from './weights';
+import { loadTorchWeights, torchStateDict, WeightsError } from './weights';
 import { spawnSync } from 'node:child_process';
 
 /** torchvision's constructors against the presets that mirror them. */
 const TORCHVISION: ReadonlyArray<[ModelPresetId, string]> = [
   ['resnet18', 'resnet18'], ['resnet34', 'resnet34'], ['resnet50', 'resnet50'], ['resnet101', 'resnet101'], ['resnet152', 'resnet152'],
   ['resnext50_32x4d', 'resnext50_32x4d'], ['wide_resnet50_2', 'wide_resnet50_2'], ['vgg16', 'vgg16'], ['alexnet', 'alexnet'], ['densenet121', 'densenet121'],
+  ['efficientnet_b0', 'efficientnet_b0'],
 ];
 
 // Writes keys.json (every model's key -> shape) and, per case, <case>.pth,
@@ -92,6 +95,7 @@ cases = {
     'vgg16': (small_vgg, 32),
     'alexnet': (small_alexnet, 64),
     'densenet121': (lambda: torchvision.models.densenet121(weights=None, num_classes=10), 32),
+    'efficientnet_b0': (lambda: torchvision.models.efficientnet_b0(weights=None, num_classes=10), 64),
     'akamaster_A': (lambda: ResNet(3, 'A'), 32),
     'akamaster_B': (lambda: ResNet(3, 'B'), 32),
 }
@@ -152,6 +156,12 @@ describe.skipIf(skip)('PyTorch names and layouts against torch', () => {
     try {
       const report = loadTorchWeights(model, cfg, sd.tensors, naming);
       expect(report.missing.concat(report.unexpected)).toEqual([]);
+      // Exported back, every tensor is the file's, shape and bits.
+      const changed = [...torchStateDict(model, cfg, naming)].filter(([key, t]) => {
+        const file = sd.tensors.get(key);
+        return file === undefined || file.shape.join() !== t.shape.join() || t.values.some((v, i) => !Object.is(v, file.values[i]));
+      }).map(([key]) => key);
+      expect(changed).toEqual([]);
       const got = tf.tidy(() => {
         const x = tf.tensor4d(raw(`${name}.x.raw`), [2, 3, size, size]).transpose([0, 2, 3, 1]) as tf.Tensor4D; // NCHW -> NHWC
         return model.forward(x, false).dataSync() as Float32Array;
@@ -168,6 +178,7 @@ describe.skipIf(skip)('PyTorch names and layouts against torch', () => {
     ['vgg16', 'vgg16', { hiddenUnits: 64, dropout: 0 }, 32, 'torchvision'],
     ['alexnet', 'alexnet', { hiddenUnits: 64, dropout: 0 }, 64, 'torchvision'],
     ['densenet121', 'densenet121', {}, 32, 'torchvision'],
+    ['efficientnet_b0', 'efficientnet_b0', {}, 64, 'torchvision'],
     ['akamaster_A', 'resnet20', { shortcut: 'A' }, 32, 'akamaster'],
     ['akamaster_B', 'resnet20', { shortcut: 'B' }, 32, 'akamaster'],
   ];

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { modelFromPreset } from '../config/presets';
 import { buildArch } from '../arch/arch';
-import { NamingError, toEngine, toTorch, torchNames, torchShape, type Layout } from './torch-names';
+import { defaultNaming, namingsFor, NamingError, noNames, toEngine, toTorch, torchNames, torchShape, type Layout } from './torch-names';
 
 function names(preset: Parameters<typeof modelFromPreset>[0], naming: Parameters<typeof torchNames>[2], over = {}) {
   const cfg = { ...modelFromPreset(preset), ...over };
@@ -49,6 +49,23 @@ describe('PyTorch names', () => {
     expect(names('resnet20', 'akamaster', { shortcut: 'A' }).some((n) => n.torch.includes('shortcut'))).toBe(false);
   });
 
+  it('names torchvision\'s efficientnet_b0: block.i counts only the modules present, the depthwise [C, 1, k, k] in the conv layout', () => {
+    const list = names('efficientnet_b0', 'torchvision');
+    const m = lookup(list);
+    expect(new Set(list.map((n) => n.torch)).size).toBe(list.length);
+    // Stage 1 (expand ratio 1) starts at the depthwise; stage 2 at the expand.
+    expect(['stage1.block0.dw.conv.kernel', 'stage1.block0.se.fc1.kernel', 'stage1.block0.project.bn.movingMean'].map((e) => m.get(e)))
+      .toEqual(['features.1.0.block.0.0.weight', 'features.1.0.block.1.fc1.weight', 'features.1.0.block.2.1.running_mean']);
+    expect(['stage2.block1.expand.conv.kernel', 'stage2.block1.dw.bn.gamma', 'stage2.block1.se.fc2.bias', 'stage2.block1.project.conv.kernel'].map((e) => m.get(e)))
+      .toEqual(['features.2.1.block.0.0.weight', 'features.2.1.block.1.1.weight', 'features.2.1.block.2.fc2.bias', 'features.2.1.block.3.0.weight']);
+    expect(['stem.conv.kernel', 'stem.bn.beta', 'head.conv.kernel', 'head.bn.movingVariance', 'fc.kernel'].map((e) => m.get(e)))
+      .toEqual(['features.0.0.weight', 'features.0.1.bias', 'features.8.0.weight', 'features.8.1.running_var', 'classifier.1.weight']);
+    const dw = list.find((n) => n.engine === 'stage3.block0.dw.conv.kernel')!;
+    expect(torchShape(dw.layout, [5, 5, 1, 144])).toEqual([144, 1, 5, 5]);
+    const cfg = modelFromPreset('efficientnet_b0');
+    expect([namingsFor(cfg), defaultNaming(cfg)]).toEqual([['torchvision'], 'torchvision']);
+  });
+
   it('refuses, by name, what has no PyTorch names', () => {
     const refusal = (f: () => unknown) => {
       try {
@@ -64,7 +81,9 @@ describe('PyTorch names', () => {
     expect(refusal(() => names('resnet20', 'torchvision'))).toBe('cifar-resnet nets have no torchvision names; use akamaster');
     expect(refusal(() => names('resnet18', 'akamaster'))).toBe('resnet nets have no akamaster names; use torchvision or timm');
     expect(refusal(() => names('resnet50', 'torchvision', { preact: true }))).toMatch(/^pre-activation ResNets have no torchvision/);
-    expect(refusal(() => names('efficientnet_b0', 'torchvision'))).toBe('efficientnet nets have no PyTorch names yet (ResNets, VGG, AlexNet and DenseNet do)');
+    expect(refusal(() => names('efficientnet_b0', 'timm'))).toBe('efficientnet nets have no timm names; use torchvision');
+    expect(refusal(() => names('efficientnet_b0', 'torchvision', { batchNorm: false }))).toBe("EfficientNet without batch norm has no torchvision names (torchvision's convolutions have no bias)");
+    expect(noNames({ ...modelFromPreset('resnet18'), family: 'transformer' as never })).toBe('transformer nets have no PyTorch names yet (ResNets, VGG, AlexNet, DenseNet and EfficientNet do)');
   });
 });
 

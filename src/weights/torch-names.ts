@@ -14,14 +14,21 @@
 //     their nn.Sequential);
 //   * DenseNet-121 as torchvision (features.conv0, norm0,
 //     denseblockB.denselayerL.norm1/conv1/norm2/conv2, transitionT.norm/conv,
-//     norm5, classifier).
+//     norm5, classifier);
+//   * EfficientNet-B0 as torchvision (features.0.0/1 the stem's conv and BN,
+//     features.S.B.block.i the MBConv's expand, depthwise, SE and project
+//     modules in that order, i counting only those present, so from the
+//     depthwise where there is no expand; features.8.0/1 the head's conv and
+//     BN, classifier.1).
 //
 // Layouts: convolution kernels are [kh, kw, in/groups, out] here and
-// [out, in/groups, kh, kw] in torch; dense kernels [in, out] here and
+// [out, in/groups, kh, kw] in torch, a depthwise one [kh, kw, 1, C] against
+// [C, 1, kh, kw] (the same permutation); dense kernels [in, out] here and
 // [out, in] in torch (a Linear's weight); the first dense layer after a
 // flatten also reorders its inputs, the engine flattening H, W, C and torch
-// C, H, W; SE's fully connected layers are 1×1 convolutions in timm. BN's
-// gamma, beta, running mean and variance are the same vectors.
+// C, H, W; SE's fully connected layers are 1×1 convolutions in timm and
+// torchvision's EfficientNet. BN's gamma, beta, running mean and variance
+// are the same vectors.
 // Pure TS: no TF.js.
 import type { ModelConfig } from '../config/types';
 import type { LayerOp } from '../arch/ops';
@@ -59,6 +66,7 @@ export function namingsFor(cfg: ModelConfig): Naming[] {
     case 'vgg':
     case 'alexnet':
     case 'densenet':
+    case 'efficientnet':
       return ['torchvision'];
     default:
       return [];
@@ -73,7 +81,7 @@ export function defaultNaming(cfg: ModelConfig): Naming | null {
 
 /** The refusal for a family without PyTorch names. */
 export function noNames(cfg: ModelConfig): string {
-  return `${cfg.family} nets have no PyTorch names yet (ResNets, VGG, AlexNet and DenseNet do)`;
+  return `${cfg.family} nets have no PyTorch names yet (ResNets, VGG, AlexNet, DenseNet and EfficientNet do)`;
 }
 
 export class NamingError extends Error {
@@ -98,6 +106,7 @@ export function torchNames(cfg: ModelConfig, ops: readonly LayerOp[], naming: Na
   if (cfg.preact) throw new NamingError('pre-activation ResNets have no torchvision, timm or akamaster names (timm names them as resnetv2, another layout)');
   if (cfg.transformerLayers > 0) throw new NamingError('the ResNet + Transformer hybrid has no PyTorch names yet');
   if (cfg.family === 'densenet') return densenetNames(ops);
+  if (cfg.family === 'efficientnet') return efficientnetNames(cfg, ops);
   return cfg.family === 'vgg' || cfg.family === 'alexnet' ? sequentialNames(cfg, ops) : resnetNames(cfg, ops, naming);
 }
 
@@ -187,6 +196,33 @@ function densenetNames(ops: readonly LayerOp[]): TorchName[] {
     throw new NamingError(`${name} has no torchvision name`);
   };
   return weighted(ops).flatMap((op) => variables(op, module(op.name)));
+}
+
+/**
+ * EfficientNet as torchvision's efficientnet.py: features.0 the stem, features.S
+ * stage S's MBConv blocks, features.{stages + 1} the head conv; each
+ * Conv2dNormActivation holds its conv at .0 and its BN at .1. An MBConv's
+ * block Sequential holds expand (only where the expand ratio is not 1),
+ * depthwise, SE and project, numbered in that order as present.
+ */
+function efficientnetNames(cfg: ModelConfig, ops: readonly LayerOp[]): TorchName[] {
+  if (!cfg.batchNorm) throw new NamingError('EfficientNet without batch norm has no torchvision names (torchvision\'s convolutions have no bias)');
+  const list = weighted(ops);
+  const stages = Math.max(0, ...list.map((op) => Number(/^stage(\d+)\./.exec(op.name)?.[1] ?? 0)));
+  const expands = new Set(list.filter((op) => op.name.endsWith('.expand.conv')).map((op) => op.name.slice(0, -'.expand.conv'.length)));
+  const fixed: Record<string, string> = {
+    'stem.conv': 'features.0.0', 'stem.bn': 'features.0.1',
+    'head.conv': `features.${stages + 1}.0`, 'head.bn': `features.${stages + 1}.1`, fc: 'classifier.1',
+  };
+  const module = (name: string): string => {
+    if (fixed[name] !== undefined) return fixed[name] as string;
+    const m = /^(stage(\d+)\.block(\d+))\.(expand|dw|se|project)(?:\.(conv|bn))?$/.exec(name);
+    if (m === null) throw new NamingError(`${name} has no torchvision name`);
+    const [, block, stage, index, part, layer] = m as unknown as [string, string, string, string, string, string | undefined];
+    const place = ['expand', 'dw', 'se', 'project'].indexOf(part) - (expands.has(block) ? 0 : 1);
+    return `features.${stage}.${index}.block.${place}${layer === undefined ? '' : layer === 'conv' ? '.0' : '.1'}`;
+  };
+  return list.flatMap((op) => variables(op, module(op.name)));
 }
 
 /**

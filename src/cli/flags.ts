@@ -64,7 +64,7 @@ export function applyFieldFlags(config: Config, flags: Flags, fields: readonly F
   return c;
 }
 
-/** What a flag takes: N (whole), X (number), on|off, the choices, L (list) or URL. */
+/** What a flag takes: N (whole), X (number), on|off, the choices, L (list), URL or NAME. */
 function valueName(field: Field): string {
   switch (field.kind) {
     case 'int': return 'N';
@@ -73,6 +73,7 @@ function valueName(field: Field): string {
     case 'enum': return field.values.join('|');
     case 'ints': return 'L';
     case 'url': return 'URL';
+    case 'text': return 'NAME';
   }
 }
 
@@ -86,6 +87,7 @@ function allowed(field: Field): string {
       return `e.g. 3-4-6-3: ${r.minLength} to ${r.maxLength} numbers of ${r.min} to ${r.max}`;
     }
     case 'url': return "http(s), or '' for none";
+    case 'text': return "'' for none";
     case 'bool':
     case 'enum': return '';
   }

@@ -69,18 +69,17 @@ async function loadNodeData(config: Config, flags: Flags): Promise<Dataset> {
   return readArchiveFile(archive, id);
 }
 
-/** --init-weights, --freeze and --naming, read and checked before the run builds anything. */
+/** --init-weights (config.train.initWeights), with --freeze and --naming, read and checked before the run builds anything. */
 async function initFromFlags(flags: Flags, config: Config): Promise<InitWeights | undefined> {
-  const path = flags.get('init-weights');
-  for (const f of ['freeze', 'naming']) if (flags.has(f) && path === undefined) throw new UsageError(`--${f} needs --init-weights FILE`);
-  if (path === undefined) return undefined;
-  if (path === true) throw new UsageError('--init-weights needs a FILE');
+  const path = config.train.initWeights;
+  for (const f of ['freeze', 'naming']) if (flags.has(f) && path === '') throw new UsageError(`--${f} needs --init-weights FILE`);
+  if (path === '') return undefined;
   const stages = summarize(buildArch(config.model, 10), [32, 32, 3]).layers.reduce((n, l) => Math.max(n, Number(/^stage(\d+)$/.exec(l.stage)?.[1] ?? 0)), 0);
-  const freeze = parseFreeze(String(flags.get('freeze') ?? 'none'), stages);
+  const freeze = parseFreeze(config.train.freeze, stages);
   if ('error' in freeze) throw new UsageError(freeze.error);
-  const naming = namingFromFlags(flags, config.model);
+  const naming = flags.has('naming') ? namingFromFlags(flags, config.model) : null;
   const file = await readWeightsPath(path, true);
-  return { source: path, tensors: file.tensors, naming, freeze: freeze.policy };
+  return { source: path, tensors: file.tensors, naming };
 }
 
 async function trainCommand(flags: Flags): Promise<number> {

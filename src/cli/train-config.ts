@@ -34,12 +34,9 @@ export const TRAIN_USAGE = [
   '  --trace FILE          write every step (batch, augmentation, rate, loss, every variable\'s',
   '                        gradient and weight norm, BN statistics) as JSON lines, the initial',
   '                        weights as FILE.init.safetensors; bench/reference/replay.py replays it',
-  '  --init-weights FILE   start from PyTorch weights (.pth/.pt or .safetensors; a new head when',
-  '                        the classes differ); playground weights inspect checks a file first',
-  '  --freeze P            with --init-weights: none (default), head (a linear probe: only fc',
-  '                        trains) or stageN (the stem and stages 1..N frozen, BN as loaded)',
-  '  --naming N            whose names the weights use: torchvision, timm or akamaster (default:',
-  '                        the net\'s usual)',
+  '  --naming N            whose names --init-weights uses: torchvision, timm or akamaster',
+  '                        (default: the first that fits; a new head when the classes differ;',
+  '                        playground weights inspect checks a file first)',
   '  --help                this text',
   ` model (over --arch; defaults: ${DEFAULT_ARCH}'s):`,
   ...fieldHelp(section('model'), defaults, NOTES),
@@ -50,7 +47,7 @@ export const TRAIN_USAGE = [
 ].join('\n');
 
 /** Every option `train` takes but the boolean ones (--json, --help). */
-export const TRAIN_FLAGS: ReadonlySet<string> = new Set(['arch', 'archive', 'trace', 'init-weights', 'freeze', 'naming', ...flagNames()]);
+export const TRAIN_FLAGS: ReadonlySet<string> = new Set(['arch', 'archive', 'trace', 'naming', ...flagNames()]);
 
 /** Builds a Config from train flags over --arch's preset; throws UsageError naming a bad flag. */
 export function configFromFlags(flags: Flags): Config {

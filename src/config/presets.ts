@@ -128,9 +128,12 @@ export const DEFAULT_CONFIG: Config = {
     maxSteps: 0,
     seed: 1,
     backend: 'auto',
+    initWeights: '',
+    freeze: 'none',
+    headLrScale: 1,
   },
   // Augmentation off by default: flips and crops suit CIFAR, not digits.
-  data: { dataset: 'mnist', trainSubset: 0, testSubset: 0, randomCrop: false, horizontalFlip: false, cutout: false, dataUrl: '' },
+  data: { dataset: 'mnist', trainSubset: 0, testSubset: 0, randomCrop: false, horizontalFlip: false, cutout: false, dataUrl: '', normalize: 'dataset' },
 };
 
 /** A preset's whole model: DEFAULT_MODEL with the record over it (a fresh copy). */

@@ -172,6 +172,14 @@ export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adam' | 'adamw';
  */
 export type ScheduleName = 'constant' | 'step' | 'cosine' | 'onecycle' | 'warmup';
 
+/**
+ * What a run from pretrained weights trains (src/weights/freeze.ts): 'none'
+ * all of it (full fine-tuning); 'head' the classifier only (a linear probe:
+ * the frozen body's features are computed once per image); 'stageN' all but
+ * the stem and stages 1..N.
+ */
+export type FreezePolicy = 'none' | 'head' | 'stage1' | 'stage2' | 'stage3' | 'stage4' | 'stage5';
+
 export interface TrainConfig {
   batchSize: number;
   optimizer: OptimizerName;
@@ -201,7 +209,31 @@ export interface TrainConfig {
   maxSteps: number;
   seed: number;
   backend: BackendChoice;
+  /**
+   * Where the starting weights come from, '' for none (the init above). On
+   * the page, a kept weights entry's id (src/data/weights-cache.ts: a
+   * catalogue id such as 'torchvision/resnet50', 'file/NAME', 'run/ID'); on
+   * the command line, a file's path.
+   */
+  initWeights: string;
+  /** With initWeights: what trains. */
+  freeze: FreezePolicy;
+  /**
+   * The classifier's learning rate as a multiple of learningRate, as torch's
+   * parameter groups give a new head its own rate: a new head starts from
+   * nothing while the body is near a good solution (fastai's discriminative
+   * rates; Howard & Ruder 2018 §3.2). 1: one rate for all.
+   */
+  headLrScale: number;
 }
+
+/**
+ * Per-channel normalization of the images: 'dataset', the training split's
+ * own mean and std; 'imagenet', ImageNet's (0.485, 0.456, 0.406) and
+ * (0.229, 0.224, 0.225), which torchvision's and timm's pretrained weights
+ * were trained with (their transforms' Normalize).
+ */
+export type Normalization = 'dataset' | 'imagenet';
 
 export interface DataConfig {
   dataset: DatasetId;
@@ -220,6 +252,7 @@ export interface DataConfig {
    * only when the user clicks (the download size is capped); '' for none.
    */
   dataUrl: string;
+  normalize: Normalization;
 }
 
 export interface Config {

@@ -43,6 +43,7 @@ export const LIMITS = {
   'train.epochs': { min: 1, max: 1000, integer: true },
   'train.maxSteps': { min: 0, max: 10_000_000, integer: true },
   'train.seed': { min: 0, max: 2 ** 31 - 1, integer: true },
+  'train.headLrScale': { min: 0, max: 1000, integer: false },
   'data.trainSubset': { min: 0, max: 10_000_000, integer: true },
   'data.testSubset': { min: 0, max: 10_000_000, integer: true },
 } as const satisfies Record<string, Range>;

@@ -33,6 +33,8 @@ export interface Model {
    * zeros where a convolution reads it (the variables' gradients are whole).
    */
   forward(x: tf.Tensor4D, training: boolean): tf.Tensor2D;
+  /** Runs only `ops` (a slice of `arch`) on x: a linear probe's frozen body, then its head on the features. */
+  run(ops: LayerOp[], x: tf.Tensor, training: boolean): tf.Tensor;
   /**
    * Layers (by name) whose batch norm runs in inference mode even in
    * training: the frozen part of a fine-tuned net, whose running statistics
@@ -84,6 +86,7 @@ export function buildModel(cfg: ModelConfig, inputShape: Shape, numClasses: numb
     state,
     kernels,
     forward: (x, training) => forward(arch, x, training) as tf.Tensor2D,
+    run: forward,
     frozenBatchNorm,
     frozenVariables: new Set<string>(),
     dispose: () => {

@@ -4,7 +4,7 @@
 // come from src/data/safetensors.ts or src/data/pth.ts.
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config/types';
-import { toEngine, toTorch, torchNames, torchShape, type Naming } from '../weights/torch-names';
+import { NamingError, toEngine, toTorch, torchNames, torchShape, type Naming, type TorchName } from '../weights/torch-names';
 import type { Model } from './build';
 
 /** A tensor as the readers give it: torch's shape, row-major values. */
@@ -13,8 +13,21 @@ export interface TorchTensor {
   values: ArrayLike<number>;
 }
 
+/**
+ * Whose names the tensors carry: PyTorch's (a Naming), or the playground's
+ * own stable names in the engine's layout (a kept run's checkpoint, or the
+ * model.json + .bin the page exports: src/share/modelfile.ts).
+ */
+export type WeightsNaming = Naming | 'playground';
+
+/** Every variable of `model` with its name in `naming`. */
+function namesOf(model: Model, cfg: ModelConfig, naming: WeightsNaming): TorchName[] {
+  if (naming !== 'playground') return torchNames(cfg, model.arch, naming);
+  return [...model.params.keys(), ...model.state.keys()].map((engine) => ({ engine, torch: engine, layout: { kind: 'same' } }));
+}
+
 export interface WeightsReport {
-  naming: Naming;
+  naming: WeightsNaming;
   /** Torch keys loaded. */
   matched: string[];
   /** Torch keys the net needs and the file lacks. */
@@ -42,10 +55,10 @@ export class WeightsError extends Error {
 const IGNORED = /(^|\.)num_batches_tracked$/;
 
 /** The report for `tensors` against `model`, loading nothing. */
-export function matchWeights(model: Model, cfg: ModelConfig, tensors: ReadonlyMap<string, TorchTensor>, naming: Naming, options: LoadOptions = {}): WeightsReport {
+export function matchWeights(model: Model, cfg: ModelConfig, tensors: ReadonlyMap<string, TorchTensor>, naming: WeightsNaming, options: LoadOptions = {}): WeightsReport {
   const report: WeightsReport = { naming, matched: [], missing: [], unexpected: [], mismatched: [], kept: [] };
   const known = new Set<string>();
-  for (const n of torchNames(cfg, model.arch, naming)) {
+  for (const n of namesOf(model, cfg, naming)) {
     known.add(n.torch);
     const variable = model.params.get(n.engine) ?? model.state.get(n.engine);
     if (variable === undefined) throw new Error(`the net has no variable ${n.engine} (for ${n.torch})`);
@@ -80,12 +93,12 @@ export function firstProblem(r: WeightsReport): string | null {
  * throws WeightsError naming the first problem and changing nothing unless
  * every tensor the net needs is there with its shape and nothing is left over.
  */
-export function loadTorchWeights(model: Model, cfg: ModelConfig, tensors: ReadonlyMap<string, TorchTensor>, naming: Naming, options: LoadOptions = {}): WeightsReport {
+export function loadTorchWeights(model: Model, cfg: ModelConfig, tensors: ReadonlyMap<string, TorchTensor>, naming: WeightsNaming, options: LoadOptions = {}): WeightsReport {
   const report = matchWeights(model, cfg, tensors, naming, options);
   const problem = firstProblem(report);
   if (problem !== null) throw new WeightsError(problem, report);
   const keep = new Set(report.kept);
-  for (const n of torchNames(cfg, model.arch, naming)) {
+  for (const n of namesOf(model, cfg, naming)) {
     if (keep.has(n.torch)) continue;
     const variable = (model.params.get(n.engine) ?? model.state.get(n.engine)) as tf.Variable;
     const t = tensors.get(n.torch) as TorchTensor;
@@ -104,4 +117,26 @@ export function torchStateDict(model: Model, cfg: ModelConfig, naming: Naming): 
     out.set(n.torch, { shape: torchShape(n.layout, variable.shape), values: toTorch(n.layout, variable.shape, values) });
   }
   return out;
+}
+
+/**
+ * The naming under which `tensors` fit `model` best: the first with no
+ * problem, else the one matching the most tensors (its report then names
+ * the first problem). `candidates` in order of preference.
+ */
+export function bestNaming(model: Model, cfg: ModelConfig, tensors: ReadonlyMap<string, TorchTensor>, candidates: readonly WeightsNaming[], options: LoadOptions = {}): WeightsNaming {
+  let best: { naming: WeightsNaming; matched: number } | null = null;
+  for (const naming of candidates) {
+    let r: WeightsReport;
+    try {
+      r = matchWeights(model, cfg, tensors, naming, options);
+    } catch (e) {
+      if (e instanceof NamingError) continue; // a naming this net has no names in
+      throw e;
+    }
+    const fits = r.mismatched.every((m) => m.head) && r.missing.length === 0 && r.unexpected.length === 0;
+    if (fits) return naming;
+    if (best === null || r.matched.length > best.matched) best = { naming, matched: r.matched.length };
+  }
+  return best?.naming ?? 'playground';
 }

@@ -15,8 +15,8 @@ describe('the FIELDS table', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
-  it('names each flag by its URL key, but stage blocks (--blocks stays the blocks per stage of old scripts)', () => {
-    expect(FIELDS.filter((f) => f.flag !== f.key).map((f) => [f.key, f.flag])).toEqual([['blocks', 'stage-blocks']]);
+  it('names each flag by its URL key, but stage blocks (--blocks stays the blocks per stage of old scripts) and the starting weights (a file on the command line)', () => {
+    expect(FIELDS.filter((f) => f.flag !== f.key).map((f) => [f.key, f.flag])).toEqual([['blocks', 'stage-blocks'], ['weights', 'init-weights']]);
     expect(field('n').aliases).toContain('blocks');
   });
 

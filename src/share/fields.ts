@@ -39,6 +39,10 @@ function ints<const K extends string, const P extends ListField>(key: K, path: P
 function address<const K extends string, const P extends PathOf<string>>(key: K, path: P, help: string, cli?: CliNames) {
   return { ...spelling(key, help, cli), path, kind: 'url' as const };
 }
+/** A name or a path, kept as written (printable, at most MAX_TEXT_LENGTH characters), or '' for none. */
+function text<const K extends string, const P extends PathOf<string>>(key: K, path: P, help: string, cli?: CliNames) {
+  return { ...spelling(key, help, cli), path, kind: 'text' as const };
+}
 /** The allowed values, as a record so that the compiler checks them against the type: none missing, none extra. */
 function oneOf<const K extends string, const P extends PathOf<string>>(key: K, path: P, values: Record<ValueAt<P> & string, true>, help: string, cli?: CliNames) {
   return { ...spelling(key, help, cli), path, kind: 'enum' as const, values: Object.keys(values) as readonly string[] };
@@ -48,7 +52,8 @@ function oneOf<const K extends string, const P extends PathOf<string>>(key: K, p
  * The key table, in the order encode writes and the CLI's help lists. The
  * UI may read it (kinds, limits). CLI names: the URL key, except
  * model.stageBlocks, whose flag is --stage-blocks because --blocks has long
- * meant blocks per stage on the command line (an alias of n).
+ * meant blocks per stage on the command line (an alias of n), and
+ * train.initWeights, whose flag --init-weights says it takes a file.
  */
 export const FIELDS = [
   oneOf('family', 'model.family', { 'cifar-resnet': true, resnet: true, vgg: true, alexnet: true, densenet: true, efficientnet: true }, 'architecture family'),
@@ -90,12 +95,16 @@ export const FIELDS = [
   num('steps', 'train.maxSteps', 'stop after N steps (0: run all epochs)'),
   num('seed', 'train.seed', 'seed for weights and shuffling'),
   oneOf('backend', 'train.backend', { auto: true, webgpu: true, webgl: true, wasm: true, cpu: true }, 'backend (auto: the fastest that starts)'),
+  text('weights', 'train.initWeights', 'start from these weights (CLI: a .pth/.safetensors file)', { flag: 'init-weights' }),
+  oneOf('freeze', 'train.freeze', { none: true, head: true, stage1: true, stage2: true, stage3: true, stage4: true, stage5: true }, 'with weights: none, head (linear probe), stageN frozen'),
+  num('headlr', 'train.headLrScale', "the classifier's rate as a multiple of lr"),
   oneOf('data', 'data.dataset', { mnist: true, fashion: true, cifar10: true, cifar100: true }, 'data set', { aliases: ['dataset'] }),
   num('subset', 'data.trainSubset', 'train on the first N images (0: all)'),
   num('test', 'data.testSubset', 'evaluate on the first N test images (0: all)', { aliases: ['test-subset'] }),
   bool('crop', 'data.randomCrop', 'augmentation: pad 4, then a random crop'),
   bool('flip', 'data.horizontalFlip', 'augmentation: random left-right mirror'),
   bool('cutout', 'data.cutout', 'augmentation: zero a random square'),
+  oneOf('norm', 'data.normalize', { dataset: true, imagenet: true }, "normalize by the data's mean/std, or ImageNet's"),
   address('dataurl', 'data.dataUrl', "a mirror of the CIFAR tarball, for the page's Fetch"),
 ] as const;
 
@@ -155,6 +164,10 @@ export function parseValue(field: Field, raw: string): { value: unknown } | { ex
       const message = checkAddress(field.path, raw);
       return message ? { message } : { value: raw };
     }
+    case 'text': {
+      const message = checkText(field.path, raw);
+      return message ? { message } : { value: raw };
+    }
     case 'ints': {
       const parts = raw.split('-');
       if (!parts.every((p) => /^\d{1,9}$/.test(p))) return { expected: "whole numbers joined by '-', e.g. 3-4-6-3" };
@@ -163,6 +176,17 @@ export function parseValue(field: Field, raw: string): { value: unknown } | { ex
       return message ? { message } : { value };
     }
   }
+}
+
+/** Longest name or path accepted. */
+export const MAX_TEXT_LENGTH = 500;
+
+/** Why `raw` is not a usable name ('' is: it means none). */
+export function checkText(path: string, raw: string): string | undefined {
+  if (raw.length > MAX_TEXT_LENGTH) return `${path} must be at most ${MAX_TEXT_LENGTH} characters, got ${raw.length}`;
+  // Control characters would garble a message or a terminal.
+  if (/[\u0000-\u001f\u007f]/.test(raw)) return `${path} must be printable text, got ${quote(raw)}`;
+  return undefined;
 }
 
 /** Longest address accepted: a mirror's URL, not a payload. */

@@ -2,7 +2,7 @@
 // decode's refusals of hostile input, field by field.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { setAt } from '../config/path';
+import { getAt, setAt } from '../config/path';
 import { configFromPreset, DEFAULT_CONFIG } from '../config/presets';
 import type { Config } from '../config/types';
 import { validateConfig } from '../config/validate';
@@ -245,7 +245,12 @@ describe('lesson mode: hide', () => {
 });
 
 describe('compared runs: cmp', () => {
-  const sameAddress = (main: Config, run: Config): Config => ({ ...run, data: { ...run.data, dataUrl: main.data.dataUrl } });
+  /** The run with the main config's address and name fields (not compared). */
+  const sameAddress = (main: Config, run: Config): Config => {
+    const out = structuredClone(run);
+    for (const f of FIELDS) if (f.kind === 'url' || f.kind === 'text') setAt(out, f.path, getAt(main, f.path));
+    return out;
+  };
 
   it('writes each compared run as the fields where it differs, readable', () => {
     const main = configFromPreset('resnet56');
@@ -256,7 +261,7 @@ describe('compared runs: cmp', () => {
     expect(decodeView(query)).toEqual({ config: main, errors: [], hidden: [], compared: [plain, noBn, main] });
   });
 
-  it('round-trips any compared configs over any main config (address fields follow the main config)', () => {
+  it('round-trips any compared configs over any main config (address and name fields follow the main config)', () => {
     fc.assert(fc.property(arbConfig, fc.array(arbConfig, { maxLength: 4 }), (main, runs) => {
       const compared = runs.map((r) => sameAddress(main, r));
       expect(decodeView(encode(main, [], compared))).toEqual({ config: main, errors: [], hidden: [], compared });

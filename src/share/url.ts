@@ -29,8 +29,9 @@ export const HIDE_KEY = 'hide';
  * The runs compared with this config, as configs: each run is the fields
  * where it differs from the main config, `key:value` joined by ',', runs
  * joined by ';' (e.g. `cmp=skip:off;bn:off,lr:0.01`; an empty entry is the
- * main config itself). Address fields are not compared (their values could
- * hold the separators): a compared run uses the main config's.
+ * main config itself). Address and name fields (the data mirror, the
+ * starting weights) are not compared (their values could hold the
+ * separators): a compared run uses the main config's.
  */
 export const COMPARE_KEY = 'cmp';
 /** Most runs one link compares. */
@@ -61,7 +62,7 @@ export function encode(config: Config, hidden: readonly ConfigPath[] = [], compa
 
 /** One compared run: `key:value` for each comparable field where it differs from `main`. */
 function comparedEntry(main: Config, run: Config): string {
-  return FIELDS.filter((f) => f.kind !== 'url' && !sameValue(getAt(run, f.path), getAt(main, f.path)))
+  return FIELDS.filter((f) => f.kind !== 'url' && f.kind !== 'text' && !sameValue(getAt(run, f.path), getAt(main, f.path)))
     // Numbers, switches, names and '-' lists: nothing to escape.
     .map((f) => `${f.key}:${formatValue(getAt(run, f.path))}`)
     .join(',');
@@ -79,7 +80,7 @@ function parseCompared(main: Config, raw: string): { compared: Config[]; errors:
       const key = colon < 0 ? pair : pair.slice(0, colon);
       const value = colon < 0 ? '' : pair.slice(colon + 1);
       const field = fieldByKey(key);
-      if (!field || field.kind === 'url') {
+      if (!field || field.kind === 'url' || field.kind === 'text') {
         errors.push({ field: `${COMPARE_KEY}[${i}].${field?.path ?? key}`, message: `cmp run ${i + 1}: ${!field ? `unknown field "${key}"` : `${key} cannot differ between compared runs`}, ignored` });
         continue;
       }

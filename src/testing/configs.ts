@@ -14,6 +14,7 @@ export function valueOf(field: Field): fc.Arbitrary<unknown> {
     case 'float': return fc.double({ min: LIMITS[field.path].min, max: LIMITS[field.path].max, noNaN: true });
     case 'bool': return fc.boolean();
     case 'enum': return fc.constantFrom(...field.values);
+    case 'text': return fc.oneof(fc.constant(''), fc.string({ maxLength: 60 }).filter((t) => !/[\u0000-\u001f\u007f]/.test(t)));
     case 'url': return fc.oneof(fc.constant(''), fc.webUrl({ validSchemes: ['http', 'https'], withQueryParameters: true, withFragments: true }));
     case 'ints': {
       const r = LIST_LIMITS[field.path];

@@ -16,15 +16,17 @@ import { checkFits, DEFAULT_LIMITS, trainingMemory, type BackendLimits } from '.
 import { CHECKPOINT_INTERVAL_MS, type Checkpoint, type DoneReason, type EpochMetrics, type ModelInfo, type RunPhase, type StepMetrics } from '../protocol/messages';
 import { learningRateAt, momentumAt, totalStepsOf } from '../config/schedule';
 import type { AugmentDecision } from '../data/augment';
-import { Batcher, channelStats, permutation } from './batches';
+import { Batcher, channelStats, permutation, type ChannelStats } from './batches';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { RunControl, yieldToEventLoop } from './control';
 import { evaluate } from './evaluate';
 import { Optimizer } from './optim';
 import { l2, readVariables, tracedParams, TRACE_VERSION, type TraceSink } from './trace';
-import { loadTorchWeights, matchWeights, WeightsError, type TorchTensor, type WeightsReport } from '../model/weights';
-import type { Naming } from '../weights/torch-names';
-import { isFrozen, layerOf, type Freeze } from '../weights/freeze';
+import { bestNaming, loadTorchWeights, matchWeights, WeightsError, type TorchTensor, type WeightsNaming, type WeightsReport } from '../model/weights';
+import { namingsFor } from '../weights/torch-names';
+import { isFrozen, layerOf, parseFreeze } from '../weights/freeze';
+import { computeFeatures, FeatureBatcher, splitHead, type BatchSource } from './features';
+import type { Dataset as Data } from '../data/types';
 
 export interface EngineHooks {
   onPhase?(phase: RunPhase, detail?: string): void;
@@ -55,7 +57,8 @@ export interface TrainOptions {
 }
 
 /**
- * Pretrained weights to start from. The classifier is loaded when its
+ * Pretrained weights to start from (config.train.initWeights names them;
+ * config.train.freeze says what trains). The classifier is loaded when its
  * shape fits the data's classes and left at its initialisation (a new
  * head) when it does not; everything else must match (loadTorchWeights).
  */
@@ -63,9 +66,8 @@ export interface InitWeights {
   /** The file's name, for messages. */
   source: string;
   tensors: ReadonlyMap<string, TorchTensor>;
-  naming: Naming;
-  /** What trains (src/weights/freeze.ts). */
-  freeze: Freeze;
+  /** Whose names; null: the first the tensors fit of the net's PyTorch namings, then the playground's own. */
+  naming: WeightsNaming | null;
 }
 
 export interface TrainResult {
@@ -103,6 +105,10 @@ export interface StepOptions {
   normsOf?: readonly tf.Variable[];
   /** The variables the step updates (default: every parameter); a frozen one's gradient norm reads 0. */
   trainable?: readonly tf.Variable[];
+  /** Batch -> logits (default the whole net; a linear probe's head on features). */
+  forward?: (x: tf.Tensor, training: boolean) => tf.Tensor2D;
+  /** A multiple of `lr` per variable name (the head's own rate: TrainConfig.headLrScale). */
+  lrScale?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -136,13 +142,14 @@ export function unpackStep(values: ArrayLike<number>, kernels: number): { loss: 
  * The loss reported is the plain cross-entropy, even when the step minimises
  * the smoothed one, so runs with and without smoothing compare.
  */
-export function trainStep(model: Model, optimizer: Optimizer, x: tf.Tensor4D, y: tf.Tensor2D, opts: StepOptions): tf.Tensor1D {
+export function trainStep(model: Model, optimizer: Optimizer, x: tf.Tensor, y: tf.Tensor2D, opts: StepOptions): tf.Tensor1D {
   return tf.tidy(() => {
     let acc: tf.Scalar | null = null;
     let plain: tf.Scalar | null = null;
     const trainable = opts.trainable ? [...opts.trainable] : [...model.params.values()];
+    const forward = opts.forward ?? ((input: tf.Tensor, training: boolean) => model.forward(input as tf.Tensor4D, training));
     const { value: loss, grads } = tf.variableGrads(() => {
-      const logits = model.forward(x, true); // [B, classes]
+      const logits = forward(x, true); // [B, classes]
       acc = tf.keep(tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(y, 1)), 'float32')));
       if (opts.labelSmoothing <= 0) return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
       plain = tf.keep(tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar);
@@ -158,7 +165,7 @@ export function trainStep(model: Model, optimizer: Optimizer, x: tf.Tensor4D, y:
     const before = kernels.map((k) => tf.clone(k));
     const weightSq = before.map(squaredNorm);
     // Weight decay on conv, dense and SE kernels only (not BN or biases).
-    optimizer.step(trainable, grads, opts.lr, new Set(model.kernels.map((k) => k.name)), opts.momentum ?? null);
+    optimizer.step(trainable, grads, opts.lr, new Set(model.kernels.map((k) => k.name)), opts.momentum ?? null, opts.lrScale);
     const updateSq = kernels.map((k, i) => squaredNorm(tf.sub(k, before[i] as tf.Tensor)));
     const norms = kernels.length > 0 ? tf.sqrt(tf.reshape(tf.concat([...gradSq, ...weightSq, ...updateSq], 0), [-1])) : tf.zeros([0]); // [3L]
     const packed = tf.concat([tf.stack([reported, accuracy]), norms]); // [2 + 3L]
@@ -180,6 +187,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const withNorms = opts.gradNorms ?? true;
   const errors = validateConfig(config);
   if (errors.length > 0) throw new TrainingError(`invalid config: ${errors.map((e) => e.message).join('; ')}`);
+  if (config.train.initWeights !== '' && !opts.init) throw new TrainingError(`the run starts from ${config.train.initWeights}, which was not loaded`);
+  if (config.train.freeze !== 'none' && !opts.init) throw new TrainingError(`freeze ${config.train.freeze} needs starting weights: a fresh net has nothing worth freezing`);
+  if (opts.trace && config.train.freeze === 'head') throw new TrainingError('a trace replays steps on images; a linear probe steps on features (use freeze stageN to trace a frozen body)');
 
   hooks.onPhase?.('building');
   const input: Shape = [data.height, data.width, data.channels];
@@ -214,22 +224,62 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
  * the user. Throws TrainingError naming the first problem of the weights.
  */
 function startFrom(model: Model, config: Config, init: InitWeights): string {
-  const fits = matchWeights(model, config.model, init.tensors, init.naming);
+  const stages = model.summary.layers.reduce((n, l) => Math.max(n, Number(/^stage(\d+)$/.exec(l.stage)?.[1] ?? 0)), 0);
+  const policy = parseFreeze(config.train.freeze, stages);
+  if ('error' in policy) throw new TrainingError(policy.error);
+  const naming = init.naming ?? bestNaming(model, config.model, init.tensors, [...namingsFor(config.model), 'playground']);
+  const fits = matchWeights(model, config.model, init.tensors, naming);
   // Another class count: everything but the classifier must still fit.
   const newHead = fits.mismatched.length > 0 && fits.mismatched.every((m) => m.head);
   let report: WeightsReport;
   try {
-    report = loadTorchWeights(model, config.model, init.tensors, init.naming, { newHead });
+    report = loadTorchWeights(model, config.model, init.tensors, naming, { newHead });
   } catch (e) {
     if (e instanceof WeightsError) throw new TrainingError(`${init.source}: ${e.message}`);
     throw e;
   }
-  for (const name of model.params.keys()) if (isFrozen(layerOf(name), init.freeze)) model.frozenVariables.add(name);
-  for (const name of model.state.keys()) if (isFrozen(layerOf(name), init.freeze)) model.frozenBatchNorm.add(layerOf(name));
+  for (const name of model.params.keys()) if (isFrozen(layerOf(name), policy.policy)) model.frozenVariables.add(name);
+  for (const name of model.state.keys()) if (isFrozen(layerOf(name), policy.policy)) model.frozenBatchNorm.add(layerOf(name));
   const frozen = [...model.frozenVariables].reduce((a, n) => a + (model.params.get(n) as tf.Variable).size, 0);
   const head = newHead ? ', a new head for the data\'s classes' : '';
-  const freeze = init.freeze === 'none' ? '' : `; ${frozen.toLocaleString('en-US')} of ${model.summary.params.toLocaleString('en-US')} parameters frozen (${init.freeze})`;
-  return `started from ${init.source}: ${report.matched.length} tensors (${init.naming} names)${head}${freeze}`;
+  const freeze = policy.policy === 'none' ? '' : `; ${frozen.toLocaleString('en-US')} of ${model.summary.params.toLocaleString('en-US')} parameters frozen (${policy.policy})`;
+  return `started from ${init.source}: ${report.matched.length} tensors (${naming} names)${head}${freeze}`;
+}
+
+/** ImageNet's per-channel mean and std in 0..1 units, as torchvision's transforms for its pretrained weights. */
+export const IMAGENET_STATS: ChannelStats = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
+
+/** The normalization config.data.normalize asks for. */
+function statsOf(config: Config, data: Data): ChannelStats {
+  if (config.data.normalize === 'dataset') return channelStats(data.train, data.channels);
+  if (data.channels !== 3) throw new TrainingError(`ImageNet normalization needs colour images; ${data.id} has ${data.channels} channel${data.channels === 1 ? '' : 's'} (set normalize to dataset)`);
+  return IMAGENET_STATS;
+}
+
+/**
+ * A linear probe's batches: the frozen body's features of the training pool
+ * and the evaluated test images, computed once (phase 'building' reports
+ * the count); undefined when the run is stopped meanwhile.
+ */
+async function probeData(model: Model, images: Batcher, pool: Uint32Array, config: Config, control: RunControl, hooks: EngineHooks): Promise<{ batcher: FeatureBatcher; forward: (x: tf.Tensor, training: boolean) => tf.Tensor2D } | undefined> {
+  const { body, head } = splitHead(model.arch);
+  const data = images.data;
+  const testCount = config.data.testSubset > 0 ? Math.min(config.data.testSubset, data.test.count) : data.test.count;
+  const total = pool.length + testCount;
+  const batch = Math.min(Math.max(config.train.batchSize, 32), 256);
+  const started = performance.now();
+  let reported = 0;
+  const progress = (done: number) => {
+    const now = performance.now();
+    if (now - reported < 500 && done < total) return;
+    reported = now;
+    hooks.onPhase?.('building', `linear probe: features of ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} images (${((now - started) / 1000).toFixed(0)} s)`);
+  };
+  const train = await computeFeatures(model, body, images, data.train, pool, batch, control, progress);
+  if (train === null) return undefined;
+  const test = await computeFeatures(model, body, images, data.test, Array.from({ length: testCount }, (_, i) => i), batch, control, (done) => progress(pool.length + done));
+  if (test === null) return undefined;
+  return { batcher: new FeatureBatcher(data, train, test), forward: (x, training) => model.run(head, x, training) as tf.Tensor2D };
 }
 
 /** Where the loop stands; `stepInEpoch` steps of `epoch` are done. */
@@ -242,11 +292,17 @@ async function loop(model: Model, optimizer: Optimizer, opts: TrainOptions, cont
   // A fixed subset drawn from the seed, reshuffled every epoch.
   const pool = permutation(data.train.count, t.seed).subarray(0, subset);
   // Augmentation draws its own stream from the seed, so runs repeat exactly.
-  const batcher = new Batcher(data, channelStats(data.train, data.channels), config.data, mulberry32(t.seed * 7919 + 17));
+  const images = new Batcher(data, statsOf(config, data), config.data, mulberry32(t.seed * 7919 + 17));
   const stepsPerEpoch = Math.ceil(subset / t.batchSize);
   const totalSteps = totalStepsOf(t, stepsPerEpoch);
   const evalBatch = Math.min(Math.max(t.batchSize, 100), 500);
   const trace = opts.trace;
+  const probe = config.train.freeze === 'head' ? await probeData(model, images, pool, config, control, hooks) : null;
+  if (probe === undefined) return { reason: 'stopped', steps: at.step };
+  const batcher: BatchSource = probe?.batcher ?? images;
+  const forward = probe?.forward;
+  // The head's own rate, as a torch parameter group.
+  const lrScale = new Map([...model.params].filter(([name]) => layerOf(name) === 'fc' && t.headLrScale !== 1).map(([, v]) => [v.name, t.headLrScale]));
   // Whose norms each step packs: the kernels (the charts'), or every trainable variable for a trace.
   const normed = trace ? tracedParams(model) : model.kernels;
   const trainable = [...model.params].filter(([name]) => !model.frozenVariables.has(name)).map(([, v]) => v);
@@ -260,7 +316,7 @@ async function loop(model: Model, optimizer: Optimizer, opts: TrainOptions, cont
       inputShape: model.inputShape,
       dataset: data.id,
       numClasses: data.numClasses,
-      stats: batcher.stats,
+      stats: images.stats,
       trainPool: subset,
       stepsPerEpoch,
       totalSteps,
@@ -356,7 +412,7 @@ async function loop(model: Model, optimizer: Optimizer, opts: TrainOptions, cont
         const lr = learningRateAt(t, at.step, stepsPerEpoch, totalSteps);
         const momentum = momentumAt(t, at.step, totalSteps);
         try {
-          packed = trainStep(model, optimizer, x, y, { lr, momentum, labelSmoothing: t.labelSmoothing, withNorms: withNorms || trace !== undefined, normsOf: normed, trainable });
+          packed = trainStep(model, optimizer, x, y, { lr, momentum, labelSmoothing: t.labelSmoothing, withNorms: withNorms || trace !== undefined, normsOf: normed, trainable, lrScale, ...(forward ? { forward } : {}) });
         } finally {
           x.dispose();
           y.dispose();
@@ -374,7 +430,7 @@ async function loop(model: Model, optimizer: Optimizer, opts: TrainOptions, cont
       }
       await settle();
       hooks.onPhase?.('evaluating', `epoch ${epoch}`);
-      const test = await evaluate(model, batcher, config.data.testSubset, evalBatch, control);
+      const test = await evaluate(model, batcher, config.data.testSubset, evalBatch, control, forward);
       if (control.isStopped) return { reason: 'stopped', steps: at.step };
       hooks.onEpoch?.({ epoch, step: at.step, testLoss: test.loss, testAcc: test.acc, testCount: test.count, confusion: test.confusion, predictions: test.predictions, labels: test.labels, examples: test.examples });
       trace?.eval({ kind: 'eval', epoch, step: at.step, testLoss: test.loss, testAcc: test.acc, testCount: test.count });

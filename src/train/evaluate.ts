@@ -4,8 +4,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Model } from '../model/build';
 import type { EvalExample } from '../protocol/messages';
-import type { Batcher } from './batches';
 import type { RunControl } from './control';
+import type { BatchSource } from './features';
 
 /** Test images whose top-3 guesses are reported each epoch: the first ones of the split, so epochs compare. */
 export const EXAMPLES_PER_EPOCH = 16;
@@ -23,8 +23,12 @@ export interface Evaluation {
   examples: EvalExample[];
 }
 
-/** Mean loss, accuracy and the confusion matrix over the first `count` test images (0: all). */
-export async function evaluate(model: Model, batcher: Batcher, count: number, batchSize: number, control?: RunControl): Promise<Evaluation> {
+/**
+ * Mean loss, accuracy and the confusion matrix over the first `count` test
+ * images (0: all). `forward` maps a batch to logits (default the whole net;
+ * a linear probe's head on features).
+ */
+export async function evaluate(model: Model, batcher: BatchSource, count: number, batchSize: number, control?: RunControl, forward: (x: tf.Tensor, training: boolean) => tf.Tensor2D = (x, training) => model.forward(x as tf.Tensor4D, training)): Promise<Evaluation> {
   const set = batcher.data.test;
   const classes = batcher.data.numClasses;
   const n = Math.min(count > 0 ? count : set.count, set.count);
@@ -39,7 +43,7 @@ export async function evaluate(model: Model, batcher: Batcher, count: number, ba
     const { x, y, labels } = batcher.batch(set, indices);
     const wanted = Math.max(0, Math.min(EXAMPLES_PER_EPOCH - start, indices.length));
     const [ce, predicted, top] = tf.tidy(() => {
-      const logits = model.forward(x, false); // [B, classes]
+      const logits = forward(x, false); // [B, classes]
       const loss = tf.losses.softmaxCrossEntropy(y, logits, undefined, undefined, tf.Reduction.SUM); // []
       const guesses = wanted > 0 ? tf.topk(tf.softmax(tf.slice(logits, [0, 0], [wanted, -1])), Math.min(3, classes)) : null; // [wanted, 3]
       return [loss, tf.cast(tf.argMax(logits, 1), 'int32'), guesses ? tf.concat([guesses.values, tf.cast(guesses.indices, 'float32')], 1) : null] as const;

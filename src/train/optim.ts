@@ -16,6 +16,8 @@ export interface OptimizerOptions {
   weightDecay: number;
 }
 
+const NO_SCALE: ReadonlyMap<string, number> = new Map();
+
 export class Optimizer {
   /** Per-variable state (momentum buffer; Adam's first and second moments), by TF.js variable name. */
   private readonly slots = new Map<string, tf.Variable[]>();
@@ -41,8 +43,10 @@ export class Optimizer {
    * Hutter 2019 Algorithm 2, with their schedule multiplier η_t folded into lr as torch does).
    * `momentum`: this step's μ (momentum, nesterov) or β1 (adam, adamw) where
    * the schedule sets it; Adam's bias correction then takes this β1, as torch's.
+   * `lrScale`: a multiple of `lr` per variable name (a fine-tuned net's new
+   * head at a higher rate, as torch's parameter groups); 1 for the others.
    */
-  step(variables: readonly tf.Variable[], grads: tf.NamedTensorMap, lr: number, decayed: ReadonlySet<string>, momentum: number | null = null): void {
+  step(variables: readonly tf.Variable[], grads: tf.NamedTensorMap, lr: number, decayed: ReadonlySet<string>, momentum: number | null = null, lrScale: ReadonlyMap<string, number> = NO_SCALE): void {
     const { name, weightDecay: wd } = this.options;
     // A schedule's momentum for this step (one-cycle's), else the optimizer's own: μ, or Adam's β1.
     const mu = momentum ?? this.options.momentum;
@@ -54,6 +58,7 @@ export class Optimizer {
     for (const v of variables) {
       let g = grads[v.name];
       if (!g) continue;
+      const rate = lr * (lrScale.get(v.name) ?? 1);
       const decays = wd > 0 && decayed.has(v.name);
       // Momentum folds the decay into its buffer's update (one addN): one dispatch fewer per variable.
       const folded = decays && (name === 'momentum' || name === 'nesterov');
@@ -61,7 +66,7 @@ export class Optimizer {
       const decay = folded ? tf.mul(v, wd) : null;
       switch (name) {
         case 'sgd':
-          v.assign(tf.sub(v, tf.mul(g, lr)));
+          v.assign(tf.sub(v, tf.mul(g, rate)));
           break;
         case 'momentum':
         case 'nesterov': {
@@ -70,7 +75,7 @@ export class Optimizer {
           // With decay, g + λw enters as a third term of one addN.
           buf.assign(decay ? tf.addN([tf.mul(buf, mu), g, decay]) : tf.add(tf.mul(buf, mu), g));
           const direction = name === 'nesterov' ? (decay ? tf.addN([g, decay, tf.mul(buf, mu)]) : tf.add(g, tf.mul(buf, mu))) : buf;
-          v.assign(tf.sub(v, tf.mul(direction, lr)));
+          v.assign(tf.sub(v, tf.mul(direction, rate)));
           break;
         }
         case 'adam':
@@ -78,10 +83,10 @@ export class Optimizer {
           const [m, s] = this.slot(v, 2) as [tf.Variable, tf.Variable];
           m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
           s.assign(tf.add(tf.mul(s, beta2), tf.mul(tf.square(g), 1 - beta2)));
-          const base = decays && name === 'adamw' ? tf.mul(v, 1 - lr * wd) : v;
+          const base = decays && name === 'adamw' ? tf.mul(v, 1 - rate * wd) : v;
           // lr·m̂/(√v̂ + ε) with m̂ = m/c1, v̂ = s/c2.
           const update = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(s, c2)), epsilon));
-          v.assign(tf.sub(base, tf.mul(update, lr)));
+          v.assign(tf.sub(base, tf.mul(update, rate)));
           break;
         }
       }

@@ -30,6 +30,8 @@ export interface ArchiveOptions {
   maxInflatedBytes?: number;
   /** Refuse the other CIFAR. */
   expect?: CifarId;
+  /** What the compressed cap guards, for its message (default: a CIFAR release). */
+  capReason?: string;
 }
 
 /** Reads a CIFAR-10 or CIFAR-100 binary tarball (gzipped, or a plain tar) into a Dataset. */
@@ -140,7 +142,7 @@ async function gunzipInto(source: Source, head: Uint8Array, sink: (chunk: Uint8A
 }
 
 /** The input stream with byte counting, progress, a stall timer and cancellation. */
-class Source {
+export class Source {
   loaded = 0;
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
 
@@ -178,7 +180,7 @@ class Source {
       if (done) return null;
       this.loaded += value.length;
       const max = this.opts.maxCompressedBytes ?? MAX_COMPRESSED_BYTES;
-      if (this.loaded > max) throw new Error(`${name}: more than ${formatBytes(max, 'MiB')}, too big for a CIFAR release (about 163 MB)`);
+      if (this.loaded > max) throw new Error(`${name}: more than ${formatBytes(max, 'MiB')}, ${this.opts.capReason ?? 'too big for a CIFAR release (about 163 MB)'}`);
       this.opts.onProgress?.({ loaded: this.loaded, total: this.opts.total ? Math.max(this.opts.total, this.loaded) : 0, file: name });
       return value;
     } finally {
@@ -202,10 +204,37 @@ export interface FetchArchiveOptions extends Omit<ArchiveOptions, 'name' | 'tota
  * server that sends nothing (headers or bytes) for `stallMs`.
  */
 export async function fetchCifarArchive(url: string, opts: FetchArchiveOptions = {}): Promise<Dataset> {
+  const max = opts.maxCompressedBytes ?? MAX_COMPRESSED_BYTES;
+  const download = await openDownload(url, { ...opts, maxBytes: max, capReason: `the ${formatBytes(max, 'MiB')} cap for a CIFAR release` });
+  try {
+    return await readCifarArchive(download.body, { ...opts, name: url, total: download.total, signal: download.signal });
+  } finally {
+    download.close();
+  }
+}
+
+export interface DownloadOptions {
+  signal?: AbortSignal;
+  stallMs?: number;
+  fetch?: typeof fetch;
+  /** A content-length past this is refused before any byte is read. */
+  maxBytes: number;
+  /** The cap in words, e.g. 'the 1024 MiB cap for weights'. */
+  capReason: string;
+}
+
+/**
+ * Starts a download from `url` (a CORS-enabled server): its body, its
+ * content-length (0 when unknown) and the signal that aborts it (the
+ * caller's, or a stall). Refuses an HTTP error, a content-length past the
+ * cap, and a server that sends no headers for `stallMs`. `close` when done.
+ */
+export async function openDownload(url: string, opts: DownloadOptions): Promise<{ body: ReadableStream<Uint8Array>; total: number; signal: AbortSignal; close: () => void }> {
   const ctrl = new AbortController();
   const stallMs = opts.stallMs ?? STALL_MS;
   const onAbort = () => ctrl.abort(opts.signal?.reason);
   opts.signal?.addEventListener('abort', onAbort);
+  const close = () => opts.signal?.removeEventListener('abort', onAbort);
   if (opts.signal?.aborted) onAbort();
   const timer = setTimeout(() => ctrl.abort(new Error(`${url}: no answer for ${stallMs / 1000} s; the download stalled`)), stallMs);
   try {
@@ -220,11 +249,11 @@ export async function fetchCifarArchive(url: string, opts: FetchArchiveOptions =
     }
     if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${res.statusText}`.trimEnd());
     const total = Number(res.headers.get('content-length')) || 0;
-    const max = opts.maxCompressedBytes ?? MAX_COMPRESSED_BYTES;
-    if (total > max) throw new Error(`${url}: ${total.toLocaleString('en-US')} bytes, more than the ${formatBytes(max, 'MiB')} cap for a CIFAR release`);
+    if (total > opts.maxBytes) throw new Error(`${url}: ${total.toLocaleString('en-US')} bytes, more than ${opts.capReason}`);
     if (!res.body) throw new Error(`${url}: empty response`);
-    return await readCifarArchive(res.body, { ...opts, name: url, total, signal: ctrl.signal });
-  } finally {
-    opts.signal?.removeEventListener('abort', onAbort);
+    return { body: res.body, total, signal: ctrl.signal, close };
+  } catch (e) {
+    close();
+    throw e;
   }
 }

@@ -6,6 +6,9 @@ import type { DatasetId } from '../config/types';
 import type { DataCommand, DataEvent, LoadId, SampleGrid } from '../protocol/data';
 import { augmentBytes, augments, pixelMap } from './augment';
 import { clearCache, listCache } from './cache';
+import { deleteWeights, listWeights } from './weights-cache';
+import { importWeights } from './weights-import';
+import type { WeightsSource } from '../protocol/data';
 import { importArchive, loadDataset, servedArchives, type Loaded } from './load';
 import type { Dataset } from './types';
 
@@ -14,6 +17,8 @@ const PROGRESS_MS = 100;
 
 export class DataService {
   private active: { loadId: LoadId; ctrl: AbortController } | null = null;
+  /** A weights import runs beside a data set's. */
+  private weightsActive: { loadId: LoadId; ctrl: AbortController } | null = null;
   /** The small served sets stay in memory; CIFAR is read from the cache when needed. */
   private readonly served = new Map<DatasetId, Promise<Loaded>>();
 
@@ -25,7 +30,16 @@ export class DataService {
         void this.import(c.loadId, c.source);
         return;
       case 'cancel':
-        if (this.active?.loadId === c.loadId) this.active.ctrl.abort(new Error('cancelled'));
+        for (const a of [this.active, this.weightsActive]) if (a?.loadId === c.loadId) a.ctrl.abort(new Error('cancelled'));
+        return;
+      case 'importWeights':
+        void this.importWeights(c.loadId, c.source);
+        return;
+      case 'listWeights':
+        void this.listWeights();
+        return;
+      case 'deleteWeights':
+        void deleteWeights(c.id, this.idb).then(() => this.listWeights(), (e) => this.post({ type: 'failed', loadId: 0, message: String(e instanceof Error ? e.message : e) }));
         return;
       case 'list':
         void this.list();
@@ -64,6 +78,37 @@ export class DataService {
     } finally {
       if (this.active?.loadId === loadId) this.active = null;
     }
+  }
+
+  private async importWeights(loadId: LoadId, source: WeightsSource): Promise<void> {
+    this.weightsActive?.ctrl.abort(new Error('replaced by a newer import'));
+    const ctrl = new AbortController();
+    this.weightsActive = { loadId, ctrl };
+    let last = 0;
+    try {
+      const result = await importWeights(source, {
+        signal: ctrl.signal,
+        ...(this.idb ? { idb: this.idb } : {}),
+        onProgress: (p) => {
+          const now = performance.now();
+          if (now - last < PROGRESS_MS && p.loaded !== p.total) return;
+          last = now;
+          this.post({ type: 'progress', loadId, ...p });
+        },
+      });
+      this.post({ type: 'weightsImported', loadId, info: result.info, readMs: result.readMs, problems: result.problems });
+      await this.listWeights();
+    } catch (e) {
+      const name = source.kind === 'url' ? source.url : source.name;
+      const message = ctrl.signal.aborted ? `${name}: cancelled; nothing was cached` : e instanceof Error ? e.message : String(e);
+      this.post({ type: 'failed', loadId, message });
+    } finally {
+      if (this.weightsActive?.loadId === loadId) this.weightsActive = null;
+    }
+  }
+
+  private async listWeights(): Promise<void> {
+    this.post({ type: 'weights', entries: await listWeights(this.idb).catch(() => []) });
   }
 
   private async list(): Promise<void> {

@@ -3,7 +3,8 @@
 // renders sample grids. A tagged union each way; replies carry the loadId of
 // the request they answer, and the page drops those of requests it gave up.
 // Pure TS: no tfjs, no React.
-import type { DataConfig, DatasetId } from '../config/types';
+import type { Config, DataConfig, DatasetId } from '../config/types';
+import type { WeightSpec } from './messages';
 
 export type LoadId = number;
 
@@ -11,9 +12,47 @@ export type AugmentFlags = Pick<DataConfig, 'randomCrop' | 'horizontalFlip' | 'c
 
 export type ArchiveSource = { kind: 'file'; file: Blob; name: string } | { kind: 'url'; url: string };
 
+/**
+ * Where imported weights come from: a .pth/.pt or .safetensors file, an
+ * address (a catalogue entry's or the user's), or the page's own export
+ * (model.json and its .bin, src/share/modelfile.ts).
+ */
+export type WeightsSource =
+  | { kind: 'file'; file: Blob; name: string }
+  | { kind: 'url'; url: string; catalogueId?: string }
+  | { kind: 'manifest'; json: Blob; bin: Blob; name: string };
+
+/** A cached weights entry, as the weights panel lists it (src/data/weights-cache.ts). */
+export interface WeightsInfo {
+  /** 'file/NAME', 'url/ADDRESS' or a catalogue id: what config.train.initWeights names. */
+  id: string;
+  /** Shown: the file's name or the catalogue's title. */
+  name: string;
+  /** Where it came from: a file name or an address. */
+  from: string;
+  format: 'pth' | 'safetensors' | 'tfjs';
+  /** Bytes held. */
+  bytes: number;
+  tensors: number;
+  /** Values in all tensors (parameters and batch-norm statistics). */
+  values: number;
+  /** Trained on ImageNet (a catalogue entry): runs from them normalize with ImageNet's statistics. */
+  imagenet: boolean;
+  /** The net the weights were made for, where known (a catalogue entry's preset, or model.json's config). */
+  preset?: string;
+  config?: Config;
+  /** tfjs: the tensors in the .bin, in order. */
+  specs?: WeightSpec[];
+  /** When it was written, ms since the epoch. */
+  savedAt: number;
+}
+
 /** Page -> data worker. */
 export type DataCommand =
   | { type: 'import'; loadId: LoadId; source: ArchiveSource }
+  | { type: 'importWeights'; loadId: LoadId; source: WeightsSource }
+  | { type: 'listWeights' }
+  | { type: 'deleteWeights'; id: string }
   | { type: 'cancel'; loadId: LoadId }
   | { type: 'list' }
   | { type: 'clear' }
@@ -54,4 +93,6 @@ export type DataEvent =
   | { type: 'imported'; loadId: LoadId; info: CacheInfo; parseMs: number; cacheMs: number }
   | { type: 'failed'; loadId: LoadId; message: string }
   | { type: 'cache'; entries: CacheInfo[]; served: DatasetId[] }
-  | { type: 'samples'; loadId: LoadId; grid: SampleGrid };
+  | { type: 'samples'; loadId: LoadId; grid: SampleGrid }
+  | { type: 'weightsImported'; loadId: LoadId; info: WeightsInfo; readMs: number; problems: string[] }
+  | { type: 'weights'; entries: WeightsInfo[] };

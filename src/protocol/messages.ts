@@ -2,7 +2,7 @@
 // each way, every message stamped with the runId it belongs to. Both sides
 // switch on `type` exhaustively; a message whose runId is not the current
 // run's is dropped (see isCurrent). Pure TS: no tfjs, no React.
-import type { BackendName, Config } from '../config/types';
+import type { BackendName, Config, FreezePolicy } from '../config/types';
 import type { BackendLimits } from '../arch/memory';
 
 export type RunId = number;
@@ -15,7 +15,24 @@ export type Command =
   | { type: 'resume'; runId: RunId }
   | { type: 'stop'; runId: RunId }
   /** Test images of the run's data set by index (the confusion matrix's cells, the top-3 grid). */
-  | { type: 'testImages'; runId: RunId; indices: number[] };
+  | { type: 'testImages'; runId: RunId; indices: number[] }
+  /**
+   * Time an epoch of `config` under each policy from measured steps (before a
+   * run starts); a start stops it. Answered by 'estimate' events with this id.
+   */
+  | { type: 'estimate'; estimateId: number; config: Config; policies: FreezePolicy[] };
+
+/** One freeze policy's time, measured on this machine's backend. */
+export interface PolicyEstimate {
+  freeze: FreezePolicy;
+  /** Median training step at the config's batch size (a probe's: the head on features). */
+  msPerStep: number;
+  stepsPerEpoch: number;
+  /** Training steps and the epoch's evaluation. */
+  epochSeconds: number;
+  /** Paid once before the first epoch: a probe's features of every training and test image. */
+  onceSeconds: number;
+}
 
 export type RunPhase = 'loading-data' | 'building' | 'training' | 'paused' | 'evaluating';
 
@@ -142,7 +159,9 @@ export type Event =
   | { type: 'done'; runId: RunId; reason: DoneReason; steps: number }
   | { type: 'testImages'; runId: RunId; images: TestImage[] }
   /** At the end of each epoch, every CHECKPOINT_INTERVAL_MS of training, and when a run stops. */
-  | { type: 'checkpoint'; runId: RunId; checkpoint: Checkpoint };
+  | { type: 'checkpoint'; runId: RunId; checkpoint: Checkpoint }
+  /** An estimate's progress, its figures, or why it failed: not a run's event. */
+  | { type: 'estimate'; estimateId: number; detail?: string; estimates?: PolicyEstimate[]; error?: string };
 
 /** Longest training time between two checkpoints. */
 export const CHECKPOINT_INTERVAL_MS = 30_000;
@@ -151,7 +170,7 @@ export const CHECKPOINT_INTERVAL_MS = 30_000;
 export const MAX_MESSAGES_PER_SECOND = 10;
 
 export function isCurrent(event: Event, currentRunId: RunId | null): boolean {
-  return currentRunId !== null && event.runId === currentRunId;
+  return currentRunId !== null && 'runId' in event && event.runId === currentRunId;
 }
 
 /** Compile-time exhaustiveness guard for switches over the unions above. */

@@ -3,7 +3,7 @@
 // created lazily, so TF.js loads only when the user first trains. Step
 // metrics are coalesced into one store update per animation frame, at most
 // ~10 a second, so the page renders off the message path.
-import type { Config } from '../config/types';
+import type { Config, FreezePolicy } from '../config/types';
 import { assertNever, isCurrent, type Checkpoint, type Command, type Event, type RunId, type StepMetrics } from '../protocol/messages';
 import { FrameCoalescer } from './coalesce';
 import type { Metrics } from './store';
@@ -32,6 +32,7 @@ export function onCheckpoint(listener: CheckpointListener): () => void {
 }
 
 function route(event: Event): void {
+  if (event.type === 'estimate') return estimateListeners.forEach((listener) => listener(event));
   const s = useStore.getState();
   if (!isCurrent(event, s.run.runId)) return;
   if (event.type === 'steps') return pendingSteps.push({ runId: event.runId, steps: event.steps });
@@ -57,6 +58,23 @@ function route(event: Event): void {
     default:
       assertNever(event);
   }
+}
+
+type EstimateEvent = Extract<Event, { type: 'estimate' }>;
+const estimateListeners = new Set<(event: EstimateEvent) => void>();
+let nextEstimateId = 1;
+
+/**
+ * Times an epoch of `config` under each policy in the training worker
+ * (src/train/estimate.ts); `listener` gets its progress, figures or error.
+ * -> a function that stops listening. A run's start stops an estimate.
+ */
+export function estimateEpochs(config: Config, policies: FreezePolicy[], listener: (event: EstimateEvent) => void): () => void {
+  const estimateId = nextEstimateId++;
+  const mine = (event: EstimateEvent) => event.estimateId === estimateId && listener(event);
+  estimateListeners.add(mine);
+  send({ type: 'estimate', estimateId, config, policies });
+  return () => estimateListeners.delete(mine);
 }
 
 function getWorker(): Worker {

@@ -20,7 +20,7 @@ export class Outbox {
 
   /** Posts an event right away, after any queued steps. */
   send(event: Event): void {
-    this.flush(event.runId);
+    if ('runId' in event) this.flush(event.runId);
     this.post(event);
   }
 

@@ -27,6 +27,9 @@ function harness(overrides: Partial<SessionDeps> = {}) {
     post: (e) => events.push(e),
     loadData: async () => (loads++, syntheticDataset(64, 10)),
     selectBackend: async () => ({ backend: 'cpu', reason: 'test', limits: { ...DEFAULT_LIMITS, backend: 'cpu' } }),
+    loadWeights: async (id) => {
+      throw new Error(`no weights ${id} in this test`);
+    },
     ...overrides,
   });
   return { session, events, loads: () => loads };
@@ -60,8 +63,9 @@ describe('Session', () => {
     await until(() => events.some((e) => e.type === 'steps' && e.runId === 1));
     session.handle({ type: 'start', runId: 2, config: config(2) });
     await until(() => events.some((e) => e.type === 'done' && e.runId === 2));
-    const firstOfRun2 = events.findIndex((e) => e.runId === 2);
-    expect(events.slice(firstOfRun2).filter((e) => e.runId === 1 && e.type !== 'done')).toEqual([]);
+    const runOf = (e: Event) => ('runId' in e ? e.runId : null);
+    const firstOfRun2 = events.findIndex((e) => runOf(e) === 2);
+    expect(events.slice(firstOfRun2).filter((e) => runOf(e) === 1 && e.type !== 'done')).toEqual([]);
     expect(events.find((e) => e.type === 'done' && e.runId === 1)).toMatchObject({ reason: 'stopped' });
     expect(loads()).toBe(1);
     await session.idle();
@@ -147,5 +151,41 @@ describe('Session', () => {
     await until(() => events.some((e) => e.type === 'error' || e.type === 'done'));
     const error = events.find((e) => e.type === 'error');
     expect(error).toMatchObject({ step: expect.any(Number), message: expect.stringMatching(/learning rate/) });
+  });
+
+  it('times an epoch per freeze policy from measured steps, leaving no tensor behind; a start stops an estimate', async () => {
+    const { session, events } = harness();
+    const before = tf.memory().numTensors;
+    const c = config(0);
+    session.handle({ type: 'estimate', estimateId: 7, config: { ...c, train: { ...c.train, batchSize: 8 }, data: { ...c.data, trainSubset: 32 } }, policies: ['none', 'head', 'stage2', 'stage4'] });
+    await until(() => events.some((e) => e.type === 'estimate' && (e.estimates !== undefined || e.error !== undefined)));
+    const result = events.find((e) => e.type === 'estimate' && e.estimates !== undefined);
+    const estimates = result?.type === 'estimate' ? result.estimates ?? [] : [];
+    // stage4 is dropped: a CIFAR ResNet has three stages.
+    expect(estimates.map((e) => e.freeze)).toEqual(['none', 'head', 'stage2']);
+    for (const e of estimates) {
+      expect(e.stepsPerEpoch).toBe(4);
+      expect(e.msPerStep).toBeGreaterThan(0);
+      expect(e.epochSeconds).toBeGreaterThan(0);
+    }
+    expect(estimates[1]!.onceSeconds).toBeGreaterThan(0);
+    await session.idle();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(events.some((e) => e.type === 'estimate' && /^timing /.test(e.detail ?? ''))).toBe(true);
+    session.handle({ type: 'estimate', estimateId: 8, config: { ...c, model: { ...c.model, blocksPerStage: 3, baseWidth: 16 }, train: { ...c.train, batchSize: 64 } }, policies: ['none', 'stage1', 'stage2'] });
+    session.handle({ type: 'start', runId: 9, config: config(2) });
+    await until(() => events.some((e) => e.type === 'done' && e.runId === 9));
+    expect(events.find((e) => e.type === 'estimate' && e.estimateId === 8 && (e.error !== undefined || e.estimates !== undefined))).toMatchObject({ error: 'stopped: a run started' });
+  });
+
+  it("loads the weights a config names before building, and reports why they could not be", async () => {
+    const asked: string[] = [];
+    const { session, events } = harness({ loadWeights: async (id) => { asked.push(id); throw new Error(`the weights ${id} are not on this machine: import them in the weights panel`); } });
+    const c = config(2);
+    session.handle({ type: 'start', runId: 1, config: { ...c, train: { ...c.train, initWeights: 'torchvision/resnet50' } } });
+    await until(() => events.some((e) => e.type === 'error'));
+    expect(asked).toEqual(['torchvision/resnet50']);
+    expect(events.find((e) => e.type === 'error')).toMatchObject({ message: expect.stringContaining('the weights torchvision/resnet50 are not on this machine') });
+    expect(events.some((e) => e.type === 'model')).toBe(false);
   });
 });

@@ -3,17 +3,20 @@
 // to postMessage; tests drive it directly.
 import * as tf from '@tensorflow/tfjs';
 import { isCifar } from '../config/datasets';
-import type { BackendChoice, DatasetId } from '../config/types';
+import type { BackendChoice, Config, DatasetId } from '../config/types';
 import type { Dataset } from '../data/types';
 import { assertNever, type BackendInfo, type Command, type Event, type RunId } from '../protocol/messages';
 import { RunControl } from './control';
-import { train } from './engine';
+import { train, type InitWeights } from './engine';
+import { estimateEpochs } from './estimate';
 import { Outbox } from './outbox';
 
 export interface SessionDeps {
   post(event: Event): void;
   loadData(id: DatasetId, onProgress: (detail: string) => void): Promise<Dataset>;
   selectBackend(choice: BackendChoice): Promise<BackendInfo>;
+  /** The weights config.train.initWeights names (a cached entry, or a kept run's 'run/ID'); throws naming what is missing. */
+  loadWeights(id: string): Promise<InitWeights>;
 }
 
 interface ActiveRun {
@@ -55,6 +58,9 @@ export class Session {
       case 'testImages':
         this.sendTestImages(command.runId, command.indices);
         return;
+      case 'estimate':
+        void this.estimate(command);
+        return;
       default:
         assertNever(command);
     }
@@ -88,6 +94,39 @@ export class Session {
     }
   }
 
+  /** Times each policy's epoch, as a run would (a start stops it): its events carry the estimate's id, not a run's. */
+  private async estimate(command: Extract<Command, { type: 'estimate' }>): Promise<void> {
+    const { estimateId, config, policies } = command;
+    const previous = this.active;
+    previous?.control.stop();
+    const control = new RunControl();
+    let done!: () => void;
+    // A negative id: no run's, so no run's command reaches it.
+    const run: ActiveRun = { runId: -estimateId, control, finished: new Promise((r) => (done = r)) };
+    this.active = run;
+    const post = (detail: string) => this.outbox.send({ type: 'estimate', estimateId, detail });
+    try {
+      await previous?.finished;
+      const data = await this.dataset(config.data.dataset, post);
+      const estimates = control.isStopped ? [] : await this.useBackend(config).then(() => {
+        const info = (this.backend as { info: BackendInfo }).info;
+        return estimateEpochs(config, data, policies, control, (detail) => post(`${detail} on ${info.backend}`), info.limits);
+      });
+      this.outbox.send({ type: 'estimate', estimateId, ...(control.isStopped ? { error: 'stopped: a run started' } : { estimates }) });
+    } catch (e) {
+      this.outbox.send({ type: 'estimate', estimateId, error: describeError(e, this.backend?.info.backend) });
+    } finally {
+      if (this.active === run) this.active = null;
+      done();
+    }
+  }
+
+  private async useBackend(config: Config): Promise<void> {
+    if (this.backend?.choice !== config.train.backend || tf.getBackend() !== this.backend.info.backend) {
+      this.backend = { choice: config.train.backend, info: await this.deps.selectBackend(config.train.backend) };
+    }
+  }
+
   private async execute(runId: RunId, command: Extract<Command, { type: 'start' }>, control: RunControl): Promise<void> {
     const { config } = command;
     const post = (event: Event) => this.outbox.send(event);
@@ -95,15 +134,20 @@ export class Session {
     const data = await this.dataset(config.data.dataset, (detail) => post({ type: 'phase', runId, phase: 'loading-data', detail }));
     this.lastData = { runId, data };
     if (control.isStopped) return;
-    if (this.backend?.choice !== config.train.backend || tf.getBackend() !== this.backend.info.backend) {
-      this.backend = { choice: config.train.backend, info: await this.deps.selectBackend(config.train.backend) };
+    let init: InitWeights | undefined;
+    if (config.train.initWeights !== '') {
+      post({ type: 'phase', runId, phase: 'loading-data', detail: `weights: ${config.train.initWeights}` });
+      init = await this.deps.loadWeights(config.train.initWeights);
+      if (control.isStopped) return;
     }
-    post({ type: 'backend', runId, info: this.backend.info });
+    await this.useBackend(config);
+    const backend = (this.backend as { info: BackendInfo }).info;
+    post({ type: 'backend', runId, info: backend });
     const result = await train({
       config,
       data,
       control,
-      limits: this.backend.info.limits,
+      limits: backend.limits,
       hooks: {
         onPhase: (phase, detail) => post({ type: 'phase', runId, phase, ...(detail !== undefined ? { detail } : {}) }),
         onModel: (info) => post({ type: 'model', runId, info }),
@@ -112,6 +156,7 @@ export class Session {
         onCheckpoint: (checkpoint) => post({ type: 'checkpoint', runId, checkpoint }),
       },
       ...(command.resume ? { resume: command.resume } : {}),
+      ...(init ? { init } : {}),
     });
     post({ type: 'done', runId, reason: result.reason, steps: result.steps });
   }

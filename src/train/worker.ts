@@ -8,6 +8,9 @@ import { loadDataset } from '../data/load';
 import type { Command, Event } from '../protocol/messages';
 import { selectBackend } from './backends';
 import { Session } from './session';
+import { cachedTensors, decodeSpecs } from '../data/weights-import';
+import { nonFinite } from '../data/weights-file';
+import { openRunsDb } from '../state/runs-db';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -29,6 +32,20 @@ const session = new Session({
       },
     });
     return dataset;
+  },
+  loadWeights: async (id) => {
+    // A kept run's weights: its latest checkpoint, by the playground's own names.
+    if (id.startsWith('run/')) {
+      const runId = id.slice('run/'.length);
+      const checkpoint = await (await openRunsDb()).getCheckpoint(runId);
+      if (!checkpoint) throw new Error(`the kept run ${runId} has no weights (it was deleted, or stopped before its first checkpoint)`);
+      const tensors = decodeSpecs(checkpoint.model.specs, new Uint8Array(checkpoint.model.data), `run ${runId}`);
+      const bad = nonFinite(new Map([...tensors].map(([k, t]) => [k, { dtype: 'float32', ...t }])));
+      if (bad.length > 0) throw new Error(`the kept run ${runId}'s ${bad[0]!.key} holds NaN or infinite values: it diverged; start from another run`);
+      return { source: `run ${runId}`, tensors, naming: 'playground' };
+    }
+    const { info, tensors } = await cachedTensors(id);
+    return { source: info.name, tensors, naming: null };
   },
 });
 

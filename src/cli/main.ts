@@ -7,10 +7,13 @@
 // prints the stage table (src/cli/model.ts).
 //   playground url '<query>' | playground url --encode '<config json>'
 // decodes or encodes a share link (src/cli/url.ts).
+//   playground estimate --arch resnet50 --input 224 --data cifar10 --archive FILE --init-weights W
+// times an epoch per freeze policy (src/cli/estimate.ts).
 //   playground weights inspect FILE [--arch PRESET] | playground forward --arch PRESET --weights FILE --input X.safetensors [--grads]
 // lists a weights file against a net, or runs it on a batch (src/cli/weights.ts).
 import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice, Config } from '../config/types';
+import { ESTIMATE_USAGE, estimateCommand } from './estimate';
 import { loadFashionNode } from '../data/fashion-node';
 import { loadMnistNode } from '../data/mnist-node';
 import type { Dataset } from '../data/types';
@@ -41,7 +44,9 @@ ${URL_USAGE}
 
 ${DATA_USAGE}
 
-${WEIGHTS_USAGE}`;
+${WEIGHTS_USAGE}
+
+${ESTIMATE_USAGE}`;
 
 const BOOLEAN_FLAGS = new Set(['json', 'help']);
 const WEIGHTS_BOOLEANS = new Set(['json', 'help', 'grads']);
@@ -133,6 +138,12 @@ export async function main(argv: string[]): Promise<number> {
         if (flags.has('help')) return (console.log(USAGE), 0);
         if (positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]}`);
         return await trainCommand(flags);
+      }
+      case 'estimate': {
+        const { flags, positional } = parseArgs(rest, BOOLEAN_FLAGS, new Set([...TRAIN_FLAGS, 'policies']));
+        if (flags.has('help')) return (console.log(ESTIMATE_USAGE), 0);
+        if (positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]}`);
+        return await estimateCommand(flags, () => startNodeBackend(configFromFlags(flags).train.backend), (config) => loadNodeData(config, flags));
       }
       case 'model': {
         const { flags, positional } = parseArgs(rest, BOOLEAN_FLAGS, new Set([...MODEL_FLAGS, 'input', 'classes']));

@@ -77,4 +77,16 @@ describe('playground train', () => {
     const browserOnly = await run(process.execPath, [BIN, 'train', '--backend', 'webgl', '--steps', '1'], { timeout: 60_000 }).catch((e: { code: number; stderr: string }) => e);
     expect(browserOnly).toMatchObject({ code: 2, stderr: expect.stringContaining('backend webgl runs only in the browser') });
   });
+
+  it('estimate times an epoch per freeze policy and refuses a policy it does not know', async () => {
+    const { stdout } = await run(process.execPath, [BIN, 'estimate', '--dataset', 'mnist', '--blocks', '1', '--width', '4', '--batch', '16', '--subset', '64', '--test', '32', '--backend', 'cpu', '--policies', 'none,head,stage1', '--json'], { timeout: 120_000 });
+    const { backend, estimates } = JSON.parse(stdout) as { backend: string; estimates: Array<{ freeze: string; stepsPerEpoch: number; msPerStep: number; onceSeconds: number }> };
+    expect(backend).toBe('cpu');
+    expect(estimates.map((e) => [e.freeze, e.stepsPerEpoch])).toEqual([['none', 4], ['head', 4], ['stage1', 4]]);
+    expect(estimates.every((e) => e.msPerStep > 0)).toBe(true);
+    expect(estimates[1]!.onceSeconds).toBeGreaterThan(0);
+    const bad = await run(process.execPath, [BIN, 'estimate', '--policies', 'none,half'], { timeout: 60_000 }).then(() => null, (e: { code: number; stderr: string }) => e);
+    expect(bad?.code).toBe(2);
+    expect(bad?.stderr).toMatch(/--policies takes none, head and stageN, got half/);
+  });
 });

@@ -161,12 +161,16 @@ export function trainStep(model: Model, optimizer: Optimizer, x: tf.Tensor, y: t
     // they show how the loss alone reaches each layer. Weights are read
     // before the update; the update is new minus old, whatever the optimizer.
     const kernels = opts.withNorms ? (opts.normsOf ?? model.kernels) : [];
-    const gradSq = kernels.map((k) => (grads[k.name] === undefined ? tf.zeros([1, 1]) as tf.Tensor2D : squaredNorm(grads[k.name] as tf.Tensor)));
-    const before = kernels.map((k) => tf.clone(k));
+    const zero = () => tf.zeros([1, 1]) as tf.Tensor2D;
+    const gradSq = kernels.map((k) => (grads[k.name] === undefined ? zero() : squaredNorm(grads[k.name] as tf.Tensor)));
+    // A frozen kernel does not move: no copy to diff against (a linear
+    // probe would otherwise copy the whole body every step).
+    const moves = kernels.map((k) => grads[k.name] !== undefined);
+    const before = kernels.map((k, i) => (moves[i] ? tf.clone(k) : k));
     const weightSq = before.map(squaredNorm);
     // Weight decay on conv, dense and SE kernels only (not BN or biases).
     optimizer.step(trainable, grads, opts.lr, new Set(model.kernels.map((k) => k.name)), opts.momentum ?? null, opts.lrScale);
-    const updateSq = kernels.map((k, i) => squaredNorm(tf.sub(k, before[i] as tf.Tensor)));
+    const updateSq = kernels.map((k, i) => (moves[i] ? squaredNorm(tf.sub(k, before[i] as tf.Tensor)) : zero()));
     const norms = kernels.length > 0 ? tf.sqrt(tf.reshape(tf.concat([...gradSq, ...weightSq, ...updateSq], 0), [-1])) : tf.zeros([0]); // [3L]
     const packed = tf.concat([tf.stack([reported, accuracy]), norms]); // [2 + 3L]
     // Kept tensors escape tidy: free them by hand.

@@ -99,10 +99,12 @@ function instantiate(wasm: BackendWasm): SimdKernels | null {
     ptr(t) {
       const data = dataIds.get(t.dataId);
       if (!data) throw new Error('simd: a tensor with no data on the WASM backend');
-      return data.memoryOffset;
+      // Emscripten's pointers are signed: past 2 GiB of heap they read
+      // negative, and a typed-array view of one would throw.
+      return data.memoryOffset >>> 0;
     },
     withScratch(bytes, f) {
-      const scratch = heap._malloc(Math.max(16, bytes));
+      const scratch = heap._malloc(Math.max(16, bytes)) >>> 0;
       try {
         return f(scratch);
       } finally {

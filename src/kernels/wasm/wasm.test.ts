@@ -189,3 +189,22 @@ describe('whole models: every variable\'s gradient on WASM matches the CPU backe
     expectClose(Object.fromEntries(Object.keys(cpu).map((k) => [k, relErr(wasm[k]!, cpu[k]!, floor)])));
   });
 });
+
+describe('past 2 GiB of WASM heap', () => {
+  it("our kernels read Emscripten's pointers as unsigned: a convolution placed above 2 GiB matches the CPU backend", async () => {
+    const x = tf.tidy(() => tf.randomNormal([2, 9, 9, 3], 0, 1, 'float32', 1)) as tf.Tensor4D;
+    const w = tf.tidy(() => tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 2)) as tf.Tensor4D;
+    const expected = (await on('cpu', () => ({ y: conv2d(x, w, 1, 1) }))).y!;
+    await tf.setBackend('wasm');
+    // Fills the heap's first 2 GiB, so what comes next lies past 2^31.
+    const ballast = tf.zeros([2 ** 29 + 2 ** 20]);
+    try {
+      const got = (await on('wasm', () => ({ y: conv2d(tf.clone(x), tf.clone(w), 1, 1) }))).y!;
+      expect(norm(got.map((v, i) => v - expected[i]!)) / norm(expected)).toBeLessThan(TOLERANCE);
+    } finally {
+      ballast.dispose();
+      tf.dispose([x, w]);
+      await tf.setBackend('cpu');
+    }
+  });
+});

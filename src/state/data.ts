@@ -1,7 +1,9 @@
 // The data panel's state and its bridge to the data worker: imports with
 // progress and cancel, the cache listing, sample grids. Replies for a
 // request the page gave up (a newer import or sample request) are dropped
-// by loadId. No tfjs here: the data worker has none either.
+// by loadId. The weights panel's slice (weights.ts) talks to the same worker
+// through sendData and takes its own events first (setWeightsRoute). No tfjs
+// here: the data worker has none either.
 import { create } from 'zustand';
 import type { DatasetId } from '../config/types';
 import type { AugmentFlags, CacheInfo, DataCommand, DataEvent, LoadId, SampleGrid } from '../protocol/data';
@@ -37,7 +39,19 @@ let nextLoadId: LoadId = 1;
 /** Called with the data set of each finished import (the panel selects it). */
 let onImported: ((id: DatasetId) => void) | null = null;
 
+/** The weights slice's side of the worker: `route` -> whether the event was its own; `crashed` when the worker dies. */
+export interface WeightsRoute {
+  route(e: DataEvent): boolean;
+  crashed(message: string): void;
+}
+let weightsRoute: WeightsRoute | null = null;
+
+export function setWeightsRoute(r: WeightsRoute): void {
+  weightsRoute = r;
+}
+
 function route(e: DataEvent): void {
+  if (weightsRoute?.route(e)) return;
   const s = useDataStore.getState();
   const set = useDataStore.setState;
   switch (e.type) {
@@ -72,10 +86,20 @@ function send(c: DataCommand): void {
       worker?.terminate();
       worker = null;
       const s = useDataStore.getState();
-      useDataStore.setState({ import: { ...s.import, status: s.import.status === 'loading' ? 'error' : s.import.status, error: `The data worker crashed: ${e.message || 'it could not load'}` } });
+      const message = `The data worker crashed: ${e.message || 'it could not load'}`;
+      useDataStore.setState({ import: { ...s.import, status: s.import.status === 'loading' ? 'error' : s.import.status, error: message } });
+      weightsRoute?.crashed(message);
     };
   }
   worker.postMessage(c);
+}
+
+/** Posts a command to the data worker (started on first use). */
+export const sendData = send;
+
+/** A fresh request id, unique across the data and weights panels. */
+export function newLoadId(): LoadId {
+  return nextLoadId++;
 }
 
 export function setOnImported(fn: (id: DatasetId) => void): void {

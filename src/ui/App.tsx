@@ -18,6 +18,7 @@ import { RunBar } from './RunBar';
 import { RunStats } from './RunStats';
 import { RunsPanel } from './runs/RunsPanel';
 import { ShareLink } from './ShareLink';
+import { WeightsPanel } from './weights/WeightsPanel';
 
 /** Keeps the URL in step with the config and the compared runs, so a copied address restores the page. */
 function useUrlSync(): void {
@@ -62,6 +63,7 @@ export function App() {
         <aside className="sidebar" aria-label="Configuration">
           <Controls />
           <DataPanel />
+          <WeightsPanel />
         </aside>
         <main className="main">
           <RunBar />

@@ -1,10 +1,12 @@
 // Every kept run, newest first: overlay it on the charts, pick two to compare
 // their configs, export it (JSON, CSV), delete it; import a run file; start
-// the live run's plain twin (skip off) with the live run overlaid.
+// the live run's plain twin (skip off) with the live run overlaid; start a
+// new run from a kept run's weights (state/weights.ts).
 import { useState } from 'react';
 import { startRun } from '../../state/bridge';
 import { runName, useRuns } from '../../state/runs';
 import { isActive, useStore } from '../../state/store';
+import { startFromRun } from '../../state/weights';
 import { modelJson } from '../../share/modelfile';
 import { toCsv, toRunFile, type RunRecord } from '../../share/runfile';
 import { ConfigDiff } from './ConfigDiff';
@@ -107,6 +109,11 @@ export function RunsPanel() {
                     {r.checkpointStep !== undefined && r.outcome !== 'finished' && !live && (
                       <button type="button" data-testid="runs.resume" disabled={training} onClick={() => void resume(r.id)} title={`Go on training from the checkpoint at step ${r.checkpointStep}`}>
                         Resume from step {r.checkpointStep}
+                      </button>
+                    )}
+                    {r.checkpointStep !== undefined && (
+                      <button type="button" data-testid="runs.startFrom" disabled={training} onClick={() => startFromRun(r)} title={`A new run of this net from its weights at step ${r.checkpointStep}, on the data and training settings of the panel`}>
+                        Start a new run from these weights
                       </button>
                     )}
                   </td>

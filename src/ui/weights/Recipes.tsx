@@ -1,0 +1,85 @@
+// One-click recipes (src/config/recipes.ts): applying one sets the whole
+// config; while the config is a recipe, what it still needs is listed: its
+// weights (cached, or a Fetch button with the size) and its data set (loaded,
+// or a pointer to the data panel), then the estimate and Train.
+import { DATASETS } from '../../config/datasets';
+import { formatBytes } from '../../config/format';
+import { applyRecipe, recipeOf, RECIPES, type Recipe } from '../../config/recipes';
+import { useDataStore } from '../../state/data';
+import { useStore } from '../../state/store';
+import { importWeightsUrl, useWeights } from '../../state/weights';
+import { catalogueEntry } from '../../weights/catalogue';
+
+function goToDataPanel(): void {
+  const panel = document.querySelector<HTMLElement>('[data-testid="data.panel"]');
+  panel?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  panel?.querySelector<HTMLElement>('input, select')?.focus({ preventScroll: true });
+}
+
+function Needs({ recipe }: { recipe: Recipe }) {
+  const id = recipe.train.initWeights;
+  const cached = useWeights((s) => s.entries.find((e) => e.id === id));
+  const busy = useWeights((s) => s.import.status === 'loading');
+  const dataLoaded = useDataStore((s) => s.cache.some((e) => e.id === recipe.data.dataset));
+  const entry = catalogueEntry(id);
+  const data = DATASETS[recipe.data.dataset].name;
+  return (
+    <ul className="recipe-needs" data-testid="weights.recipe.status" data-weights={cached ? 'cached' : 'missing'} data-data={dataLoaded ? 'loaded' : 'missing'}>
+      <li>
+        {cached ? (
+          <>Weights: {cached.name} is cached ({formatBytes(cached.bytes, 'MB')}).</>
+        ) : (
+          <>
+            Weights: {entry?.title ?? id} is not on this machine.{' '}
+            {entry && (
+              <button type="button" data-testid="weights.recipe.fetch" disabled={busy} onClick={() => importWeightsUrl(entry.url, entry.id)}>
+                Fetch ({formatBytes(entry.bytes, 'MB')})
+              </button>
+            )}
+          </>
+        )}
+      </li>
+      <li>
+        {dataLoaded ? (
+          <>Data: {data} is loaded.</>
+        ) : (
+          <>
+            Data: {data} is not loaded: read its tarball in the data panel.{' '}
+            <button type="button" data-testid="weights.recipe.data" onClick={goToDataPanel}>
+              Go to the data panel
+            </button>
+          </>
+        )}
+      </li>
+      <li>Then estimate the time per epoch below (it is measured here, on this machine), and press Train.</li>
+    </ul>
+  );
+}
+
+export function Recipes() {
+  const config = useStore((s) => s.config);
+  const setConfig = useStore((s) => s.setConfig);
+  const current = recipeOf(config);
+  const titles = [...new Set(RECIPES.map((r) => r.title))];
+  return (
+    <div className="recipes" data-testid="weights.recipes">
+      {titles.map((title) => {
+        const variants = RECIPES.filter((r) => r.title === title);
+        return (
+          <div key={title}>
+            <p className="recipe-title">{title}</p>
+            <small className="field-help">{variants[0]!.source}</small>
+            <div className="recipe-buttons">
+              {variants.map((r) => (
+                <button key={r.id} type="button" data-testid={`weights.recipe.${r.id}`} aria-pressed={current?.id === r.id} onClick={() => setConfig((c) => applyRecipe(c, r))}>
+                  {r.variant}
+                </button>
+              ))}
+            </div>
+          </div>
+        );
+      })}
+      {current && <Needs recipe={current} />}
+    </div>
+  );
+}

@@ -39,7 +39,7 @@ export class DataService {
         void this.listWeights();
         return;
       case 'deleteWeights':
-        void deleteWeights(c.id, this.idb).then(() => this.listWeights(), (e) => this.post({ type: 'failed', loadId: 0, message: String(e instanceof Error ? e.message : e) }));
+        void deleteWeights(c.id, this.idb).then(() => this.listWeights(), (e) => this.listWeights(`${c.id} could not be deleted: ${e instanceof Error ? e.message : String(e)}`));
         return;
       case 'list':
         void this.list();
@@ -107,8 +107,8 @@ export class DataService {
     }
   }
 
-  private async listWeights(): Promise<void> {
-    this.post({ type: 'weights', entries: await listWeights(this.idb).catch(() => []) });
+  private async listWeights(error?: string): Promise<void> {
+    this.post({ type: 'weights', entries: await listWeights(this.idb).catch(() => []), ...(error !== undefined ? { error } : {}) });
   }
 
   private async list(): Promise<void> {

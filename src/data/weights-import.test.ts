@@ -53,6 +53,14 @@ describe('importing weights', () => {
     expect(seen.length).toBeGreaterThan(3);
   });
 
+  it("takes a catalogue file downloaded by hand and dropped as that entry (ImageNet weights for its net)", async () => {
+    const idb = new IDBFactory();
+    const { info } = await importWeights({ kind: 'file', file: blob(resnet20), name: 'resnet50-0676ba61.pth' }, { idb });
+    expect(info).toMatchObject({ id: 'torchvision/resnet50', name: 'torchvision ResNet-50 IMAGENET1K_V1', from: 'resnet50-0676ba61.pth', imagenet: true, preset: 'resnet50' });
+    const other = await importWeights({ kind: 'file', file: blob(resnet20), name: 'model.safetensors' }, { idb });
+    expect(other.info).toMatchObject({ id: 'file/model.safetensors', imagenet: false });
+  });
+
   it('reads the page\'s own model.json + .bin by the playground\'s names', async () => {
     const idb = new IDBFactory();
     const values = new Float32Array([0.5, -1, 2, 3, 4, 5]);

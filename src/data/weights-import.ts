@@ -5,7 +5,7 @@
 import type { WeightSpec } from '../protocol/messages';
 import type { WeightsInfo, WeightsSource } from '../protocol/data';
 import { MODEL_FILE_FORMAT } from '../share/modelfile';
-import { catalogueEntry } from '../weights/catalogue';
+import { catalogueEntry, catalogueFile } from '../weights/catalogue';
 import { openDownload, Source, STALL_MS } from './archive';
 import { concatBytes } from './bytes';
 import { loadWeights, saveWeights } from './weights-cache';
@@ -40,7 +40,8 @@ export async function importWeights(source: WeightsSource, opts: WeightsImportOp
   const file = await readWeightsFile(bytes, name);
   const bad = nonFinite(file.tensors);
   if (bad.length > 0) throw new Error(`${name}: ${bad[0]!.key} holds ${bad[0]!.count.toLocaleString('en-US')} NaN or infinite values (${bad.length} such tensor${bad.length === 1 ? '' : 's'}); refused, nothing was cached`);
-  const entry = source.kind === 'url' && source.catalogueId !== undefined ? catalogueEntry(source.catalogueId) : undefined;
+  // A catalogue file downloaded by hand and dropped is that entry (torchvision's names carry a hash).
+  const entry = source.kind === 'url' ? (source.catalogueId !== undefined ? catalogueEntry(source.catalogueId) : undefined) : catalogueFile(source.name);
   const info: WeightsInfo = {
     id: entry?.id ?? (source.kind === 'file' ? `file/${source.name}` : `url/${source.url}`),
     name: entry?.title ?? (source.kind === 'file' ? source.name : source.url.slice(source.url.lastIndexOf('/') + 1) || source.url),

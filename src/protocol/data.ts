@@ -95,4 +95,5 @@ export type DataEvent =
   | { type: 'cache'; entries: CacheInfo[]; served: DatasetId[] }
   | { type: 'samples'; loadId: LoadId; grid: SampleGrid }
   | { type: 'weightsImported'; loadId: LoadId; info: WeightsInfo; readMs: number; problems: string[] }
-  | { type: 'weights'; entries: WeightsInfo[] };
+  /** The cache's entries; `error` when the command before (a delete) failed. */
+  | { type: 'weights'; entries: WeightsInfo[]; error?: string };

@@ -18,7 +18,8 @@ export type Command =
   | { type: 'testImages'; runId: RunId; indices: number[] }
   /**
    * Time an epoch of `config` under each policy from measured steps (before a
-   * run starts); a start stops it. Answered by 'estimate' events with this id.
+   * run starts); a start stops it, and it is refused while a run trains.
+   * Answered by 'estimate' events with this id.
    */
   | { type: 'estimate'; estimateId: number; config: Config; policies: FreezePolicy[] };
 

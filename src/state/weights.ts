@@ -60,7 +60,7 @@ function route(e: DataEvent): boolean {
   const mine = 'loadId' in e && e.loadId === s.import.loadId;
   switch (e.type) {
     case 'weights':
-      set({ entries: e.entries, listed: true });
+      set({ entries: e.entries, listed: true, ...(e.error !== undefined ? { import: { ...s.import, status: 'error' as const, error: e.error } } : {}) });
       return true;
     case 'weightsImported':
       if (!mine) return true;

@@ -52,8 +52,10 @@ export async function estimateEpochs(config: Config, data: Dataset, policies: re
         const features = tf.tidy(() => tf.reshape(model.run(body, x, false), [batchSize, -1]));
         tf.dispose([x]);
         const ms = await stepTime(model, config, features, y, (v) => layerOf(v) !== 'fc', (f, training) => model.run(head, f, training) as tf.Tensor2D, control);
+        // Its evaluation is the head on the test images' features.
+        const evalPerImage = (await timed(TIMED, control, () => tf.tidy(() => model.run(head, features, false).dataSync()))) / batchSize;
         tf.dispose([features, y]);
-        out.push({ freeze, msPerStep: ms, stepsPerEpoch, epochSeconds: (stepsPerEpoch * ms) / 1000 + (tested * 0.01) / 1000, onceSeconds: ((pool + tested) * perImage) / 1000 });
+        out.push({ freeze, msPerStep: ms, stepsPerEpoch, epochSeconds: (stepsPerEpoch * ms + tested * evalPerImage) / 1000, onceSeconds: ((pool + tested) * perImage) / 1000 });
         continue;
       }
       const { x, y } = batcher.batch(data.train, indices);

@@ -176,6 +176,14 @@ describe('Session', () => {
     session.handle({ type: 'start', runId: 9, config: config(2) });
     await until(() => events.some((e) => e.type === 'done' && e.runId === 9));
     expect(events.find((e) => e.type === 'estimate' && e.estimateId === 8 && (e.error !== undefined || e.estimates !== undefined))).toMatchObject({ error: 'stopped: a run started' });
+    // While a run trains, an estimate is refused: the two would share the machine.
+    session.handle({ type: 'start', runId: 10, config: config(0) });
+    await until(() => events.some((e) => e.type === 'steps' && e.runId === 10));
+    session.handle({ type: 'estimate', estimateId: 11, config: c, policies: ['none'] });
+    await until(() => events.some((e) => e.type === 'estimate' && e.estimateId === 11));
+    expect(events.find((e) => e.type === 'estimate' && e.estimateId === 11)).toMatchObject({ error: 'a run is training: stop it, or wait for it to end, then estimate' });
+    session.handle({ type: 'stop', runId: 10 });
+    await session.idle();
   });
 
   it("loads the weights a config names before building, and reports why they could not be", async () => {

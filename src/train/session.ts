@@ -94,9 +94,18 @@ export class Session {
     }
   }
 
-  /** Times each policy's epoch, as a run would (a start stops it): its events carry the estimate's id, not a run's. */
+  /**
+   * Times each policy's epoch, as a run would (a start stops it): its events
+   * carry the estimate's id, not a run's. Refused while a run trains (the
+   * two would share the machine, and the figures would be wrong); a newer
+   * estimate replaces an older one.
+   */
   private async estimate(command: Extract<Command, { type: 'estimate' }>): Promise<void> {
     const { estimateId, config, policies } = command;
+    if (this.active !== null && this.active.runId > 0) {
+      this.outbox.send({ type: 'estimate', estimateId, error: 'a run is training: stop it, or wait for it to end, then estimate' });
+      return;
+    }
     const previous = this.active;
     previous?.control.stop();
     const control = new RunControl();

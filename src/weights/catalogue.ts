@@ -34,3 +34,18 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
 export function catalogueEntry(id: string): CatalogueEntry | undefined {
   return CATALOGUE.find((e) => e.id === id);
 }
+
+/** File names every Hugging Face repository uses: they say nothing of which weights. */
+const GENERIC_NAMES = new Set(['model.safetensors', 'pytorch_model.bin']);
+
+/**
+ * The entry a dropped file is, by its name: the last part of the entry's
+ * address, where that is unique (torchvision's carry a hash, e.g.
+ * resnet50-0676ba61.pth; timm's are all model.safetensors, so not those).
+ */
+export function catalogueFile(name: string): CatalogueEntry | undefined {
+  const base = (e: CatalogueEntry) => e.url.slice(e.url.lastIndexOf('/') + 1);
+  if (GENERIC_NAMES.has(name)) return undefined;
+  const hits = CATALOGUE.filter((e) => base(e) === name);
+  return hits.length === 1 ? hits[0] : undefined;
+}

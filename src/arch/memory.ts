@@ -48,6 +48,20 @@ export interface BackendLimits {
 /** Limits used before a backend has started (the page's own check). */
 export const DEFAULT_LIMITS: BackendLimits = { backend: 'any', totalBytes: 4 * 2 ** 30, tensorBytes: 2 ** 30, source: 'a 4 GiB budget and 1 GiB per tensor' };
 
+export const CPU_LIMITS: BackendLimits = { ...DEFAULT_LIMITS, backend: 'cpu', tensorBytes: 2 ** 31, source: 'a 4 GiB budget and 2 GiB per typed array' };
+
+/** WASM heap at its peak over trainingMemory's estimate (about 2 for the CIFAR ResNets at batch 128; bench/LOG.md, 2026-11-28), with a 10% margin. */
+const WASM_HEAP_PER_ESTIMATE = 2.2;
+
+/**
+ * A 32-bit WASM heap holds at most 4 GiB, and it peaks at about twice the
+ * estimate (tensors TF.js saves for the backward pass share their data:
+ * src/kernels/wasm/kernels.ts's Identity). The budget is the heap over that
+ * factor plus a margin, so a run that would exhaust the heap is refused
+ * before anything is allocated (the page's worker and the CLI alike).
+ */
+export const WASM_LIMITS: BackendLimits = { backend: 'wasm', totalBytes: Math.floor(2 ** 32 / WASM_HEAP_PER_ESTIMATE), tensorBytes: 2 ** 31, source: `the 4 GiB WASM heap, which peaks at about ${WASM_HEAP_PER_ESTIMATE}× the estimate` };
+
 /** Null when it fits; otherwise a message with the numbers and what to change. */
 export function checkFits(estimate: MemoryEstimate, limits: BackendLimits, batchSize: number): string | null {
   const problems: string[] = [];

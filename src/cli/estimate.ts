@@ -3,6 +3,7 @@
 // src/train/estimate.ts, as the page's weights panel shows it).
 import * as tf from '@tensorflow/tfjs';
 import type { Config, FreezePolicy } from '../config/types';
+import { CPU_LIMITS, WASM_LIMITS } from '../arch/memory';
 import type { Dataset } from '../data/types';
 import { fieldByPath } from '../share/fields';
 import { RunControl } from '../train/control';
@@ -34,7 +35,7 @@ export async function estimateCommand(flags: Flags, startBackend: () => Promise<
   await startBackend();
   const data = await loadData(config);
   const json = flags.has('json');
-  const estimates = await estimateEpochs(config, data, policies, new RunControl(), (detail) => json || process.stderr.write(`${detail}\n`));
+  const estimates = await estimateEpochs(config, data, policies, new RunControl(), (detail) => json || process.stderr.write(`${detail}\n`), tf.getBackend() === 'wasm' ? WASM_LIMITS : CPU_LIMITS);
   if (json) return (process.stdout.write(JSON.stringify({ backend: tf.getBackend(), estimates }) + '\n'), 0);
   const { epochs } = config.train;
   process.stdout.write(`backend ${tf.getBackend()}, batch ${config.train.batchSize}, ${estimates[0]?.stepsPerEpoch ?? 0} steps an epoch\n`);

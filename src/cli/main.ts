@@ -13,6 +13,7 @@
 // lists a weights file against a net, or runs it on a batch (src/cli/weights.ts).
 import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice, Config } from '../config/types';
+import { CPU_LIMITS, WASM_LIMITS } from '../arch/memory';
 import { ESTIMATE_USAGE, estimateCommand } from './estimate';
 import { loadFashionNode } from '../data/fashion-node';
 import { loadMnistNode } from '../data/mnist-node';
@@ -106,6 +107,7 @@ async function trainCommand(flags: Flags): Promise<number> {
       config,
       data,
       control,
+      limits: tf.getBackend() === 'wasm' ? WASM_LIMITS : CPU_LIMITS,
       ...(trace ? { trace } : {}),
       ...(init ? { init } : {}),
       hooks: {

@@ -20,7 +20,7 @@ describe('recipes', () => {
     const c = applyRecipe(USER, recipeById('article-finetune')!);
     expect(c.model).toEqual({ ...modelFromPreset('resnet50'), inputSize: 224 });
     expect(presetOf({ ...c.model, inputSize: 0 })).toBe('resnet50');
-    expect(c.train).toMatchObject({ optimizer: 'momentum', learningRate: 0.001, momentum: 0.9, weightDecay: 0, schedule: 'constant', epochs: 5, batchSize: 16, maxSteps: 0, initWeights: 'torchvision/resnet50', freeze: 'none', headLrScale: 1 });
+    expect(c.train).toMatchObject({ optimizer: 'momentum', learningRate: 0.001, momentum: 0.9, weightDecay: 0, schedule: 'constant', epochs: 5, batchSize: 8, maxSteps: 0, initWeights: 'torchvision/resnet50', freeze: 'none', headLrScale: 1 });
     expect(c.data).toMatchObject({ dataset: 'cifar10', normalize: 'imagenet', randomCrop: false, horizontalFlip: false, cutout: false, trainSubset: 0, testSubset: 0 });
   });
 

@@ -28,15 +28,15 @@ export interface Recipe {
  * weights (IMAGENET1K_V1, src/weights/catalogue.ts's 'torchvision/resnet50'),
  * CIFAR-10 resized to 224×224 and normalized with ImageNet's mean and std,
  * torch.optim.SGD(lr=0.001, momentum=0.9) at a constant rate, 5 epochs, no
- * augmentation, no weight decay, one rate for all layers. Batch 16: at 224,
- * 32 needs about 5.7 GiB, past the WASM heap's budget (src/arch/memory.ts).
+ * augmentation, no weight decay, one rate for all layers. Batch 8: at 224
+ * the WASM heap's budget (src/arch/memory.ts WASM_LIMITS) holds at most 9.
  */
 const ARTICLE = {
   title: "The article's recipe: ResNet-50, ImageNet weights → CIFAR-10",
-  source: 'torchvision ResNet-50 IMAGENET1K_V1; torch SGD, lr 0.001, momentum 0.9; batch 16; 5 epochs at 224×224',
+  source: 'torchvision ResNet-50 IMAGENET1K_V1; torch SGD, lr 0.001, momentum 0.9; batch 8; 5 epochs at 224×224',
   preset: 'resnet50',
   inputSize: 224,
-  train: { optimizer: 'momentum', learningRate: 0.001, momentum: 0.9, weightDecay: 0, schedule: 'constant', epochs: 5, batchSize: 16, maxSteps: 0, labelSmoothing: 0, initWeights: 'torchvision/resnet50', headLrScale: 1 },
+  train: { optimizer: 'momentum', learningRate: 0.001, momentum: 0.9, weightDecay: 0, schedule: 'constant', epochs: 5, batchSize: 8, maxSteps: 0, labelSmoothing: 0, initWeights: 'torchvision/resnet50', headLrScale: 1 },
   data: { dataset: 'cifar10', trainSubset: 0, testSubset: 0, randomCrop: false, horizontalFlip: false, cutout: false, normalize: 'imagenet' },
 } as const satisfies Omit<Recipe, 'id' | 'variant' | 'train'> & { train: Omit<RecipeTrain, 'freeze'> };
 

@@ -9,13 +9,10 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendChoice, BackendName } from '../config/types';
-import { DEFAULT_LIMITS, type BackendLimits } from '../arch/memory';
+import { CPU_LIMITS, DEFAULT_LIMITS, WASM_LIMITS, type BackendLimits } from '../arch/memory';
 import type { BackendInfo } from '../protocol/messages';
 import { installKernels } from '../kernels/install';
 import { prepareWasm, startWasmKernels, wasmThreadsNote, withLogicalCoreCap } from '../kernels/wasm/backend';
-
-/** WASM heap at its peak over trainingMemory's estimate (about 2 for the CIFAR ResNets at batch 128; bench/LOG.md, 2026-11-28), with a 10% margin. */
-const WASM_HEAP_PER_ESTIMATE = 2.2;
 
 interface Probe {
   available: boolean;
@@ -87,14 +84,9 @@ export function backendLimits(name: BackendName): BackendLimits {
       return { backend: name, totalBytes: DEFAULT_LIMITS.totalBytes, tensorBytes: size * size * 4 * 4, source: `WebGL textures of at most ${size}×${size}, and a 4 GiB budget` };
     }
     case 'cpu':
-      return { ...DEFAULT_LIMITS, backend: name, tensorBytes: 2 ** 31, source: 'a 4 GiB budget and 2 GiB per typed array' };
+      return CPU_LIMITS;
     case 'wasm':
-      // A 32-bit WASM heap holds at most 4 GiB, and it peaks at about twice
-      // the estimate (tensors TF.js saves for the backward pass share their
-      // data: src/kernels/wasm/kernels.ts's Identity). The budget is the heap
-      // over that factor plus a margin, so a run that would exhaust the heap
-      // is refused before anything is allocated.
-      return { backend: name, totalBytes: Math.floor(2 ** 32 / WASM_HEAP_PER_ESTIMATE), tensorBytes: 2 ** 31, source: `the 4 GiB WASM heap, which peaks at about ${WASM_HEAP_PER_ESTIMATE}× the estimate` };
+      return WASM_LIMITS;
   }
 }
 

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { Playground } from './pages/playground';
+import { decodeSafetensors } from '../src/data/safetensors';
 
 const TINY_CPU = 'backend=cpu&n=1&width=4&batch=8&subset=16&test=16&epochs=1';
 
@@ -76,6 +77,14 @@ test('a run closed mid-training resumes from its last checkpoint after a reload'
   // Its trained weights download in TF.js's format.
   const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('runs.exportModel').click()]);
   expect(json.suggestedFilename()).toMatch(/\.model\.json$/);
+  // And as PyTorch's state dict: akamaster's names for a CIFAR ResNet, BN's step count included.
+  const [torch] = await Promise.all([page.waitForEvent('download'), page.getByTestId('runs.exportTorch').click()]);
+  expect(torch.suggestedFilename()).toMatch(/\.akamaster\.safetensors$/);
+  const { tensors } = decodeSafetensors(new Uint8Array(await readFile(await torch.path())));
+  expect(tensors.get('conv1.weight')?.shape).toEqual([4, 1, 3, 3]);
+  expect(tensors.get('layer3.0.conv2.weight')?.shape).toEqual([16, 16, 3, 3]);
+  expect(tensors.get('linear.weight')?.shape).toEqual([10, 16]);
+  expect(Array.from(tensors.get('bn1.num_batches_tracked')?.values ?? [])).toEqual([20]);
   expect(app.errors).toEqual([]);
 });
 

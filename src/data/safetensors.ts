@@ -24,15 +24,20 @@ export class SafetensorsError extends Error {
   override name = 'SafetensorsError';
 }
 
-/** Float32 tensors -> one safetensors file, tensors in the given order, the header padded to 8 bytes. */
-export function encodeSafetensors(tensors: Record<string, { shape: readonly number[]; values: Float32Array }>, metadata: Record<string, string> = {}): Uint8Array {
+/**
+ * Float32 tensors (F32) and int64 ones (I64, e.g. torch's BN
+ * num_batches_tracked) -> one safetensors file, tensors in the given order,
+ * the header padded to 8 bytes.
+ */
+export function encodeSafetensors(tensors: Record<string, { shape: readonly number[]; values: Float32Array | BigInt64Array }>, metadata: Record<string, string> = {}): Uint8Array {
   const header: Record<string, unknown> = Object.keys(metadata).length > 0 ? { __metadata__: metadata } : {};
   let offset = 0;
   for (const [name, t] of Object.entries(tensors)) {
     const size = t.shape.reduce((a, b) => a * b, 1);
     if (size !== t.values.length) throw new SafetensorsError(`${name}: shape [${t.shape.join(', ')}] holds ${size} values, not ${t.values.length}`);
-    header[name] = { dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + 4 * size] };
-    offset += 4 * size;
+    const width = t.values.BYTES_PER_ELEMENT;
+    header[name] = { dtype: width === 8 ? 'I64' : 'F32', shape: [...t.shape], data_offsets: [offset, offset + width * size] };
+    offset += width * size;
   }
   let json = JSON.stringify(header);
   json += ' '.repeat((8 - ((8 + new TextEncoder().encode(json).length) % 8)) % 8);
@@ -45,6 +50,7 @@ export function encodeSafetensors(tensors: Record<string, { shape: readonly numb
   for (const t of Object.values(tensors)) {
     const bytes = new Uint8Array(t.values.buffer, t.values.byteOffset, t.values.byteLength);
     if (littleEndian()) out.set(bytes, at);
+    else if (t.values instanceof BigInt64Array) for (let i = 0; i < t.values.length; i++) view.setBigInt64(at + 8 * i, t.values[i] as bigint, true);
     else for (let i = 0; i < t.values.length; i++) view.setFloat32(at + 4 * i, t.values[i] as number, true);
     at += t.values.byteLength;
   }

@@ -4,7 +4,7 @@
 // out of the cache as tensors for the training worker. Pure TS: no tfjs.
 import type { WeightSpec } from '../protocol/messages';
 import type { WeightsInfo, WeightsSource } from '../protocol/data';
-import { MODEL_FILE_FORMAT } from '../share/modelfile';
+import { decodeSpecs, MODEL_FILE_FORMAT } from '../share/modelfile';
 import { catalogueEntry, catalogueFile } from '../weights/catalogue';
 import { openDownload, Source, STALL_MS } from './archive';
 import { concatBytes } from './bytes';
@@ -119,22 +119,6 @@ async function readManifest(json: Blob, bin: Blob, name: string, max: number): P
     savedAt: Date.now(),
   };
   return { info, bytes };
-}
-
-/** float32 tensors laid one after another as TF.js's encodeWeights writes them, by the playground's names. */
-export function decodeSpecs(specs: readonly WeightSpec[], bytes: Uint8Array, name: string): Map<string, { shape: number[]; values: Float32Array }> {
-  const out = new Map<string, { shape: number[]; values: Float32Array }>();
-  let at = 0;
-  for (const s of specs) {
-    if (typeof s?.name !== 'string' || !Array.isArray(s.shape) || !s.shape.every((d) => Number.isInteger(d) && d >= 0)) throw new Error(`${name}: a weights entry is malformed (${JSON.stringify(s).slice(0, 80)})`);
-    if (s.dtype !== 'float32') throw new Error(`${name}: ${s.name} is ${String(s.dtype)}; only float32 weights are read`);
-    const count = s.shape.reduce((a, b) => a * b, 1);
-    if (at + count * 4 > bytes.length) throw new Error(`${name}: ${s.name} runs past the end of the .bin (${bytes.length.toLocaleString('en-US')} bytes): the file is truncated or not this model's`);
-    out.set(s.name, { shape: [...s.shape], values: new Float32Array(bytes.slice(at, at + count * 4).buffer) });
-    at += count * 4;
-  }
-  if (at !== bytes.length) throw new Error(`${name}: the .bin has ${(bytes.length - at).toLocaleString('en-US')} bytes more than its manifest lists: not this model's`);
-  return out;
 }
 
 /** A cached entry's tensors (the training worker's side); throws naming the id when it is not cached. */

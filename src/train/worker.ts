@@ -8,7 +8,8 @@ import { loadDataset } from '../data/load';
 import type { Command, Event } from '../protocol/messages';
 import { selectBackend } from './backends';
 import { Session } from './session';
-import { cachedTensors, decodeSpecs } from '../data/weights-import';
+import { cachedTensors } from '../data/weights-import';
+import { decodeSpecs } from '../share/modelfile';
 import { nonFinite } from '../data/weights-file';
 import { openRunsDb } from '../state/runs-db';
 

@@ -7,7 +7,11 @@ import { startRun } from '../../state/bridge';
 import { runName, useRuns } from '../../state/runs';
 import { isActive, useStore } from '../../state/store';
 import { startFromRun } from '../../state/weights';
-import { modelJson } from '../../share/modelfile';
+import { decodeSpecs, modelJson } from '../../share/modelfile';
+import { DATASETS } from '../../config/datasets';
+import { encodeSafetensors } from '../../data/safetensors';
+import { stateDictOf } from '../../weights/export';
+import { defaultNaming, noNames } from '../../weights/torch-names';
 import { toCsv, toRunFile, type RunRecord } from '../../share/runfile';
 import { ConfigDiff } from './ConfigDiff';
 import { overlayColor } from './colors';
@@ -30,6 +34,25 @@ async function downloadModel(r: RunRecord): Promise<void> {
   const bin = `${fileStem(r)}.weights.bin`;
   download(`${fileStem(r)}.model.json`, 'application/json', modelJson(r.config, r.kernelNames, checkpoint, bin));
   download(bin, 'application/octet-stream', checkpoint.model.data);
+}
+
+/**
+ * The run's weights as PyTorch's state dict in safetensors, under the names
+ * PyTorch's own implementation of the net uses (torchvision, timm or
+ * akamaster's): `model.load_state_dict(load_file(...))` takes it as it is.
+ */
+async function downloadTorchWeights(r: RunRecord): Promise<void> {
+  const checkpoint = await useRuns.getState().checkpointOf(r.id);
+  if (!checkpoint) return useRuns.setState({ error: `run ${r.name} has no kept weights` });
+  const naming = defaultNaming(r.config.model);
+  if (naming === null) return useRuns.setState({ error: `run ${r.name}: ${noNames(r.config.model)}` });
+  try {
+    const tensors = decodeSpecs(checkpoint.model.specs, new Uint8Array(checkpoint.model.data), r.name);
+    const dict = stateDictOf(r.config.model, DATASETS[r.config.data.dataset].classes, tensors, naming, checkpoint.step);
+    download(`${fileStem(r)}.${naming}.safetensors`, 'application/octet-stream', encodeSafetensors(Object.fromEntries(dict), { format: 'pt', naming, generatedBy: 'ResNet Playground' }).buffer as ArrayBuffer);
+  } catch (e) {
+    useRuns.setState({ error: `run ${r.name}: the PyTorch weights could not be written: ${e instanceof Error ? e.message : String(e)}` });
+  }
 }
 
 export function RunsPanel() {
@@ -121,6 +144,7 @@ export function RunsPanel() {
                     <button type="button" data-testid="runs.exportJson" onClick={() => download(`${fileStem(r)}.json`, 'application/json', toRunFile(r))}>JSON</button>
                     <button type="button" data-testid="runs.exportCsv" onClick={() => download(`${fileStem(r)}.csv`, 'text/csv', toCsv(r))}>CSV</button>
                     <button type="button" data-testid="runs.exportModel" disabled={r.checkpointStep === undefined} onClick={() => void downloadModel(r)} title="The trained weights in TF.js format (model.json + .bin)">Model</button>
+                    <button type="button" data-testid="runs.exportTorch" disabled={r.checkpointStep === undefined} onClick={() => void downloadTorchWeights(r)} title="The trained weights as a PyTorch state dict (safetensors, with PyTorch's layer names)">PyTorch</button>
                     <button type="button" disabled={live} onClick={() => void remove(r.id)} aria-label={`delete ${r.name}`}>Delete</button>
                   </td>
                 </tr>

@@ -6,6 +6,7 @@
 import type { CacheInfo } from '../protocol/data';
 import type { DatasetId } from '../config/types';
 import type { Dataset } from './types';
+import { transact as inDb, type Db } from './idb';
 
 const DB_NAME = 'resnet-playground-data';
 const DB_VERSION = 1;
@@ -17,34 +18,8 @@ const ENTRIES = 'entries';
 /** The protocol's record of a cached set: the data panel shows these. */
 export type CacheEntry = CacheInfo;
 
-function open(idb: IDBFactory): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const req = idb.open(DB_NAME, DB_VERSION);
-    req.onupgradeneeded = () => {
-      const db = req.result;
-      if (!db.objectStoreNames.contains(SETS)) db.createObjectStore(SETS);
-      if (!db.objectStoreNames.contains(ENTRIES)) db.createObjectStore(ENTRIES);
-    };
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(new Error(`the data cache (IndexedDB) could not open: ${req.error?.message ?? 'unknown error'}`));
-    req.onblocked = () => reject(new Error('the data cache (IndexedDB) is blocked by another tab; close it and try again'));
-  });
-}
-
-/** Runs `body` in one transaction and resolves when it has committed (rejects if it aborted). */
-async function transact<T>(idb: IDBFactory, mode: IDBTransactionMode, body: (tx: IDBTransaction) => IDBRequest<T> | void): Promise<T | undefined> {
-  const db = await open(idb);
-  try {
-    return await new Promise<T | undefined>((resolve, reject) => {
-      const tx = db.transaction([SETS, ENTRIES], mode);
-      const req = body(tx);
-      tx.oncomplete = () => resolve(req ? req.result : undefined);
-      tx.onabort = tx.onerror = () => reject(new Error(`the data cache (IndexedDB) failed: ${tx.error?.message ?? 'transaction aborted'}${tx.error?.name === 'QuotaExceededError' ? ' (out of storage space)' : ''}`));
-    });
-  } finally {
-    db.close();
-  }
-}
+const DB: Db = { name: DB_NAME, version: DB_VERSION, stores: [SETS, ENTRIES], what: 'the data cache' };
+const transact = <T>(idb: IDBFactory, mode: IDBTransactionMode, body: (tx: IDBTransaction) => IDBRequest<T> | void) => inDb<T>(idb, DB, mode, body);
 
 export const datasetBytes = (ds: Dataset): number => ds.train.images.length + ds.train.labels.length + ds.test.images.length + ds.test.labels.length;
 

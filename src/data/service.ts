@@ -10,15 +10,14 @@ import { deleteWeights, listWeights } from './weights-cache';
 import { importWeights } from './weights-import';
 import type { WeightsSource } from '../protocol/data';
 import { importArchive, loadDataset, servedArchives, type Loaded } from './load';
-import type { Dataset } from './types';
+import type { ByteProgress, Dataset } from './types';
 
 /** Progress messages at most this often (ms), and always the last one. */
 const PROGRESS_MS = 100;
 
 export class DataService {
-  private active: { loadId: LoadId; ctrl: AbortController } | null = null;
-  /** A weights import runs beside a data set's. */
-  private weightsActive: { loadId: LoadId; ctrl: AbortController } | null = null;
+  /** The import in progress in each slot. */
+  private readonly imports = new Map<'data' | 'weights', { loadId: LoadId; ctrl: AbortController }>();
   /** The small served sets stay in memory; CIFAR is read from the cache when needed. */
   private readonly served = new Map<DatasetId, Promise<Loaded>>();
 
@@ -30,7 +29,7 @@ export class DataService {
         void this.import(c.loadId, c.source);
         return;
       case 'cancel':
-        for (const a of [this.active, this.weightsActive]) if (a?.loadId === c.loadId) a.ctrl.abort(new Error('cancelled'));
+        for (const a of this.imports.values()) if (a.loadId === c.loadId) a.ctrl.abort(new Error('cancelled'));
         return;
       case 'importWeights':
         void this.importWeights(c.loadId, c.source);
@@ -53,40 +52,35 @@ export class DataService {
     }
   }
 
-  private async import(loadId: LoadId, source: Extract<DataCommand, { type: 'import' }>['source']): Promise<void> {
-    this.active?.ctrl.abort(new Error('replaced by a newer import'));
-    const ctrl = new AbortController();
-    this.active = { loadId, ctrl };
-    let last = 0;
-    try {
-      const result = await importArchive(source, {
-        signal: ctrl.signal,
-        ...(this.idb ? { idb: this.idb } : {}),
-        onProgress: (p) => {
-          const now = performance.now();
-          if (now - last < PROGRESS_MS && p.loaded !== p.total) return;
-          last = now;
-          this.post({ type: 'progress', loadId, ...p });
-        },
-      });
+  private import(loadId: LoadId, source: Extract<DataCommand, { type: 'import' }>['source']): Promise<void> {
+    return this.cancellable('data', loadId, source.kind === 'file' ? source.name : source.url, async (opts) => {
+      const result = await importArchive(source, opts);
       this.post({ type: 'imported', loadId, info: result.entry, parseMs: result.parseMs, cacheMs: result.cacheMs });
       await this.list();
-    } catch (e) {
-      const name = source.kind === 'file' ? source.name : source.url;
-      const message = ctrl.signal.aborted ? `${name}: cancelled; nothing was cached` : e instanceof Error ? e.message : String(e);
-      this.post({ type: 'failed', loadId, message });
-    } finally {
-      if (this.active?.loadId === loadId) this.active = null;
-    }
+    });
   }
 
-  private async importWeights(loadId: LoadId, source: WeightsSource): Promise<void> {
-    this.weightsActive?.ctrl.abort(new Error('replaced by a newer import'));
+  private importWeights(loadId: LoadId, source: WeightsSource): Promise<void> {
+    return this.cancellable('weights', loadId, source.kind === 'url' ? source.url : source.name, async (opts) => {
+      const result = await importWeights(source, opts);
+      this.post({ type: 'weightsImported', loadId, info: result.info, readMs: result.readMs, problems: result.problems });
+      await this.listWeights();
+    });
+  }
+
+  /**
+   * Runs one import in its slot (a data set's and a weights file's run side
+   * by side; a newer one in the same slot replaces the older), with a
+   * cancel signal and throttled progress; a failure, or a cancel, is posted
+   * naming `name`.
+   */
+  private async cancellable(slot: 'data' | 'weights', loadId: LoadId, name: string, work: (opts: { signal: AbortSignal; idb?: IDBFactory; onProgress: (p: ByteProgress) => void }) => Promise<void>): Promise<void> {
+    this.imports.get(slot)?.ctrl.abort(new Error('replaced by a newer import'));
     const ctrl = new AbortController();
-    this.weightsActive = { loadId, ctrl };
+    this.imports.set(slot, { loadId, ctrl });
     let last = 0;
     try {
-      const result = await importWeights(source, {
+      await work({
         signal: ctrl.signal,
         ...(this.idb ? { idb: this.idb } : {}),
         onProgress: (p) => {
@@ -96,14 +90,11 @@ export class DataService {
           this.post({ type: 'progress', loadId, ...p });
         },
       });
-      this.post({ type: 'weightsImported', loadId, info: result.info, readMs: result.readMs, problems: result.problems });
-      await this.listWeights();
     } catch (e) {
-      const name = source.kind === 'url' ? source.url : source.name;
       const message = ctrl.signal.aborted ? `${name}: cancelled; nothing was cached` : e instanceof Error ? e.message : String(e);
       this.post({ type: 'failed', loadId, message });
     } finally {
-      if (this.weightsActive?.loadId === loadId) this.weightsActive = null;
+      if (this.imports.get(slot)?.loadId === loadId) this.imports.delete(slot);
     }
   }
 

@@ -5,39 +5,15 @@
 // written only once its file has been read and checked whole. Pure TS over
 // the IndexedDB API (the page's workers; fake-indexeddb in tests): no tfjs.
 import type { WeightsInfo } from '../protocol/data';
+import { transact as inDb, type Db } from './idb';
 
 const DB_NAME = 'resnet-playground-weights';
 const DB_VERSION = 1;
 const FILES = 'files';
 const INFOS = 'infos';
 
-function open(idb: IDBFactory): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const req = idb.open(DB_NAME, DB_VERSION);
-    req.onupgradeneeded = () => {
-      const db = req.result;
-      if (!db.objectStoreNames.contains(FILES)) db.createObjectStore(FILES);
-      if (!db.objectStoreNames.contains(INFOS)) db.createObjectStore(INFOS);
-    };
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(new Error(`the weights cache (IndexedDB) could not open: ${req.error?.message ?? 'unknown error'}`));
-    req.onblocked = () => reject(new Error('the weights cache (IndexedDB) is blocked by another tab; close it and try again'));
-  });
-}
-
-async function transact<T>(idb: IDBFactory, mode: IDBTransactionMode, body: (tx: IDBTransaction) => IDBRequest<T> | void): Promise<T | undefined> {
-  const db = await open(idb);
-  try {
-    return await new Promise<T | undefined>((resolve, reject) => {
-      const tx = db.transaction([FILES, INFOS], mode);
-      const req = body(tx);
-      tx.oncomplete = () => resolve(req ? req.result : undefined);
-      tx.onabort = tx.onerror = () => reject(new Error(`the weights cache (IndexedDB) failed: ${tx.error?.message ?? 'transaction aborted'}${tx.error?.name === 'QuotaExceededError' ? ' (out of storage space)' : ''}`));
-    });
-  } finally {
-    db.close();
-  }
-}
+const DB: Db = { name: DB_NAME, version: DB_VERSION, stores: [FILES, INFOS], what: 'the weights cache' };
+const transact = <T>(idb: IDBFactory, mode: IDBTransactionMode, body: (tx: IDBTransaction) => IDBRequest<T> | void) => inDb<T>(idb, DB, mode, body);
 
 /** Writes an entry and its bytes in one transaction, replacing any older copy of the same id. */
 export async function saveWeights(info: WeightsInfo, bytes: Uint8Array, idb: IDBFactory = indexedDB): Promise<void> {

@@ -4,6 +4,7 @@
 // augmentation switches, and sample grids (plain and augmented).
 // All parsing happens in the data worker (src/state/data.ts); no tfjs here.
 import { useEffect, useState, type DragEvent } from 'react';
+import { CachedList } from './CachedList';
 import { DATASETS, DATASET_IDS, isCifar } from '../config/datasets';
 import { formatBytes } from '../config/format';
 import type { Config, DataConfig, DatasetId } from '../config/types';
@@ -52,17 +53,15 @@ function CacheList() {
   const cache = useDataStore((s) => s.cache);
   return (
     <div data-testid="data.cache" data-count={cache.length}>
-      {cache.length === 0 ? (
-        <small className="field-help">The browser cache holds no data set.</small>
-      ) : (
-        <ul className="cache-list">
-          {cache.map((e) => (
-            <li key={e.id} data-testid={`data.cache.${e.id}`}>
-              {DATASETS[e.id].name}: {e.train.toLocaleString('en-US')} + {e.test.toLocaleString('en-US')} images, {formatBytes(e.bytes, 'MB')} (from {e.source})
-            </li>
-          ))}
-        </ul>
-      )}
+      <CachedList
+        items={cache}
+        empty="The browser cache holds no data set."
+        render={(e) => (
+          <li key={e.id} data-testid={`data.cache.${e.id}`}>
+            {DATASETS[e.id].name}: {e.train.toLocaleString('en-US')} + {e.test.toLocaleString('en-US')} images, {formatBytes(e.bytes, 'MB')} (from {e.source})
+          </li>
+        )}
+      />
       <button type="button" data-testid="data.clear" disabled={cache.length === 0} onClick={clearDataCache}>
         Clear cache
       </button>

@@ -4,6 +4,7 @@
 // with Cancel, the reader's refusal naming the file and the problem, and the
 // cache with sizes and Delete. The data worker reads and checks everything.
 import { useState, type DragEvent } from 'react';
+import { CachedList } from '../CachedList';
 import { formatBytes } from '../../config/format';
 import { checkAddress } from '../../share/fields';
 import { cancelWeightsImport, chooseWeights, deleteWeightsEntry, importWeightsFiles, importWeightsUrl, useWeights } from '../../state/weights';
@@ -87,20 +88,18 @@ function CacheList() {
   const entries = useWeights((s) => s.entries);
   return (
     <div data-testid="weights.cache" data-count={entries.length}>
-      {entries.length === 0 ? (
-        <small className="field-help">No weights are cached in this browser.</small>
-      ) : (
-        <ul className="cache-list">
-          {entries.map((e) => (
-            <li key={e.id} data-testid="weights.entry" data-id={e.id} data-bytes={e.bytes}>
-              {e.name}: {sizeOf(e.bytes)}, {e.tensors.toLocaleString('en-US')} tensors ({e.format}{e.imagenet ? ', ImageNet' : ''}, from {e.from}){' '}
-              <button type="button" data-testid="weights.delete" onClick={() => deleteWeightsEntry(e.id)} aria-label={`delete ${e.name}`}>
-                Delete
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <CachedList
+        items={entries}
+        empty="No weights are cached in this browser."
+        render={(e) => (
+          <li key={e.id} data-testid="weights.entry" data-id={e.id} data-bytes={e.bytes}>
+            {e.name}: {sizeOf(e.bytes)}, {e.tensors.toLocaleString('en-US')} tensors ({e.format}{e.imagenet ? ', ImageNet' : ''}, from {e.from}){' '}
+            <button type="button" data-testid="weights.delete" onClick={() => deleteWeightsEntry(e.id)} aria-label={`delete ${e.name}`}>
+              Delete
+            </button>
+          </li>
+        )}
+      />
     </div>
   );
 }

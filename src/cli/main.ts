@@ -19,7 +19,12 @@ import { loadFashionNode } from '../data/fashion-node';
 import { loadMnistNode } from '../data/mnist-node';
 import type { Dataset } from '../data/types';
 import { DATA_USAGE, dataCommand, readArchiveFile } from './data';
-import type { StepMetrics } from '../protocol/messages';
+import type { Checkpoint, StepMetrics } from '../protocol/messages';
+import { writeFileSync } from 'node:fs';
+import { decodeSpecs } from '../share/modelfile';
+import { encodeSafetensors } from '../data/safetensors';
+import { stateDictOf } from '../weights/export';
+import { defaultNaming, NamingError, type Naming } from '../weights/torch-names';
 import { RunControl } from '../train/control';
 import { train, type InitWeights } from '../train/engine';
 import { buildArch, summarize } from '../arch/arch';
@@ -102,6 +107,9 @@ async function trainCommand(flags: Flags): Promise<number> {
   if (traceFile === true) throw new UsageError('--trace needs a FILE');
   const trace = traceFile ? fileTraceSink(traceFile) : undefined;
   const init = await initFromFlags(flags, config);
+  const saveTo = flags.get('save-weights');
+  if (saveTo === true) throw new UsageError('--save-weights needs a FILE');
+  let last: Checkpoint | null = null;
   try {
     const result = await train({
       config,
@@ -120,14 +128,39 @@ async function trainCommand(flags: Flags): Promise<number> {
         },
         onStep: (m) => out(stepLine(m, kernelNames, json)),
         onEpoch: (e) => out(json ? JSON.stringify({ event: 'epoch', ...e }) : `epoch ${e.epoch}  test loss ${e.testLoss.toFixed(4)}  test acc ${e.testAcc.toFixed(4)} (${e.testCount} images)`),
+        ...(saveTo !== undefined ? { onCheckpoint: (c: Checkpoint) => (last = c) } : {}),
       },
     });
     if (!json) out(`${result.reason} after ${result.steps} steps`);
+    if (typeof saveTo === 'string') {
+      if (last === null) throw new Error(`--save-weights ${saveTo}: the run ended before its first step; nothing written`);
+      const naming = saveWeights(saveTo, config, data.numClasses, last);
+      if (!json) out(`wrote ${saveTo} (${naming} names)`);
+    }
     return 0;
   } finally {
     process.off('SIGINT', onSignal);
     trace?.close();
   }
+}
+
+/**
+ * The checkpoint's weights as safetensors: PyTorch's state dict under the
+ * net's usual PyTorch names (--init-weights and PyTorch read it), or the
+ * playground's own names for a net PyTorch has none for. -> the naming.
+ */
+function saveWeights(path: string, config: Config, numClasses: number, checkpoint: Checkpoint): string {
+  const tensors = decodeSpecs(checkpoint.model.specs, new Uint8Array(checkpoint.model.data), path);
+  let naming: string = defaultNaming(config.model) ?? 'playground';
+  let dict: Record<string, { shape: readonly number[]; values: Float32Array | BigInt64Array }> = Object.fromEntries(tensors);
+  try {
+    if (naming !== 'playground') dict = Object.fromEntries(stateDictOf(config.model, numClasses, tensors, naming as Naming, checkpoint.step));
+  } catch (e) {
+    if (!(e instanceof NamingError)) throw e;
+    naming = 'playground'; // a layer PyTorch's implementations do not have (the Transformer hybrid's)
+  }
+  writeFileSync(path, encodeSafetensors(dict, { format: 'pt', naming, generatedBy: 'ResNet Playground' }));
+  return naming;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -34,6 +34,8 @@ export const TRAIN_USAGE = [
   '  --trace FILE          write every step (batch, augmentation, rate, loss, every variable\'s',
   '                        gradient and weight norm, BN statistics) as JSON lines, the initial',
   '                        weights as FILE.init.safetensors; bench/reference/replay.py replays it',
+  '  --save-weights FILE   write the final weights as safetensors under PyTorch\'s names (what',
+  '                        --init-weights and PyTorch read)',
   '  --naming N            whose names --init-weights uses: torchvision, timm or akamaster',
   '                        (default: the first that fits; a new head when the classes differ;',
   '                        playground weights inspect checks a file first)',
@@ -47,7 +49,7 @@ export const TRAIN_USAGE = [
 ].join('\n');
 
 /** Every option `train` takes but the boolean ones (--json, --help). */
-export const TRAIN_FLAGS: ReadonlySet<string> = new Set(['arch', 'archive', 'trace', 'naming', ...flagNames()]);
+export const TRAIN_FLAGS: ReadonlySet<string> = new Set(['arch', 'archive', 'trace', 'naming', 'save-weights', ...flagNames()]);
 
 /** Builds a Config from train flags over --arch's preset; throws UsageError naming a bad flag. */
 export function configFromFlags(flags: Flags): Config {

@@ -53,7 +53,7 @@ describe('runs database, steps in chunks', () => {
     expect((await db.list())[0]?.steps).toEqual([]);
   });
 
-  it('reads records of the previous version, whose steps are inline', async () => {
+  it('reads records of the previous version, whose steps are inline, and gives fields added since their defaults', async () => {
     const factory = new IDBFactory();
     const open = factory.open('resnet-playground-runs', 2);
     open.onupgradeneeded = () => {
@@ -63,8 +63,15 @@ describe('runs database, steps in chunks', () => {
     const old = await new Promise<IDBDatabase>((resolve) => (open.onsuccess = () => resolve(open.result)));
     const t = old.transaction('runs', 'readwrite');
     t.objectStore('runs').put(record('v2', 1));
+    // A record kept before the fine-tuning fields existed.
+    const older = record('v1', 0);
+    const { initWeights: _w, freeze: _f, headLrScale: _h, ...train } = older.config.train;
+    const { normalize: _n, ...data } = older.config.data;
+    t.objectStore('runs').put({ ...older, config: { ...older.config, train, data } });
     await new Promise((resolve) => (t.oncomplete = resolve));
     old.close();
-    expect(await (await openRunsDb(factory)).list()).toEqual([record('v2', 1)]);
+    const [first, second] = await (await openRunsDb(factory)).list();
+    expect(first).toEqual(older);
+    expect(second).toEqual(record('v2', 1));
   });
 });

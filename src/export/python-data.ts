@@ -49,7 +49,9 @@ def permutation(n, seed):
 
 
 def augments():
-    return DATA['randomCrop'] or DATA['horizontalFlip'] or DATA['cutout']
+    """Whether training batches are augmented; never in a linear probe, whose features the
+    playground computes once per image (src/train/features.ts)."""
+    return TRAIN['freeze'] != 'head' and (DATA['randomCrop'] or DATA['horizontalFlip'] or DATA['cutout'])
 
 
 def draw_augment(rand, h, w):

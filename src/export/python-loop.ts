@@ -3,11 +3,48 @@
 // normalization, one step as the engine takes it (src/train/engine.ts: the
 // plain cross-entropy reported, the smoothed one minimised, per-layer
 // gradient and weight norms from the same gradients before the update), the
-// evaluation after each epoch, and the metrics as JSON lines in the CLI's
-// format with the final weights as safetensors. Reads MODEL, TRAIN, DATA,
-// NUM_CLASSES, LAYERS and TITLE from the generated file. Pure TS: no TF.js.
+// evaluation after each epoch, the metrics as JSON lines in the CLI's
+// format and the final weights as safetensors; under torchrun, one process
+// per device with DistributedDataParallel, each on its share of the
+// playground's global batch. Reads MODEL, TRAIN, DATA, NUM_CLASSES, LAYERS,
+// DATA_SHAPE, DATA_HELP and TITLE from the generated file. Pure TS: no TF.js.
 
 export const PY_LOOP = String.raw`
+# ---------------------------------------------------------------- many processes (torchrun)
+# Under torchrun every process runs this file: it joins the group (NCCL on
+# CUDA, gloo on CPU), draws the same global batches from the seed as the
+# others and trains on its own contiguous share of each; DistributedDataParallel
+# averages the gradients. Each share's loss is weighted by its size, so the
+# update is the one-process update of the whole batch. Batch norm: on CUDA
+# SyncBatchNorm normalises over the whole batch; on CPU each process
+# normalises over its own share (gloo has no SyncBatchNorm).
+
+def join_group(args):
+    """-> (rank, world): (0, 1) alone; under torchrun its RANK and WORLD_SIZE, this process's device chosen."""
+    world = int(os.environ.get('WORLD_SIZE', '1'))
+    if world == 1:
+        return 0, 1
+    cuda = args.device.startswith('cuda')
+    if cuda:
+        torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', '0')))
+        args.device = f"cuda:{torch.cuda.current_device()}"
+    torch.distributed.init_process_group('nccl' if cuda else 'gloo')
+    return torch.distributed.get_rank(), world
+
+
+def share(batch, rank, world):
+    """This process's contiguous share of a global batch (sizes differ by at most one)."""
+    return batch[rank * len(batch) // world:(rank + 1) * len(batch) // world]
+
+
+def total_over_group(values, world, device):
+    """Sums a few numbers over the processes (e.g. loss x images, correct, images)."""
+    t = torch.tensor(values, dtype=torch.float64 if device.type == 'cpu' else torch.float32, device=device)
+    if world > 1:
+        torch.distributed.all_reduce(t)
+    return t.tolist()
+
+
 # ---------------------------------------------------------------- the loop
 
 def evaluate(net, test, count, batch_size, device):
@@ -29,13 +66,16 @@ def evaluate(net, test, count, batch_size, device):
 
 
 class Log:
-    """Each line to stdout (JSON with --json, else a short text) and, with --out, to metrics.jsonl."""
+    """Each line to stdout (JSON with --json, else a short text) and, with --out, to metrics.jsonl;
+    only the first process writes."""
 
-    def __init__(self, out, as_json):
-        self.file = open(os.path.join(out, 'metrics.jsonl'), 'w') if out else None
-        self.as_json = as_json
+    def __init__(self, out, as_json, writes):
+        self.file = open(os.path.join(out, 'metrics.jsonl'), 'w') if out and writes else None
+        self.as_json, self.writes = as_json, writes
 
     def __call__(self, record, text):
+        if not self.writes:
+            return
         line = json.dumps(record)
         print(line if self.as_json else text, flush=True)
         if self.file:
@@ -43,15 +83,16 @@ class Log:
             self.file.flush()
 
 
-def norms(tensors):
+def norms(tensors, device):
     """L2 norms of a list of tensors (None reads 0, a frozen layer's gradient), in one read."""
-    return torch.stack([t.detach().float().norm() if t is not None else torch.zeros(()) for t in tensors]).tolist() if tensors else []
+    zero = torch.zeros((), device=device)
+    return torch.stack([t.detach().float().norm() if t is not None else zero for t in tensors]).tolist() if tensors else []
 
 
 def load_data(args, channels, side):
     """The training and test splits as datasets, and the normalization (mean, std) they use."""
     if args.folder:
-        train, test = read_folder(args.data, args.image_size or side, channels)
+        train, test = read_folder(args.data, side, channels)
     elif DATA['dataset'] in CIFAR:
         train, test = (Images(s, None) for s in read_cifar(args.data, DATA['dataset']))
     else:
@@ -64,81 +105,102 @@ def load_data(args, channels, side):
     return train, test
 
 
-def run(args):
-    device = torch.device(args.device)
-    torch.manual_seed(TRAIN['seed'])  # the initialisation without --weights, dropout and stochastic depth
-    channels, side = DATA_SHAPE[2], DATA_SHAPE[0]
-    train_set, test_set = load_data(args, channels, side)
-    classes = len(train_set.folder.classes) if args.folder else NUM_CLASSES
-    side = (args.image_size or side) if args.folder else side
+def build(args, classes, channels, device, world):
+    """The net (initialised from the seed, then --weights), on its device, and its line for the log."""
     net = ResNet(channels, classes, stage_blocks())
     init_weights(net)
     missing = [t for _, t in LAYERS if t not in dict(net.named_parameters())]
     if missing:
         raise SystemExit(f"train.py's net has no {missing[0]}: the file's net and its LAYERS table disagree")
-    started = load_weights(net, args.weights) if args.weights else 'started from a fresh initialisation (seed {})'.format(TRAIN['seed'])
-    net.to(device)
+    started = load_weights(net, args.weights) if args.weights else f"started from a fresh initialisation (seed {TRAIN['seed']})"
+    if world > 1 and device.type == 'cuda' and MODEL['batchNorm'] and not args.no_sync_bn:
+        net = nn.SyncBatchNorm.convert_sync_batchnorm(net)  # the same names; statistics over the whole batch
+    return net.to(device), started
+
+
+def step(model, net, opt, x, y, weight, kernels, grad_norms):
+    """One step as the engine takes it -> (plain loss x images, correct, grad norms, weight norms).
+    weight scales this process's loss so that the averaged gradient is the whole batch's."""
+    logits = model(x)                                   # [b, classes]
+    plain = F.cross_entropy(logits, y)                  # reported: runs with and without smoothing compare
+    loss = F.cross_entropy(logits, y, label_smoothing=TRAIN['labelSmoothing']) if TRAIN['labelSmoothing'] > 0 else plain
+    opt.zero_grad(set_to_none=True)
+    (loss * weight).backward()
+    # Per-layer norms from the gradients the update uses, before weight decay; weights before the update.
+    grads = norms([p.grad for _, p in kernels], x.device) if grad_norms else []
+    weights = norms([p for _, p in kernels], x.device) if grad_norms else []
+    opt.step()
+    return float(plain) * len(y), float((logits.argmax(1) == y).sum()), grads, weights
+
+
+def run(args):
+    rank, world = join_group(args)
+    device = torch.device(args.device)
+    torch.manual_seed(TRAIN['seed'])  # the initialisation without --weights, dropout and stochastic depth
+    channels, side = DATA_SHAPE[2], (args.image_size or DATA_SHAPE[0]) if args.folder else DATA_SHAPE[0]
+    train_set, test_set = load_data(args, channels, side)
+    net, started = build(args, len(train_set.folder.classes) if args.folder else NUM_CLASSES, channels, device, world)
+    model = nn.parallel.DistributedDataParallel(net, device_ids=[device.index] if device.type == 'cuda' else None) if world > 1 else net
     params = dict(net.named_parameters())
     kernels = [(name, params[t]) for name, t in LAYERS if t in params]
     batches = Batches(len(train_set), DATA['trainSubset'], TRAIN['batchSize'], TRAIN['seed'], side)
     per_epoch = batches.steps_per_epoch
+    if min(TRAIN['batchSize'], len(batches.pool) % TRAIN['batchSize'] or TRAIN['batchSize']) < world:
+        raise SystemExit(f"a batch of {len(batches.pool) % TRAIN['batchSize'] or TRAIN['batchSize']} images cannot be shared by {world} processes")
     if args.steps is not None and args.epochs is None:  # --steps alone runs that many steps
         TRAIN['epochs'] = max(TRAIN['epochs'], math.ceil(args.steps / per_epoch))
     total = TRAIN['epochs'] * per_epoch if TRAIN['maxSteps'] <= 0 else min(TRAIN['maxSteps'], TRAIN['epochs'] * per_epoch)
-    groups = param_groups(net)
-    opt = make_optimizer(groups)
+    opt = make_optimizer(param_groups(net))
     schedule = make_schedule(opt, per_epoch, total)
-    if args.out:
+    if args.out and rank == 0:
         os.makedirs(args.out, exist_ok=True)
         with open(os.path.join(args.out, 'config.json'), 'w') as f:
             json.dump({'model': MODEL, 'train': TRAIN, 'data': DATA}, f, indent=2)
-    log = Log(args.out, args.json)
-    print(f'{TITLE}: {sum(p.numel() for p in net.parameters()):,} parameters on {device}; {started}; '
-          f'{len(batches.pool):,} training images, {per_epoch} steps an epoch, {total} steps', file=sys.stderr)
-    eval_batch = min(max(TRAIN['batchSize'], 100), 500)
-    step, last = 0, time.perf_counter()
+    log = Log(args.out, args.json, rank == 0)
+    if rank == 0:
+        print(f'{TITLE}: {sum(p.numel() for p in net.parameters()):,} parameters on {device}{f" x {world} processes" if world > 1 else ""}; '
+              f'{started}; {len(batches.pool):,} training images, {per_epoch} steps an epoch, {total} steps', file=sys.stderr)
+
+    def save():
+        if args.out and rank == 0:
+            write_safetensors(os.path.join(args.out, 'weights.safetensors'), net.state_dict(), {'format': 'pt', 'naming': NAMING, 'steps': str(at)})
+
+    at, last = 0, time.perf_counter()
     for epoch in range(1, TRAIN['epochs'] + 1):
         train_mode(net)
-        loader = torch.utils.data.DataLoader(train_set, batch_sampler=batches.epoch(epoch), num_workers=args.workers, pin_memory=device.type == 'cuda')
+        mine = (share(b, rank, world) for b in batches.epoch(epoch))
+        loader = torch.utils.data.DataLoader(train_set, batch_sampler=mine, num_workers=args.workers, pin_memory=device.type == 'cuda')
         for x, y in loader:
-            if step >= total:
+            if at >= total:
                 break
-            x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
             lr = opt.param_groups[0]['lr'] / opt.param_groups[0]['scale']  # the schedule's rate, not the head's multiple
-            logits = net(x)                                    # [B, classes]
-            plain = F.cross_entropy(logits, y)                 # reported: runs with and without smoothing compare
-            loss = F.cross_entropy(logits, y, label_smoothing=TRAIN['labelSmoothing']) if TRAIN['labelSmoothing'] > 0 else plain
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            # Per-layer norms from the gradients the update uses, before weight decay; weights before the update.
-            grads = norms([p.grad for _, p in kernels]) if not args.no_grad_norms else []
-            weights = norms([p for _, p in kernels]) if not args.no_grad_norms else []
-            opt.step()
+            n = total_over_group([len(y)], world, device)[0]
+            loss, correct, grads, weights = step(model, net, opt, x.to(device, non_blocking=True), y.to(device, non_blocking=True), len(y) * world / n, kernels, rank == 0 and not args.no_grad_norms)
+            loss, correct = total_over_group([loss, correct], world, device) if world > 1 else (loss, correct)
             schedule.step()
-            step += 1
-            acc = float((logits.argmax(1) == y).float().mean())
-            now = time.perf_counter()
-            record = {'step': step, 'epoch': epoch, 'loss': float(plain), 'acc': acc, 'lr': lr, 'ms': (now - last) * 1000,
+            at, now = at + 1, time.perf_counter()
+            record = {'step': at, 'epoch': epoch, 'loss': loss / n, 'acc': correct / n, 'lr': lr, 'ms': (now - last) * 1000,
                       'gradNorms': {name: g for (name, _), g in zip(kernels, grads)},
                       'weightNorms': {name: w for (name, _), w in zip(kernels, weights)}}
-            log(record, f"step {step}  loss {record['loss']:.4f}  acc {acc:.3f}  lr {lr:.4g}  {record['ms']:.0f} ms")
+            log(record, f"step {at}  loss {record['loss']:.4f}  acc {record['acc']:.3f}  lr {lr:.4g}  {record['ms']:.0f} ms")
             last = now
-        if step >= total and step % per_epoch != 0:
+        if at >= total and at % per_epoch != 0:
             break  # stopped mid-epoch by --steps: no evaluation, as the playground
-        result = evaluate(net, test_set, DATA['testSubset'], eval_batch, device)
-        log({'event': 'epoch', 'epoch': epoch, 'step': step, **result}, f"epoch {epoch}  test loss {result['testLoss']:.4f}  test acc {result['testAcc']:.4f} ({result['testCount']} images)")
-        if args.out:
-            write_safetensors(os.path.join(args.out, 'weights.safetensors'), net.state_dict(), {'format': 'pt', 'naming': NAMING, 'steps': str(step)})
+        if rank == 0:
+            result = evaluate(net, test_set, DATA['testSubset'], min(max(TRAIN['batchSize'], 100), 500), device)
+            log({'event': 'epoch', 'epoch': epoch, 'step': at, **result}, f"epoch {epoch}  test loss {result['testLoss']:.4f}  test acc {result['testAcc']:.4f} ({result['testCount']} images)")
+            save()
         last = time.perf_counter()
-        if step >= total:
+        if at >= total:
             break
-    if args.out:
-        write_safetensors(os.path.join(args.out, 'weights.safetensors'), net.state_dict(), {'format': 'pt', 'naming': NAMING, 'steps': str(step)})
+    save()
+    if world > 1:
+        torch.distributed.destroy_process_group()
     return net
 
 
 def parse_args(argv):
-    ap = argparse.ArgumentParser(description=f'{TITLE}: the playground run in PyTorch.')
+    ap = argparse.ArgumentParser(description=f'{TITLE}: the playground run in PyTorch (alone, or one process a device under torchrun).')
     ap.add_argument('--data', required=True, help=DATA_HELP)
     ap.add_argument('--folder', action='store_true', help='read --data as an ImageFolder: DIR/train/CLASS/IMAGE and DIR/test (or DIR/val)/CLASS/IMAGE')
     ap.add_argument('--image-size', type=int, help="with --folder: the side images are resized and centre-cropped to (default: the playground data set's)")
@@ -152,6 +214,7 @@ def parse_args(argv):
     ap.add_argument('--workers', type=int, default=0, help='data loader processes (default 0: batches are made in this one)')
     ap.add_argument('--threads', type=int, help="torch's CPU threads (default: torch's)")
     ap.add_argument('--no-grad-norms', action='store_true', help='skip the per-layer gradient and weight norms')
+    ap.add_argument('--no-sync-bn', action='store_true', help='under torchrun on CUDA: batch norm over each process\'s share, not SyncBatchNorm')
     ap.add_argument('--json', action='store_true', help='print the JSON lines instead of text')
     args = ap.parse_args(argv)
     for key, value in (('epochs', args.epochs), ('maxSteps', args.steps), ('seed', args.seed)):

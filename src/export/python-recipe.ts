@@ -87,7 +87,7 @@ def train_mode(net):
     body runs in inference mode throughout (the playground computes its features once, so)."""
     net.train()
     for name, m in net.named_modules():
-        if frozen(name) and (isinstance(m, nn.BatchNorm2d) or (TRAIN['freeze'] == 'head' and name and name != HEAD and name != 'dropout')):
+        if frozen(name) and (isinstance(m, nn.modules.batchnorm._BatchNorm) or (TRAIN['freeze'] == 'head' and name and name != HEAD and name != 'dropout')):
             m.eval()
 
 

@@ -101,14 +101,14 @@ describe('the text of train.py', () => {
     expect(netTitle(config('resnet20', { blocksPerStage: 1 }))).toBe('an 8-layer CIFAR ResNet on CIFAR-10');
   });
 
-  it('config.json is the config; the README lists the commands and says DDP is to come', () => {
+  it('config.json is the config; the README lists the commands for a CPU, a GPU, 8 GPUs and several machines', () => {
     expect(JSON.parse(configJson(c))).toEqual(c);
     const readme = exportReadme(c, 'akamaster', 'the seeded initial weights (seed 1)');
     expect(readme).toContain('python3 train.py --data DATA --weights weights.safetensors --device cpu');
     expect(readme).toContain('--device cuda');
-    expect(readme).toMatch(/## Many GPUs, many machines: to come/);
-    expect(readme).toContain('torchrun --nproc_per_node=8');
-    expect(readme).toContain('--rdzv-endpoint=HOST:29500');
+    expect(readme).toContain('torchrun --nproc_per_node=8 train.py');
+    expect(readme).toContain('torchrun --nnodes=2 --nproc_per_node=8 --rdzv_backend=c10d --rdzv_endpoint=HOST:29500');
+    expect(readme).toMatch(/on CPU \(gloo\) each\s+process normalises over its own share/);
   });
 
   it('writes Python literals', () => {

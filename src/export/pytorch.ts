@@ -104,6 +104,8 @@ gradient norm equal the playground's within 1e-3. Without --weights the net
 starts from torch's draw of the same initialisation. --out DIR gets a JSON
 line a step and an epoch (metrics.jsonl, the playground CLI's format),
 config.json and the final weights (weights.safetensors, the same names).
+Under torchrun (torchrun --nproc_per_node=8 train.py ...) it runs one process
+a device with DistributedDataParallel, each on its share of the same batches.
 
 Top to bottom: the run's config (edit it here), each layer's PyTorch name, the
 playground's constants, its seeded choices and the data, the net, the recipe,

@@ -1,8 +1,7 @@
 // The exported project's README.md: what the files are, the commands for one
-// CPU and one GPU, where scaling out stands (DistributedDataParallel under
-// torchrun is still to come: the commands are listed as such, not as
-// working), where the data comes from, what matches the playground and
-// what does not. Pure TS: no TF.js.
+// CPU, one GPU, 8 GPUs and several machines (torchrun), what scaling out
+// keeps and what it changes (batch norm per process on CPU), where the data
+// comes from, what matches the playground and what does not. Pure TS: no TF.js.
 import { DATASETS } from '../config/datasets';
 import type { Config } from '../config/types';
 import type { Naming } from '../weights/torch-names';
@@ -56,17 +55,32 @@ playground's weights import reads it). Your own images: \`--folder\` reads
 resized and centre-cropped to the playground data set's side (\`--image-size\`);
 the classifier then gets the folder's classes.
 
-## Many GPUs, many machines: to come
+## Many GPUs, many machines: torchrun
 
-DistributedDataParallel under torchrun is not written yet: train.py runs as
-one process. When it is, the same file will run as
+The same file runs as one process per device under torchrun, with
+DistributedDataParallel (NCCL on CUDA, gloo on CPU). 8 GPUs on one machine:
 
-    torchrun --nproc_per_node=8 train.py --data DATA --weights weights.safetensors --out run-8gpu
-    torchrun --nnodes=2 --nproc_per_node=8 --rdzv-backend=c10d --rdzv-endpoint=HOST:29500 \\
-        train.py --data DATA --weights weights.safetensors --out run-2x8gpu
+    torchrun --nproc_per_node=8 train.py --data DATA --weights weights.safetensors --workers 4 --out run-8gpu
 
-with the global batch of ${t.batchSize} split across the processes. Until
-then these commands do not scale the run: do not use them.
+Several machines (the same command on each, HOST one of them):
+
+    torchrun --nnodes=2 --nproc_per_node=8 --rdzv_backend=c10d --rdzv_endpoint=HOST:29500 --rdzv_id=run1 \\
+        train.py --data DATA --weights weights.safetensors --workers 4 --out run-2x8gpu
+
+Every process draws the same global batches from the seed and trains on its
+own share of each: the global batch stays ${t.batchSize}, split across the
+processes, and the rate stays ${t.learningRate} (to train at a larger batch, edit
+TRAIN in train.py). Each share's loss is weighted by its size, so the update
+is the one-process update of the whole batch: without batch norm, 2 CPU
+processes give the weights 1 process gives, within 1e-4 (the playground's
+tests check it). Batch norm: on CUDA, SyncBatchNorm normalises over the whole
+batch (\`--no-sync-bn\`: each process over its share); on CPU (gloo) each
+process normalises over its own share, so the numbers part from one
+process's. Only the first process logs, evaluates and writes \`--out\`.
+
+Debian's torch 1.13 under Python 3.11 has a torchrun whose option parsing
+fails (\`'NoneType' object has no attribute 'get'\`); give it
+\`--redirects 1 --tee 1\` before the script.
 
 ## What matches the playground
 

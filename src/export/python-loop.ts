@@ -159,7 +159,7 @@ def run(args):
     log = Log(args.out, args.json, rank == 0)
     if rank == 0:
         print(f'{TITLE}: {sum(p.numel() for p in net.parameters()):,} parameters on {device}{f" x {world} processes" if world > 1 else ""}; '
-              f'{started}; {len(batches.pool):,} training images, {per_epoch} steps an epoch, {total} steps', file=sys.stderr)
+              f'{started}; {len(batches.pool):,} training images, {per_epoch} steps an epoch, {total} steps in all', file=sys.stderr)
 
     def save():
         if args.out and rank == 0:

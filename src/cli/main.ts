@@ -9,12 +9,15 @@
 // decodes or encodes a share link (src/cli/url.ts).
 //   playground estimate --arch resnet50 --input 224 --data cifar10 --archive FILE --init-weights W
 // times an epoch per freeze policy (src/cli/estimate.ts).
+//   playground export pytorch (--config QUERY | --run FILE) --out DIR
+// writes train.py, weights, config and a README for PyTorch (src/cli/export.ts).
 //   playground weights inspect FILE [--arch PRESET] | playground forward --arch PRESET --weights FILE --input X.safetensors [--grads]
 // lists a weights file against a net, or runs it on a batch (src/cli/weights.ts).
 import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice, Config } from '../config/types';
 import { CPU_LIMITS, WASM_LIMITS } from '../arch/memory';
 import { ESTIMATE_USAGE, estimateCommand } from './estimate';
+import { EXPORT_FLAGS, EXPORT_USAGE, exportCommand } from './export';
 import { loadFashionNode } from '../data/fashion-node';
 import { loadMnistNode } from '../data/mnist-node';
 import type { Dataset } from '../data/types';
@@ -52,7 +55,9 @@ ${DATA_USAGE}
 
 ${WEIGHTS_USAGE}
 
-${ESTIMATE_USAGE}`;
+${ESTIMATE_USAGE}
+
+${EXPORT_USAGE}`;
 
 const BOOLEAN_FLAGS = new Set(['json', 'help']);
 const WEIGHTS_BOOLEANS = new Set(['json', 'help', 'grads']);
@@ -179,6 +184,11 @@ export async function main(argv: string[]): Promise<number> {
         if (flags.has('help')) return (console.log(ESTIMATE_USAGE), 0);
         if (positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]}`);
         return await estimateCommand(flags, () => startNodeBackend(configFromFlags(flags).train.backend), (config) => loadNodeData(config, flags));
+      }
+      case 'export': {
+        const { flags, positional } = parseArgs(rest, BOOLEAN_FLAGS, new Set(EXPORT_FLAGS));
+        if (flags.has('help')) return (console.log(EXPORT_USAGE), 0);
+        return await exportCommand(positional, flags);
       }
       case 'model': {
         const { flags, positional } = parseArgs(rest, BOOLEAN_FLAGS, new Set([...MODEL_FLAGS, 'input', 'classes']));

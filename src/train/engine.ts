@@ -202,7 +202,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const model = buildModel(config.model, input, data.numClasses, config.train.seed);
   const optimizer = makeOptimizer(config.train);
   try {
-    if (opts.init) hooks.onPhase?.('building', startFrom(model, config, opts.init));
+    if (opts.init) {
+      const loaded = startFrom(model, config, opts.init);
+      hooks.onPhase?.('building', loaded);
+    }
     hooks.onModel?.({ kernelNames: model.summary.kernelNames, params: model.summary.params, depth: model.summary.depth, inputShape: model.inputShape, classNames: data.classNames });
     const at: Position = { step: 0, epoch: 1, stepInEpoch: 0 };
     if (opts.resume) {

@@ -174,6 +174,18 @@ describe('fine-tuning from PyTorch weights', () => {
     const e = await fineTune('stage4').then(() => null, (err: unknown) => err);
     expect((e as Error).message).toBe('freeze stage4: this net has stages 1 to 3');
   });
+
+  it('loads and freezes the starting weights also for a caller with no hooks but the checkpoint', async () => {
+    const config = recipe();
+    Object.assign(config.train, { initWeights: 'resnet20.safetensors', freeze: 'head', maxSteps: 2 });
+    let last: Checkpoint | null = null;
+    await train({ config, data: dataset, init: { source: 'resnet20.safetensors', tensors, naming: 'akamaster' }, hooks: { onCheckpoint: (c) => (last = c) } });
+    const ckpt = last as unknown as Checkpoint;
+    const values = tf.io.decodeWeights(ckpt.model.data, ckpt.model.specs);
+    const kernel = values['stage2.block0.conv1.kernel']!.dataSync() as Float32Array;
+    tf.dispose(Object.values(values));
+    expect(same(kernel, loaded(recipe()).get('stage2.block0.conv1.kernel')!)).toBe(true);
+  });
 });
 
 /** A run's checkpoint of `config` (2 steps) as tensors by the playground's names, with their shapes. */

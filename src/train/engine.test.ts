@@ -3,6 +3,7 @@
 // so hundreds of steps fit in seconds; the maths is the same as ResNet-20's.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { installKernels } from '../kernels/install';
 import { DEFAULT_CONFIG } from '../config/presets';
 import type { Config } from '../config/types';
 import { loadMnistNode } from '../data/mnist-node';
@@ -15,8 +16,11 @@ import { disposeOptimizer, makeOptimizer, train, trainStep, TrainingError } from
 
 let mnist: Dataset;
 
+// WASM with our kernels, as the CLI runs: the TF.js CPU backend takes about a
+// second a step even for these 4-channel nets.
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  installKernels('wasm');
+  await tf.setBackend('wasm');
   tf.enableProdMode();
   mnist = await loadMnistNode();
 });
@@ -46,7 +50,6 @@ describe('training loop', () => {
   it('lowers the loss on a real MNIST slice and evaluates after each epoch', async () => {
     const steps: StepMetrics[] = [];
     const epochs: number[] = [];
-    // The TF.js CPU backend takes ~0.5 s a step even for this 4-channel net:
     // Adam makes 40 steps enough to show learning.
     const config = tiny({ train: { maxSteps: 0, epochs: 2, optimizer: 'adam', learningRate: 0.01 }, data: { trainSubset: 320, testSubset: 200 } });
     const result = await train({ config, data: mnist, hooks: { onStep: (m) => steps.push(m), onEpoch: (e) => epochs.push(e.testAcc) } });

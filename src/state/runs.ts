@@ -8,6 +8,7 @@ import { cifarDepth, type Config } from '../config/types';
 import type { Checkpoint, EpochMetrics } from '../protocol/messages';
 import { onCheckpoint, startRun } from './bridge';
 import { parseRunFile, summarizeEpoch, type RunOutcome, type RunRecord } from '../share/runfile';
+import { MAX_TORCH_RUN_BYTES, parseTorchRun } from '../share/torchrun-file';
 import { openRunsDb, type RunsDb } from './runs-db';
 import { isActive, useStore, type PlaygroundState, type RunStatus } from './store';
 
@@ -31,6 +32,11 @@ export interface RunsState {
   toggleOverlay(id: string): void;
   remove(id: string): Promise<void>;
   importFile(file: File): Promise<void>;
+  /**
+   * What the Import button was given: run files (.json), or a train.py run,
+   * its metrics.jsonl with or without the config.json beside it.
+   */
+  importFiles(files: readonly File[]): Promise<void>;
   dismissError(): void;
   /** Keeps the live run's latest checkpoint (weights in IndexedDB, its step in the record). */
   keepCheckpoint(runId: number, checkpoint: Checkpoint): void;
@@ -101,9 +107,23 @@ export const useRuns = create<RunsState>()((set, get) => ({
   importFile: async (file) => {
     const parsed = parseRunFile(await file.text(), file.name);
     if ('error' in parsed) return set({ error: parsed.error });
-    const record = { ...parsed.record, id: get().runs.some((r) => r.id === parsed.record.id) ? `${parsed.record.id}-${Date.now()}` : parsed.record.id };
-    set((s) => ({ runs: [...s.runs, record], overlay: [...s.overlay, record.id], error: parsed.warnings.length ? `${file.name}: ${parsed.warnings.map((w) => w.message).join('; ')} (defaults used)` : null }));
-    await db?.put(record).catch((e: unknown) => set({ error: String(e) }));
+    await keepImported(parsed.record, parsed.warnings.length ? `${file.name}: ${parsed.warnings.map((w) => w.message).join('; ')} (defaults used)` : null);
+  },
+  importFiles: async (files) => {
+    const metrics = files.filter((f) => /\.jsonl$/i.test(f.name));
+    if (metrics.length === 0) {
+      for (const f of files) await get().importFile(f);
+      return;
+    }
+    const others = files.filter((f) => !metrics.includes(f));
+    if (metrics.length > 1 || others.length > 1) return set({ error: `pick one train.py run at a time: its metrics.jsonl, and its config.json beside it (got ${files.map((f) => f.name).join(', ')})` });
+    const [m, c] = [metrics[0]!, others[0]];
+    const big = [m, c].find((f) => f !== undefined && f.size > MAX_TORCH_RUN_BYTES);
+    if (big) return set({ error: `${big.name}: larger than a train.py run's file can be, not read` });
+    const parsed = parseTorchRun({ metrics: { name: m.name, text: await m.text() }, config: c && { name: c.name, text: await c.text() } });
+    if ('error' in parsed) return set({ error: parsed.error });
+    const record = parsed.configKnown ? { ...parsed.record, name: `PyTorch ${runName(parsed.record.config)}` } : parsed.record;
+    await keepImported(record, parsed.warnings.length ? parsed.warnings.map((w) => w.message).join('; ') : null);
   },
   dismissError: () => set({ error: null }),
   pendingCompare: [],
@@ -141,6 +161,14 @@ export const useRuns = create<RunsState>()((set, get) => ({
     startRun(record.config, { checkpoint, carried: { steps: record.steps.filter((s) => s.step <= checkpoint.step), epochs } });
   },
 }));
+
+/** Adds an imported run to the list (a fresh id if its own is taken), overlaid, and keeps it; `notice`: what to tell about it. */
+async function keepImported(imported: RunRecord, notice: string | null): Promise<void> {
+  const { runs } = useRuns.getState();
+  const record = { ...imported, id: runs.some((r) => r.id === imported.id) ? `${imported.id}-${Date.now()}` : imported.id };
+  useRuns.setState((s) => ({ runs: [...s.runs, record], overlay: [...s.overlay, record.id], error: notice }));
+  await db?.put(record).catch((e: unknown) => useRuns.setState({ error: String(e) }));
+}
 
 /** A short name for a run: its preset-like shape and the switches that matter here. */
 export function runName(config: Config): string {

@@ -13,6 +13,7 @@ import { encodeSafetensors } from '../../data/safetensors';
 import { stateDictOf } from '../../weights/export';
 import { defaultNaming, noNames } from '../../weights/torch-names';
 import { toCsv, toRunFile, type RunRecord } from '../../share/runfile';
+import { storedZip } from '../../share/zipwrite';
 import { ConfigDiff } from './ConfigDiff';
 import { overlayColor } from './colors';
 
@@ -37,11 +38,15 @@ async function downloadModel(r: RunRecord): Promise<void> {
 }
 
 /**
- * The run's weights as PyTorch's state dict in safetensors, under the names
- * PyTorch's own implementation of the net uses (torchvision, timm or
- * akamaster's): `model.load_state_dict(load_file(...))` takes it as it is.
+ * The run as a PyTorch project, one zip of the files `npx playground export
+ * pytorch` writes (export/bundle.ts): train.py, weights.safetensors (the
+ * run's latest checkpoint as PyTorch's state dict, under the names PyTorch's
+ * own implementation of the net uses: torchvision, timm or akamaster's),
+ * config.json and README.md. For a net train.py does not express yet, the
+ * zip holds the weights, config.json and a README saying why, and the panel
+ * says so too. The generator loads on first use (its own chunk).
  */
-async function downloadTorchWeights(r: RunRecord): Promise<void> {
+async function downloadTorchProject(r: RunRecord): Promise<void> {
   const checkpoint = await useRuns.getState().checkpointOf(r.id);
   if (!checkpoint) return useRuns.setState({ error: `run ${r.name} has no kept weights` });
   const naming = defaultNaming(r.config.model);
@@ -49,9 +54,14 @@ async function downloadTorchWeights(r: RunRecord): Promise<void> {
   try {
     const tensors = decodeSpecs(checkpoint.model.specs, new Uint8Array(checkpoint.model.data), r.name);
     const dict = stateDictOf(r.config.model, DATASETS[r.config.data.dataset].classes, tensors, naming, checkpoint.step);
-    download(`${fileStem(r)}.${naming}.safetensors`, 'application/octet-stream', encodeSafetensors(Object.fromEntries(dict), { format: 'pt', naming, generatedBy: 'ResNet Playground' }).buffer as ArrayBuffer);
+    const bytes = encodeSafetensors(Object.fromEntries(dict), { format: 'pt', naming, generatedBy: 'ResNet Playground', steps: String(checkpoint.step) });
+    const { pytorchBundle } = await import('../../export/bundle');
+    const what = `the weights of the page's run "${r.name}" at step ${checkpoint.step} (its latest checkpoint)`;
+    const { files, refusal } = pytorchBundle(r.config, naming, { bytes, what }, `the page's kept run "${r.name}" (ResNet Playground's Runs panel, Export: PyTorch)`);
+    download(`${fileStem(r)}.pytorch.zip`, 'application/zip', storedZip(files).buffer as ArrayBuffer);
+    if (refusal !== null) useRuns.setState({ error: `run ${r.name}: the zip holds weights.safetensors, config.json and README.md but no train.py: ${refusal}` });
   } catch (e) {
-    useRuns.setState({ error: `run ${r.name}: the PyTorch weights could not be written: ${e instanceof Error ? e.message : String(e)}` });
+    useRuns.setState({ error: `run ${r.name}: the PyTorch export could not be written: ${e instanceof Error ? e.message : String(e)}` });
   }
 }
 
@@ -63,7 +73,7 @@ export function RunsPanel() {
   const pending = useRuns((s) => s.pendingCompare);
   const liveConfig = useStore((s) => s.run.config);
   const [compare, setCompare] = useState<string[]>([]);
-  const { toggleOverlay, remove, importFile, dismissError, resume } = useRuns.getState();
+  const { toggleOverlay, remove, importFiles, dismissError, resume } = useRuns.getState();
   const training = useStore((s) => s.run.runId !== null && isActive(s.run.status));
   const pick = (id: string) => setCompare((c) => (c.includes(id) ? c.filter((x) => x !== id) : [...c, id].slice(-2)));
   const plainTwin = () => {
@@ -84,7 +94,14 @@ export function RunsPanel() {
         </button>
         <label className="file-button">
           Import a run…
-          <input type="file" accept=".json,application/json" data-testid="runs.import" onChange={(e) => { const f = e.target.files?.[0]; if (f) void importFile(f); e.target.value = ''; }} />
+          <input
+            type="file"
+            multiple
+            accept=".json,.jsonl,application/json"
+            data-testid="runs.import"
+            title="A run file (.json) exported here, or a train.py run: its metrics.jsonl, with its config.json (pick both at once)"
+            onChange={(e) => { const fs = [...(e.target.files ?? [])]; if (fs.length > 0) void importFiles(fs); e.target.value = ''; }}
+          />
         </label>
       </div>
       {error && (
@@ -144,7 +161,7 @@ export function RunsPanel() {
                     <button type="button" data-testid="runs.exportJson" onClick={() => download(`${fileStem(r)}.json`, 'application/json', toRunFile(r))}>JSON</button>
                     <button type="button" data-testid="runs.exportCsv" onClick={() => download(`${fileStem(r)}.csv`, 'text/csv', toCsv(r))}>CSV</button>
                     <button type="button" data-testid="runs.exportModel" disabled={r.checkpointStep === undefined} onClick={() => void downloadModel(r)} title="The trained weights in TF.js format (model.json + .bin)">Model</button>
-                    <button type="button" data-testid="runs.exportTorch" disabled={r.checkpointStep === undefined} onClick={() => void downloadTorchWeights(r)} title="The trained weights as a PyTorch state dict (safetensors, with PyTorch's layer names)">PyTorch</button>
+                    <button type="button" data-testid="runs.exportTorch" disabled={r.checkpointStep === undefined} onClick={() => void downloadTorchProject(r)} title="A zip for PyTorch: train.py, the trained weights as a state dict under PyTorch's layer names (weights.safetensors), config.json and a README with the commands (one CPU, one GPU, torchrun)">PyTorch</button>
                     <button type="button" disabled={live} onClick={() => void remove(r.id)} aria-label={`delete ${r.name}`}>Delete</button>
                   </td>
                 </tr>

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { crc32 as readerCrc32, readZipDirectory, readZipEntry } from '../data/zip';
+import { readZipDirectory, readZipEntry } from '../data/zip';
 import { crc32, storedZip, ZipWriteError } from './zipwrite';
 
 const binary = Uint8Array.from({ length: 1000 }, (_, i) => (i * 37) & 0xff);
@@ -19,7 +19,6 @@ const files = [
 describe('storedZip', () => {
   it('CRC-32 is zip\'s: the check value of "123456789" and the reader\'s', () => {
     expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
-    expect(crc32(binary)).toBe(readerCrc32(binary));
   });
 
   it('reads back with data/zip.ts: every name, in order, stored, same bytes', async () => {

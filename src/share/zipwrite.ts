@@ -12,6 +12,10 @@
 //                 crc@16 csize@20 size@24 nameLen@28 ... attrs@38 localOffset@42, name
 //   end record    50 4b 05 06 count@8 count@10 cdSize@12 cdOffset@16
 
+import { crc32 } from './crc32';
+
+export { crc32 };
+
 export interface ZipInput {
   /** The entry's path inside the archive (UTF-8). */
   name: string;
@@ -20,24 +24,6 @@ export interface ZipInput {
 
 export class ZipWriteError extends Error {
   override name = 'ZipWriteError';
-}
-
-let table: Uint32Array | undefined;
-
-/** CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320), as zip stores it. */
-export function crc32(data: Uint8Array): number {
-  if (!table) {
-    table = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      table[n] = c >>> 0;
-    }
-  }
-  const t = table;
-  let c = 0xffffffff;
-  for (let i = 0; i < data.length; i++) c = (t[(c ^ (data[i] as number)) & 0xff] as number) ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
 
 /** 1980-01-01 00:00 in MS-DOS's date word: the archive is the same bytes whenever it is written. */

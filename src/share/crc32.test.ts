@@ -1,8 +1,8 @@
-// zip's CRC-32, eight bytes a step, against zlib's on every length around
+// CRC-32, eight bytes a step, against zlib's on every length around
 // the step (the tail loop) and on a larger buffer.
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { crc32 } from './zip';
+import { crc32 } from './crc32';
 
 const bytes = (n: number) => Uint8Array.from({ length: n }, (_, i) => (Math.imul(i, 2654435761) >>> 24) & 0xff);
 

@@ -9,8 +9,10 @@
 // norms, losses, rates) and the evaluation within 1e-2. Also: a wrong data
 // directory names the file it looked for; an ImageFolder trains; the
 // weights train.py writes load into the playground. One Python process runs
-// every train.py (torch's import is most of the time). Skipped, with the
-// reason printed, where torch is missing.
+// every train.py (torch's import is most of the time). Besides the ResNets:
+// torchvision's VGG (BN on and off, a linear probe), AlexNet ('cifar' stem)
+// and DenseNet (both stems, BN on and off). Skipped, with the reason printed,
+// where torch is missing.
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,9 +42,13 @@ interface Case {
   mnist?: boolean;
   /** Starts from the net's own seeded weights, exported first (the query names them and a freeze policy). */
   init?: string;
+  /** The starting weights' naming (default akamaster's). */
+  naming?: 'akamaster' | 'torchvision';
 }
 
 const BASE = 'v=1&epochs=1&steps=4&batch=32&test=20&seed=3';
+/** A small VGG: three stages of one conv at 4, 8, 16 channels, hidden layers of 16, no dropout (torch's masks are not the engine's). */
+const VGG = 'family=vgg&blocks=1-1-1&width=4&hidden=16&dropout=0';
 const CASES: Case[] = [
   { name: 'akamaster, option A, crop and flip, Nesterov, one-cycle, smoothing', query: 'n=1&width=4&data=cifar10&crop=on&flip=on&opt=nesterov&sched=onecycle&smooth=0.1&wd=5e-4' },
   { name: 'akamaster, plain twin, BN off, option B, cutout, SGD', query: 'n=1&width=4&data=cifar10&skip=off&bn=off&shortcut=B&crop=on&cutout=on&opt=sgd&lr=0.01' },
@@ -51,6 +57,12 @@ const CASES: Case[] = [
   { name: 'MNIST IDX files, momentum, warm-up, the head at 3x the rate', query: 'n=1&width=4&data=mnist&sched=warmup&warmup=0.5&headlr=3', mnist: true },
   { name: 'from weights, stem and stage 1 frozen (their BN in inference mode), the head at 2x', query: 'n=1&width=4&data=cifar10&crop=on&flip=on&freeze=stage1&headlr=2', init: 'n=1&width=4&data=cifar10' },
   { name: 'from weights, a linear probe (freeze head)', query: 'n=1&width=4&data=cifar10&crop=on&freeze=head&opt=adam&lr=0.01', init: 'n=1&width=4&data=cifar10' },
+  { name: 'VGG (features.i, classifier.i), BN, the 7x7 pool and flatten, crop and flip, Nesterov', query: `${VGG}&data=cifar10&crop=on&flip=on&opt=nesterov&wd=5e-4` },
+  { name: 'VGG without batch norm, SGD, step', query: `${VGG}&bn=off&data=cifar10&opt=sgd&lr=0.01&sched=step&decay=0.5` },
+  { name: 'VGG from weights, a linear probe (classifier.6 alone trains)', query: `${VGG}&data=cifar10&freeze=head&opt=adam&lr=0.01`, init: `${VGG}&data=cifar10`, naming: 'torchvision' },
+  { name: "AlexNet, BN, the 'cifar' stem (3x3/1 conv1), the 6x6 pool, Adam, cosine", query: 'family=alexnet&stem=cifar&bn=on&width=4&hidden=16&dropout=0&data=cifar10&opt=adam&lr=0.001&sched=cosine' },
+  { name: 'DenseNet (denseblockB.denselayerL, transitionT, norm5), crop, AdamW', query: 'family=densenet&blocks=2-2&width=8&growth=4&stem=cifar&data=cifar10&crop=on&opt=adamw&lr=0.001&wd=0.05' },
+  { name: 'DenseNet without batch norm, the ImageNet stem (conv0 7x7/2, pool0), SGD', query: 'family=densenet&blocks=1-2&width=8&growth=4&stem=imagenet&bn=off&data=cifar10&opt=sgd&lr=0.01' },
 ];
 
 interface Step { step: number; loss: number; lr: number; gradNorms: Record<string, number>; weightNorms: Record<string, number> }
@@ -90,7 +102,7 @@ const queryOf = (c: Case) => `${BASE}&${c.query}${c.init ? `&weights=${encodeURI
 
 async function engineRun(c: Case, data: Dataset): Promise<Run> {
   const run: Run = { steps: [], epochs: [] };
-  const init = c.init ? { source: startOf(c), tensors: (await readWeightsFile(new Uint8Array(readFileSync(startOf(c))), startOf(c))).tensors, naming: 'akamaster' as const } : undefined;
+  const init = c.init ? { source: startOf(c), tensors: (await readWeightsFile(new Uint8Array(readFileSync(startOf(c))), startOf(c))).tensors, naming: c.naming ?? 'akamaster' } : undefined;
   let names: string[] = [];
   const byName = (xs: number[]) => Object.fromEntries(names.map((n, i) => [n, xs[i] as number]));
   await train({

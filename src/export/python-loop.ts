@@ -51,7 +51,7 @@ def evaluate(net, test, count, batch_size, device):
     """Mean cross-entropy, accuracy and the confusion matrix (row: true class) over the first
     count test images (0: all), in inference mode, as src/train/evaluate.ts."""
     n = min(count or len(test), len(test))
-    classes = getattr(net, HEAD).out_features
+    classes = net.get_submodule(HEAD).out_features
     confusion = torch.zeros(classes * classes, dtype=torch.int64)
     loss = 0.0
     net.eval()
@@ -107,7 +107,7 @@ def load_data(args, channels, side):
 
 def build(args, classes, channels, device, world):
     """The net (initialised from the seed, then --weights), on its device, and its line for the log."""
-    net = ResNet(channels, classes, stage_blocks())
+    net = make_net(channels, classes)
     init_weights(net)
     missing = [t for _, t in LAYERS if t not in dict(net.named_parameters())]
     if missing:

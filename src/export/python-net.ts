@@ -47,6 +47,13 @@ def inner_width(planes):
     return max(1, math.floor(planes * (MODEL['groupWidth'] / 64) * MODEL['widthFactor'])) * MODEL['cardinality']
 
 
+def resize(x):
+    """Images to MODEL['inputSize'] (bilinear, half-pixel centres), inside the net as the playground; 0 keeps them."""
+    if MODEL['inputSize'] <= 0:
+        return x
+    return F.interpolate(x, size=(MODEL['inputSize'],) * 2, mode='bilinear', align_corners=False)
+
+
 def make_divisible(v, divisor=8):
     """timm's make_divisible with round_limit 0: v to the nearest multiple of divisor, at least divisor."""
     return max(divisor, int(v + divisor / 2) // divisor * divisor)
@@ -164,9 +171,7 @@ class ResNet(nn.Module):
         self.add_module(HEAD, nn.Linear(cin, classes))
 
     def forward(self, x):                                      # [B, C, H, W], normalized
-        if MODEL['inputSize'] > 0:  # bilinear, half-pixel centres, inside the net as the playground
-            x = F.interpolate(x, size=(MODEL['inputSize'],) * 2, mode='bilinear', align_corners=False)
-        x = self.pool(F.relu(self.bn1(self.conv1(x))))
+        x = self.pool(F.relu(self.bn1(self.conv1(resize(x)))))
         for name in self.stages:
             x = getattr(self, name)(x)
         x = self.dropout(x.mean((2, 3)))                      # [B, C]: global average pool
@@ -185,7 +190,7 @@ def init_weights(net):
     for name, m in net.named_modules():
         if isinstance(m, nn.Conv2d) and '.se.' not in name:
             nn.init.kaiming_normal_(m.weight, mode='fan_in', nonlinearity='relu')
-    if MODEL['init'] == 'he-normal-zero-gamma' and MODEL['skip'] and MODEL['batchNorm']:
+    if isinstance(net, ResNet) and MODEL['init'] == 'he-normal-zero-gamma' and MODEL['skip'] and MODEL['batchNorm']:
         for m in net.modules():
             if isinstance(m, Block):
                 nn.init.zeros_(m.last_bn().weight)

@@ -77,18 +77,28 @@ def frozen(name):
     if policy == 'none':
         return False
     if policy == 'head':
-        return layer != HEAD
+        return not in_head(name)
     stage = int(layer[len('layer'):]) if layer.startswith('layer') else None
     return layer != HEAD and (stage is None or stage <= int(policy[len('stage'):]))
 
 
+def in_head(name):
+    """Whether the parameter or module name is the classifier's (HEAD, e.g. 'fc' or VGG's 'classifier.6')."""
+    return name == HEAD or name.startswith(HEAD + '.')
+
+
 def train_mode(net):
     """Training mode, but frozen layers' batch norm keeps its running statistics; a linear probe's
-    body runs in inference mode throughout (the playground computes its features once, so)."""
+    body runs in inference mode throughout (the playground computes its features once, so), its head
+    (the dropout just before the classifier, and the classifier) in training mode (src/train/features.ts)."""
     net.train()
     for name, m in net.named_modules():
-        if frozen(name) and (isinstance(m, nn.modules.batchnorm._BatchNorm) or (TRAIN['freeze'] == 'head' and name and name != HEAD and name != 'dropout')):
+        if frozen(name) and (isinstance(m, nn.modules.batchnorm._BatchNorm) or (TRAIN['freeze'] == 'head' and name)):
             m.eval()
+    if TRAIN['freeze'] == 'head':
+        for name in (HEAD, HEAD_DROPOUT):
+            if name:
+                net.get_submodule(name).train()
 
 
 def param_groups(net):

@@ -19,9 +19,11 @@ export function pyValue(v: unknown): string {
 
 /** What each key train.py reads means, in a few words (src/config/types.ts has the long story). */
 const MODEL_NOTES: Readonly<Record<string, string>> = {
-  family: "'cifar-resnet' (He et al. 2015 §4.2, 3 stages) or 'resnet' (the ImageNet ResNets)",
+  family: "'cifar-resnet' (He et al. 2015 §4.2, 3 stages), 'resnet' (the ImageNet ResNets), 'vgg', 'alexnet' or 'densenet'",
   blocksPerStage: 'cifar-resnet: n blocks in each of the 3 stages (6n+2 layers)',
-  stageBlocks: 'resnet: blocks per stage',
+  stageBlocks: 'blocks per stage (vgg: convs; densenet: dense layers)',
+  growthRate: "densenet: channels each dense layer adds",
+  hiddenUnits: 'vgg, alexnet: width of the two hidden classifier layers',
   baseWidth: "the first stage's planes, doubled each stage (also the stem's width)",
   blockType: "'basic' (3x3, 3x3) or 'bottleneck' (1x1, 3x3, 1x1, x4)",
   stem: "'cifar' 3x3 s1; 'imagenet' 7x7 s2 + max-pool; 'deep' three 3x3 + max-pool",
@@ -30,7 +32,7 @@ const MODEL_NOTES: Readonly<Record<string, string>> = {
   groupWidth: "channels per group at planes 64 (torchvision's width_per_group)",
   widthFactor: "Wide ResNet's k: the 3x3 convolutions widened",
   se: 'squeeze-and-excitation ratio r, 0 for none',
-  dropout: 'dropout before the classifier, 0 for none',
+  dropout: 'dropout before the classifier (vgg, alexnet: in it), 0 for none',
   dropPath: 'stochastic depth: the last block\'s drop rate, rising linearly from 0',
   skip: 'residual connections; False: the plain twin',
   batchNorm: 'batch norm after each convolution; False: a conv bias instead',
@@ -67,16 +69,25 @@ const DATA_NOTES: Readonly<Record<string, string>> = {
 };
 
 /** One dict of the config: `NAME = dict(` then a commented line a key (those of `keys`). */
-function pyDict(name: string, values: object, notes: Readonly<Record<string, string>>, keys = Object.keys(notes)): string {
+function pyDict(name: string, values: object, notes: Readonly<Record<string, string>>, keys: readonly string[] = Object.keys(notes)): string {
   const entries = keys.map((k) => [`    ${k}=${pyValue((values as Record<string, unknown>)[k])},`, notes[k] as string] as const);
   const column = Math.max(...entries.map(([code]) => code.length)) + 2;
   return [`${name} = dict(`, ...entries.map(([code, note]) => `${code.padEnd(column)}# ${note}`), ')'].join('\n');
 }
 
+/** The MODEL keys each family's Python reads (the ResNets: all but the other families' and the other depth field). */
+const FAMILY_KEYS: Readonly<Record<string, readonly string[]>> = {
+  vgg: ['family', 'stageBlocks', 'baseWidth', 'inputSize', 'hiddenUnits', 'dropout', 'batchNorm', 'init'],
+  alexnet: ['family', 'baseWidth', 'stem', 'inputSize', 'hiddenUnits', 'dropout', 'batchNorm', 'init'],
+  densenet: ['family', 'stageBlocks', 'baseWidth', 'growthRate', 'stem', 'inputSize', 'batchNorm', 'init'],
+};
+
 /** MODEL, TRAIN and DATA as train.py reads them. */
 export function configSection(config: Config): string {
-  // Each family reads its own depth field.
-  const modelKeys = Object.keys(MODEL_NOTES).filter((k) => k !== (config.model.family === 'cifar-resnet' ? 'stageBlocks' : 'blocksPerStage'));
+  const family = config.model.family;
+  // Each family reads its own fields; the ResNets their own depth field.
+  const skipped = new Set(['growthRate', 'hiddenUnits', family === 'cifar-resnet' ? 'stageBlocks' : 'blocksPerStage']);
+  const modelKeys = FAMILY_KEYS[family] ?? Object.keys(MODEL_NOTES).filter((k) => !skipped.has(k));
   return [pyDict('MODEL', config.model, MODEL_NOTES, modelKeys), pyDict('TRAIN', config.train, TRAIN_NOTES), pyDict('DATA', config.data, DATA_NOTES)].join('\n');
 }
 

@@ -19,9 +19,6 @@ function config(preset: ModelPresetId, over: Partial<Config['model']> = {}, data
 
 describe('what export to PyTorch refuses', () => {
   it.each([
-    ['vgg16', {}, /does not write vgg nets yet/],
-    ['alexnet', {}, /does not write alexnet nets yet/],
-    ['densenet121', {}, /does not write densenet nets yet/],
     ['efficientnet_b0', {}, /does not write efficientnet nets yet/],
     ['resnet_transformer', {}, /does not write the ResNet \+ Transformer hybrid yet/],
     ['resnet20', { preact: true }, /does not write pre-activation ResNets yet/],
@@ -38,6 +35,14 @@ describe('what export to PyTorch refuses', () => {
     expect(() => trainPy(config('resnet50d'), 'torchvision', 'a test')).toThrow(/deep stem .* timm's names only/);
   });
 
+  it("what torchvision's VGG, AlexNet and DenseNet have no place for, by name (a resize in AlexNet, DenseNet's deep stem); stages frozen outside the ResNets", () => {
+    expect(() => trainPy(config('alexnet', { inputSize: 64 }), 'torchvision', 'a test')).toThrow(/export to PyTorch: a resize layer has no place in torchvision's alexnet/);
+    expect(() => trainPy(config('densenet121', { stem: 'deep' }), 'torchvision', 'a test')).toThrow(/export to PyTorch: stem\.conv1 has no torchvision name/);
+    const frozen = config('vgg16');
+    frozen.train.freeze = 'stage2';
+    expect(() => trainPy(frozen, 'torchvision', 'a test')).toThrow('export to PyTorch freezes stages of the ResNets only, not of vgg nets (freeze none or head)');
+  });
+
   it('writes every ResNet preset and knob it claims', () => {
     for (const preset of ['resnet20', 'resnet110', 'resnet18', 'resnet50', 'resnext50_32x4d', 'wide_resnet50_2', 'seresnet50', 'resnet50d'] as const) {
       expect(exportRefusal(config(preset).model)).toBeNull();
@@ -50,6 +55,25 @@ describe('what export to PyTorch refuses', () => {
 });
 
 describe('the names in train.py', () => {
+  it.each([
+    ['vgg16', {}, ['features.0.weight', 'features.2.weight', 'features.5.weight', 'features.26.weight', 'features.28.weight', 'classifier.0.weight', 'classifier.3.weight', 'classifier.6.weight'], 'classifier.6'],
+    ['vgg16', { batchNorm: true }, ['features.0.weight', 'features.3.weight', 'features.7.weight', 'features.37.weight', 'features.40.weight', 'classifier.6.weight'], 'classifier.6'],
+    ['alexnet', { stem: 'cifar' as const }, ['features.0.weight', 'features.3.weight', 'features.6.weight', 'features.8.weight', 'features.10.weight', 'classifier.1.weight', 'classifier.4.weight', 'classifier.6.weight'], 'classifier.6'],
+    ['alexnet', { stem: 'cifar' as const, batchNorm: true }, ['features.0.weight', 'features.4.weight', 'features.8.weight', 'features.11.weight', 'features.14.weight', 'classifier.6.weight'], 'classifier.6'],
+    ['densenet121', {}, ['features.conv0.weight', 'features.denseblock1.denselayer1.conv1.weight', 'features.transition3.conv.weight', 'features.denseblock4.denselayer16.conv2.weight', 'classifier.weight'], 'classifier'],
+  ] as const)("%s %j: torchvision's names, the head %s", (preset, over, names, head) => {
+    const c = config(preset, over);
+    expect(exportRefusal(c.model)).toBeNull();
+    expect(exportNaming(c.model)).toBe('torchvision');
+    const layers = exportLayers(c, 'torchvision');
+    expect(layers.map(([, torch]) => torch).filter((t) => names.includes(t as never))).toEqual(names);
+    expect(layers.at(-1)).toEqual(['fc', `${head}.weight`]);
+    const text = trainPy(c, 'torchvision', 'a test');
+    expect(text).toContain(`HEAD = {'vgg': 'classifier.6', 'alexnet': 'classifier.6', 'densenet': 'classifier'}.get(MODEL['family'], HEAD)`);
+    expect(text).toContain(`    family='${c.model.family}',`);
+  });
+
+
   it("the CIFAR ResNets: akamaster's (conv1, bn1, layerS.B.convK, shortcut for option B, linear)", () => {
     const text = trainPy(config('resnet20', { shortcut: 'B' }), 'akamaster', 'a test');
     expect(text).toContain("NAMING = 'akamaster'");
@@ -84,8 +108,18 @@ describe('the text of train.py', () => {
       expect(read.size).toBeGreaterThan(3);
       const section = text.slice(text.indexOf(`${dict} = dict(`), text.indexOf('\n)', text.indexOf(`${dict} = dict(`)));
       const written = new Set([...section.matchAll(/^ {4}(\w+)=/gm)].map((m) => m[1] as string));
-      for (const key of read) if (!(dict === 'MODEL' && key === 'stageBlocks')) expect(written, `${dict}['${key}']`).toContain(key);
+      for (const key of read) if (!(dict === 'MODEL' && ['stageBlocks', 'hiddenUnits', 'growthRate'].includes(key))) expect(written, `${dict}['${key}']`).toContain(key);
     }
+  });
+
+  it("writes the keys VGG's, AlexNet's and DenseNet's Python reads, and not the ResNets'", () => {
+    const section = (text: string) => text.slice(text.indexOf('MODEL = dict('), text.indexOf('\n)', text.indexOf('MODEL = dict(')));
+    const keys = (preset: ModelPresetId) => [...section(trainPy(config(preset, preset === 'alexnet' ? { stem: 'cifar' } : {}), 'torchvision', 'a test')).matchAll(/^ {4}(\w+)=/gm)].map((m) => m[1]);
+    expect(keys('vgg16')).toEqual(['family', 'stageBlocks', 'baseWidth', 'inputSize', 'hiddenUnits', 'dropout', 'batchNorm', 'init']);
+    expect(keys('alexnet')).toEqual(['family', 'baseWidth', 'stem', 'inputSize', 'hiddenUnits', 'dropout', 'batchNorm', 'init']);
+    expect(keys('densenet121')).toEqual(['family', 'stageBlocks', 'baseWidth', 'growthRate', 'stem', 'inputSize', 'batchNorm', 'init']);
+    expect(netTitle(config('vgg16', { stageBlocks: [1, 1, 1] }))).toBe('a 6-layer VGG (no batch norm) on CIFAR-10');
+    expect(netTitle(config('densenet121'))).toBe('densenet121 on CIFAR-10');
   });
 
   it('is the same text for the same config, with the config in Python', () => {

@@ -12,6 +12,7 @@ import { presetOf } from '../config/presets';
 import type { Config, ModelConfig } from '../config/types';
 import { defaultNaming, NamingError, torchNames, type Naming } from '../weights/torch-names';
 import { PY_DATA } from './python-data';
+import { PY_FAMILIES } from './python-families';
 import { PY_LOOP } from './python-loop';
 import { PY_NET } from './python-net';
 import { PY_RECIPE } from './python-recipe';
@@ -22,11 +23,14 @@ export class ExportError extends Error {
 }
 
 /** The families train.py writes, in words, for refusals. */
-const WRITTEN = 'it writes the ResNets: the CIFAR family and the ImageNet ResNets with ResNeXt groups, Wide widths, SE and ResNet-D';
+const WRITTEN = 'it writes the ResNets (the CIFAR family and the ImageNet ResNets with ResNeXt groups, Wide widths, SE and ResNet-D), VGG, AlexNet and DenseNet';
+
+/** The families train.py builds: the ResNet builder's two, and torchvision's VGG, AlexNet and DenseNet (python-families.ts). */
+const FAMILIES: ReadonlySet<ModelConfig['family']> = new Set(['cifar-resnet', 'resnet', 'vgg', 'alexnet', 'densenet']);
 
 /** Why train.py cannot express `model` yet, or null when it can. */
 export function exportRefusal(model: ModelConfig): string | null {
-  if (model.family !== 'cifar-resnet' && model.family !== 'resnet') return `export to PyTorch does not write ${model.family} nets yet (${WRITTEN})`;
+  if (!FAMILIES.has(model.family)) return `export to PyTorch does not write ${model.family} nets yet (${WRITTEN})`;
   if (model.preact) return `export to PyTorch does not write pre-activation ResNets yet (${WRITTEN})`;
   if (model.family === 'resnet' && model.transformerLayers > 0) return `export to PyTorch does not write the ResNet + Transformer hybrid yet (${WRITTEN})`;
   return null;
@@ -47,6 +51,9 @@ export function exportNaming(model: ModelConfig, naming?: Naming): Naming {
 export function exportLayers(config: Config, naming: Naming): Array<[string, string]> {
   const refusal = exportRefusal(config.model);
   if (refusal !== null) throw new ExportError(refusal);
+  if (/^stage\d+$/.test(config.train.freeze) && !isResNet(config.model)) {
+    throw new ExportError(`export to PyTorch freezes stages of the ResNets only, not of ${config.model.family} nets (freeze none or head)`);
+  }
   const shape = DATASETS[config.data.dataset];
   const arch = buildArch(config.model, shape.classes);
   let names;
@@ -64,20 +71,29 @@ export function exportLayers(config: Config, naming: Naming): Array<[string, str
   });
 }
 
+function isResNet(m: ModelConfig): boolean {
+  return m.family === 'cifar-resnet' || m.family === 'resnet';
+}
+
+/** The other families' names, in the net's title. */
+const FAMILY_TITLE: Readonly<Record<string, string>> = { vgg: 'VGG', alexnet: 'AlexNet', densenet: 'DenseNet' };
+
 /** The net in a few words: the preset, or its depth and family, and the knobs that set it apart. */
 export function netTitle(config: Config): string {
   const m = config.model;
   const preset = presetOf(m);
   const depth = summarize(buildArch(m, DATASETS[config.data.dataset].classes), DATASETS[config.data.dataset].input).depth;
+  const resnet = isResNet(m);
   const knobs = [
-    !m.skip && 'plain twin (no skip connections)',
+    resnet && !m.skip && 'plain twin (no skip connections)',
     !m.batchNorm && 'no batch norm',
     m.shortcut !== 'A' && m.family === 'cifar-resnet' && `option ${m.shortcut} shortcuts`,
     m.family === 'resnet' && m.shortcut !== 'B' && `${m.shortcut === 'A' ? 'option A' : 'avgDown'} shortcuts`,
-    m.dropPath > 0 && `stochastic depth ${m.dropPath}`,
+    resnet && m.dropPath > 0 && `stochastic depth ${m.dropPath}`,
     m.inputSize > 0 && `at ${m.inputSize}x${m.inputSize}`,
   ].filter((k): k is string => typeof k === 'string');
-  const name = preset ?? `${/^(8\d?|11|18)$/.test(String(depth)) ? 'an' : 'a'} ${depth}-layer ${m.family === 'cifar-resnet' ? 'CIFAR ' : ''}ResNet`;
+  const kind = FAMILY_TITLE[m.family] ?? `${m.family === 'cifar-resnet' ? 'CIFAR ' : ''}ResNet`;
+  const name = preset ?? `${/^(8\d?|11|18)$/.test(String(depth)) ? 'an' : 'a'} ${depth}-layer ${kind}`;
   return `${name}${knobs.length > 0 ? ` (${knobs.join(', ')})` : ''} on ${DATASETS[config.data.dataset].name}`;
 }
 
@@ -154,7 +170,7 @@ export function trainPy(config: Config, naming: Naming, source: string): string 
     '# Each layer\'s weight: the playground\'s layer name (gradient norms are keyed by it) and its PyTorch name.',
     layersSection(layers),
   ].join('\n');
-  return ['#!/usr/bin/env python3', docstring(config, source), PY_IMPORTS, '', generated, '', PY_CONSTANTS, PY_DATA, PY_NET, PY_RECIPE, PY_LOOP].join('\n');
+  return ['#!/usr/bin/env python3', docstring(config, source), PY_IMPORTS, '', generated, '', PY_CONSTANTS, PY_DATA, PY_NET, PY_FAMILIES, PY_RECIPE, PY_LOOP].join('\n');
 }
 
 /** config.json: the run's Config, as a run file holds it (share/json.ts reads it back). */

@@ -73,7 +73,8 @@ describe('playground export pytorch', () => {
     await expect(run(['pytorch'], { out })).rejects.toThrow('needs one of --config QUERY or --run FILE');
     await expect(run(['pytorch'], { config: QUERY, run: 'x.json', out })).rejects.toThrow('needs one of --config QUERY or --run FILE');
     await expect(run(['pytorch'], { config: QUERY })).rejects.toThrow('needs --out DIR');
-    await expect(run(['pytorch'], { config: 'v=1&family=efficientnet', out })).rejects.toThrow('export to PyTorch does not write efficientnet nets yet');
+    await expect(run(['pytorch'], { config: 'v=1&family=resnet&blocks=1-1&tlayers=1', out })).rejects.toThrow('export to PyTorch does not write the ResNet + Transformer hybrid yet');
+    await expect(run(['pytorch'], { config: 'v=1&family=efficientnet&bn=off', out })).rejects.toThrow("export to PyTorch: EfficientNet without batch norm has no torchvision names");
     await expect(run(['pytorch'], { config: 'v=1&family=vgg&blocks=1-1&freeze=stage1', out })).rejects.toThrow('export to PyTorch freezes stages of the ResNets only, not of vgg nets');
     await expect(run(['pytorch'], { config: 'v=1&preact=on', out })).rejects.toThrow('does not write pre-activation ResNets yet');
     await expect(run(['pytorch'], { config: 'v=1&n=banana', out })).rejects.toThrow(/--config: model\.blocksPerStage: /);

@@ -11,7 +11,7 @@
 // weights train.py writes load into the playground. One Python process runs
 // every train.py (torch's import is most of the time). Besides the ResNets:
 // torchvision's VGG (BN on and off, a linear probe), AlexNet ('cifar' stem)
-// and DenseNet (both stems, BN on and off). Skipped, with the reason printed,
+// and DenseNet (both stems, BN on and off), EfficientNet. Skipped, with the reason printed,
 // where torch is missing.
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -47,6 +47,8 @@ interface Case {
 }
 
 const BASE = 'v=1&epochs=1&steps=4&batch=32&test=20&seed=3';
+/** EfficientNet at a quarter width, half depth (residual MBConvs in stages 1 and 4-6), dropout and stochastic depth 0 (torch's masks are not the engine's). */
+const EFFICIENTNET = "EfficientNet (features.S.B.block.i, SE's fc1/fc2, SiLU), width 0.25, depth 0.5, crop, AdamW, cosine";
 /** A small VGG: three stages of one conv at 4, 8, 16 channels, hidden layers of 16, no dropout (torch's masks are not the engine's). */
 const VGG = 'family=vgg&blocks=1-1-1&width=4&hidden=16&dropout=0';
 const CASES: Case[] = [
@@ -63,6 +65,7 @@ const CASES: Case[] = [
   { name: "AlexNet, BN, the 'cifar' stem (3x3/1 conv1), the 6x6 pool, Adam, cosine", query: 'family=alexnet&stem=cifar&bn=on&width=4&hidden=16&dropout=0&data=cifar10&opt=adam&lr=0.001&sched=cosine' },
   { name: 'DenseNet (denseblockB.denselayerL, transitionT, norm5), crop, AdamW', query: 'family=densenet&blocks=2-2&width=8&growth=4&stem=cifar&data=cifar10&crop=on&opt=adamw&lr=0.001&wd=0.05' },
   { name: 'DenseNet without batch norm, the ImageNet stem (conv0 7x7/2, pool0), SGD', query: 'family=densenet&blocks=1-2&width=8&growth=4&stem=imagenet&bn=off&data=cifar10&opt=sgd&lr=0.01' },
+  { name: EFFICIENTNET, query: 'family=efficientnet&widen=0.25&deepen=0.5&dropout=0&droppath=0&data=cifar10&crop=on&opt=adamw&lr=0.001&wd=0.05&sched=cosine', naming: 'torchvision' },
 ];
 
 interface Step { step: number; loss: number; lr: number; gradNorms: Record<string, number>; weightNorms: Record<string, number> }
@@ -263,6 +266,15 @@ describe.skipIf(torchMissing() !== null)("the exported train.py against the engi
     expect(te.testCount).toBe(ee.testCount);
     expect(rel(te.testLoss, ee.testLoss)).toBeLessThan(1e-2);
     expect(Math.abs(te.testAcc - ee.testAcc) * te.testCount).toBeLessThanOrEqual(1);
+  });
+
+  it("EfficientNet's state dict: the exported weights' keys in the net's order, as stateDictOf writes them", () => {
+    const c = CASES.find((k) => k.name === EFFICIENTNET) as Case;
+    const keys = (file: string) => [...decodeSafetensors(new Uint8Array(readFileSync(file))).tensors.keys()].filter((k) => !k.endsWith('num_batches_tracked'));
+    const ours = keys(join(outOf(c), 'weights.safetensors'));
+    expect(ours).toContain('features.1.0.block.1.fc1.weight');
+    expect(ours).toContain('features.8.1.running_var');
+    expect(keys(join(outOf(c), 'run', 'weights.safetensors'))).toEqual(ours);
   });
 
   it('a wrong data folder names the file train.py looked for', () => {

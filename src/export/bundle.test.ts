@@ -21,13 +21,13 @@ describe('pytorchBundle', () => {
     expect(files[3]!.data).toContain('torchrun --nproc_per_node=8');
   });
 
-  it('EfficientNet: no train.py; the weights, config.json and a README that says why', () => {
-    const c = configFromPreset('efficientnet_b0');
-    const naming = defaultNaming(c.model)!;
+  it('the ResNet + Transformer hybrid: no train.py; the weights, config.json and a README that says why', () => {
+    const c = configFromPreset('resnet_transformer');
+    const naming = defaultNaming(c.model) ?? 'torchvision';
     const { files, refusal } = pytorchBundle(c, naming, weights, 'a test');
-    expect(refusal).toMatch(/does not write efficientnet nets yet/);
+    expect(refusal).toMatch(/does not write the ResNet \+ Transformer hybrid yet/);
     expect(files.map((f) => f.name)).toEqual(['weights.safetensors', 'config.json', 'README.md']);
-    expect(files[2]!.data).toContain('There is no `train.py` here: export to PyTorch does not write efficientnet nets yet');
+    expect(files[2]!.data).toContain('There is no `train.py` here: export to PyTorch does not write the ResNet + Transformer hybrid yet');
     expect(files[2]!.data).toContain(`${naming}'s names`);
   });
 });

@@ -1,10 +1,13 @@
-// train.py's other zoo families, as Python text: VGG, AlexNet and DenseNet
-// (src/arch/families/vgg.ts, alexnet.ts, densenet.ts) as torchvision builds
+// train.py's other zoo families, as Python text: VGG, AlexNet, DenseNet and
+// EfficientNet (src/arch/families/vgg.ts, alexnet.ts, densenet.ts,
+// efficientnet.ts) as torchvision builds
 // them, so that their state dicts carry torchvision's names
 // (src/weights/torch-names.ts): VGG's and AlexNet's features.i / classifier.i
 // (indices of their nn.Sequential, every module counted), DenseNet's
 // features.conv0/norm0, denseblockB.denselayerL.norm1/conv1/norm2/conv2,
-// transitionT.norm/conv, norm5 and classifier. make_net picks the family.
+// transitionT.norm/conv, norm5 and classifier; EfficientNet's features.0.0/1
+// (stem), features.S.B.block.i (expand, depthwise, SE, project: only those
+// present), features.8.0/1 (head) and classifier.1. make_net picks the family.
 // Reads MODEL from the generated file and conv, norm, resize and ResNet from
 // python-net.ts. Pure TS: no TF.js.
 
@@ -19,12 +22,18 @@ export const PY_FAMILIES = String.raw`
 # DenseNet-BC (Huang et al. 2017): dense layers BN-ReLU-conv1x1 (4 x growth)
 # -BN-ReLU-conv3x3 (growth), each concatenated to its input; transitions
 # BN-ReLU-conv1x1 halving the channels, then a 2x2 average pool.
+# EfficientNet-B0 (Tan & Le 2019) as torchvision's efficientnet.py: a 3x3/2 stem,
+# seven stages of MBConv blocks (1x1 expand -> kxk depthwise -> SE -> 1x1
+# project, no activation after it), a 1x1 head conv to 4x the last stage's
+# channels; SiLU (swish) everywhere; widthFactor / depthFactor scale channels
+# (to multiples of 8) and layers (rounded up).
 
 # The classifier's last Linear: the playground's 'fc' (the head a linear probe trains).
-HEAD = {'vgg': 'classifier.6', 'alexnet': 'classifier.6', 'densenet': 'classifier'}.get(MODEL['family'], HEAD)
+HEAD = {'vgg': 'classifier.6', 'alexnet': 'classifier.6', 'densenet': 'classifier', 'efficientnet': 'classifier.1'}.get(MODEL['family'], HEAD)
 # The dropout right before it, part of a linear probe's head (src/train/features.ts splitHead): VGG's
-# classifier.5, the ResNets' 'dropout'; AlexNet's last Linear follows a ReLU, DenseNet has none.
-HEAD_DROPOUT = {'vgg': 'classifier.5', 'alexnet': None, 'densenet': None}.get(MODEL['family'], 'dropout')
+# classifier.5, EfficientNet's classifier.0, the ResNets' 'dropout'; AlexNet's last Linear follows a ReLU,
+# DenseNet has none.
+HEAD_DROPOUT = {'vgg': 'classifier.5', 'alexnet': None, 'densenet': None, 'efficientnet': 'classifier.0'}.get(MODEL['family'], 'dropout')
 
 
 def js_round(v):
@@ -141,8 +150,83 @@ class DenseNet(nn.Module):
         return self.classifier(x.mean((2, 3)))                # [B, classes]
 
 
+# torchvision's bneck_conf for B0 (the paper's Table 1): expand ratio, kernel, stride, in and out channels, layers.
+B0 = [(1, 3, 1, 32, 16, 1), (6, 3, 2, 16, 24, 2), (6, 5, 2, 24, 40, 2), (6, 3, 2, 40, 80, 3),
+      (6, 5, 1, 80, 112, 3), (6, 5, 2, 112, 192, 4), (6, 3, 1, 192, 320, 1)]
+
+
+def round_channels(v, divisor=8):
+    """torchvision's _make_divisible: v to the nearest multiple of divisor, at least divisor, never below 0.9 v."""
+    rounded = max(divisor, int(v + divisor / 2) // divisor * divisor)
+    return rounded + divisor if rounded < 0.9 * v else rounded
+
+
+def conv_bn_act(cin, cout, k, stride=1, groups=1, act=True):
+    """torchvision's Conv2dNormActivation: the conv (no bias) at .0, BN at .1, SiLU at .2 unless act is False."""
+    layers = [nn.Conv2d(cin, cout, k, stride, (k - 1) // 2, groups=groups, bias=False), norm(cout)]
+    return nn.Sequential(*layers, *([nn.SiLU()] if act else []))
+
+
+class SqueezeExcitation(nn.Module):
+    """torchvision's: x * sigmoid(fc2(silu(fc1(mean over H, W)))), 1x1 convolutions with bias."""
+
+    def __init__(self, c, squeeze):
+        super().__init__()
+        self.fc1, self.fc2 = nn.Conv2d(c, squeeze, 1), nn.Conv2d(squeeze, c, 1)
+
+    def forward(self, x):
+        return x * torch.sigmoid(self.fc2(F.silu(self.fc1(x.mean((2, 3), keepdim=True)))))
+
+
+class MBConv(nn.Module):
+    """block: expand (only where the expanded width differs), depthwise, SE (squeezing to a quarter of the
+    block's input channels, as torchvision), project; the input added back where stride 1 keeps the shape."""
+
+    def __init__(self, cin, cout, expand, k, stride, drop_rate):
+        super().__init__()
+        mid = round_channels(cin * expand)
+        layers = [conv_bn_act(cin, mid, 1)] if mid != cin else []
+        layers += [conv_bn_act(mid, mid, k, stride, mid), SqueezeExcitation(mid, max(1, cin // 4)), conv_bn_act(mid, cout, 1, act=False)]
+        self.block = nn.Sequential(*layers)
+        self.residual, self.drop_rate = stride == 1 and cin == cout, drop_rate
+
+    def last_bn(self):
+        return self.block[-1][1]
+
+    def forward(self, x):                                      # [B, cin, H, W]
+        out = self.block(x)                                    # [B, cout, H/stride, W/stride]
+        if not self.residual:
+            return out
+        out = drop_path(out, self.drop_rate, self.training)
+        return out + x if MODEL['skip'] else out
+
+
+class EfficientNet(nn.Module):
+    def __init__(self, channels, classes):
+        super().__init__()
+        width = lambda c: round_channels(c * MODEL['widthFactor'])
+        stages = [(e, k, s, width(cin), width(cout), math.ceil(n * MODEL['depthFactor'])) for e, k, s, cin, cout, n in B0]
+        total, index = sum(st[5] for st in stages), 0
+        features = [conv_bn_act(channels, stages[0][3], 3, 2)]
+        for e, k, s, cin, cout, n in stages:
+            blocks = []
+            for i in range(n):
+                # Stochastic depth rises with the block's index over all blocks, as torchvision.
+                blocks.append(MBConv(cin if i == 0 else cout, cout, e, k, s if i == 0 else 1, MODEL['dropPath'] * index / total))
+                index += 1
+            features.append(nn.Sequential(*blocks))
+        last = stages[-1][4]
+        features.append(conv_bn_act(last, 4 * last, 1))       # the head conv, 4x the last stage's channels
+        self.features = nn.Sequential(*features)
+        self.classifier = nn.Sequential(nn.Dropout(MODEL['dropout']), nn.Linear(4 * last, classes))
+
+    def forward(self, x):                                      # [B, C, H, W], normalized
+        x = self.features(resize(x))                           # [B, 4 last, H/32, W/32]
+        return self.classifier(x.mean((2, 3)))                # [B, classes]
+
+
 def make_net(channels, classes):
-    """The run's net: the ResNet builder, or torchvision's VGG, AlexNet or DenseNet."""
-    family = {'vgg': VGG, 'alexnet': AlexNet, 'densenet': DenseNet}.get(MODEL['family'])
+    """The run's net: the ResNet builder, or torchvision's VGG, AlexNet, DenseNet or EfficientNet."""
+    family = {'vgg': VGG, 'alexnet': AlexNet, 'densenet': DenseNet, 'efficientnet': EfficientNet}.get(MODEL['family'])
     return family(channels, classes) if family else ResNet(channels, classes, stage_blocks())
 `;

@@ -188,10 +188,10 @@ def init_weights(net):
     he-normal-zero-gamma each branch's last BN at 0 (Goyal et al. 2017 §5.1). Same law, not the
     same numbers: --weights starts from the playground's own."""
     for name, m in net.named_modules():
-        if isinstance(m, nn.Conv2d) and '.se.' not in name:
+        if isinstance(m, nn.Conv2d) and name.rsplit('.', 1)[-1] not in ('fc1', 'fc2'):  # SE's fc1/fc2 keep torch's
             nn.init.kaiming_normal_(m.weight, mode='fan_in', nonlinearity='relu')
-    if isinstance(net, ResNet) and MODEL['init'] == 'he-normal-zero-gamma' and MODEL['skip'] and MODEL['batchNorm']:
+    if MODEL['init'] == 'he-normal-zero-gamma' and MODEL['skip'] and MODEL['batchNorm']:
         for m in net.modules():
-            if isinstance(m, Block):
+            if isinstance(m, Block) or (isinstance(m, MBConv) and m.residual):  # each residual branch's last BN
                 nn.init.zeros_(m.last_bn().weight)
 `;

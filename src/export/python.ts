@@ -19,7 +19,7 @@ export function pyValue(v: unknown): string {
 
 /** What each key train.py reads means, in a few words (src/config/types.ts has the long story). */
 const MODEL_NOTES: Readonly<Record<string, string>> = {
-  family: "'cifar-resnet' (He et al. 2015 §4.2, 3 stages), 'resnet' (the ImageNet ResNets), 'vgg', 'alexnet' or 'densenet'",
+  family: "'cifar-resnet' (He et al. 2015 §4.2, 3 stages), 'resnet' (the ImageNet ResNets), 'vgg', 'alexnet', 'densenet' or 'efficientnet'",
   blocksPerStage: 'cifar-resnet: n blocks in each of the 3 stages (6n+2 layers)',
   stageBlocks: 'blocks per stage (vgg: convs; densenet: dense layers)',
   growthRate: "densenet: channels each dense layer adds",
@@ -30,7 +30,8 @@ const MODEL_NOTES: Readonly<Record<string, string>> = {
   inputSize: 'images resized (bilinear) to this side inside the net; 0 keeps them',
   cardinality: "groups of a bottleneck's 3x3 (ResNeXt)",
   groupWidth: "channels per group at planes 64 (torchvision's width_per_group)",
-  widthFactor: "Wide ResNet's k: the 3x3 convolutions widened",
+  widthFactor: "Wide ResNet's k: the 3x3 convolutions widened (efficientnet: every width, to multiples of 8)",
+  depthFactor: 'efficientnet: layers per stage multiplied (rounded up)',
   se: 'squeeze-and-excitation ratio r, 0 for none',
   dropout: 'dropout before the classifier (vgg, alexnet: in it), 0 for none',
   dropPath: 'stochastic depth: the last block\'s drop rate, rising linearly from 0',
@@ -80,13 +81,14 @@ const FAMILY_KEYS: Readonly<Record<string, readonly string[]>> = {
   vgg: ['family', 'stageBlocks', 'baseWidth', 'inputSize', 'hiddenUnits', 'dropout', 'batchNorm', 'init'],
   alexnet: ['family', 'baseWidth', 'stem', 'inputSize', 'hiddenUnits', 'dropout', 'batchNorm', 'init'],
   densenet: ['family', 'stageBlocks', 'baseWidth', 'growthRate', 'stem', 'inputSize', 'batchNorm', 'init'],
+  efficientnet: ['family', 'widthFactor', 'depthFactor', 'inputSize', 'dropout', 'dropPath', 'skip', 'batchNorm', 'init'],
 };
 
 /** MODEL, TRAIN and DATA as train.py reads them. */
 export function configSection(config: Config): string {
   const family = config.model.family;
   // Each family reads its own fields; the ResNets their own depth field.
-  const skipped = new Set(['growthRate', 'hiddenUnits', family === 'cifar-resnet' ? 'stageBlocks' : 'blocksPerStage']);
+  const skipped = new Set(['growthRate', 'hiddenUnits', 'depthFactor', family === 'cifar-resnet' ? 'stageBlocks' : 'blocksPerStage']);
   const modelKeys = FAMILY_KEYS[family] ?? Object.keys(MODEL_NOTES).filter((k) => !skipped.has(k));
   return [pyDict('MODEL', config.model, MODEL_NOTES, modelKeys), pyDict('TRAIN', config.train, TRAIN_NOTES), pyDict('DATA', config.data, DATA_NOTES)].join('\n');
 }

@@ -19,7 +19,6 @@ function config(preset: ModelPresetId, over: Partial<Config['model']> = {}, data
 
 describe('what export to PyTorch refuses', () => {
   it.each([
-    ['efficientnet_b0', {}, /does not write efficientnet nets yet/],
     ['resnet_transformer', {}, /does not write the ResNet \+ Transformer hybrid yet/],
     ['resnet20', { preact: true }, /does not write pre-activation ResNets yet/],
     ['resnet50', { preact: true }, /does not write pre-activation ResNets yet/],
@@ -52,6 +51,15 @@ describe('what export to PyTorch refuses', () => {
       expect(() => trainPy(config('resnet20', over), 'akamaster', 'a test')).not.toThrow();
     }
   });
+
+  it('EfficientNet: every knob it has (width, depth, stochastic depth, dropout, the plain twin, a resize); without batch norm refused by name', () => {
+    for (const over of [{}, { widthFactor: 0.5, depthFactor: 0.5 }, { dropPath: 0.2, dropout: 0.2 }, { skip: false }, { inputSize: 64 }]) {
+      const c = config('efficientnet_b0', over);
+      expect(exportRefusal(c.model)).toBeNull();
+      expect(() => trainPy(c, exportNaming(c.model), 'a test')).not.toThrow();
+    }
+    expect(() => trainPy(config('efficientnet_b0', { batchNorm: false }), 'torchvision', 'a test')).toThrow(/export to PyTorch: EfficientNet without batch norm has no torchvision names/);
+  });
 });
 
 describe('the names in train.py', () => {
@@ -61,6 +69,7 @@ describe('the names in train.py', () => {
     ['alexnet', { stem: 'cifar' as const }, ['features.0.weight', 'features.3.weight', 'features.6.weight', 'features.8.weight', 'features.10.weight', 'classifier.1.weight', 'classifier.4.weight', 'classifier.6.weight'], 'classifier.6'],
     ['alexnet', { stem: 'cifar' as const, batchNorm: true }, ['features.0.weight', 'features.4.weight', 'features.8.weight', 'features.11.weight', 'features.14.weight', 'classifier.6.weight'], 'classifier.6'],
     ['densenet121', {}, ['features.conv0.weight', 'features.denseblock1.denselayer1.conv1.weight', 'features.transition3.conv.weight', 'features.denseblock4.denselayer16.conv2.weight', 'classifier.weight'], 'classifier'],
+    ['efficientnet_b0', {}, ['features.0.0.weight', 'features.1.0.block.0.0.weight', 'features.1.0.block.1.fc1.weight', 'features.1.0.block.2.0.weight', 'features.2.0.block.0.0.weight', 'features.2.0.block.2.fc2.weight', 'features.7.0.block.3.0.weight', 'features.8.0.weight', 'classifier.1.weight'], 'classifier.1'],
   ] as const)("%s %j: torchvision's names, the head %s", (preset, over, names, head) => {
     const c = config(preset, over);
     expect(exportRefusal(c.model)).toBeNull();
@@ -69,7 +78,7 @@ describe('the names in train.py', () => {
     expect(layers.map(([, torch]) => torch).filter((t) => names.includes(t as never))).toEqual(names);
     expect(layers.at(-1)).toEqual(['fc', `${head}.weight`]);
     const text = trainPy(c, 'torchvision', 'a test');
-    expect(text).toContain(`HEAD = {'vgg': 'classifier.6', 'alexnet': 'classifier.6', 'densenet': 'classifier'}.get(MODEL['family'], HEAD)`);
+    expect(text).toContain(`HEAD = {'vgg': 'classifier.6', 'alexnet': 'classifier.6', 'densenet': 'classifier', 'efficientnet': 'classifier.1'}.get(MODEL['family'], HEAD)`);
     expect(text).toContain(`    family='${c.model.family}',`);
   });
 
@@ -108,16 +117,17 @@ describe('the text of train.py', () => {
       expect(read.size).toBeGreaterThan(3);
       const section = text.slice(text.indexOf(`${dict} = dict(`), text.indexOf('\n)', text.indexOf(`${dict} = dict(`)));
       const written = new Set([...section.matchAll(/^ {4}(\w+)=/gm)].map((m) => m[1] as string));
-      for (const key of read) if (!(dict === 'MODEL' && ['stageBlocks', 'hiddenUnits', 'growthRate'].includes(key))) expect(written, `${dict}['${key}']`).toContain(key);
+      for (const key of read) if (!(dict === 'MODEL' && ['stageBlocks', 'hiddenUnits', 'growthRate', 'depthFactor'].includes(key))) expect(written, `${dict}['${key}']`).toContain(key);
     }
   });
 
-  it("writes the keys VGG's, AlexNet's and DenseNet's Python reads, and not the ResNets'", () => {
+  it("writes the keys VGG's, AlexNet's, DenseNet's and EfficientNet's Python reads, and not the ResNets'", () => {
     const section = (text: string) => text.slice(text.indexOf('MODEL = dict('), text.indexOf('\n)', text.indexOf('MODEL = dict(')));
     const keys = (preset: ModelPresetId) => [...section(trainPy(config(preset, preset === 'alexnet' ? { stem: 'cifar' } : {}), 'torchvision', 'a test')).matchAll(/^ {4}(\w+)=/gm)].map((m) => m[1]);
     expect(keys('vgg16')).toEqual(['family', 'stageBlocks', 'baseWidth', 'inputSize', 'hiddenUnits', 'dropout', 'batchNorm', 'init']);
     expect(keys('alexnet')).toEqual(['family', 'baseWidth', 'stem', 'inputSize', 'hiddenUnits', 'dropout', 'batchNorm', 'init']);
     expect(keys('densenet121')).toEqual(['family', 'stageBlocks', 'baseWidth', 'growthRate', 'stem', 'inputSize', 'batchNorm', 'init']);
+    expect(keys('efficientnet_b0')).toEqual(['family', 'widthFactor', 'depthFactor', 'inputSize', 'dropout', 'dropPath', 'skip', 'batchNorm', 'init']);
     expect(netTitle(config('vgg16', { stageBlocks: [1, 1, 1] }))).toBe('a 6-layer VGG (no batch norm) on CIFAR-10');
     expect(netTitle(config('densenet121'))).toBe('densenet121 on CIFAR-10');
   });

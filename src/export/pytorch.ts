@@ -23,10 +23,10 @@ export class ExportError extends Error {
 }
 
 /** The families train.py writes, in words, for refusals. */
-const WRITTEN = 'it writes the ResNets (the CIFAR family and the ImageNet ResNets with ResNeXt groups, Wide widths, SE and ResNet-D), VGG, AlexNet and DenseNet';
+const WRITTEN = 'it writes the ResNets (the CIFAR family and the ImageNet ResNets with ResNeXt groups, Wide widths, SE and ResNet-D), VGG, AlexNet, DenseNet and EfficientNet';
 
-/** The families train.py builds: the ResNet builder's two, and torchvision's VGG, AlexNet and DenseNet (python-families.ts). */
-const FAMILIES: ReadonlySet<ModelConfig['family']> = new Set(['cifar-resnet', 'resnet', 'vgg', 'alexnet', 'densenet']);
+/** The families train.py builds: the ResNet builder's two, and torchvision's VGG, AlexNet, DenseNet and EfficientNet (python-families.ts). */
+const FAMILIES: ReadonlySet<ModelConfig['family']> = new Set(['cifar-resnet', 'resnet', 'vgg', 'alexnet', 'densenet', 'efficientnet']);
 
 /** Why train.py cannot express `model` yet, or null when it can. */
 export function exportRefusal(model: ModelConfig): string | null {
@@ -76,7 +76,7 @@ function isResNet(m: ModelConfig): boolean {
 }
 
 /** The other families' names, in the net's title. */
-const FAMILY_TITLE: Readonly<Record<string, string>> = { vgg: 'VGG', alexnet: 'AlexNet', densenet: 'DenseNet' };
+const FAMILY_TITLE: Readonly<Record<string, string>> = { vgg: 'VGG', alexnet: 'AlexNet', densenet: 'DenseNet', efficientnet: 'EfficientNet' };
 
 /** The net in a few words: the preset, or its depth and family, and the knobs that set it apart. */
 export function netTitle(config: Config): string {
@@ -89,7 +89,8 @@ export function netTitle(config: Config): string {
     !m.batchNorm && 'no batch norm',
     m.shortcut !== 'A' && m.family === 'cifar-resnet' && `option ${m.shortcut} shortcuts`,
     m.family === 'resnet' && m.shortcut !== 'B' && `${m.shortcut === 'A' ? 'option A' : 'avgDown'} shortcuts`,
-    resnet && m.dropPath > 0 && `stochastic depth ${m.dropPath}`,
+    m.family === 'efficientnet' && (m.widthFactor !== 1 || m.depthFactor !== 1) && `width x${m.widthFactor}, depth x${m.depthFactor}`,
+    (resnet || m.family === 'efficientnet') && m.dropPath > 0 && `stochastic depth ${m.dropPath}`,
     m.inputSize > 0 && `at ${m.inputSize}x${m.inputSize}`,
   ].filter((k): k is string => typeof k === 'string');
   const kind = FAMILY_TITLE[m.family] ?? `${m.family === 'cifar-resnet' ? 'CIFAR ' : ''}ResNet`;

@@ -92,13 +92,17 @@ test('a run closed mid-training resumes from its last checkpoint after a reload'
   expect(torch.suggestedFilename()).toMatch(/\.pytorch\.zip$/);
   const zip = new Uint8Array(await readFile(await torch.path()));
   const entries = readZipDirectory(zip, 'export.zip');
-  expect([...entries.keys()]).toEqual(['train.py', 'weights.safetensors', 'config.json', 'README.md']);
+  expect([...entries.keys()]).toEqual(['train.py', 'weights.safetensors', 'optimizer.safetensors', 'config.json', 'README.md']);
   const entry = async (name: string) => readZipEntry(zip, entries.get(name)!, 'export.zip');
   const { tensors } = decodeSafetensors(await entry('weights.safetensors'));
   expect(tensors.get('conv1.weight')?.shape).toEqual([4, 1, 3, 3]);
   expect(tensors.get('layer3.0.conv2.weight')?.shape).toEqual([16, 16, 3, 3]);
   expect(tensors.get('linear.weight')?.shape).toEqual([10, 16]);
   expect(Array.from(tensors.get('bn1.num_batches_tracked')?.values ?? [])).toEqual([20]);
+  // The optimizer's state at that step (momentum's buffers), from which train.py resumes.
+  const optimizer = decodeSafetensors(await entry('optimizer.safetensors'));
+  expect(optimizer.metadata).toMatchObject({ optimizer: 'momentum', step: '20' });
+  expect(optimizer.tensors.get('layer3.0.conv2.weight.momentum_buffer')?.shape).toEqual([16, 16, 3, 3]);
   // train.py is the run's: its config (n=1, width 4, batch 8, 5 epochs) and akamaster's names.
   const trainPy = new TextDecoder().decode(await entry('train.py'));
   expect(trainPy).toMatch(/blocksPerStage=1,/);

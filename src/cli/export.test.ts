@@ -73,12 +73,11 @@ describe('playground export pytorch', () => {
     await expect(run(['pytorch'], { out })).rejects.toThrow('needs one of --config QUERY or --run FILE');
     await expect(run(['pytorch'], { config: QUERY, run: 'x.json', out })).rejects.toThrow('needs one of --config QUERY or --run FILE');
     await expect(run(['pytorch'], { config: QUERY })).rejects.toThrow('needs --out DIR');
-    await expect(run(['pytorch'], { config: 'v=1&family=resnet&blocks=1-1&tlayers=1', out })).rejects.toThrow('export to PyTorch does not write the ResNet + Transformer hybrid yet');
     await expect(run(['pytorch'], { config: 'v=1&family=efficientnet&bn=off', out })).rejects.toThrow("export to PyTorch: EfficientNet without batch norm has no torchvision names");
-    await expect(run(['pytorch'], { config: 'v=1&family=vgg&blocks=1-1&freeze=stage1', out })).rejects.toThrow('export to PyTorch freezes stages of the ResNets only, not of vgg nets');
-    await expect(run(['pytorch'], { config: 'v=1&preact=on', out })).rejects.toThrow('does not write pre-activation ResNets yet');
+    await expect(run(['pytorch'], { config: 'v=1&family=alexnet&input=64', out })).rejects.toThrow("export to PyTorch: a resize layer has no place in torchvision's alexnet");
     await expect(run(['pytorch'], { config: 'v=1&n=banana', out })).rejects.toThrow(/--config: model\.blocksPerStage: /);
     await expect(run(['pytorch'], { config: 'v=1&weights=torchvision%2Fresnet50', out })).rejects.toThrow('the run starts from torchvision/resnet50 (train.initWeights); give those weights');
     await expect(run(['pytorch'], { run: join(out, 'none.json'), out })).rejects.toThrow('no such file');
+    await expect(run(['pytorch'], { config: QUERY, out, optimizer: join(out, 'o.safetensors') })).rejects.toThrow('--optimizer goes with the weights it was saved with: give --weights FILE too');
   });
 });

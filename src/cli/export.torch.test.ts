@@ -11,8 +11,11 @@
 // weights train.py writes load into the playground. One Python process runs
 // every train.py (torch's import is most of the time). Besides the ResNets:
 // torchvision's VGG (BN on and off, a linear probe), AlexNet ('cifar' stem)
-// and DenseNet (both stems, BN on and off), EfficientNet. Skipped, with the reason printed,
-// where torch is missing.
+// and DenseNet (both stems, BN on and off), EfficientNet, pre-activation,
+// the Transformer hybrid, stages frozen outside the ResNets. Resuming: the
+// engine's weights and optimizer state after 2 steps (train --save-weights,
+// --save-optimizer) exported, train.py continues at step 3 as the engine
+// does. Skipped, with the reason printed, where torch is missing.
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,6 +38,11 @@ import { loadTorchWeights } from '../model/weights';
 import { decode } from '../share/url';
 import { train } from '../train/engine';
 import { exportCommand } from './export';
+import { encodeSafetensors } from '../data/safetensors';
+import { optimizerSafetensors } from '../export/optimizer';
+import type { Checkpoint } from '../protocol/messages';
+import { decodeSpecs } from '../share/modelfile';
+import { stateDictOf } from '../weights/export';
 
 interface Case {
   name: string;
@@ -65,6 +73,11 @@ const CASES: Case[] = [
   { name: "AlexNet, BN, the 'cifar' stem (3x3/1 conv1), the 6x6 pool, Adam, cosine", query: 'family=alexnet&stem=cifar&bn=on&width=4&hidden=16&dropout=0&data=cifar10&opt=adam&lr=0.001&sched=cosine' },
   { name: 'DenseNet (denseblockB.denselayerL, transitionT, norm5), crop, AdamW', query: 'family=densenet&blocks=2-2&width=8&growth=4&stem=cifar&data=cifar10&crop=on&opt=adamw&lr=0.001&wd=0.05' },
   { name: 'DenseNet without batch norm, the ImageNet stem (conv0 7x7/2, pool0), SGD', query: 'family=densenet&blocks=1-2&width=8&growth=4&stem=imagenet&bn=off&data=cifar10&opt=sgd&lr=0.01' },
+  { name: 'pre-activation, akamaster, option B, crop, momentum', query: 'n=1&width=4&data=cifar10&preact=on&shortcut=B&crop=on' },
+  { name: 'pre-activation, timm, bottleneck, 2 groups, SE, ImageNet stem, BN off, Adam', query: 'family=resnet&blocks=1-1&width=8&block=bottleneck&groups=2&groupwidth=16&se=4&stem=imagenet&preact=on&bn=off&data=cifar10&opt=adam&lr=0.001' },
+  { name: "the ResNet + Transformer hybrid (timm's ViT names: patch_embed.proj, cls_token, pos_embed, blocks.i), AdamW, smoothing", query: 'family=resnet&blocks=1-1&width=8&block=basic&stem=imagenet&tlayers=2&twidth=16&heads=2&mlpratio=2&data=cifar10&crop=on&opt=adamw&lr=0.001&wd=0.05&smooth=0.1' },
+  { name: 'VGG from weights, stages 1 and 2 frozen (STAGE_OF), Nesterov', query: `${VGG}&data=cifar10&freeze=stage2&opt=nesterov`, init: `${VGG}&data=cifar10`, naming: 'torchvision' },
+  { name: 'DenseNet from weights, the stem and stage 1 frozen (their BN in inference mode)', query: 'family=densenet&blocks=2-2&width=8&growth=4&stem=cifar&data=cifar10&freeze=stage1&headlr=2', init: 'family=densenet&blocks=2-2&width=8&growth=4&stem=cifar&data=cifar10', naming: 'torchvision' },
   { name: EFFICIENTNET, query: 'family=efficientnet&widen=0.25&deepen=0.5&dropout=0&droppath=0&data=cifar10&crop=on&opt=adamw&lr=0.001&wd=0.05&sched=cosine', naming: 'torchvision' },
 ];
 
@@ -150,6 +163,26 @@ print('RESULTS ' + json.dumps(results))
 /** Batch norm off, no augmentation: 2 processes must give 1 process's weights (issue 18, point 3). */
 const DDP: Case = { name: 'ddp', query: 'n=1&width=4&data=cifar10&bn=off&shortcut=B&opt=nesterov&wd=5e-4' };
 
+/** Resumed at step 3 from the engine's state after 2 (Adam's moments and step; Nesterov's buffer), augmentation on. */
+const RESUMES: Case[] = [
+  { name: 'resume adam', query: 'n=1&width=4&data=cifar10&crop=on&flip=on&opt=adam&lr=0.003' },
+  { name: 'resume nesterov', query: 'n=1&width=4&data=cifar10&shortcut=B&crop=on&opt=nesterov&wd=5e-4&smooth=0.1' },
+];
+const atTwo = (c: Case) => `${outOf(c)}-at2`;
+
+/** The engine's checkpoint after 2 steps of `c`, as the CLI's --save-weights and --save-optimizer write it. */
+async function engineAtTwo(c: Case): Promise<void> {
+  const config = decode(queryOf(c)).config;
+  config.train.maxSteps = 2;
+  let last: Checkpoint | null = null;
+  await train({ config, data: cifar.dataset, hooks: { onCheckpoint: (k) => (last = k) } });
+  const checkpoint = last as unknown as Checkpoint;
+  const tensors = decodeSpecs(checkpoint.model.specs, new Uint8Array(checkpoint.model.data), 'the checkpoint');
+  mkdirSync(atTwo(c), { recursive: true });
+  writeFileSync(join(atTwo(c), 'weights.safetensors'), encodeSafetensors(Object.fromEntries(stateDictOf(config.model, 10, tensors, 'akamaster', checkpoint.step))));
+  writeFileSync(join(atTwo(c), 'optimizer.safetensors'), optimizerSafetensors(config, 10, checkpoint, 'akamaster') as Uint8Array);
+}
+
 /** A free TCP port for the processes' rendezvous. */
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -217,6 +250,12 @@ describe.skipIf(torchMissing() !== null)("the exported train.py against the engi
     writeFileSync(archive, cifar.archive);
     mkdirSync(mnistDir);
     mkdirSync(empty);
+    // Direct convolutions: Winograd's float32 rounding alone moves the engine's
+    // stem gradients by up to 1.5e-3 from float64 here (torch's float32 stays
+    // within 2e-7), a property of the engine that replay.py measures, not of train.py.
+    installKernels('wasm', { winograd: false });
+    expect(await tf.setBackend('wasm')).toBe(true);
+    for (const c of RESUMES) await engineAtTwo(c);
     for (const [name, bytes] of Object.entries(mnist)) writeFileSync(join(mnistDir, name.startsWith('train-images') ? `${name}.gz` : name), name.startsWith('train-images') ? gzip(bytes) : bytes);
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     try {
@@ -225,12 +264,16 @@ describe.skipIf(torchMissing() !== null)("the exported train.py against the engi
         const weights: Array<[string, string]> = c.init ? [['weights', startOf(c)]] : [];
         expect(await exportCommand(['pytorch'], new Map([['config', queryOf(c)], ['out', outOf(c)], ...weights]))).toBe(0);
       }
+      for (const c of RESUMES) {
+        const from = (file: string): [string, string] => [file.split('.')[0] as string, join(atTwo(c), file)];
+        expect(await exportCommand(['pytorch'], new Map([['config', queryOf(c)], ['out', outOf(c)], from('weights.safetensors'), from('optimizer.safetensors')]))).toBe(0);
+      }
     } finally {
       log.mockRestore();
     }
     const data = (c: Case) => (c.mnist ? join(mnistDir) : archive);
     expect(await exportCommand(['pytorch'], new Map([['config', queryOf(DDP)], ['out', outOf(DDP)]]))).toBe(0);
-    const jobs = CASES.map((c) => ({ name: c.name, script: join(outOf(c), 'train.py'), argv: ['--data', data(c), '--weights', join(outOf(c), 'weights.safetensors'), '--out', join(outOf(c), 'run'), '--threads', '1'] }));
+    const jobs = [...CASES, ...RESUMES].map((c) => ({ name: c.name, script: join(outOf(c), 'train.py'), argv: ['--data', data(c), '--weights', join(outOf(c), 'weights.safetensors'), '--out', join(outOf(c), 'run'), '--threads', '1'] }));
     const first = CASES[0] as Case;
     const mnistCase = CASES[4] as Case;
     jobs.push(
@@ -247,12 +290,8 @@ describe.skipIf(torchMissing() !== null)("the exported train.py against the engi
     if (line === undefined) throw new Error(`the harness failed: ${py.stderr.slice(-2000)}`);
     results = JSON.parse(line.slice('RESULTS '.length)) as Record<string, string>;
     ddp = await two;
-    // Direct convolutions: Winograd's float32 rounding alone moves the engine's
-    // stem gradients by up to 1.5e-3 from float64 here (torch's float32 stays
-    // within 2e-7), a property of the engine that replay.py measures, not of train.py.
-    installKernels('wasm', { winograd: false });
     expect(await tf.setBackend('wasm')).toBe(true);
-    for (const c of CASES) engine.set(c.name, await engineRun(c, c.mnist ? mnistFromIdx(mnist, 'mnist') : cifar.dataset));
+    for (const c of [...CASES, ...RESUMES]) engine.set(c.name, await engineRun(c, c.mnist ? mnistFromIdx(mnist, 'mnist') : cifar.dataset));
   }, 240_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -296,6 +335,24 @@ describe.skipIf(torchMissing() !== null)("the exported train.py against the engi
     expect(ours).toContain('features.1.0.block.1.fc1.weight');
     expect(ours).toContain('features.8.1.running_var');
     expect(keys(join(outOf(c), 'run', 'weights.safetensors'))).toEqual(ours);
+  });
+
+  it.each(RESUMES.map((c) => [c.name, c] as const))("%s: from the engine's weights and optimizer state after 2 steps, train.py's steps 3 and 4 are the engine's", (_, c) => {
+    expect(results[c.name]).toBe('ok');
+    const ours = (engine.get(c.name) as Run).steps.slice(2);
+    const theirs = metrics(c).steps;
+    expect(theirs.map((s) => s.step)).toEqual([3, 4]);
+    const worst = theirs.map((t, i) => {
+      const e = ours[i] as Step;
+      expect(rel(t.lr, e.lr)).toBeLessThan(1e-9);
+      return Math.max(rel(t.loss, e.loss), ...Object.keys(e.gradNorms).map((k) => rel(t.gradNorms[k] as number, e.gradNorms[k] as number)));
+    });
+    console.log(`${c.name}: steps 3 and 4 within ${worst.map((w) => w.toExponential(2)).join(' and ')} relative (loss, every gradient norm)`);
+    expect(worst[0]).toBeLessThan(1e-3);
+    expect(worst[1]).toBeLessThan(1e-2);
+    const written = decodeSafetensors(new Uint8Array(readFileSync(join(outOf(c), 'run', 'optimizer.safetensors'))));
+    expect(written.metadata.step).toBe('4');
+    expect([...written.tensors.keys()].sort()).toEqual([...decodeSafetensors(new Uint8Array(readFileSync(join(atTwo(c), 'optimizer.safetensors')))).tensors.keys()].sort());
   });
 
   it('a wrong data folder names the file train.py looked for', () => {

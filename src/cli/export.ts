@@ -13,7 +13,8 @@ import * as tf from '@tensorflow/tfjs';
 import { DATASETS } from '../config/datasets';
 import type { Config } from '../config/types';
 import { validateConfig, type FieldError } from '../config/validate';
-import { encodeSafetensors } from '../data/safetensors';
+import { decodeSafetensors, encodeSafetensors } from '../data/safetensors';
+import { OPTIMIZER_FILE, optimizerFileProblem } from '../export/optimizer';
 import { exportReadme } from '../export/readme';
 import { configJson, ExportError, exportNaming, exportRefusal, trainPy } from '../export/pytorch';
 import { buildModel } from '../model/build';
@@ -25,7 +26,7 @@ import { namingsFor, type Naming } from '../weights/torch-names';
 import { UsageError, type Flags } from './args';
 import { readWeightsPath } from './weights';
 
-export const EXPORT_USAGE = `usage: playground export pytorch (--config QUERY | --run FILE) --out DIR [--weights FILE] [--naming N]
+export const EXPORT_USAGE = `usage: playground export pytorch (--config QUERY | --run FILE) --out DIR [--weights FILE [--optimizer FILE]] [--naming N]
   Writes a PyTorch project for a run into DIR: train.py (needs only torch and
   torchvision: the same net under PyTorch's names, the same recipe, data
   pipeline and seeded batches), weights.safetensors (the weights it starts
@@ -36,11 +37,14 @@ export const EXPORT_USAGE = `usage: playground export pytorch (--config QUERY | 
   --weights FILE   start from these weights (.pth/.pt/.safetensors, any naming the import
                    reads; a new head when only the classes differ); default: the seeded
                    initial weights the playground starts the run from
+  --optimizer FILE the optimizer state to resume from (playground train --save-optimizer):
+                   written as optimizer.safetensors, which train.py --weights reads, continuing
+                   the run at the step it had reached
   --naming N       torchvision or timm for the ImageNet ResNets (default: timm where only
                    timm has the layers: deep stem, avgDown, SE; else torchvision)`;
 
 /** Every option `export` takes but the boolean ones (--json, --help). */
-export const EXPORT_FLAGS: readonly string[] = ['config', 'run', 'out', 'weights', 'naming'];
+export const EXPORT_FLAGS: readonly string[] = ['config', 'run', 'out', 'weights', 'optimizer', 'naming'];
 
 function stringFlag(flags: Flags, name: string): string | undefined {
   const v = flags.get(name);
@@ -127,6 +131,20 @@ async function startingWeights(config: Config, naming: Naming, weightsPath: stri
   }
 }
 
+/** The optimizer file's bytes, checked against the run's optimizer and the exported weights' parameters. */
+function readOptimizer(path: string, config: Config, weights: Uint8Array): Uint8Array {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(path));
+  } catch {
+    throw new UsageError(`--optimizer ${path}: no such file`);
+  }
+  const params = new Map([...decodeSafetensors(weights).tensors].map(([k, t]) => [k, t.shape]));
+  const problem = optimizerFileProblem(bytes, `--optimizer ${path}`, config.train.optimizer, params);
+  if (problem !== null) throw new UsageError(problem);
+  return bytes;
+}
+
 /** `export pytorch ...`: writes the files and lists them; -> the exit code. */
 export async function exportCommand(positional: string[], flags: Flags): Promise<number> {
   const [target, extra] = positional;
@@ -142,9 +160,18 @@ export async function exportCommand(positional: string[], flags: Flags): Promise
   const refusal = exportRefusal(config.model);
   if (refusal !== null) throw new ExportError(refusal);
   const naming = exportNaming(config.model, namingOf(flags, config));
+  const optimizerPath = stringFlag(flags, 'optimizer');
+  if (optimizerPath !== undefined && weightsPath === undefined) throw new UsageError('--optimizer goes with the weights it was saved with: give --weights FILE too');
   const files: Array<[string, string | Uint8Array]> = [['train.py', trainPy(config, naming, source)]];
   const weights = await startingWeights(config, naming, weightsPath);
-  files.push(['weights.safetensors', weights.bytes], ['config.json', configJson(config)], ['README.md', exportReadme(config, naming, weights.what)]);
+  files.push(['weights.safetensors', weights.bytes]);
+  let resumes: string | undefined;
+  if (optimizerPath !== undefined) {
+    const bytes = readOptimizer(optimizerPath, config, weights.bytes);
+    files.push([OPTIMIZER_FILE, bytes]);
+    resumes = `${optimizerPath} (the ${config.train.optimizer} state at step ${decodeSafetensors(bytes).metadata.step})`;
+  }
+  files.push(['config.json', configJson(config)], ['README.md', exportReadme(config, naming, weights.what, resumes)]);
   mkdirSync(out, { recursive: true });
   for (const [name, body] of files) writeFileSync(join(out, name), body);
   const size = (b: string | Uint8Array) => (typeof b === 'string' ? Buffer.byteLength(b) : b.length);

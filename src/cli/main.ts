@@ -27,7 +27,8 @@ import { writeFileSync } from 'node:fs';
 import { decodeSpecs } from '../share/modelfile';
 import { encodeSafetensors } from '../data/safetensors';
 import { stateDictOf } from '../weights/export';
-import { defaultNaming, NamingError, type Naming } from '../weights/torch-names';
+import { defaultNaming, NamingError, noNames, type Naming } from '../weights/torch-names';
+import { optimizerSafetensors } from '../export/optimizer';
 import { RunControl } from '../train/control';
 import { train, type InitWeights } from '../train/engine';
 import { buildArch, summarize } from '../arch/arch';
@@ -114,6 +115,8 @@ async function trainCommand(flags: Flags): Promise<number> {
   const init = await initFromFlags(flags, config);
   const saveTo = flags.get('save-weights');
   if (saveTo === true) throw new UsageError('--save-weights needs a FILE');
+  const saveOptimizerTo = flags.get('save-optimizer');
+  if (saveOptimizerTo === true) throw new UsageError('--save-optimizer needs a FILE');
   let last: Checkpoint | null = null;
   try {
     const result = await train({
@@ -133,7 +136,7 @@ async function trainCommand(flags: Flags): Promise<number> {
         },
         onStep: (m) => out(stepLine(m, kernelNames, json)),
         onEpoch: (e) => out(json ? JSON.stringify({ event: 'epoch', ...e }) : `epoch ${e.epoch}  test loss ${e.testLoss.toFixed(4)}  test acc ${e.testAcc.toFixed(4)} (${e.testCount} images)`),
-        ...(saveTo !== undefined ? { onCheckpoint: (c: Checkpoint) => (last = c) } : {}),
+        ...(saveTo !== undefined || saveOptimizerTo !== undefined ? { onCheckpoint: (c: Checkpoint) => (last = c) } : {}),
       },
     });
     if (!json) out(`${result.reason} after ${result.steps} steps`);
@@ -141,6 +144,10 @@ async function trainCommand(flags: Flags): Promise<number> {
       if (last === null) throw new Error(`--save-weights ${saveTo}: the run ended before its first step; nothing written`);
       const naming = saveWeights(saveTo, config, data.numClasses, last);
       if (!json) out(`wrote ${saveTo} (${naming} names)`);
+    }
+    if (typeof saveOptimizerTo === 'string') {
+      const what = saveOptimizer(saveOptimizerTo, config, data.numClasses, last);
+      if (!json) out(what);
     }
     return 0;
   } finally {
@@ -166,6 +173,17 @@ function saveWeights(path: string, config: Config, numClasses: number, checkpoin
   }
   writeFileSync(path, encodeSafetensors(dict, { format: 'pt', naming, generatedBy: 'ResNet Playground' }));
   return naming;
+}
+
+/** The checkpoint's optimizer state as torch's (export/optimizer.ts), for train.py --weights to resume from. -> a line saying what was written. */
+function saveOptimizer(path: string, config: Config, numClasses: number, checkpoint: Checkpoint | null): string {
+  if (checkpoint === null) throw new Error(`--save-optimizer ${path}: the run ended before its first step; nothing written`);
+  const naming = defaultNaming(config.model);
+  if (naming === null) throw new Error(`--save-optimizer ${path}: ${noNames(config.model)}`);
+  const bytes = optimizerSafetensors(config, numClasses, checkpoint, naming);
+  if (bytes === null) return `--save-optimizer ${path}: ${config.train.optimizer} keeps no state here; nothing written`;
+  writeFileSync(path, bytes);
+  return `wrote ${path} (the ${config.train.optimizer} state at step ${checkpoint.step}, ${naming} names)`;
 }
 
 export async function main(argv: string[]): Promise<number> {

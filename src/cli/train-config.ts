@@ -36,6 +36,8 @@ export const TRAIN_USAGE = [
   '                        weights as FILE.init.safetensors; bench/reference/replay.py replays it',
   '  --save-weights FILE   write the final weights as safetensors under PyTorch\'s names (what',
   '                        --init-weights and PyTorch read)',
+  '  --save-optimizer FILE the final optimizer state as torch\'s (momentum buffers, Adam\'s',
+  '                        moments and step), for an exported train.py to resume the run from',
   '  --naming N            whose names --init-weights uses: torchvision, timm or akamaster',
   '                        (default: the first that fits; a new head when the classes differ;',
   '                        playground weights inspect checks a file first)',
@@ -49,7 +51,7 @@ export const TRAIN_USAGE = [
 ].join('\n');
 
 /** Every option `train` takes but the boolean ones (--json, --help). */
-export const TRAIN_FLAGS: ReadonlySet<string> = new Set(['arch', 'archive', 'trace', 'naming', 'save-weights', ...flagNames()]);
+export const TRAIN_FLAGS: ReadonlySet<string> = new Set(['arch', 'archive', 'trace', 'naming', 'save-weights', 'save-optimizer', ...flagNames()]);
 
 /** Builds a Config from train flags over --arch's preset; throws UsageError naming a bad flag. */
 export function configFromFlags(flags: Flags): Config {

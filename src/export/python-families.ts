@@ -31,9 +31,9 @@ export const PY_FAMILIES = String.raw`
 # The classifier's last Linear: the playground's 'fc' (the head a linear probe trains).
 HEAD = {'vgg': 'classifier.6', 'alexnet': 'classifier.6', 'densenet': 'classifier', 'efficientnet': 'classifier.1'}.get(MODEL['family'], HEAD)
 # The dropout right before it, part of a linear probe's head (src/train/features.ts splitHead): VGG's
-# classifier.5, EfficientNet's classifier.0, the ResNets' 'dropout'; AlexNet's last Linear follows a ReLU,
-# DenseNet has none.
-HEAD_DROPOUT = {'vgg': 'classifier.5', 'alexnet': None, 'densenet': None, 'efficientnet': 'classifier.0'}.get(MODEL['family'], 'dropout')
+# classifier.5, EfficientNet's classifier.0, the ResNets' 'dropout' (the hybrid's 'head_drop', timm's);
+# AlexNet's last Linear follows a ReLU, DenseNet has none.
+HEAD_DROPOUT = {'vgg': 'classifier.5', 'alexnet': None, 'densenet': None, 'efficientnet': 'classifier.0'}.get(MODEL['family'], 'head_drop' if HYBRID else 'dropout')
 
 
 def js_round(v):
@@ -225,8 +225,8 @@ class EfficientNet(nn.Module):
         return self.classifier(x.mean((2, 3)))                # [B, classes]
 
 
-def make_net(channels, classes):
-    """The run's net: the ResNet builder, or torchvision's VGG, AlexNet, DenseNet or EfficientNet."""
+def make_net(channels, classes, side):
+    """The run's net for images of side x side: the ResNet builder, or torchvision's VGG, AlexNet, DenseNet or EfficientNet."""
     family = {'vgg': VGG, 'alexnet': AlexNet, 'densenet': DenseNet, 'efficientnet': EfficientNet}.get(MODEL['family'])
-    return family(channels, classes) if family else ResNet(channels, classes, stage_blocks())
+    return family(channels, classes) if family else ResNet(channels, classes, stage_blocks(), side)
 `;

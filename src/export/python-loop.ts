@@ -105,9 +105,9 @@ def load_data(args, channels, side):
     return train, test
 
 
-def build(args, classes, channels, device, world):
+def build(args, classes, channels, side, device, world):
     """The net (initialised from the seed, then --weights), on its device, and its line for the log."""
-    net = make_net(channels, classes)
+    net = make_net(channels, classes, side)
     init_weights(net)
     missing = [t for _, t in LAYERS if t not in dict(net.named_parameters())]
     if missing:
@@ -139,7 +139,7 @@ def run(args):
     torch.manual_seed(TRAIN['seed'])  # the initialisation without --weights, dropout and stochastic depth
     channels, side = DATA_SHAPE[2], (args.image_size or DATA_SHAPE[0]) if args.folder else DATA_SHAPE[0]
     train_set, test_set = load_data(args, channels, side)
-    net, started = build(args, len(train_set.folder.classes) if args.folder else NUM_CLASSES, channels, device, world)
+    net, started = build(args, len(train_set.folder.classes) if args.folder else NUM_CLASSES, channels, side, device, world)
     model = nn.parallel.DistributedDataParallel(net, device_ids=[device.index] if device.type == 'cuda' else None) if world > 1 else net
     params = dict(net.named_parameters())
     kernels = [(name, params[t]) for name, t in LAYERS if t in params]
@@ -152,23 +152,40 @@ def run(args):
     total = TRAIN['epochs'] * per_epoch if TRAIN['maxSteps'] <= 0 else min(TRAIN['maxSteps'], TRAIN['epochs'] * per_epoch)
     opt = make_optimizer(param_groups(net))
     schedule = make_schedule(opt, per_epoch, total)
+    resume = optimizer_path(args)
+    start = load_optimizer(opt, net, resume) if resume else 0
+    if start >= total:
+        raise SystemExit(f'--optimizer {resume}: the run had reached step {start}, and this one ends at step {total} (--steps, --epochs)')
+    with warnings.catch_warnings():  # torch warns of a schedule stepped before the optimizer: here on purpose
+        warnings.simplefilter('ignore', UserWarning)
+        for _ in range(start):
+            schedule.step()  # the rate where the run left off
     if args.out and rank == 0:
         os.makedirs(args.out, exist_ok=True)
         with open(os.path.join(args.out, 'config.json'), 'w') as f:
             json.dump({'model': MODEL, 'train': TRAIN, 'data': DATA}, f, indent=2)
     log = Log(args.out, args.json, rank == 0)
     if rank == 0:
+        resumed = f"; resumed at step {start + 1} with the {TRAIN['optimizer']} state of {resume}" if resume else ''
         print(f'{TITLE}: {sum(p.numel() for p in net.parameters()):,} parameters on {device}{f" x {world} processes" if world > 1 else ""}; '
-              f'{started}; {len(batches.pool):,} training images, {per_epoch} steps an epoch, {total} steps in all', file=sys.stderr)
+              f'{started}; {len(batches.pool):,} training images, {per_epoch} steps an epoch, {total} steps in all{resumed}', file=sys.stderr)
 
     def save():
         if args.out and rank == 0:
             write_safetensors(os.path.join(args.out, 'weights.safetensors'), net.state_dict(), {'format': 'pt', 'naming': NAMING, 'steps': str(at)})
+            save_optimizer(os.path.join(args.out, OPTIMIZER_FILE), opt, net, at)
 
-    at, last = 0, time.perf_counter()
+    at, last = start, time.perf_counter()
     for epoch in range(1, TRAIN['epochs'] + 1):
+        # Resumed: the batches the run had trained on are drawn and dropped, so that the
+        # augmentation stream stands where the run's stood.
+        drawn, skip = batches.epoch(epoch), min(per_epoch, max(0, start - (epoch - 1) * per_epoch))
+        for _ in range(skip):
+            next(drawn)
+        if skip == per_epoch:
+            continue
         train_mode(net)
-        mine = (share(b, rank, world) for b in batches.epoch(epoch))
+        mine = (share(b, rank, world) for b in drawn)
         loader = torch.utils.data.DataLoader(train_set, batch_sampler=mine, num_workers=args.workers, pin_memory=device.type == 'cuda')
         for x, y in loader:
             if at >= total:
@@ -205,6 +222,7 @@ def parse_args(argv):
     ap.add_argument('--folder', action='store_true', help='read --data as an ImageFolder: DIR/train/CLASS/IMAGE and DIR/test (or DIR/val)/CLASS/IMAGE')
     ap.add_argument('--image-size', type=int, help="with --folder: the side images are resized and centre-cropped to (default: the playground data set's)")
     ap.add_argument('--weights', help='start from these weights (safetensors under this net\'s names, e.g. the exported weights.safetensors)')
+    ap.add_argument('--optimizer', help=f'with --weights: resume from this optimizer state (default: the {OPTIMIZER_FILE} beside the weights, if any; none: start it afresh)')
     ap.add_argument('--epochs', type=int, help=f"epochs (default {TRAIN['epochs']})")
     ap.add_argument('--steps', type=int, help='stop after N steps; the schedule spans them (default: the config\'s, 0 for all epochs)')
     ap.add_argument('--subset', type=int, help=f"train on a seeded subset of N images, 0 for all (default {DATA['trainSubset']})")

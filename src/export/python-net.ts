@@ -4,8 +4,9 @@
 // akamaster's for the CIFAR ResNets (conv1, bn1, layerS.B.convK/bnK,
 // shortcut.0/1, linear), torchvision's for the ImageNet ones (downsample.0/1,
 // fc) and timm's where only timm has the layer (the deep stem conv1.0/1/3/4/6,
-// avgDown's downsample.0/1/2, se.fc1/fc2). Reads MODEL and NAMING from the
-// generated file. Pure TS: no TF.js.
+// avgDown's downsample.0/1/2, se.fc1/fc2); pre-activation blocks as bearpaw's
+// preresnet.py (bnK before convK, the final BN 'bn'). Reads MODEL and NAMING
+// from the generated file. Pure TS: no TF.js.
 
 export const PY_NET = String.raw`
 # ---------------------------------------------------------------- the net
@@ -21,11 +22,16 @@ export const PY_NET = String.raw`
 # identity, zero-padded channels, no weights), B (1x1 projection + BN) or
 # avgDown (2x2 average pool, then the projection: ResNet-D). Without skip
 # connections the blocks are the plain twin's (no shortcut at all); without
-# batch norm the convolutions carry a bias instead.
+# batch norm the convolutions carry a bias instead. Pre-activation nets
+# (He et al. 2016, "Identity Mappings") put BN-ReLU before each convolution,
+# add without a ReLU after, and end with a BN-ReLU ('bn') before the pool.
 
 # Where the names differ: akamaster's CIFAR ResNets call the shortcut 'shortcut'
 # and the classifier 'linear', torchvision and timm 'downsample' and 'fc'.
 SHORTCUT, HEAD = ('shortcut', 'linear') if NAMING == 'akamaster' else ('downsample', 'fc')
+HYBRID = MODEL.get('transformerLayers', 0) > 0  # the ResNet + Transformer hybrid: its classifier is timm's ViT 'head'
+if HYBRID:
+    HEAD = 'head'
 EXPANSION = 4  # a bottleneck's output channels per plane (He et al. 2015 §4.1)
 
 
@@ -78,7 +84,7 @@ def make_shortcut(cin, cout, stride):
     if MODEL['shortcut'] == 'A':
         return PadShortcut(stride, cout)
     project = [conv(cin, cout, 1, 1 if MODEL['shortcut'] == 'avgDown' else stride)]
-    if MODEL['batchNorm']:
+    if MODEL['batchNorm'] and not MODEL['preact']:  # pre-activation's projection stays unnormalized (He et al. 2016)
         project.append(norm(cout))
     if MODEL['shortcut'] == 'avgDown':  # timm's downsample_avg: AvgPool2d(2, stride, ceil_mode=True, count_include_pad=False)
         pool = nn.AvgPool2d(2, stride, ceil_mode=True, count_include_pad=False) if stride > 1 else nn.Identity()
@@ -143,10 +149,99 @@ class Block(nn.Module):
         return F.relu(out)
 
 
-class ResNet(nn.Module):
-    def __init__(self, channels, classes, stage_blocks):
+class PreActBlock(nn.Module):
+    """A pre-activation block (He et al. 2016): branch(x) + shortcut(x), each convolution after a BN-ReLU,
+    no ReLU after the sum. Where the shape changes the shortcut takes the pre-activated input too
+    (the paper's Fig. 5, "both_preact"; timm's ResNetV2), else the block's input itself."""
+
+    def __init__(self, cin, planes, stride, drop_rate):
         super().__init__()
-        width, stem = MODEL['baseWidth'], MODEL['stem']
+        w = inner_width(planes)
+        self.basic = MODEL['blockType'] == 'basic'
+        self.cout = w if self.basic else planes * EXPANSION
+        self.bn1 = norm(cin)
+        if self.basic:
+            self.conv1, self.bn2, self.conv2 = conv(cin, w, 3, stride), norm(w), conv(w, w, 3)
+        else:
+            self.conv1, self.bn2 = conv(cin, w, 1), norm(w)
+            self.conv2, self.bn3 = conv(w, w, 3, stride, MODEL['cardinality']), norm(w)
+            self.conv3 = conv(w, self.cout, 1)
+        self.se = SqueezeExcite(self.cout, MODEL['se']) if MODEL['se'] > 0 else nn.Identity()
+        self.drop_rate, self.reshapes = drop_rate, stride != 1 or cin != self.cout
+        if MODEL['skip']:
+            self.add_module(SHORTCUT, make_shortcut(cin, self.cout, stride))
+
+    def forward(self, x):                                      # [B, C, H, W]
+        pre = F.relu(self.bn1(x))
+        out = self.conv2(F.relu(self.bn2(self.conv1(pre))))    # [B, w, H/stride, W/stride]
+        if not self.basic:
+            out = self.conv3(F.relu(self.bn3(out)))            # [B, 4 planes, H/stride, W/stride]
+        out = drop_path(self.se(out), self.drop_rate, self.training)
+        if MODEL['skip']:
+            out = out + getattr(self, SHORTCUT)(pre if self.reshapes else x)
+        return out
+
+
+# ---- the ResNet + Transformer hybrid (ViT-hybrid, Dosovitskiy et al. 2021 §3.1; src/arch/families/transformer.ts)
+# After the last stage: a 1x1 convolution to the token width (patch_embed.proj), the map's positions as
+# tokens behind a learned class token, a learned position embedding added, pre-LN encoder layers
+# (x + attn(LN(x)), then x + MLP(LN(x)); the plain twin drops both additions), a final LayerNorm, the
+# class token to the classifier. timm's VisionTransformer's names; LayerNorm's eps 1e-6 as ViT, GELU's
+# tanh form as the playground.
+
+class Attention(nn.Module):
+    """Multi-head self-attention (Vaswani et al. 2017 §3.2) as timm's: qkv one Linear D -> 3D (q, k, v, each
+    head's Dh contiguous), softmax(q k^T / sqrt(Dh)) v per head, the heads concatenated, then proj."""
+
+    def __init__(self, d, heads):
+        super().__init__()
+        self.heads = heads
+        self.qkv, self.proj = nn.Linear(d, 3 * d), nn.Linear(d, d)
+
+    def forward(self, x):                                      # [B, T, D]
+        b, t, d = x.shape
+        q, k, v = self.qkv(x).reshape(b, t, 3, self.heads, d // self.heads).permute(2, 0, 3, 1, 4)  # [B, H, T, Dh] each
+        mixed = torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(d // self.heads), dim=-1) @ v      # [B, H, T, Dh]
+        return self.proj(mixed.transpose(1, 2).reshape(b, t, d))
+
+
+class Mlp(nn.Module):
+    def __init__(self, d, hidden):
+        super().__init__()
+        self.fc1, self.fc2 = nn.Linear(d, hidden), nn.Linear(hidden, d)
+
+    def forward(self, x):
+        return self.fc2(F.gelu(self.fc1(x), approximate='tanh'))
+
+
+class EncoderBlock(nn.Module):
+    """A pre-LN encoder layer (ViT's Eq. 2 and 3)."""
+
+    def __init__(self, d):
+        super().__init__()
+        self.norm1, self.attn = nn.LayerNorm(d, eps=LN_EPS), Attention(d, MODEL['heads'])
+        self.norm2, self.mlp = nn.LayerNorm(d, eps=LN_EPS), Mlp(d, MODEL['mlpRatio'] * d)
+
+    def forward(self, x):                                      # [B, T, D]
+        a = self.attn(self.norm1(x))
+        x = x + a if MODEL['skip'] else a
+        m = self.mlp(self.norm2(x))
+        return x + m if MODEL['skip'] else m
+
+
+class PatchEmbed(nn.Module):
+    def __init__(self, cin, d):
+        super().__init__()
+        self.proj = nn.Conv2d(cin, d, 1)                       # with bias, as ViT's patch embedding
+
+    def forward(self, x):                                      # [B, C, h, w]
+        return self.proj(x).flatten(2).transpose(1, 2)         # [B, h w, D], positions row by row
+
+
+class ResNet(nn.Module):
+    def __init__(self, channels, classes, stage_blocks, side):
+        super().__init__()
+        width, stem, preact = MODEL['baseWidth'], MODEL['stem'], MODEL['preact']
         if stem == 'deep':  # timm's deep stem (ResNet-C/D, "Bag of Tricks" §4.2): three 3x3 convs, the first with stride 2
             half = max(1, width // 2)
             self.conv1 = nn.Sequential(
@@ -155,7 +250,9 @@ class ResNet(nn.Module):
                 conv(half, width, 3))
         else:  # 'cifar': 3x3 stride 1 (§4.2); 'imagenet': 7x7 stride 2 (Table 1)
             self.conv1 = conv(channels, width, 3) if stem == 'cifar' else conv(channels, width, 7, 2)
-        self.bn1 = norm(width)
+        # Pre-activation's CIFAR stem is a bare convolution: the first block's bn1 normalises its output.
+        self.bn1 = nn.Identity() if preact and stem == 'cifar' else norm(width)
+        self.stem_act = nn.Identity() if preact and stem == 'cifar' else nn.ReLU()
         self.pool = nn.MaxPool2d(3, 2, 1) if stem != 'cifar' else nn.Identity()
         total, index, cin = sum(stage_blocks), 0, width
         self.stages = []
@@ -163,17 +260,39 @@ class ResNet(nn.Module):
             layer = []
             for b in range(blocks):
                 # Stochastic depth rises linearly with the block's index (torchvision's EfficientNet).
-                layer.append(Block(cin, width * 2 ** s, 2 if s > 0 and b == 0 else 1, MODEL['dropPath'] * index / total))
+                layer.append((PreActBlock if preact else Block)(cin, width * 2 ** s, 2 if s > 0 and b == 0 else 1, MODEL['dropPath'] * index / total))
                 cin, index = layer[-1].cout, index + 1
             self.add_module(f'layer{s + 1}', nn.Sequential(*layer))
             self.stages.append(f'layer{s + 1}')
+        self.bn = norm(cin) if preact else None             # pre-activation's final BN (the ReLU after it in forward)
+        if HYBRID:
+            d = MODEL['transformerWidth']
+            with torch.no_grad():  # the last map's positions, from the input's side
+                h, w = self.body(torch.zeros(1, channels, side, side)).shape[2:]
+            self.patch_embed = PatchEmbed(cin, d)
+            self.cls_token = nn.Parameter(torch.zeros(1, 1, d))
+            self.pos_embed = nn.Parameter(torch.zeros(1, 1 + h * w, d))
+            self.blocks = nn.Sequential(*[EncoderBlock(d) for _ in range(MODEL['transformerLayers'])])
+            self.norm = nn.LayerNorm(d, eps=LN_EPS)
+            self.head_drop = nn.Dropout(MODEL['dropout']) if MODEL['dropout'] > 0 else nn.Identity()
+            self.head = nn.Linear(d, classes)
+            return
         self.dropout = nn.Dropout(MODEL['dropout']) if MODEL['dropout'] > 0 else nn.Identity()
         self.add_module(HEAD, nn.Linear(cin, classes))
 
-    def forward(self, x):                                      # [B, C, H, W], normalized
-        x = self.pool(F.relu(self.bn1(self.conv1(resize(x)))))
+    def body(self, x):                                         # [B, C, H, W] -> the last stage's map
+        x = self.pool(self.stem_act(self.bn1(self.conv1(resize(x)))))
         for name in self.stages:
             x = getattr(self, name)(x)
+        return F.relu(self.bn(x)) if self.bn is not None else x
+
+    def forward(self, x):                                      # [B, C, H, W], normalized
+        x = self.body(x)                                       # [B, C', h, w]
+        if HYBRID:
+            x = self.patch_embed(x)                            # [B, h w, D]
+            x = torch.cat([self.cls_token.expand(x.shape[0], -1, -1), x], 1) + self.pos_embed  # [B, 1 + h w, D]
+            x = self.norm(self.blocks(x))
+            return self.head(self.head_drop(x[:, 0]))          # [B, classes], from the class token
         x = self.dropout(x.mean((2, 3)))                      # [B, C]: global average pool
         return getattr(self, HEAD)(x)                          # [B, classes]
 
@@ -190,6 +309,9 @@ def init_weights(net):
     for name, m in net.named_modules():
         if isinstance(m, nn.Conv2d) and name.rsplit('.', 1)[-1] not in ('fc1', 'fc2'):  # SE's fc1/fc2 keep torch's
             nn.init.kaiming_normal_(m.weight, mode='fan_in', nonlinearity='relu')
+    if HYBRID:  # timm's VisionTransformer: cls_token ~ N(0, 1e-6), pos_embed ~ N(0, 0.02)
+        nn.init.normal_(net.cls_token, std=1e-6)
+        nn.init.normal_(net.pos_embed, std=0.02)
     if MODEL['init'] == 'he-normal-zero-gamma' and MODEL['skip'] and MODEL['batchNorm']:
         for m in net.modules():
             if isinstance(m, Block) or (isinstance(m, MBConv) and m.residual):  # each residual branch's last BN

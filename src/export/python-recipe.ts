@@ -14,7 +14,8 @@ export const PY_RECIPE = String.raw`
 DTYPES = {'F32': torch.float32, 'F64': torch.float64, 'F16': torch.float16, 'BF16': torch.bfloat16, 'I64': torch.int64, 'I32': torch.int32}
 
 
-def read_safetensors(path):
+def read_safetensors(path, with_metadata=False):
+    """-> {name: tensor}, and with with_metadata the header's __metadata__ (strings) too."""
     with open(path, 'rb') as f:
         data = f.read()
     (n,) = struct.unpack('<Q', data[:8])
@@ -28,7 +29,7 @@ def read_safetensors(path):
         begin, end = e['data_offsets']
         raw = bytearray(data[8 + n + begin:8 + n + end])
         out[name] = torch.frombuffer(raw, dtype=DTYPES[e['dtype']]).reshape(e['shape']) if raw else torch.zeros(e['shape'], dtype=DTYPES[e['dtype']])
-    return out
+    return (out, header.get('__metadata__', {})) if with_metadata else out
 
 
 def write_safetensors(path, tensors, metadata):
@@ -68,18 +69,89 @@ def load_weights(net, path):
     return f'started from {path}: {len(keep)} tensors' + (f', a new {HEAD} for {own[head[0]].shape[0]} classes' if new_head else '')
 
 
+# The optimizer's state beside the weights (optimizer.safetensors): each parameter's momentum_buffer
+# (SGD with momentum, Nesterov) or exp_avg and exp_avg_sq (Adam, AdamW) under the parameter's name,
+# e.g. 'layer1.0.conv1.weight.momentum_buffer'; metadata: the optimizer, the step the run had
+# reached ('step') and the optimizer's count of updates ('optimizer_steps', Adam's bias correction).
+OPTIMIZER_FILE = 'optimizer.safetensors'
+SLOTS = {'sgd': (), 'momentum': ('momentum_buffer',), 'nesterov': ('momentum_buffer',), 'adam': ('exp_avg', 'exp_avg_sq'), 'adamw': ('exp_avg', 'exp_avg_sq')}
+
+
+def optimizer_path(args):
+    """--optimizer FILE; by default the optimizer.safetensors beside --weights, if there is one; 'none' for none."""
+    if args.optimizer == 'none' or not args.weights:
+        return None
+    if args.optimizer:
+        return args.optimizer
+    beside = os.path.join(os.path.dirname(args.weights), OPTIMIZER_FILE)
+    return beside if os.path.isfile(beside) else None
+
+
+def load_optimizer(opt, net, path):
+    """Puts the file's state into opt (whose parameters are net's) -> the step the run had reached."""
+    if not os.path.isfile(path):
+        raise SystemExit(f'--optimizer {path}: no such file')
+    state, meta = read_safetensors(path, with_metadata=True)
+    if meta.get('optimizer') != TRAIN['optimizer']:
+        raise SystemExit(f"--optimizer {path}: the state of {meta.get('optimizer', 'no optimizer')}; this run uses {TRAIN['optimizer']}")
+    names = {p: n for n, p in net.named_parameters()}
+    used = set()
+    for group in opt.param_groups:
+        for p in group['params']:
+            keys = [f'{names[p]}.{slot}' for slot in SLOTS[TRAIN['optimizer']]]
+            if not all(k in state for k in keys):
+                continue  # no state yet: torch starts it as the playground does
+            for k in keys:
+                if state[k].shape != p.shape:
+                    raise SystemExit(f'--optimizer {path}: {k} has shape {list(state[k].shape)}, the parameter {list(p.shape)}')
+            slots = {k.rsplit('.', 1)[1]: state[k].to(p.device, p.dtype).clone() for k in keys}
+            if TRAIN['optimizer'].startswith('adam'):
+                slots['step'] = torch.tensor(float(meta['optimizer_steps']))
+            opt.state[p].update(slots)
+            used.update(keys)
+    extra = [k for k in state if k not in used]
+    if extra:
+        raise SystemExit(f'--optimizer {path}: {extra[0]} is the state of no trainable parameter of this net ({len(extra)} such tensors)')
+    return int(meta['step'])
+
+
+def save_optimizer(path, opt, net, at):
+    """The optimizer's state as load_optimizer reads it, at step at."""
+    names = {p: n for n, p in net.named_parameters()}
+    tensors, updates = {}, at
+    for p, s in opt.state.items():
+        for slot in SLOTS[TRAIN['optimizer']]:
+            if slot in s:
+                tensors[f'{names[p]}.{slot}'] = s[slot]
+        if 'step' in s:
+            updates = int(s['step'])
+    if tensors:
+        write_safetensors(path, tensors, {'format': 'pt', 'naming': NAMING, 'optimizer': TRAIN['optimizer'], 'step': str(at), 'optimizer_steps': str(updates)})
+
+
 # ---------------------------------------------------------------- recipe
 
 def frozen(name):
     """Whether the parameter or module name is frozen by TRAIN['freeze'] (src/weights/freeze.ts):
-    'head' all but the classifier (a linear probe), 'stageN' the stem and stages 1..N."""
-    policy, layer = TRAIN['freeze'], name.split('.')[0]
+    'head' all but the classifier (a linear probe), 'stageN' the stem and stages 1..N (STAGE_OF)."""
+    policy = TRAIN['freeze']
     if policy == 'none':
         return False
     if policy == 'head':
         return not in_head(name)
-    stage = int(layer[len('layer'):]) if layer.startswith('layer') else None
-    return layer != HEAD and (stage is None or stage <= int(policy[len('stage'):]))
+    stage = stage_of(name)
+    return stage is not None and stage <= int(policy[len('stage'):])
+
+
+def stage_of(name):
+    """The playground's stage of a parameter or module (0 the stem), from its longest prefix in
+    STAGE_OF; None for the head (and the Transformer encoder)."""
+    parts = name.split('.')
+    for k in range(len(parts), 0, -1):
+        stage = STAGE_OF.get('.'.join(parts[:k]))
+        if stage is not None:
+            return stage
+    return None
 
 
 def in_head(name):

@@ -35,9 +35,14 @@ const MODEL_NOTES: Readonly<Record<string, string>> = {
   se: 'squeeze-and-excitation ratio r, 0 for none',
   dropout: 'dropout before the classifier (vgg, alexnet: in it), 0 for none',
   dropPath: 'stochastic depth: the last block\'s drop rate, rising linearly from 0',
+  preact: 'pre-activation blocks (He et al. 2016): BN-ReLU before each conv, a final BN-ReLU',
   skip: 'residual connections; False: the plain twin',
   batchNorm: 'batch norm after each convolution; False: a conv bias instead',
   shortcut: "where the shape changes: 'A' zero-pad, 'B' 1x1 projection, 'avgDown' pool + projection",
+  transformerLayers: 'resnet: Transformer encoder layers after the last stage (the hybrid), 0 for none',
+  transformerWidth: "the hybrid: the tokens' width D",
+  heads: 'the hybrid: attention heads',
+  mlpRatio: "the hybrid: the encoder MLP's width per D",
   init: "'he-normal', or 'he-normal-zero-gamma' (each branch's last BN at 0)",
 };
 
@@ -88,7 +93,7 @@ const FAMILY_KEYS: Readonly<Record<string, readonly string[]>> = {
 export function configSection(config: Config): string {
   const family = config.model.family;
   // Each family reads its own fields; the ResNets their own depth field.
-  const skipped = new Set(['growthRate', 'hiddenUnits', 'depthFactor', family === 'cifar-resnet' ? 'stageBlocks' : 'blocksPerStage']);
+  const skipped = new Set(['growthRate', 'hiddenUnits', 'depthFactor', ...(family === 'cifar-resnet' ? ['stageBlocks', 'transformerLayers', 'transformerWidth', 'heads', 'mlpRatio'] : ['blocksPerStage'])]);
   const modelKeys = FAMILY_KEYS[family] ?? Object.keys(MODEL_NOTES).filter((k) => !skipped.has(k));
   return [pyDict('MODEL', config.model, MODEL_NOTES, modelKeys), pyDict('TRAIN', config.train, TRAIN_NOTES), pyDict('DATA', config.data, DATA_NOTES)].join('\n');
 }
@@ -97,4 +102,16 @@ export function configSection(config: Config): string {
 export function layersSection(layers: ReadonlyArray<readonly [string, string]>): string {
   const column = Math.max(...layers.map(([name]) => pyValue(name).length)) + 1;
   return ['LAYERS = [', ...layers.map(([name, torch]) => `    (${`${pyValue(name)},`.padEnd(column + 1)}${pyValue(torch)}),`), ']'].join('\n');
+}
+
+/** STAGE_OF: the playground's stage of the stem's and the stages' modules (0 the stem), by name or prefix; freeze stageN reads it. */
+export function stagesSection(table: ReadonlyArray<readonly [string, number]>): string {
+  const byStage = new Map<number, string[]>();
+  for (const [name, stage] of table) byStage.set(stage, [...(byStage.get(stage) ?? []), `${pyValue(name)}: ${stage}`]);
+  return [
+    "# The playground's stage of each module of the stem (0) and the stages, by its name or a prefix: freeze stageN freezes 0..N.",
+    'STAGE_OF = {',
+    ...[...byStage.values()].map((entries) => `    ${entries.join(', ')},`),
+    '}',
+  ].join('\n');
 }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { buildArch, summarize } from '../arch/arch';
 import { configFromPreset, type ModelPresetId } from '../config/presets';
 import type { Config } from '../config/types';
-import { configJson, ExportError, exportLayers, exportNaming, exportRefusal, netTitle, trainPy } from './pytorch';
+import { configJson, ExportError, exportLayers, exportNaming, exportRefusal, netTitle, stageTable, trainPy } from './pytorch';
 import { pyValue } from './python';
 import { exportReadme } from './readme';
 
@@ -18,15 +18,11 @@ function config(preset: ModelPresetId, over: Partial<Config['model']> = {}, data
 }
 
 describe('what export to PyTorch refuses', () => {
-  it.each([
-    ['resnet_transformer', {}, /does not write the ResNet \+ Transformer hybrid yet/],
-    ['resnet20', { preact: true }, /does not write pre-activation ResNets yet/],
-    ['resnet50', { preact: true }, /does not write pre-activation ResNets yet/],
-  ] as const)('%s %j, by name', (preset, over, message) => {
-    const c = config(preset, over);
-    expect(exportRefusal(c.model)).toMatch(message);
-    expect(() => trainPy(c, 'torchvision', 'a test')).toThrow(ExportError);
-    expect(() => trainPy(c, 'torchvision', 'a test')).toThrow(message);
+  it('refuses by name only what no PyTorch implementation lays out: every family is written', () => {
+    for (const preset of ['resnet20', 'resnet50', 'resnet_transformer', 'vgg16', 'alexnet', 'densenet121', 'efficientnet_b0'] as const) {
+      expect(exportRefusal(config(preset).model)).toBeNull();
+    }
+    expect(exportRefusal({ ...config('resnet20').model, family: 'transformer' as never })).toMatch(/^export to PyTorch does not write transformer nets yet/);
   });
 
   it('a knob only timm names, under a naming without it (SE in a CIFAR ResNet; a deep stem under torchvision)', () => {
@@ -34,20 +30,29 @@ describe('what export to PyTorch refuses', () => {
     expect(() => trainPy(config('resnet50d'), 'torchvision', 'a test')).toThrow(/deep stem .* timm's names only/);
   });
 
-  it("what torchvision's VGG, AlexNet and DenseNet have no place for, by name (a resize in AlexNet, DenseNet's deep stem); stages frozen outside the ResNets", () => {
+  it("what torchvision's AlexNet and DenseNet have no place for, by name (a resize in AlexNet, DenseNet's deep stem)", () => {
     expect(() => trainPy(config('alexnet', { inputSize: 64 }), 'torchvision', 'a test')).toThrow(/export to PyTorch: a resize layer has no place in torchvision's alexnet/);
     expect(() => trainPy(config('densenet121', { stem: 'deep' }), 'torchvision', 'a test')).toThrow(/export to PyTorch: stem\.conv1 has no torchvision name/);
+  });
+
+  it("freeze stageN in every family: STAGE_OF gives the stem's and the stages' modules, by the shortest prefix", () => {
+    const table = (preset: ModelPresetId) => Object.fromEntries(stageTable(config(preset), exportNaming(config(preset).model)));
+    expect(table('resnet50')).toEqual({ conv1: 0, bn1: 0, layer1: 1, layer2: 2, layer3: 3, layer4: 4 });
+    expect(table('densenet121')).toMatchObject({ 'features.conv0': 0, 'features.norm0': 0, 'features.denseblock1': 1, 'features.transition1': 2, 'features.denseblock2': 2 });
+    expect(table('vgg16')).toMatchObject({ 'features.0': 1, 'features.2': 1, 'features.5': 2, 'features.28': 5 });
+    expect(table('efficientnet_b0')).toMatchObject({ 'features.0': 0, 'features.7': 7 });
+    expect(Object.keys(table('resnet_transformer'))).toEqual(['conv1', 'bn1', 'layer1', 'layer2', 'layer3']); // the encoder is in no stage
     const frozen = config('vgg16');
     frozen.train.freeze = 'stage2';
-    expect(() => trainPy(frozen, 'torchvision', 'a test')).toThrow('export to PyTorch freezes stages of the ResNets only, not of vgg nets (freeze none or head)');
+    expect(trainPy(frozen, 'torchvision', 'a test')).toContain("    'features.5': 2, 'features.7': 2,");
   });
 
   it('writes every ResNet preset and knob it claims', () => {
-    for (const preset of ['resnet20', 'resnet110', 'resnet18', 'resnet50', 'resnext50_32x4d', 'wide_resnet50_2', 'seresnet50', 'resnet50d'] as const) {
+    for (const preset of ['resnet20', 'resnet110', 'resnet18', 'resnet50', 'resnext50_32x4d', 'wide_resnet50_2', 'seresnet50', 'resnet50d', 'resnet_transformer'] as const) {
       expect(exportRefusal(config(preset).model)).toBeNull();
       expect(() => trainPy(config(preset), exportNaming(config(preset).model), 'a test')).not.toThrow();
     }
-    for (const over of [{ skip: false }, { batchNorm: false }, { shortcut: 'B' as const }, { dropPath: 0.1 }, { inputSize: 64 }, { dropout: 0.2 }]) {
+    for (const over of [{ skip: false }, { batchNorm: false }, { shortcut: 'B' as const }, { dropPath: 0.1 }, { inputSize: 64 }, { dropout: 0.2 }, { preact: true }, { preact: true, shortcut: 'B' as const }]) {
       expect(() => trainPy(config('resnet20', over), 'akamaster', 'a test')).not.toThrow();
     }
   });
@@ -117,7 +122,9 @@ describe('the text of train.py', () => {
       expect(read.size).toBeGreaterThan(3);
       const section = text.slice(text.indexOf(`${dict} = dict(`), text.indexOf('\n)', text.indexOf(`${dict} = dict(`)));
       const written = new Set([...section.matchAll(/^ {4}(\w+)=/gm)].map((m) => m[1] as string));
-      for (const key of read) if (!(dict === 'MODEL' && ['stageBlocks', 'hiddenUnits', 'growthRate', 'depthFactor'].includes(key))) expect(written, `${dict}['${key}']`).toContain(key);
+      // Other families' keys (a CIFAR ResNet has no stageBlocks and no Transformer).
+      const others = ['stageBlocks', 'hiddenUnits', 'growthRate', 'depthFactor', 'transformerLayers', 'transformerWidth', 'heads', 'mlpRatio'];
+      for (const key of read) if (!(dict === 'MODEL' && others.includes(key))) expect(written, `${dict}['${key}']`).toContain(key);
     }
   });
 

@@ -6,24 +6,24 @@
 // by name (ExportError), never approximated. Weights come from the caller
 // (weights/export.ts stateDictOf); the README from readme.ts.
 // Pure TS: no TF.js, no node:* (the page can zip the same files).
-import { buildArch, summarize } from '../arch/arch';
+import { buildArch, stageOf, summarize } from '../arch/arch';
 import { DATASETS } from '../config/datasets';
 import { presetOf } from '../config/presets';
 import type { Config, ModelConfig } from '../config/types';
-import { defaultNaming, NamingError, torchNames, type Naming } from '../weights/torch-names';
+import { defaultNaming, NamingError, torchNames, type Naming, type TorchName } from '../weights/torch-names';
 import { PY_DATA } from './python-data';
 import { PY_FAMILIES } from './python-families';
 import { PY_LOOP } from './python-loop';
 import { PY_NET } from './python-net';
 import { PY_RECIPE } from './python-recipe';
-import { configSection, layersSection, pyValue } from './python';
+import { configSection, layersSection, pyValue, stagesSection } from './python';
 
 export class ExportError extends Error {
   override name = 'ExportError';
 }
 
 /** The families train.py writes, in words, for refusals. */
-const WRITTEN = 'it writes the ResNets (the CIFAR family and the ImageNet ResNets with ResNeXt groups, Wide widths, SE and ResNet-D), VGG, AlexNet, DenseNet and EfficientNet';
+const WRITTEN = 'it writes the ResNets (the CIFAR family and the ImageNet ResNets with ResNeXt groups, Wide widths, SE, ResNet-D, pre-activation and the Transformer hybrid), VGG, AlexNet, DenseNet and EfficientNet';
 
 /** The families train.py builds: the ResNet builder's two, and torchvision's VGG, AlexNet, DenseNet and EfficientNet (python-families.ts). */
 const FAMILIES: ReadonlySet<ModelConfig['family']> = new Set(['cifar-resnet', 'resnet', 'vgg', 'alexnet', 'densenet', 'efficientnet']);
@@ -31,8 +31,6 @@ const FAMILIES: ReadonlySet<ModelConfig['family']> = new Set(['cifar-resnet', 'r
 /** Why train.py cannot express `model` yet, or null when it can. */
 export function exportRefusal(model: ModelConfig): string | null {
   if (!FAMILIES.has(model.family)) return `export to PyTorch does not write ${model.family} nets yet (${WRITTEN})`;
-  if (model.preact) return `export to PyTorch does not write pre-activation ResNets yet (${WRITTEN})`;
-  if (model.family === 'resnet' && model.transformerLayers > 0) return `export to PyTorch does not write the ResNet + Transformer hybrid yet (${WRITTEN})`;
   return null;
 }
 
@@ -51,24 +49,58 @@ export function exportNaming(model: ModelConfig, naming?: Naming): Naming {
 export function exportLayers(config: Config, naming: Naming): Array<[string, string]> {
   const refusal = exportRefusal(config.model);
   if (refusal !== null) throw new ExportError(refusal);
-  if (/^stage\d+$/.test(config.train.freeze) && !isResNet(config.model)) {
-    throw new ExportError(`export to PyTorch freezes stages of the ResNets only, not of ${config.model.family} nets (freeze none or head)`);
-  }
   const shape = DATASETS[config.data.dataset];
   const arch = buildArch(config.model, shape.classes);
-  let names;
-  try {
-    names = torchNames(config.model, arch, naming);
-  } catch (e) {
-    if (e instanceof NamingError) throw new ExportError(`export to PyTorch: ${e.message}`);
-    throw e;
-  }
+  const names = namesOf(config, naming);
   const byEngine = new Map(names.map((n) => [n.engine, n.torch]));
   return summarize(arch, shape.input).kernelNames.map((layer) => {
     const torch = byEngine.get(`${layer}.kernel`);
     if (torch === undefined) throw new ExportError(`export to PyTorch: ${layer} has no ${naming} name`);
     return [layer, torch];
   });
+}
+
+/** Every tensor's PyTorch name under `naming`; a NamingError becomes an ExportError. */
+function namesOf(config: Config, naming: Naming): TorchName[] {
+  try {
+    return torchNames(config.model, buildArch(config.model, DATASETS[config.data.dataset].classes), naming);
+  } catch (e) {
+    if (e instanceof NamingError) throw new ExportError(`export to PyTorch: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * The playground's stage of each PyTorch module of the stem (0) and the
+ * stages (1, 2, ...), as few names as cover them: a module, or a prefix all
+ * of whose modules share one stage ('layer2', 'features.denseblock1'). The
+ * head and the Transformer encoder are in no stage. train.py's freeze
+ * stageN reads it, so every family freezes what the engine freezes
+ * (weights/freeze.ts).
+ */
+export function stageTable(config: Config, naming: Naming): Array<[string, number]> {
+  const stageOfModule = new Map<string, number | null>();
+  for (const n of namesOf(config, naming)) {
+    const module = n.torch.slice(0, Math.max(0, n.torch.lastIndexOf('.')));
+    const stage = stageOf(n.engine);
+    stageOfModule.set(module, stage === 'stem' ? 0 : /^stage\d+$/.test(stage) ? Number(stage.slice('stage'.length)) : null);
+  }
+  const modules = [...stageOfModule];
+  const table = new Map<string, number>();
+  for (const [module, stage] of modules) {
+    if (stage === null) continue;
+    const parts = module.split('.');
+    // The shortest prefix under which every module is in this stage.
+    for (let k = 1; k <= parts.length; k++) {
+      const prefix = parts.slice(0, k).join('.');
+      const under = modules.filter(([m]) => m === prefix || m.startsWith(`${prefix}.`));
+      if (under.every(([, s]) => s === stage)) {
+        table.set(prefix, stage);
+        break;
+      }
+    }
+  }
+  return [...table];
 }
 
 function isResNet(m: ModelConfig): boolean {
@@ -139,6 +171,7 @@ import struct
 import sys
 import tarfile
 import time
+import warnings
 
 import numpy as np
 import torch
@@ -149,6 +182,7 @@ import torchvision.transforms.functional as TF`;
 const PY_CONSTANTS = `# ---------------------------------------------------------------- the playground's constants
 BN_MOMENTUM = 0.1  # batch norm's running statistics move 0.1 of the way to each batch's (torch's default)
 BN_EPS = 1e-5  # batch norm's epsilon (torch's default)
+LN_EPS = 1e-6  # LayerNorm's epsilon in the hybrid's encoder, as ViT (torch's default is 1e-5)
 ADAM_EPS = 1e-8  # Adam's epsilon (torch's default; betas (0.9, 0.999))
 CROP_PADDING = 4  # zero pixels on each side before the random crop (He et al. 2015 §4.2)
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
@@ -170,6 +204,7 @@ export function trainPy(config: Config, naming: Naming, source: string): string 
     `DATA_HELP = ${pyValue(dataHelp(config))}`,
     '# Each layer\'s weight: the playground\'s layer name (gradient norms are keyed by it) and its PyTorch name.',
     layersSection(layers),
+    stagesSection(stageTable(config, naming)),
   ].join('\n');
   return ['#!/usr/bin/env python3', docstring(config, source), PY_IMPORTS, '', generated, '', PY_CONSTANTS, PY_DATA, PY_NET, PY_FAMILIES, PY_RECIPE, PY_LOOP].join('\n');
 }

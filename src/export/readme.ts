@@ -14,8 +14,11 @@ const DATA_SOURCES: Readonly<Record<Config['data']['dataset'], string>> = {
   fashion: 'the folder of Fashion-MNIST\'s four IDX files (the same names as MNIST\'s, gzipped or not). The playground builds its own split of the fashion-mnist package (src/data/fashion.ts); Zalando\'s official files hold other images in each split, so the batches are not the playground\'s',
 };
 
-/** README.md for the exported files; `weights` says what weights.safetensors holds. */
-export function exportReadme(config: Config, naming: Naming, weights: string): string {
+/**
+ * README.md for the exported files; `weights` says what weights.safetensors
+ * holds, `resumes` what optimizer.safetensors holds when there is one.
+ */
+export function exportReadme(config: Config, naming: Naming, weights: string, resumes?: string): string {
   const t = config.train;
   const d = config.data;
   const aug = [d.randomCrop && 'random crop (pad 4)', d.horizontalFlip && 'horizontal flip', d.cutout && 'cutout'].filter(Boolean).join(', ') || 'none';
@@ -28,8 +31,15 @@ Exported from ResNet Playground (\`npx playground export pytorch\`).
 |------|------------|
 | \`train.py\` | the whole run in one file: the net under ${naming}'s names, the recipe, the data pipeline, the seeded batches; needs only torch and torchvision |
 | \`weights.safetensors\` | ${weights}, as a PyTorch state dict (BN running statistics and \`num_batches_tracked\` included) |
-| \`config.json\` | the run's config as the playground holds it (a run file's \`config\`) |
-
+${resumes === undefined ? '' : `| \`optimizer.safetensors\` | ${resumes}: each parameter's ${config.train.optimizer.startsWith('adam') ? '\`exp_avg\` and \`exp_avg_sq\` (and Adam\'s step count)' : '\`momentum_buffer\`'} under the same names, and the step the run had reached |
+`}| \`config.json\` | the run's config as the playground holds it (a run file's \`config\`) |
+${resumes === undefined ? '' : `
+\`--weights weights.safetensors\` also reads \`optimizer.safetensors\` beside it and
+continues the run where the playground left it: the optimizer's state, the
+schedule and the seeded batches (augmentation included) at the step it had
+reached. Dropout's and stochastic depth's masks are torch's own draws.
+\`--optimizer none\` starts the optimizer afresh at step 0 instead.
+`}
 ## Run it
 
 DATA is ${DATA_SOURCES[d.dataset]}. \`python3 train.py --help\` lists every option.

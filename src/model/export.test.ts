@@ -45,15 +45,22 @@ function named(cfg: ModelConfig, naming: Naming): boolean {
 // The deeper members of a family (resnet32…110, resnet101/152) repeat their blocks' names.
 const SAME_NAMES_AS_SHALLOWER = new Set(['resnet32', 'resnet44', 'resnet56', 'resnet110', 'resnet101', 'resnet152']);
 const cases = MODEL_PRESET_IDS.filter((id) => !SAME_NAMES_AS_SHALLOWER.has(id)).flatMap((id) => namingsFor(small(id)).filter((naming) => named(small(id), naming)).map((naming) => [id, naming] as const));
+/** Knobs no preset turns on, on a preset: pre-activation with BN and without, with option A and B shortcuts. */
+const KNOBS: ReadonlyArray<[(typeof MODEL_PRESET_IDS)[number], Naming, Partial<ModelConfig>]> = [
+  ['resnet20', 'akamaster', { preact: true }],
+  ['resnet20', 'akamaster', { preact: true, shortcut: 'B', batchNorm: false }],
+  ['resnet50', 'torchvision', { preact: true }],
+  ['resnet18', 'torchvision', { preact: true, batchNorm: false }],
+];
 
 describe('weights out to PyTorch and back', () => {
-  it('covers every family, and every preset but the hybrid (a Transformer has no torchvision names)', () => {
+  it('covers every family and every preset, the hybrid too', () => {
     expect(new Set(cases.map(([id]) => modelFromPreset(id).family))).toEqual(new Set(['cifar-resnet', 'resnet', 'vgg', 'alexnet', 'densenet', 'efficientnet']));
-    expect(MODEL_PRESET_IDS.filter((id) => !SAME_NAMES_AS_SHALLOWER.has(id) && !cases.some(([c]) => c === id))).toEqual(['resnet_transformer']);
+    expect(MODEL_PRESET_IDS.filter((id) => !SAME_NAMES_AS_SHALLOWER.has(id) && !cases.some(([c]) => c === id))).toEqual([]);
   });
 
-  it.each(cases)('%s under %s names: export then import gives every tensor back bit for bit', (id, naming) => {
-    const cfg = small(id);
+  it.each([...cases.map(([id, naming]) => [id, naming, {}] as const), ...KNOBS])('%s under %s names %j: export then import gives every tensor back bit for bit', (id, naming, knobs) => {
+    const cfg = { ...small(id), ...knobs };
     const input: [number, number, number] = cfg.family === 'cifar-resnet' ? [32, 32, 3] : [64, 64, 3];
     const a = buildModel(cfg, input, 10, 1);
     const b = buildModel(cfg, input, 10, 2);

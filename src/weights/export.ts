@@ -33,3 +33,39 @@ export function stateDictOf(cfg: ModelConfig, numClasses: number, tensors: Reado
   }
   return out;
 }
+
+/** torch's names of an optimizer's per-parameter state, in the order of the engine's slots (train/optim.ts). */
+export const SLOT_SUFFIXES: Readonly<Record<string, readonly string[]>> = {
+  sgd: [],
+  momentum: ['momentum_buffer'],
+  nesterov: ['momentum_buffer'],
+  adam: ['exp_avg', 'exp_avg_sq'],
+  adamw: ['exp_avg', 'exp_avg_sq'],
+};
+
+/**
+ * The optimizer's state (a checkpoint's slots, `${variable}/slot${k}`) as
+ * torch's: each parameter's momentum_buffer (SGD with momentum or
+ * Nesterov's: the same buffer, μ·buf + g) or Adam's exp_avg and exp_avg_sq
+ * (the same moments), under the parameter's PyTorch name and layout, e.g.
+ * 'layer1.0.conv1.weight.momentum_buffer'. Parameters without state (frozen,
+ * or every one for plain SGD) are left out; an empty map means there is no
+ * state to carry. Throws naming a slot that fits no parameter.
+ */
+export function optimizerStateOf(cfg: ModelConfig, numClasses: number, optimizer: string, slots: ReadonlyMap<string, EngineTensor>, naming: Naming): Map<string, TorchOut> {
+  const names = SLOT_SUFFIXES[optimizer];
+  if (names === undefined) throw new Error(`no torch state for the optimizer ${optimizer}`);
+  const out = new Map<string, TorchOut>();
+  const used = new Set<string>();
+  for (const n of torchNames(cfg, buildArch(cfg, numClasses), naming)) {
+    names.forEach((suffix, k) => {
+      const slot = slots.get(`${n.engine}/slot${k}`);
+      if (slot === undefined) return;
+      used.add(`${n.engine}/slot${k}`);
+      out.set(`${n.torch}.${suffix}`, { shape: torchShape(n.layout, slot.shape), values: toTorch(n.layout, slot.shape, slot.values) });
+    });
+  }
+  const stray = [...slots.keys()].find((k) => k.includes('/slot') && !used.has(k));
+  if (stray !== undefined) throw new Error(`the optimizer state has ${stray}, which fits no parameter of this net under ${optimizer}`);
+  return out;
+}

@@ -33,6 +33,15 @@ describe('PyTorch names', () => {
     expect(lookup(list).get('stage4.block2.se.fc2.bias')).toBe('layer4.2.se.fc2.bias');
   });
 
+  it("names pre-activation ResNets as bearpaw's preresnet.py: bnK before convK, the projection without BN, the final BN 'bn'", () => {
+    const m = lookup(names('resnet50', 'torchvision', { preact: true }));
+    expect(['stem.conv.kernel', 'stem.bn.gamma', 'stage1.block0.bn1.gamma', 'stage1.block0.conv1.kernel', 'stage1.block0.bn3.movingMean', 'stage1.block0.shortcut.conv.kernel', 'head.bn.movingVariance', 'fc.kernel'].map((e) => m.get(e)))
+      .toEqual(['conv1.weight', 'bn1.weight', 'layer1.0.bn1.weight', 'layer1.0.conv1.weight', 'layer1.0.bn3.running_mean', 'layer1.0.downsample.0.weight', 'bn.running_var', 'fc.weight']);
+    expect([...m.keys()].some((e) => e.startsWith('stage1.block0.shortcut.bn'))).toBe(false);
+    const cifar = lookup(names('resnet20', 'akamaster', { preact: true, shortcut: 'B' }));
+    expect(['stem.conv.kernel', 'stage2.block0.shortcut.conv.kernel', 'head.bn.beta', 'fc.bias'].map((e) => cifar.get(e))).toEqual(['conv1.weight', 'layer2.0.shortcut.0.weight', 'bn.bias', 'linear.bias']);
+  });
+
   it('gives every variable one name, and the torchvision ResNets the same names under timm', () => {
     for (const preset of ['resnet18', 'resnet50', 'resnext50_32x4d', 'wide_resnet50_2'] as const) {
       const tv = names(preset, 'torchvision');
@@ -80,7 +89,6 @@ describe('PyTorch names', () => {
     expect(refusal(() => names('seresnet50', 'torchvision'))).toBe("squeeze-and-excitation (stage1.block0.se) has timm's names only: choose timm");
     expect(refusal(() => names('resnet20', 'torchvision'))).toBe('cifar-resnet nets have no torchvision names; use akamaster');
     expect(refusal(() => names('resnet18', 'akamaster'))).toBe('resnet nets have no akamaster names; use torchvision or timm');
-    expect(refusal(() => names('resnet50', 'torchvision', { preact: true }))).toMatch(/^pre-activation ResNets have no torchvision/);
     expect(refusal(() => names('efficientnet_b0', 'timm'))).toBe('efficientnet nets have no timm names; use torchvision');
     expect(refusal(() => names('efficientnet_b0', 'torchvision', { batchNorm: false }))).toBe("EfficientNet without batch norm has no torchvision names (torchvision's convolutions have no bias)");
     expect(noNames({ ...modelFromPreset('resnet18'), family: 'transformer' as never })).toBe('transformer nets have no PyTorch names yet (ResNets, VGG, AlexNet, DenseNet and EfficientNet do)');

@@ -10,6 +10,15 @@
 //     names for what only timm has: the deep stem (conv1.0/1/3/4/6, bn1),
 //     avgDown shortcuts (downsample.0 the pool, .1 the conv, .2 the BN) and
 //     squeeze-and-excitation (se.fc1, se.fc2, 1×1 convolutions);
+//   * pre-activation ResNets under their family's names, the block's BNs
+//     bn1..bn3 before the convolutions they feed and the final BN 'bn', as
+//     bearpaw's pytorch-classification preresnet.py (the usual PyTorch
+//     layout of He et al. 2016; timm's resnetv2 lays the net out otherwise);
+//     the projection shortcut has no BN (downsample.0 / shortcut.0);
+//   * the ResNet + Transformer hybrid: the ResNet under torchvision's or
+//     timm's names, the encoder under timm's VisionTransformer's
+//     (patch_embed.proj, cls_token, pos_embed, blocks.i.norm1, attn.qkv,
+//     attn.proj, norm2, mlp.fc1, mlp.fc2, norm, head);
 //   * VGG and AlexNet as torchvision (features.i, classifier.i, indices of
 //     their nn.Sequential);
 //   * DenseNet-121 as torchvision (features.conv0, norm0,
@@ -45,6 +54,8 @@ export type Layout =
   | { kind: 'dense' }
   /** Engine [in, out] <-> torch [out, in, 1, 1] (timm's SE). */
   | { kind: 'dense1x1' }
+  /** The same values, torch's shape with `ones` leading 1s (timm's cls_token [1, 1, D], pos_embed [1, T, D]). */
+  | { kind: 'lead'; ones: number }
   /** A dense layer after a flatten of an h×w×c map: engine rows in (h, w, c) order, torch columns in (c, h, w) order. */
   | { kind: 'denseFromMap'; height: number; width: number; channels: number };
 
@@ -103,8 +114,6 @@ export function torchNames(cfg: ModelConfig, ops: readonly LayerOp[], naming: Na
       ? `${cfg.family} nets have no ${naming} names; use ${known.join(' or ')}`
       : noNames(cfg));
   }
-  if (cfg.preact) throw new NamingError('pre-activation ResNets have no torchvision, timm or akamaster names (timm names them as resnetv2, another layout)');
-  if (cfg.transformerLayers > 0) throw new NamingError('the ResNet + Transformer hybrid has no PyTorch names yet');
   if (cfg.family === 'densenet') return densenetNames(ops);
   if (cfg.family === 'efficientnet') return efficientnetNames(cfg, ops);
   return cfg.family === 'vgg' || cfg.family === 'alexnet' ? sequentialNames(cfg, ops) : resnetNames(cfg, ops, naming);
@@ -130,6 +139,23 @@ function variables(op: LayerOp, module: string, layout: Layout = op.op === 'conv
         ...variables({ op: 'dense', name: `${op.name}.fc1`, units: op.squeeze }, `${module}.fc1`, { kind: 'dense1x1' }),
         ...variables({ op: 'dense', name: `${op.name}.fc2`, units: 0 }, `${module}.fc2`, { kind: 'dense1x1' }),
       ];
+    case 'tokens': {
+      const at = module === '' ? '' : `${module}.`;
+      return [
+        { engine: `${op.name}.cls`, torch: `${at}cls_token`, layout: { kind: 'lead', ones: 2 } },
+        { engine: `${op.name}.pos`, torch: `${at}pos_embed`, layout: { kind: 'lead', ones: 1 } },
+      ];
+    }
+    case 'layerNorm':
+      return [
+        { engine: `${op.name}.gamma`, torch: `${module}.weight`, layout: { kind: 'same' } },
+        { engine: `${op.name}.beta`, torch: `${module}.bias`, layout: { kind: 'same' } },
+      ];
+    case 'attention':
+      return [
+        ...variables({ op: 'dense', name: `${op.name}.qkv`, units: 0 }, `${module}.qkv`),
+        ...variables({ op: 'dense', name: `${op.name}.proj`, units: 0 }, `${module}.proj`),
+      ];
     default:
       return [];
   }
@@ -141,8 +167,7 @@ function weighted(ops: readonly LayerOp[]): Array<Extract<LayerOp, { name: strin
   for (const op of ops) {
     if (op.op === 'residual') out.push(...weighted(op.branch), ...weighted(op.shortcut));
     else if (op.op === 'concat') out.push(...weighted(op.branch));
-    else if (op.op === 'conv' || op.op === 'dense' || op.op === 'bn' || op.op === 'se') out.push(op);
-    else if (op.op === 'tokens' || op.op === 'layerNorm' || op.op === 'attention') throw new NamingError(`${op.name} (${op.op}) has no PyTorch name yet`);
+    else if (op.op === 'conv' || op.op === 'dense' || op.op === 'bn' || op.op === 'se' || op.op === 'tokens' || op.op === 'layerNorm' || op.op === 'attention') out.push(op);
   }
   return out;
 }
@@ -151,6 +176,15 @@ function weighted(ops: readonly LayerOp[]): Array<Extract<LayerOp, { name: strin
 const DEEP_STEM: Readonly<Record<string, string>> = {
   'stem.conv1': 'conv1.0', 'stem.bn1': 'conv1.1', 'stem.conv2': 'conv1.3', 'stem.bn2': 'conv1.4', 'stem.conv3': 'conv1.6', 'stem.bn3': 'bn1',
 };
+
+/** The hybrid's encoder: 'encoder.proj', 'encoder.embed', 'encoder.layer{i}.{ln1,attn,ln2,mlp.fc1,mlp.fc2}', 'encoder.norm'. */
+const ENCODER = /^encoder\.(?:(proj|embed|norm)|layer(\d+)\.(ln1|attn|ln2|mlp\.fc1|mlp\.fc2))$/;
+
+/** timm's VisionTransformer's module for an encoder layer: '' for the tokens (cls_token and pos_embed sit at the top). */
+function encoderModule([, top, index, part]: RegExpExecArray): string {
+  if (top !== undefined) return { proj: 'patch_embed.proj', embed: '', norm: 'norm' }[top] as string;
+  return `blocks.${index}.${{ ln1: 'norm1', ln2: 'norm2' }[part as string] ?? part}`;
+}
 
 function resnetNames(cfg: ModelConfig, ops: readonly LayerOp[], naming: Naming): TorchName[] {
   const akamaster = naming === 'akamaster';
@@ -164,7 +198,10 @@ function resnetNames(cfg: ModelConfig, ops: readonly LayerOp[], naming: Naming):
       if (naming !== 'timm') throw new NamingError(`the deep stem (${name}) has timm's names only: choose timm`);
       return deep;
     }
-    if (name === 'fc') return akamaster ? 'linear' : 'fc';
+    if (name === 'fc') return akamaster ? 'linear' : cfg.transformerLayers > 0 ? 'head' : 'fc';
+    const encoder = ENCODER.exec(name);
+    if (encoder !== null) return encoderModule(encoder);
+    if (name === 'head.bn') return 'bn'; // pre-activation's final BN (bearpaw's preresnet.py)
     const m = /^stage(\d+)\.block(\d+)\.(.+)$/.exec(name);
     if (m === null) throw new NamingError(`${name} has no ${naming} name`);
     const [, stage, block, rest] = m as unknown as [string, string, string, string];
@@ -291,6 +328,8 @@ export function torchShape(layout: Layout, shape: readonly number[]): number[] {
       return [shape[1] as number, shape[0] as number];
     case 'dense1x1':
       return [shape[1] as number, shape[0] as number, 1, 1];
+    case 'lead':
+      return [...Array<number>(layout.ones).fill(1), ...shape];
   }
 }
 
@@ -310,7 +349,7 @@ export function toTorch(layout: Layout, shape: readonly number[], values: Float3
 function permute(layout: Layout, shape: readonly number[], src: Float32Array, intoEngine: boolean): Float32Array {
   const n = shape.reduce((a, b) => a * b, 1);
   if (src.length !== n) throw new NamingError(`expected ${n} values for shape [${shape.join(', ')}], got ${src.length}`);
-  if (layout.kind === 'same') return Float32Array.from(src);
+  if (layout.kind === 'same' || layout.kind === 'lead') return Float32Array.from(src);
   const dst = new Float32Array(n);
   // e: the engine's flat index, t: torch's; copy one way or the other.
   const move = (e: number, t: number): void => {

@@ -42,9 +42,10 @@ async function downloadModel(r: RunRecord): Promise<void> {
  * pytorch` writes (export/bundle.ts): train.py, weights.safetensors (the
  * run's latest checkpoint as PyTorch's state dict, under the names PyTorch's
  * own implementation of the net uses: torchvision, timm or akamaster's),
- * config.json and README.md. For a net train.py does not express yet, the
- * zip holds the weights, config.json and a README saying why, and the panel
- * says so too. The generator loads on first use (its own chunk).
+ * optimizer.safetensors (the checkpoint's optimizer state, from which
+ * train.py resumes the run), config.json and README.md. What train.py
+ * cannot express is refused by name. The generator loads on first use (its
+ * own chunk).
  */
 async function downloadTorchProject(r: RunRecord): Promise<void> {
   const checkpoint = await useRuns.getState().checkpointOf(r.id);
@@ -52,14 +53,16 @@ async function downloadTorchProject(r: RunRecord): Promise<void> {
   const naming = defaultNaming(r.config.model);
   if (naming === null) return useRuns.setState({ error: `run ${r.name}: ${noNames(r.config.model)}` });
   try {
+    const classes = DATASETS[r.config.data.dataset].classes;
     const tensors = decodeSpecs(checkpoint.model.specs, new Uint8Array(checkpoint.model.data), r.name);
-    const dict = stateDictOf(r.config.model, DATASETS[r.config.data.dataset].classes, tensors, naming, checkpoint.step);
+    const dict = stateDictOf(r.config.model, classes, tensors, naming, checkpoint.step);
     const bytes = encodeSafetensors(Object.fromEntries(dict), { format: 'pt', naming, generatedBy: 'ResNet Playground', steps: String(checkpoint.step) });
-    const { pytorchBundle } = await import('../../export/bundle');
+    const [{ pytorchBundle }, { optimizerSafetensors }] = await Promise.all([import('../../export/bundle'), import('../../export/optimizer')]);
     const what = `the weights of the page's run "${r.name}" at step ${checkpoint.step} (its latest checkpoint)`;
-    const { files, refusal } = pytorchBundle(r.config, naming, { bytes, what }, `the page's kept run "${r.name}" (ResNet Playground's Runs panel, Export: PyTorch)`);
+    const state = optimizerSafetensors(r.config, classes, checkpoint, naming);
+    const optimizer = state === null ? null : { bytes: state, what: `the ${r.config.train.optimizer} state of that checkpoint` };
+    const files = pytorchBundle(r.config, naming, { bytes, what }, optimizer, `the page's kept run "${r.name}" (ResNet Playground's Runs panel, Export: PyTorch)`);
     download(`${fileStem(r)}.pytorch.zip`, 'application/zip', storedZip(files).buffer as ArrayBuffer);
-    if (refusal !== null) useRuns.setState({ error: `run ${r.name}: the zip holds weights.safetensors, config.json and README.md but no train.py: ${refusal}` });
   } catch (e) {
     useRuns.setState({ error: `run ${r.name}: the PyTorch export could not be written: ${e instanceof Error ? e.message : String(e)}` });
   }

@@ -38,7 +38,7 @@ function median(xs: number[]): number {
 function time(label: string, command: string[], threads: number): { label: string; msPerStep: number; steps: number } {
   const out = join(dir, label.replace(/\W+/g, '-'));
   const script = join(dir, 'project', 'train.py');
-  const common = [script, '--data', args.archive as string, '--weights', join(dir, 'project', 'weights.safetensors'), '--steps', String(args.steps), '--threads', String(threads), '--no-grad-norms', '--out', out];
+  const common = [script, '--data', args.archive as string, '--weights', join(dir, 'project', 'weights.safetensors'), '--steps', String(args.steps), '--threads', String(threads), '--no-log-grad-norms', '--out', out];
   const r = spawnSync(command[0] as string, [...command.slice(1), ...common], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads) }, maxBuffer: 64 * 2 ** 20 });
   if (r.status !== 0) throw new Error(`${label}: exit ${r.status}\n${r.stderr.slice(-3000)}`);
   const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event?: string; ms: number }).filter((l) => l.event === undefined);

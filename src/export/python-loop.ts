@@ -37,6 +37,31 @@ def share(batch, rank, world):
     return batch[rank * len(batch) // world:(rank + 1) * len(batch) // world]
 
 
+class ShareSampler(torch.utils.data.distributed.DistributedSampler):
+    """torch's DistributedSampler (num_replicas and rank; set_epoch before each epoch) over the
+    playground's batches rather than torch's shuffle: a batch sampler whose every step is this
+    process's share of the seeded global batch, so that the processes together take the
+    one-process step. skip(n): the epoch's first n batches are drawn and dropped (a resumed run),
+    which keeps the augmentation stream where the run's stood."""
+
+    def __init__(self, batches, world, rank):
+        super().__init__(range(len(batches.pool)), num_replicas=world, rank=rank, shuffle=False)
+        self.batches, self.dropped = batches, 0
+
+    def skip(self, n):
+        self.dropped = n
+
+    def __iter__(self):                                        # lists of (image index, augmentation)
+        drawn = self.batches.epoch(self.epoch)
+        for _ in range(self.dropped):
+            next(drawn)
+        for batch in drawn:
+            yield share(batch, self.rank, self.num_replicas)
+
+    def __len__(self):
+        return self.batches.steps_per_epoch - self.dropped
+
+
 def total_over_group(values, world, device):
     """Sums a few numbers over the processes (e.g. loss x images, correct, images)."""
     t = torch.tensor(values, dtype=torch.float64 if device.type == 'cpu' else torch.float32, device=device)
@@ -175,24 +200,22 @@ def run(args):
             write_safetensors(os.path.join(args.out, 'weights.safetensors'), net.state_dict(), {'format': 'pt', 'naming': NAMING, 'steps': str(at)})
             save_optimizer(os.path.join(args.out, OPTIMIZER_FILE), opt, net, at)
 
+    sampler = ShareSampler(batches, world, rank)
     at, last = start, time.perf_counter()
     for epoch in range(1, TRAIN['epochs'] + 1):
-        # Resumed: the batches the run had trained on are drawn and dropped, so that the
-        # augmentation stream stands where the run's stood.
-        drawn, skip = batches.epoch(epoch), min(per_epoch, max(0, start - (epoch - 1) * per_epoch))
-        for _ in range(skip):
-            next(drawn)
-        if skip == per_epoch:
+        sampler.set_epoch(epoch)
+        sampler.skip(min(per_epoch, max(0, start - (epoch - 1) * per_epoch)))  # resumed: the steps already taken
+        if len(sampler) == 0:
+            list(sampler)  # the epoch's augmentation draws, all taken before
             continue
         train_mode(net)
-        mine = (share(b, rank, world) for b in drawn)
-        loader = torch.utils.data.DataLoader(train_set, batch_sampler=mine, num_workers=args.workers, pin_memory=device.type == 'cuda')
+        loader = torch.utils.data.DataLoader(train_set, batch_sampler=sampler, num_workers=args.workers, pin_memory=device.type == 'cuda')
         for x, y in loader:
             if at >= total:
                 break
             lr = opt.param_groups[0]['lr'] / opt.param_groups[0]['scale']  # the schedule's rate, not the head's multiple
             n = total_over_group([len(y)], world, device)[0]
-            loss, correct, grads, weights = step(model, net, opt, x.to(device, non_blocking=True), y.to(device, non_blocking=True), len(y) * world / n, kernels, rank == 0 and not args.no_grad_norms)
+            loss, correct, grads, weights = step(model, net, opt, x.to(device, non_blocking=True), y.to(device, non_blocking=True), len(y) * world / n, kernels, rank == 0 and args.log_grad_norms)
             loss, correct = total_over_group([loss, correct], world, device) if world > 1 else (loss, correct)
             schedule.step()
             at, now = at + 1, time.perf_counter()
@@ -231,7 +254,8 @@ def parse_args(argv):
     ap.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu', help='cpu or cuda (default: cuda when there is one)')
     ap.add_argument('--workers', type=int, default=0, help='data loader processes (default 0: batches are made in this one)')
     ap.add_argument('--threads', type=int, help="torch's CPU threads (default: torch's)")
-    ap.add_argument('--no-grad-norms', action='store_true', help='skip the per-layer gradient and weight norms')
+    ap.add_argument('--log-grad-norms', action=argparse.BooleanOptionalAction, default=True,
+                    help='log each layer\'s gradient and weight norms a step (default; --no-log-grad-norms skips them)')
     ap.add_argument('--no-sync-bn', action='store_true', help='under torchrun on CUDA: batch norm over each process\'s share, not SyncBatchNorm')
     ap.add_argument('--json', action='store_true', help='print the JSON lines instead of text')
     args = ap.parse_args(argv)

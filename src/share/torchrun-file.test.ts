@@ -49,7 +49,7 @@ describe('parseTorchRun', () => {
     expect(warnings.map((w) => w.message)).toEqual([expect.stringMatching(/no config\.json given with metrics\.jsonl: the run's config is unknown/)]);
   });
 
-  it('without gradient norms (--no-grad-norms): no layers, empty norms', () => {
+  it('without gradient norms (--no-log-grad-norms): no layers, empty norms', () => {
     const text = [step(1, 1, {}), step(2, 1, {})].join('\n');
     const { record } = ok(parseTorchRun({ metrics: { name: 'm.jsonl', text } }));
     expect(record.kernelNames).toEqual([]);

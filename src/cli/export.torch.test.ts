@@ -38,6 +38,8 @@ import { loadTorchWeights } from '../model/weights';
 import { decode } from '../share/url';
 import { train } from '../train/engine';
 import { exportCommand } from './export';
+import { readFolderNode } from '../data/folder-node';
+import { png, shapeImage, type Rgb, type Shape } from '../testing/images';
 import { encodeSafetensors } from '../data/safetensors';
 import { optimizerSafetensors } from '../export/optimizer';
 import type { Checkpoint } from '../protocol/messages';
@@ -48,6 +50,8 @@ interface Case {
   name: string;
   query: string;
   mnist?: boolean;
+  /** One's own images: the folder of PNGs the test writes (shapesDir). */
+  folder?: boolean;
   /** Starts from the net's own seeded weights, exported first (the query names them and a freeze policy). */
   init?: string;
   /** The starting weights' naming (default akamaster's). */
@@ -78,6 +82,7 @@ const CASES: Case[] = [
   { name: "the ResNet + Transformer hybrid (timm's ViT names: patch_embed.proj, cls_token, pos_embed, blocks.i), AdamW, smoothing", query: 'family=resnet&blocks=1-1&width=8&block=basic&stem=imagenet&tlayers=2&twidth=16&heads=2&mlpratio=2&data=cifar10&crop=on&opt=adamw&lr=0.001&wd=0.05&smooth=0.1' },
   { name: 'VGG from weights, stages 1 and 2 frozen (STAGE_OF), Nesterov', query: `${VGG}&data=cifar10&freeze=stage2&opt=nesterov`, init: `${VGG}&data=cifar10`, naming: 'torchvision' },
   { name: 'DenseNet from weights, the stem and stage 1 frozen (their BN in inference mode)', query: 'family=densenet&blocks=2-2&width=8&growth=4&stem=cifar&data=cifar10&freeze=stage1&headlr=2', init: 'family=densenet&blocks=2-2&width=8&growth=4&stem=cifar&data=cifar10', naming: 'torchvision' },
+  { name: 'your own images (a folder of PNGs, the seeded split), crop and flip, momentum', query: 'data=folder&size=32&classes=4&n=1&width=4&crop=on&flip=on', folder: true },
   { name: EFFICIENTNET, query: 'family=efficientnet&widen=0.25&deepen=0.5&dropout=0&droppath=0&data=cifar10&crop=on&opt=adamw&lr=0.001&wd=0.05&sched=cosine', naming: 'torchvision' },
 ];
 
@@ -89,6 +94,20 @@ const dir = mkdtempSync(join(tmpdir(), 'export-torch-'));
 const cifar = texturedCifar(100, 20);
 const archive = join(dir, 'cifar-10-binary.tar.gz');
 const mnistDir = join(dir, 'mnist');
+/**
+ * 4 classes of 40 coloured shapes, 32×32 PNGs (no resize, no lossy decode:
+ * the engine and PIL see the same pixels), and a text file: 8 of each class
+ * held out, 128 to train on, one epoch of 4 steps as the other cases.
+ */
+const shapesDir = join(dir, 'shapes');
+function writeShapes(): void {
+  const kinds: Array<[string, Shape, Rgb]> = [['red-square', 'square', [220, 40, 40]], ['blue-disc', 'disc', [40, 40, 220]], ['green-stripes', 'stripes', [40, 200, 40]], ['yellow-disc', 'disc', [220, 220, 40]]];
+  for (const [name, shape, color] of kinds) {
+    mkdirSync(join(shapesDir, 'mine', name), { recursive: true });
+    for (let i = 0; i < 40; i++) writeFileSync(join(shapesDir, 'mine', name, `${i}.png`), png(shapeImage(32, 32, shape, color, i), 32, 32));
+  }
+  writeFileSync(join(shapesDir, 'mine', 'notes.txt'), 'not an image');
+}
 const empty = join(dir, 'empty');
 
 /** MNIST-shaped IDX files of seeded noise over a pattern per class: `train` and `test` images. */
@@ -114,7 +133,7 @@ const mnist = mnistFiles(100, 20);
 const outOf = (c: Case) => join(dir, c.name.replace(/[^a-z0-9]+/gi, '-'));
 
 const startOf = (c: Case) => join(`${outOf(c)}-start`, 'weights.safetensors');
-const queryOf = (c: Case) => `${BASE}&${c.query}${c.init ? `&weights=${encodeURIComponent(startOf(c))}` : ''}`;
+const queryOf = (c: Case) => `${BASE}&${c.query}${c.folder ? `&images=${encodeURIComponent(shapesDir)}` : ''}${c.init ? `&weights=${encodeURIComponent(startOf(c))}` : ''}`;
 
 async function engineRun(c: Case, data: Dataset): Promise<Run> {
   const run: Run = { steps: [], epochs: [] };
@@ -248,6 +267,7 @@ const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(a), Ma
 describe.skipIf(torchMissing() !== null)("the exported train.py against the engine", () => {
   beforeAll(async () => {
     writeFileSync(archive, cifar.archive);
+    writeShapes();
     mkdirSync(mnistDir);
     mkdirSync(empty);
     // Direct convolutions: Winograd's float32 rounding alone moves the engine's
@@ -271,7 +291,7 @@ describe.skipIf(torchMissing() !== null)("the exported train.py against the engi
     } finally {
       log.mockRestore();
     }
-    const data = (c: Case) => (c.mnist ? join(mnistDir) : archive);
+    const data = (c: Case) => (c.mnist ? join(mnistDir) : c.folder ? shapesDir : archive);
     expect(await exportCommand(['pytorch'], new Map([['config', queryOf(DDP)], ['out', outOf(DDP)]]))).toBe(0);
     const jobs = [...CASES, ...RESUMES].map((c) => ({ name: c.name, script: join(outOf(c), 'train.py'), argv: ['--data', data(c), '--weights', join(outOf(c), 'weights.safetensors'), '--out', join(outOf(c), 'run'), '--threads', '1'] }));
     const first = CASES[0] as Case;
@@ -291,7 +311,8 @@ describe.skipIf(torchMissing() !== null)("the exported train.py against the engi
     results = JSON.parse(line.slice('RESULTS '.length)) as Record<string, string>;
     ddp = await two;
     expect(await tf.setBackend('wasm')).toBe(true);
-    for (const c of [...CASES, ...RESUMES]) engine.set(c.name, await engineRun(c, c.mnist ? mnistFromIdx(mnist, 'mnist') : cifar.dataset));
+    const shapes = (await readFolderNode(shapesDir, { size: 32, fit: 'crop', testShare: 0.2, seed: 3 })).dataset;
+    for (const c of [...CASES, ...RESUMES]) engine.set(c.name, await engineRun(c, c.mnist ? mnistFromIdx(mnist, 'mnist') : c.folder ? shapes : cifar.dataset));
   }, 240_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -10,7 +10,7 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { DATASETS } from '../config/datasets';
+import { datasetShape } from '../config/datasets';
 import type { Config } from '../config/types';
 import { validateConfig, type FieldError } from '../config/validate';
 import { decodeSafetensors, encodeSafetensors } from '../data/safetensors';
@@ -105,7 +105,7 @@ function namingOf(flags: Flags, config: Config): Naming | undefined {
  */
 async function startingWeights(config: Config, naming: Naming, weightsPath: string | undefined): Promise<{ bytes: Uint8Array; what: string }> {
   await tf.setBackend('cpu');
-  const shape = DATASETS[config.data.dataset];
+  const shape = datasetShape(config.data);
   const model = buildModel(config.model, shape.input, shape.classes, config.train.seed);
   try {
     let what = `the seeded initial weights (seed ${config.train.seed})`;

@@ -37,6 +37,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import { fileTraceSink } from './trace';
 import { installKernels } from '../kernels/install';
 import { CIFAR_LAYOUTS } from '../data/cifar';
+import { readFolderNode } from '../data/folder-node';
+import { FOLDER_SIZES, FolderError } from '../data/imagefolder';
 import { MODEL_FLAGS, MODEL_HELP, MODEL_USAGE, modelCommand } from './model';
 import { URL_USAGE, urlCommand } from './url';
 import { parseArgs, UsageError, type Flags } from './args';
@@ -77,13 +79,39 @@ function stepLine(m: StepMetrics, kernelNames: string[], json: boolean): string 
   return JSON.stringify({ step: m.step, epoch: m.epoch, loss: m.loss, acc: m.acc, lr: m.lr, ms: m.ms, gradNorms: byLayer(m.gradNorms), weightNorms: byLayer(m.weightNorms ?? []), updateRatios: byLayer(m.updateRatios ?? []), numTensors: m.numTensors });
 }
 
-async function loadNodeData(config: Config, flags: Flags): Promise<Dataset> {
+async function loadNodeData(config: Config, flags: Flags, say: (line: string) => void): Promise<Dataset> {
   const id = config.data.dataset;
   const archive = flags.get('archive');
   if (id === 'mnist') return loadMnistNode();
   if (id === 'fashion') return loadFashionNode();
+  if (id === 'folder') return loadFolder(config, say);
   if (typeof archive !== 'string') throw new UsageError(`--${givenFlag(flags, 'data.dataset') ?? 'data'} ${id} needs --archive FILE (the official ${CIFAR_LAYOUTS[id].release})`);
   return readArchiveFile(archive, id);
+}
+
+/**
+ * --data folder --images DIR|ZIP: one's own images read as the page reads
+ * them; every skipped file and warning said, and the config's class count
+ * set from the folder's (the net's outputs, the export's).
+ */
+async function loadFolder(config: Config, say: (line: string) => void): Promise<Dataset> {
+  const d = config.data;
+  if (d.images === '') throw new UsageError('--data folder needs --images DIR (a folder of CLASS/IMAGE, or train/ and test/ above them; or a .zip of one)');
+  if (!(FOLDER_SIZES as readonly number[]).includes(d.imageSize)) throw new UsageError(`--size is one of ${FOLDER_SIZES.join(', ')} for --data folder, got ${d.imageSize}`);
+  let report;
+  try {
+    report = await readFolderNode(d.images, { size: d.imageSize, fit: d.fit, testShare: d.testShare, seed: config.train.seed });
+  } catch (e) {
+    if (e instanceof FolderError) throw new UsageError(e.message);
+    throw e;
+  }
+  const ds = report.dataset;
+  say(`${d.images}: ${ds.numClasses} classes, ${ds.train.count} training and ${ds.test.count} test images at ${d.imageSize}×${d.imageSize} (${report.layout === 'split' ? "the folder's train/ and test/" : `a seeded split, ${d.testShare} held out`})`);
+  if (report.notImages > 0) say(`skipped ${report.notImages} files that are not images`);
+  for (const p of report.problems) say(`${p.file}: ${p.problem}`);
+  for (const w of report.warnings) say(`warning: ${w}`);
+  config.data.classes = ds.numClasses;
+  return ds;
 }
 
 /** --init-weights (config.train.initWeights), with --freeze and --naming, read and checked before the run builds anything. */
@@ -103,7 +131,7 @@ async function trainCommand(flags: Flags): Promise<number> {
   const config = configFromFlags(flags);
   const json = flags.has('json');
   await startNodeBackend(config.train.backend);
-  const data = await loadNodeData(config, flags);
+  const data = await loadNodeData(config, flags, (line) => process.stderr.write(line + '\n'));
   const control = new RunControl();
   const onSignal = () => control.stop();
   process.once('SIGINT', onSignal);
@@ -201,7 +229,7 @@ export async function main(argv: string[]): Promise<number> {
         const { flags, positional } = parseArgs(rest, BOOLEAN_FLAGS, new Set([...TRAIN_FLAGS, 'policies']));
         if (flags.has('help')) return (console.log(ESTIMATE_USAGE), 0);
         if (positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]}`);
-        return await estimateCommand(flags, () => startNodeBackend(configFromFlags(flags).train.backend), (config) => loadNodeData(config, flags));
+        return await estimateCommand(flags, () => startNodeBackend(configFromFlags(flags).train.backend), (config) => loadNodeData(config, flags, (line) => process.stderr.write(line + '\n')));
       }
       case 'export': {
         const { flags, positional } = parseArgs(rest, BOOLEAN_FLAGS, new Set(EXPORT_FLAGS));

@@ -133,7 +133,7 @@ export const DEFAULT_CONFIG: Config = {
     headLrScale: 1,
   },
   // Augmentation off by default: flips and crops suit CIFAR, not digits.
-  data: { dataset: 'mnist', trainSubset: 0, testSubset: 0, randomCrop: false, horizontalFlip: false, cutout: false, dataUrl: '', normalize: 'dataset' },
+  data: { dataset: 'mnist', trainSubset: 0, testSubset: 0, randomCrop: false, horizontalFlip: false, cutout: false, dataUrl: '', normalize: 'dataset', images: '', imageSize: 64, fit: 'crop', testShare: 0.2, classes: 0 },
 };
 
 /** A preset's whole model: DEFAULT_MODEL with the record over it (a fresh copy). */

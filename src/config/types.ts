@@ -10,7 +10,8 @@ export type BackendChoice = 'auto' | BackendName;
  * 'mnist' and 'fashion' (Fashion-MNIST) are served with the app; 'cifar10'
  * and 'cifar100' come from their official binary tarballs (src/data/cifar.ts).
  */
-export type DatasetId = 'mnist' | 'fashion' | 'cifar10' | 'cifar100';
+/** The data sets; 'folder' is one's own images (data.images names them, src/data/imagefolder.ts). */
+export type DatasetId = 'mnist' | 'fashion' | 'cifar10' | 'cifar100' | 'folder';
 
 /**
  * Architecture family. One builder reads every family (src/arch/arch.ts);
@@ -253,6 +254,20 @@ export interface DataConfig {
    */
   dataUrl: string;
   normalize: Normalization;
+  /**
+   * dataset 'folder': one's own images, as torchvision's ImageFolder
+   * (CLASS/IMAGE, or train/ and test/ above them): on the page the name of
+   * the folder or zip imported (its cache entry), in the CLI its path.
+   */
+  images: string;
+  /** dataset 'folder': the side images are fitted to (32, 64, 96, 128 or 224). */
+  imageSize: number;
+  /** dataset 'folder': 'crop' keeps the centre square, 'pad' the whole image on black. */
+  fit: 'crop' | 'pad';
+  /** dataset 'folder' without train/ and test/ folders: each class's share held out for testing, seeded. */
+  testShare: number;
+  /** dataset 'folder': its classes (folders), known once imported: the classifier's outputs. */
+  classes: number;
 }
 
 export interface Config {

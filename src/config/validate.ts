@@ -46,6 +46,10 @@ export const LIMITS = {
   'train.headLrScale': { min: 0, max: 1000, integer: false },
   'data.trainSubset': { min: 0, max: 10_000_000, integer: true },
   'data.testSubset': { min: 0, max: 10_000_000, integer: true },
+  'data.imageSize': { min: 8, max: 512, integer: true },
+  'data.testShare': { min: 0.01, max: 0.9, integer: false },
+  // 0 until a folder is read; then 2 to MAX_CLASSES (src/data/imagefolder.ts).
+  'data.classes': { min: 0, max: 1000, integer: true },
 } as const satisfies Record<string, Range>;
 
 export type NumericField = keyof typeof LIMITS;

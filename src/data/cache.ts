@@ -37,7 +37,14 @@ interface StoredSet {
   arrays: Record<ArrayKey, Blob>;
 }
 
-const arrayOf = (ds: Dataset, key: ArrayKey): Uint8Array => (key === 'train.images' ? ds.train.images : key === 'train.labels' ? ds.train.labels : key === 'test.images' ? ds.test.images : ds.test.labels);
+/** An array's bytes (16-bit labels as their bytes: loadCached views them again by the class count). */
+function arrayOf(ds: Dataset, key: ArrayKey): Uint8Array {
+  const a = key === 'train.images' ? ds.train.images : key === 'train.labels' ? ds.train.labels : key === 'test.images' ? ds.test.images : ds.test.labels;
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/** Labels as stored: bytes, or 16-bit for over 256 classes (src/data/imagefolder.ts). */
+const labelsOf = (bytes: Uint8Array, classes: number): Uint8Array | Uint16Array => (classes > 256 ? new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2) : bytes);
 
 /** Writes a whole data set and its entry in one transaction, replacing any older copy. */
 export async function saveDataset(ds: Dataset, source: string, idb: IDBFactory = indexedDB): Promise<CacheEntry> {
@@ -66,7 +73,8 @@ export async function loadCached(id: DatasetId, idb: IDBFactory = indexedDB): Pr
     }),
   ) as [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
   const { meta } = stored;
-  return { ...meta, train: { images: trainImages, labels: trainLabels, count: meta.train.count }, test: { images: testImages, labels: testLabels, count: meta.test.count } };
+  const labels = (bytes: Uint8Array) => labelsOf(bytes, meta.numClasses);
+  return { ...meta, train: { images: trainImages, labels: labels(trainLabels), count: meta.train.count }, test: { images: testImages, labels: labels(testLabels), count: meta.test.count } };
 }
 
 /** What the cache holds, without reading any pixels. */

@@ -29,6 +29,11 @@ export interface Loaded {
 
 /** Loads a data set by id from wherever it is (see the file comment). */
 export async function loadDataset(id: DatasetId, opts: LoadOptions): Promise<Loaded> {
+  if (id === 'folder') {
+    const cached = await loadCached(id, opts.idb);
+    if (cached) return { dataset: cached, from: 'cache' };
+    throw new Error('your images are not loaded yet: drop a folder (one subfolder per class) or a zip of one on the data panel, or pick it there');
+  }
   if (!isCifar(id)) {
     const dir = id === 'mnist' ? 'data/mnist' : 'data/fashion';
     const dataset = await fetchMnist(`${opts.baseUrl}${dir}`, { id, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });

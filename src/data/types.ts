@@ -5,8 +5,8 @@ import type { DatasetId } from '../config/types';
 export interface ImageSet {
   /** count × height × width × channels bytes, NHWC, 0..255. */
   images: Uint8Array;
-  /** count bytes, each < numClasses. */
-  labels: Uint8Array;
+  /** count labels, each < numClasses: bytes, or 16-bit for over 256 classes (one's own images). */
+  labels: Uint8Array | Uint16Array;
   count: number;
 }
 

@@ -22,7 +22,9 @@ export class ZipError extends Error {
 }
 
 export interface ZipEntry {
+  /** The name as UTF-8; bytes that are not UTF-8 show as U+FFFD (then utf8 is false). */
   name: string;
+  utf8: boolean;
   /** 0 stored, 8 deflate. */
   method: number;
   crc32: number;
@@ -41,8 +43,12 @@ const END_BYTES = 22;
 /** The end record sits within the last 22 bytes plus a comment of at most 65535. */
 const END_SEARCH = END_BYTES + 0xffff;
 
-/** The central directory of a zip held in `bytes`: entries by name, in directory order. */
-export function readZipDirectory(bytes: Uint8Array, file: string): Map<string, ZipEntry> {
+/**
+ * The central directory of a zip held in `bytes`: entries by name, in
+ * directory order. A second entry of one name is refused, or, given
+ * `onDuplicate`, reported there and left out (the first is kept).
+ */
+export function readZipDirectory(bytes: Uint8Array, file: string, onDuplicate?: (name: string) => void): Map<string, ZipEntry> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const end = findEnd(bytes, view, file);
   const u16 = (at: number) => view.getUint16(at, true);
@@ -63,20 +69,29 @@ export function readZipDirectory(bytes: Uint8Array, file: string): Map<string, Z
     const next = at + 46 + nameLen + u16(at + 30) + u16(at + 32);
     if (next > cdOffset + cdSize) throw new ZipError(`${file}: central directory entry ${i} runs past the directory's end`);
     const nameBytes = bytes.subarray(at + 46, at + 46 + nameLen);
-    const name = new TextDecoder().decode(nameBytes);
+    const { name, utf8 } = utf8Name(nameBytes);
     if (flags & 1) throw new ZipError(`${file}: ${name} is encrypted`);
-    const entry = { name, method: u16(at + 10), crc32: u32(at + 16), compressedSize: u32(at + 20), size: u32(at + 24), dataStart: 0 };
+    const entry = { name, utf8, method: u16(at + 10), crc32: u32(at + 16), compressedSize: u32(at + 20), size: u32(at + 24), dataStart: 0 };
     const local = u32(at + 42);
     if (entry.compressedSize === 0xffffffff || entry.size === 0xffffffff || local === 0xffffffff) throw new ZipError(`${file}: ${name} needs zip64 (over 4 GB); not supported`);
     entry.dataStart = localData(bytes, view, local, nameBytes, file);
     // Entries must lie before the directory: this also bounds every size by the file's.
     if (entry.dataStart + entry.compressedSize > cdOffset) throw new ZipError(`${file}: ${name}: its ${entry.compressedSize} bytes at ${entry.dataStart} run past the end of the entries (${cdOffset}); the file is truncated or corrupt`);
     if (entry.method === 0 && entry.size !== entry.compressedSize) throw new ZipError(`${file}: ${name} is stored with ${entry.compressedSize} bytes but says it holds ${entry.size}`);
-    if (entries.has(name)) throw new ZipError(`${file}: two entries named ${name}`);
-    entries.set(name, entry);
+    if (!entries.has(name)) entries.set(name, entry);
+    else if (onDuplicate) onDuplicate(name);
+    else throw new ZipError(`${file}: two entries named ${name}`);
     at = next;
   }
   return entries;
+}
+
+function utf8Name(bytes: Uint8Array): { name: string; utf8: boolean } {
+  try {
+    return { name: new TextDecoder('utf-8', { fatal: true }).decode(bytes), utf8: true };
+  } catch {
+    return { name: new TextDecoder().decode(bytes), utf8: false };
+  }
 }
 
 function findEnd(bytes: Uint8Array, view: DataView, file: string): number {

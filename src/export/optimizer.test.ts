@@ -12,7 +12,7 @@ import { optimizerFileProblem, optimizerSafetensors } from './optimizer';
 /** A checkpoint whose optimizer blob holds `slots` (float32, one after another) and the step count. */
 function checkpoint(slots: Record<string, { shape: number[]; values: number[] }>, count: number): Checkpoint {
   const entries = [...Object.entries(slots), ['optimizer.stepCount', { shape: [1], values: [count] }] as const];
-  const specs: WeightSpec[] = entries.map(([name, t]) => ({ name, shape: t.shape, dtype: 'float32' }));
+  const specs: WeightSpec[] = entries.map(([name, t]) => ({ name, shape: [...t.shape], dtype: 'float32' }));
   const data = new Float32Array(entries.flatMap(([, t]) => t.values)).buffer;
   return { step: 7, epoch: 1, stepInEpoch: 7, model: { data: new ArrayBuffer(0), specs: [] }, optimizer: { data, specs } };
 }

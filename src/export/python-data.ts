@@ -187,23 +187,86 @@ class Images(torch.utils.data.Dataset):
         return np.asarray(self.images[i])
 
 
-class Folder(torch.utils.data.Dataset):
-    """An ImageFolder whose images are resized (shorter side) and centre-cropped to side x side in
-    the net's channels, then made a batch the same way as the arrays above."""
+# One's own images (src/data/imagefolder.ts): the folder read as the playground reads it, so that
+# the same folder gives the same classes, split and order: OS files ignored, the dropped folder's
+# own name (any single folder holding everything) stripped, train/ and test/ (or val/) above the
+# classes when both are there, else a seeded split of each class; classes sorted; files in path order.
+IMAGE_EXTENSIONS = ('jpg', 'jpeg', 'jfif', 'png', 'gif', 'webp')
+TRAIN_NAMES, TEST_NAMES = ('train', 'training'), ('test', 'val', 'valid', 'validation')
 
-    def __init__(self, root, side, channels, stats=None):
-        import torchvision.datasets
-        self.folder = torchvision.datasets.ImageFolder(root)
+
+def junk(name):
+    return name.startswith('.') or name.lower() in ('__macosx', 'thumbs.db', 'desktop.ini')
+
+
+def plan_folder(root, test_share, seed):
+    """-> (classes, train [(path, label)], test [(path, label)]), as planFolder."""
+    if not os.path.isdir(root):
+        raise SystemExit(f'--data {root}: no such folder; give a folder with one subfolder of images per class (or train/ and test/ above them)')
+    found = []
+    for top, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not junk(d))
+        found += [os.path.relpath(os.path.join(top, f), root).split(os.sep) for f in files if not junk(f)]
+    parts = list(found)
+    image = lambda p: p[-1].rsplit('.', 1)[-1].lower() in IMAGE_EXTENSIONS
+    while True:  # the images decide (a README beside the class folders does not)
+        images = [p for p in parts if image(p)]
+        first = images[0][0] if images else None
+        if not images or not all(len(p) >= 3 and p[0] == first for p in images) or not all(len(p) >= 2 and p[0] == first for p in parts):
+            break
+        parts = [p[1:] for p in parts]
+    tops = {p[0].lower() for p in parts if len(p) >= 2}
+    split = any(t in TRAIN_NAMES for t in tops) and any(t in TEST_NAMES for t in tops) and all(t in TRAIN_NAMES + TEST_NAMES for t in tops)
+    depth = 3 if split else 2
+    placed = sorted(('/'.join(p), p, os.path.join(root, *f)) for p, f in zip(parts, found)
+                    if image(p) and len(p) == depth)
+    cls_of = (lambda p: p[1]) if split else (lambda p: p[0])
+    is_test = lambda p: split and p[0].lower() in TEST_NAMES
+    classes = sorted({cls_of(p) for _, p, _ in placed if not is_test(p)})
+    if len(classes) < 2:
+        raise SystemExit(f'--data {root}: {"no class folder with images" if not classes else f"one class ({classes[0]})"}; a classifier needs at least 2')
+    label = {c: i for i, c in enumerate(classes)}
+    if split:
+        train = [(path, label[cls_of(p)]) for _, p, path in placed if not is_test(p)]
+        test = [(path, label[cls_of(p)]) for _, p, path in placed if is_test(p) and cls_of(p) in label]
+        return classes, train, test
+    train, test = [], []
+    for i, c in enumerate(classes):
+        own = [path for _, p, path in placed if cls_of(p) == c]
+        held = max(1, js_round(len(own) * test_share)) if len(own) >= 2 else 0
+        for rank, k in enumerate(permutation(len(own), seed * 1009 + i)):
+            (test if rank < held < len(own) else train).append((own[k], i))
+    return classes, train, test
+
+
+class Folder(torch.utils.data.Dataset):
+    """Images (path, label) fitted to side x side in the net's channels as the playground fits them
+    (DATA's fit): 'crop' resizes the shorter side and keeps the centre, 'pad' resizes the longer side
+    and centres the image on black; then made a batch the same way as the arrays above."""
+
+    def __init__(self, items, classes, side, channels, stats=None):
+        self.items, self.classes = items, classes
         self.side, self.mode, self.stats = side, 'RGB' if channels == 3 else 'L', stats
-        self.labels = np.asarray(self.folder.targets, dtype=np.int64)
+        self.labels = np.asarray([label for _, label in items], dtype=np.int64)
 
     def __len__(self):
-        return len(self.folder)
+        return len(self.items)
 
     def raw(self, i):
-        img = self.folder.loader(self.folder.samples[i][0]).convert(self.mode)
-        img = TF.center_crop(TF.resize(img, self.side), self.side)
-        return np.asarray(img).reshape(self.side, self.side, -1)  # [H, W, C] uint8
+        from PIL import Image
+        with Image.open(self.items[i][0]) as f:
+            img = f.convert('RGBA')
+        black = Image.new('RGBA', img.size, (0, 0, 0, 255))  # transparency over black, as the playground
+        img = Image.alpha_composite(black, img).convert(self.mode)
+        if DATA.get('fit', 'crop') == 'pad':
+            scale = self.side / max(img.size)
+            w, h = max(1, js_round(img.size[0] * scale)), max(1, js_round(img.size[1] * scale))
+            padded = Image.new(self.mode, (self.side, self.side))
+            padded.paste(img.resize((w, h), Image.BOX), ((self.side - w) // 2, (self.side - h) // 2))
+            img = padded
+        else:
+            img = TF.center_crop(TF.resize(img, self.side), self.side)
+        return np.array(img).reshape(self.side, self.side, -1)  # [H, W, C] uint8, a copy torch may write
 
     def __getitem__(self, item):
         i, choice = item
@@ -212,11 +275,8 @@ class Folder(torch.utils.data.Dataset):
 
 
 def read_folder(root, side, channels):
-    train = os.path.join(root, 'train')
-    test = next((os.path.join(root, d) for d in ('test', 'val') if os.path.isdir(os.path.join(root, d))), None)
-    if not os.path.isdir(train) or test is None:
-        raise SystemExit(f'--data {root} --folder: looked for {train} and {os.path.join(root, "test")} (or val), a folder per class in each, and found {"neither" if not os.path.isdir(train) and test is None else "only one"}')
-    return Folder(train, side, channels), Folder(test, side, channels)
+    classes, train, test = plan_folder(root, DATA.get('testShare', 0.2), TRAIN['seed'])
+    return Folder(train, classes, side, channels), Folder(test, classes, side, channels)
 
 
 def channel_stats(raw, count, seed, limit=None):

@@ -164,7 +164,7 @@ def run(args):
     torch.manual_seed(TRAIN['seed'])  # the initialisation without --weights, dropout and stochastic depth
     channels, side = DATA_SHAPE[2], (args.image_size or DATA_SHAPE[0]) if args.folder else DATA_SHAPE[0]
     train_set, test_set = load_data(args, channels, side)
-    net, started = build(args, len(train_set.folder.classes) if args.folder else NUM_CLASSES, channels, side, device, world)
+    net, started = build(args, len(train_set.classes) if args.folder else NUM_CLASSES, channels, side, device, world)
     model = nn.parallel.DistributedDataParallel(net, device_ids=[device.index] if device.type == 'cuda' else None) if world > 1 else net
     params = dict(net.named_parameters())
     kernels = [(name, params[t]) for name, t in LAYERS if t in params]
@@ -242,7 +242,7 @@ def run(args):
 def parse_args(argv):
     ap = argparse.ArgumentParser(description=f'{TITLE}: the playground run in PyTorch (alone, or one process a device under torchrun).')
     ap.add_argument('--data', required=True, help=DATA_HELP)
-    ap.add_argument('--folder', action='store_true', help='read --data as an ImageFolder: DIR/train/CLASS/IMAGE and DIR/test (or DIR/val)/CLASS/IMAGE')
+    ap.add_argument('--folder', action='store_true', help='read --data as a folder of images: DIR/CLASS/IMAGE (a seeded split, testShare held out) or DIR/train/CLASS/IMAGE and DIR/test (or val)/CLASS/IMAGE')
     ap.add_argument('--image-size', type=int, help="with --folder: the side images are resized and centre-cropped to (default: the playground data set's)")
     ap.add_argument('--weights', help='start from these weights (safetensors under this net\'s names, e.g. the exported weights.safetensors)')
     ap.add_argument('--optimizer', help=f'with --weights: resume from this optimizer state (default: the {OPTIMIZER_FILE} beside the weights, if any; none: start it afresh)')
@@ -259,6 +259,7 @@ def parse_args(argv):
     ap.add_argument('--no-sync-bn', action='store_true', help='under torchrun on CUDA: batch norm over each process\'s share, not SyncBatchNorm')
     ap.add_argument('--json', action='store_true', help='print the JSON lines instead of text')
     args = ap.parse_args(argv)
+    args.folder = args.folder or DATA['dataset'] == 'folder'  # one's own images are always a folder
     for key, value in (('epochs', args.epochs), ('maxSteps', args.steps), ('seed', args.seed)):
         if value is not None:
             TRAIN[key] = value

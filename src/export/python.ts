@@ -72,6 +72,10 @@ const DATA_NOTES: Readonly<Record<string, string>> = {
   horizontalFlip: 'mirror with probability 1/2',
   cutout: 'zero a square of half the side after normalization (DeVries & Taylor 2017)',
   normalize: "'dataset': the training split's per-channel mean and std; 'imagenet': ImageNet's",
+  imageSize: "'folder': the side images are fitted to",
+  fit: "'folder': 'crop' the centre square, or 'pad' the whole image on black",
+  testShare: "'folder' without train/ and test/: each class's share held out, seeded",
+  classes: "'folder': its classes (subfolders)",
 };
 
 /** One dict of the config: `NAME = dict(` then a commented line a key (those of `keys`). */
@@ -95,7 +99,9 @@ export function configSection(config: Config): string {
   // Each family reads its own fields; the ResNets their own depth field.
   const skipped = new Set(['growthRate', 'hiddenUnits', 'depthFactor', ...(family === 'cifar-resnet' ? ['stageBlocks', 'transformerLayers', 'transformerWidth', 'heads', 'mlpRatio'] : ['blocksPerStage'])]);
   const modelKeys = FAMILY_KEYS[family] ?? Object.keys(MODEL_NOTES).filter((k) => !skipped.has(k));
-  return [pyDict('MODEL', config.model, MODEL_NOTES, modelKeys), pyDict('TRAIN', config.train, TRAIN_NOTES), pyDict('DATA', config.data, DATA_NOTES)].join('\n');
+  const folder = ['imageSize', 'fit', 'testShare', 'classes'];
+  const dataKeys = Object.keys(DATA_NOTES).filter((k) => config.data.dataset === 'folder' || !folder.includes(k));
+  return [pyDict('MODEL', config.model, MODEL_NOTES, modelKeys), pyDict('TRAIN', config.train, TRAIN_NOTES), pyDict('DATA', config.data, DATA_NOTES, dataKeys)].join('\n');
 }
 
 /** LAYERS: each weighted layer's kernel, the playground's layer name (gradient norms are keyed by it) and PyTorch's parameter. */

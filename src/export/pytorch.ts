@@ -7,7 +7,7 @@
 // (weights/export.ts stateDictOf); the README from readme.ts.
 // Pure TS: no TF.js, no node:* (the page can zip the same files).
 import { buildArch, stageOf, summarize } from '../arch/arch';
-import { DATASETS } from '../config/datasets';
+import { DATASETS, datasetShape } from '../config/datasets';
 import { presetOf } from '../config/presets';
 import type { Config, ModelConfig } from '../config/types';
 import { defaultNaming, NamingError, torchNames, type Naming, type TorchName } from '../weights/torch-names';
@@ -49,7 +49,7 @@ export function exportNaming(model: ModelConfig, naming?: Naming): Naming {
 export function exportLayers(config: Config, naming: Naming): Array<[string, string]> {
   const refusal = exportRefusal(config.model);
   if (refusal !== null) throw new ExportError(refusal);
-  const shape = DATASETS[config.data.dataset];
+  const shape = datasetShape(config.data);
   const arch = buildArch(config.model, shape.classes);
   const names = namesOf(config, naming);
   const byEngine = new Map(names.map((n) => [n.engine, n.torch]));
@@ -63,7 +63,7 @@ export function exportLayers(config: Config, naming: Naming): Array<[string, str
 /** Every tensor's PyTorch name under `naming`; a NamingError becomes an ExportError. */
 function namesOf(config: Config, naming: Naming): TorchName[] {
   try {
-    return torchNames(config.model, buildArch(config.model, DATASETS[config.data.dataset].classes), naming);
+    return torchNames(config.model, buildArch(config.model, datasetShape(config.data).classes), naming);
   } catch (e) {
     if (e instanceof NamingError) throw new ExportError(`export to PyTorch: ${e.message}`);
     throw e;
@@ -114,7 +114,7 @@ const FAMILY_TITLE: Readonly<Record<string, string>> = { vgg: 'VGG', alexnet: 'A
 export function netTitle(config: Config): string {
   const m = config.model;
   const preset = presetOf(m);
-  const depth = summarize(buildArch(m, DATASETS[config.data.dataset].classes), DATASETS[config.data.dataset].input).depth;
+  const depth = summarize(buildArch(m, datasetShape(config.data).classes), datasetShape(config.data).input).depth;
   const resnet = isResNet(m);
   const knobs = [
     resnet && !m.skip && 'plain twin (no skip connections)',
@@ -127,11 +127,12 @@ export function netTitle(config: Config): string {
   ].filter((k): k is string => typeof k === 'string');
   const kind = FAMILY_TITLE[m.family] ?? `${m.family === 'cifar-resnet' ? 'CIFAR ' : ''}ResNet`;
   const name = preset ?? `${/^(8\d?|11|18)$/.test(String(depth)) ? 'an' : 'a'} ${depth}-layer ${kind}`;
-  return `${name}${knobs.length > 0 ? ` (${knobs.join(', ')})` : ''} on ${DATASETS[config.data.dataset].name}`;
+  return `${name}${knobs.length > 0 ? ` (${knobs.join(', ')})` : ''} on ${datasetShape(config.data).name}`;
 }
 
 function dataHelp(config: Config): string {
   const d = config.data.dataset;
+  if (d === 'folder') return 'your folder of images: DIR/CLASS/IMAGE (a seeded split per class, as the playground made it) or DIR/train/CLASS/IMAGE and DIR/test (or val)/CLASS/IMAGE';
   if (d === 'cifar10' || d === 'cifar100') return `${DATASETS[d].name}'s binary version: ${DATASETS[d].source.split(' ')[0]}, or the folder it extracts to`;
   return `the folder of ${DATASETS[d].name}'s four IDX files (train-images-idx3-ubyte, ..., gzipped or not)`;
 }
@@ -193,7 +194,7 @@ ONE_CYCLE = dict(pct_start=0.3, div_factor=25.0, final_div_factor=1e4, base_mome
 /** The whole train.py for `config` under `naming`; `source` says where the run came from (a link, a run file). */
 export function trainPy(config: Config, naming: Naming, source: string): string {
   const layers = exportLayers(config, naming);
-  const shape = DATASETS[config.data.dataset];
+  const shape = datasetShape(config.data);
   const generated = [
     '# ---------------------------------------------------------------- the run',
     configSection(config),

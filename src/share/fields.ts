@@ -98,7 +98,7 @@ export const FIELDS = [
   text('weights', 'train.initWeights', 'start from these weights (CLI: a .pth/.safetensors file)', { flag: 'init-weights' }),
   oneOf('freeze', 'train.freeze', { none: true, head: true, stage1: true, stage2: true, stage3: true, stage4: true, stage5: true }, 'with weights: none, head (linear probe), stageN frozen'),
   num('headlr', 'train.headLrScale', "the classifier's rate as a multiple of lr"),
-  oneOf('data', 'data.dataset', { mnist: true, fashion: true, cifar10: true, cifar100: true }, 'data set', { aliases: ['dataset'] }),
+  oneOf('data', 'data.dataset', { mnist: true, fashion: true, cifar10: true, cifar100: true, folder: true }, 'data set (folder: your own images, --images)', { aliases: ['dataset'] }),
   num('subset', 'data.trainSubset', 'train on the first N images (0: all)'),
   num('test', 'data.testSubset', 'evaluate on the first N test images (0: all)', { aliases: ['test-subset'] }),
   bool('crop', 'data.randomCrop', 'augmentation: pad 4, then a random crop'),
@@ -106,6 +106,11 @@ export const FIELDS = [
   bool('cutout', 'data.cutout', 'augmentation: zero a random square'),
   oneOf('norm', 'data.normalize', { dataset: true, imagenet: true }, "normalize by the data's mean/std, or ImageNet's"),
   address('dataurl', 'data.dataUrl', "a mirror of the CIFAR tarball, for the page's Fetch"),
+  text('images', 'data.images', 'data folder: a folder or zip of images, CLASS/IMAGE or train|test/CLASS/IMAGE'),
+  num('size', 'data.imageSize', 'data folder: the side images are fitted to'),
+  oneOf('fit', 'data.fit', { crop: true, pad: true }, 'data folder: crop to the centre square, or pad the whole image'),
+  num('testshare', 'data.testShare', 'data folder without train/ and test/: the share of each class held out'),
+  num('classes', 'data.classes', 'data folder: its classes (set when it is read)'),
 ] as const;
 
 export type Field = (typeof FIELDS)[number];

@@ -9,6 +9,10 @@ export interface ZipFile {
   name: string;
   data: Uint8Array;
   deflate?: boolean;
+  /** The name's bytes as written, when not name's UTF-8 (a zip from an old tool). */
+  nameBytes?: Uint8Array;
+  /** The inflated size the directory declares, when not the data's (a zip bomb's lie). */
+  declaredSize?: number;
 }
 
 /** The files, in order, as one zip. */
@@ -17,7 +21,7 @@ export function zip(files: ZipFile[]): Uint8Array {
   const central: Uint8Array[] = [];
   let at = 0;
   for (const f of files) {
-    const name = new TextEncoder().encode(f.name);
+    const name = f.nameBytes ?? new TextEncoder().encode(f.name);
     const body = f.deflate ? new Uint8Array(deflateRawSync(f.data)) : f.data;
     const fields = (sig: number, size: number) => {
       const h = new Uint8Array(size);
@@ -31,7 +35,7 @@ export function zip(files: ZipFile[]): Uint8Array {
       v.setUint16(base + 4, f.deflate ? 8 : 0, true);
       v.setUint32(base + 10, crc32(f.data), true);
       v.setUint32(base + 14, body.length, true);
-      v.setUint32(base + 18, f.data.length, true);
+      v.setUint32(base + 18, f.declaredSize ?? f.data.length, true);
       v.setUint16(base + 22, name.length, true);
     }
     cd.v.setUint32(42, at, true);

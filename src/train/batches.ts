@@ -5,6 +5,8 @@ import { augments, drawAugment, mapOf, PADDED, type AugmentDecision, type Augmen
 import type { Dataset, ImageSet } from '../data/types';
 import { mulberry32 } from '../arch/rng';
 
+export { permutation } from '../arch/rng';
+
 export interface ChannelStats {
   mean: number[];
   std: number[];
@@ -25,20 +27,6 @@ export function channelStats(set: ImageSet, channels: number, limit = set.count)
   const mean = [...sum].map((s) => s / perChannel);
   const std = [...sq].map((s, c) => Math.sqrt(Math.max(s / perChannel - (mean[c] ?? 0) ** 2, 1e-12)));
   return { mean, std };
-}
-
-/** A seeded Fisher–Yates permutation of 0..n-1. */
-export function permutation(n: number, seed: number): Uint32Array {
-  const rand = mulberry32(seed);
-  const p = new Uint32Array(n);
-  for (let i = 0; i < n; i++) p[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    const t = p[i] as number;
-    p[i] = p[j] as number;
-    p[j] = t;
-  }
-  return p;
 }
 
 export class Batcher {

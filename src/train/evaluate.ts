@@ -15,9 +15,9 @@ export interface Evaluation {
   acc: number;
   count: number;
   /** The predicted class of each evaluated test image, in split order. */
-  predictions: Uint8Array;
+  predictions: Uint8Array | Uint16Array;
   /** The true class of each, in split order. */
-  labels: Uint8Array;
+  labels: Uint8Array | Uint16Array;
   /** Row-major classes × classes counts: row = true label, column = prediction. */
   confusion: number[];
   examples: EvalExample[];
@@ -32,7 +32,7 @@ export async function evaluate(model: Model, batcher: BatchSource, count: number
   const set = batcher.data.test;
   const classes = batcher.data.numClasses;
   const n = Math.min(count > 0 ? count : set.count, set.count);
-  const predictions = new Uint8Array(n);
+  const predictions = classes > 256 ? new Uint16Array(n) : new Uint8Array(n);
   const confusion = new Array<number>(classes * classes).fill(0);
   const examples: EvalExample[] = [];
   let lossSum = 0;

@@ -1,6 +1,6 @@
 // The architecture view: totals, the stage table (as He et al. 2015's Table 1
 // lays out ResNet-50), every layer on demand, and the training-memory estimate.
-import { DATASETS } from '../config/datasets';
+import { datasetShape } from '../config/datasets';
 import { formatBytes } from '../config/format';
 import { useStore } from '../state/store';
 import { useArchitecture } from './useArchitecture';
@@ -11,7 +11,7 @@ const macs = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} G` : n >= 1e6 ?
 export function ArchitectureView() {
   const config = useStore((s) => s.config);
   const arch = useArchitecture(config);
-  const shape = DATASETS[config.data.dataset];
+  const shape = datasetShape(config.data);
   return (
     <section className="architecture" aria-labelledby="arch-title" data-testid="arch">
       <h2 id="arch-title">Architecture</h2>

@@ -5,7 +5,7 @@
 // All parsing happens in the data worker (src/state/data.ts); no tfjs here.
 import { useEffect, useState, type DragEvent } from 'react';
 import { CachedList } from './CachedList';
-import { DATASETS, DATASET_IDS, isCifar } from '../config/datasets';
+import { DATASETS, datasetShape, DATASET_IDS, isCifar } from '../config/datasets';
 import { formatBytes } from '../config/format';
 import type { Config, DataConfig, DatasetId } from '../config/types';
 import { ARCHIVES_URL_DIR, CIFAR_LAYOUTS, type CifarId } from '../data/cifar';
@@ -124,7 +124,7 @@ export function DataPanel() {
     <section className={`data-panel${dragging ? ' dragging' : ''}`} aria-label="Data" data-testid="data.panel" onDragOver={(e) => (e.preventDefault(), setDragging(true))} onDragLeave={() => setDragging(false)} onDrop={onDrop}>
       <fieldset>
         <legend>Data set</legend>
-        <SelectField<DatasetId> label="Data set" help={`${DATASETS[data.dataset].input.join('×')} images, ${DATASETS[data.dataset].classes} classes: ${DATASETS[data.dataset].source}.`} testId="data.select" value={data.dataset} options={DATASET_IDS.map((id) => ({ value: id, label: label(id) }))} onChange={(v) => patch({ dataset: v })} />
+        <SelectField<DatasetId> label="Data set" help={`${datasetShape(data).input.join('×')} images, ${datasetShape(data).classes} classes: ${datasetShape(data).source}.`} testId="data.select" value={data.dataset} options={DATASET_IDS.map((id) => ({ value: id, label: label(id) }))} onChange={(v) => patch({ dataset: v })} />
         <div className="field">
           <label htmlFor="data-file">CIFAR tarball: drop it on this panel, or pick it</label>
           <input id="data-file" type="file" accept=".gz,.tgz,.tar,application/gzip" data-testid="data.file" disabled={importStatus === 'loading'} onChange={(e) => { const f = e.target.files?.[0]; if (f) importFile(f); e.target.value = ''; }} />
@@ -149,7 +149,7 @@ export function DataPanel() {
       </fieldset>
       <fieldset>
         <legend>Samples</legend>
-        {!available && <small className="field-help" data-testid="data.samples.missing">{DATASETS[data.dataset].name} is not loaded yet: {servedOnly ? 'read the served tarball above' : 'drop its tarball above'}.</small>}
+        {!available && <small className="field-help" data-testid="data.samples.missing">{datasetShape(data).name} is not loaded yet: {servedOnly ? 'read the served tarball above' : 'drop its tarball above'}.</small>}
         {samplesError && available && <p className="data-error" role="alert">{samplesError}</p>}
         {samples && samples.dataset === data.dataset && available && (
           <div data-testid="data.samples.box" data-from={samples.from} data-load-ms={samples.loadMs.toFixed(0)}>

@@ -2,7 +2,7 @@
 // pure layer tree (no TF.js): summary, stage table, memory estimate, and
 // whether it fits before anything is allocated.
 import { useMemo } from 'react';
-import { DATASETS } from '../config/datasets';
+import { datasetShape } from '../config/datasets';
 import type { Config } from '../config/types';
 import { buildArch, summarize, type ArchSummary } from '../arch/arch';
 import { checkFits, DEFAULT_LIMITS, trainingMemory, type MemoryEstimate } from '../arch/memory';
@@ -19,7 +19,7 @@ export interface Architecture {
 export function useArchitecture(config: Config): Architecture {
   const { model, train, data } = config;
   return useMemo(() => {
-    const shape = DATASETS[data.dataset];
+    const shape = datasetShape(data);
     try {
       const summary = summarize(buildArch(model, shape.classes), shape.input);
       const memory = trainingMemory(summary, train.batchSize, train.optimizer);
@@ -28,5 +28,5 @@ export function useArchitecture(config: Config): Architecture {
     } catch (e) {
       return { summary: null, stages: [], memory: null, problem: `This architecture cannot take ${shape.name}'s ${shape.input.join('×')} images: ${e instanceof Error ? e.message : String(e)}` };
     }
-  }, [model, train.batchSize, train.optimizer, data.dataset]);
+  }, [model, train.batchSize, train.optimizer, data]);
 }

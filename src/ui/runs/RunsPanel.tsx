@@ -8,7 +8,7 @@ import { runName, useRuns } from '../../state/runs';
 import { isActive, useStore } from '../../state/store';
 import { startFromRun } from '../../state/weights';
 import { decodeSpecs, modelJson } from '../../share/modelfile';
-import { DATASETS } from '../../config/datasets';
+import { datasetShape } from '../../config/datasets';
 import { encodeSafetensors } from '../../data/safetensors';
 import { stateDictOf } from '../../weights/export';
 import { defaultNaming, noNames } from '../../weights/torch-names';
@@ -53,7 +53,7 @@ async function downloadTorchProject(r: RunRecord): Promise<void> {
   const naming = defaultNaming(r.config.model);
   if (naming === null) return useRuns.setState({ error: `run ${r.name}: ${noNames(r.config.model)}` });
   try {
-    const classes = DATASETS[r.config.data.dataset].classes;
+    const classes = datasetShape(r.config.data).classes;
     const tensors = decodeSpecs(checkpoint.model.specs, new Uint8Array(checkpoint.model.data), r.name);
     const dict = stateDictOf(r.config.model, classes, tensors, naming, checkpoint.step);
     const bytes = encodeSafetensors(Object.fromEntries(dict), { format: 'pt', naming, generatedBy: 'ResNet Playground', steps: String(checkpoint.step) });

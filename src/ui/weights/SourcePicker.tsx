@@ -2,7 +2,7 @@
 // weights entry with its size, or a kept run's checkpoint), what is frozen,
 // the head's rate multiple and the normalization; the offer to switch to the
 // net the weights were made for; and what the live run said it started from.
-import { DATASETS } from '../../config/datasets';
+import { datasetShape } from '../../config/datasets';
 import { formatBytes } from '../../config/format';
 import { cifarDepth, FAMILY_FIELDS, type Config, type FreezePolicy, type ModelConfig, type Normalization } from '../../config/types';
 import { isModelPresetId, modelFromPreset, presetOf, sameValue } from '../../config/presets';
@@ -94,7 +94,7 @@ export function SourcePicker() {
   const freezeOptions = (['none', 'head', 'stage1', 'stage2', 'stage3', 'stage4', 'stage5'] as const)
     .filter((p) => !p.startsWith('stage') || Number(p.slice(5)) <= stages || p === freeze)
     .map((p) => ({ value: p, label: Number(p.slice(5)) > stages ? `${FREEZE_WORDS[p]} (this net has ${stages} stages)` : FREEZE_WORDS[p] }));
-  const channels = DATASETS[config.data.dataset].input[2];
+  const channels = datasetShape(config.data).input[2];
   const train = (patch: Partial<Config['train']>) => setConfig((c) => ({ ...c, train: { ...c.train, ...patch } }));
   const options = [
     { value: '', label: 'Fresh initialisation (no weights)' },
@@ -126,7 +126,7 @@ export function SourcePicker() {
       <NumberField label="Head learning-rate multiple" help="The classifier's rate as a multiple of the learning rate: a new head starts from nothing while the body is near a good solution (1: one rate for all)." testId="weights.headLr" field="train.headLrScale" value={headLrScale} onChange={(v) => train({ headLrScale: v })} />
       <SelectField<Normalization>
         label="Normalization"
-        help={config.data.normalize === 'imagenet' && channels !== 3 ? `ImageNet's statistics need colour images; ${DATASETS[config.data.dataset].name} has ${channels} channel: the run will be refused (use the data set's own).` : "ImageNet's mean and std for weights trained on ImageNet (chosen with them); otherwise the training images' own."}
+        help={config.data.normalize === 'imagenet' && channels !== 3 ? `ImageNet's statistics need colour images; ${datasetShape(config.data).name} has ${channels} channel: the run will be refused (use the data set's own).` : "ImageNet's mean and std for weights trained on ImageNet (chosen with them); otherwise the training images' own."}
         testId="weights.normalize"
         path="data.normalize"
         value={config.data.normalize}

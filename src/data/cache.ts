@@ -3,7 +3,7 @@
 // entry in the listing, and only once it has been read and checked whole:
 // the cache never holds half a data set. Pure TS over the IndexedDB API
 // (the page's workers; fake-indexeddb in tests): no tfjs.
-import type { CacheInfo } from '../protocol/data';
+import type { CacheInfo, FolderInfo } from '../protocol/data';
 import type { DatasetId } from '../config/types';
 import type { Dataset } from './types';
 import { transact as inDb, type Db } from './idb';
@@ -47,8 +47,8 @@ function arrayOf(ds: Dataset, key: ArrayKey): Uint8Array {
 const labelsOf = (bytes: Uint8Array, classes: number): Uint8Array | Uint16Array => (classes > 256 ? new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2) : bytes);
 
 /** Writes a whole data set and its entry in one transaction, replacing any older copy. */
-export async function saveDataset(ds: Dataset, source: string, idb: IDBFactory = indexedDB): Promise<CacheEntry> {
-  const entry: CacheEntry = { id: ds.id, source, bytes: datasetBytes(ds), train: ds.train.count, test: ds.test.count, savedAt: Date.now() };
+export async function saveDataset(ds: Dataset, source: string, idb: IDBFactory = indexedDB, folder?: FolderInfo): Promise<CacheEntry> {
+  const entry: CacheEntry = { id: ds.id, source, bytes: datasetBytes(ds), train: ds.train.count, test: ds.test.count, savedAt: Date.now(), ...(folder ? { folder } : {}) };
   const { train, test, ...rest } = ds;
   const arrays = Object.fromEntries(ARRAYS.map((k) => [k, new Blob([arrayOf(ds, k) as Uint8Array<ArrayBuffer>])])) as Record<ArrayKey, Blob>;
   const stored: StoredSet = { meta: { ...rest, train: { count: train.count }, test: { count: test.count } }, arrays };

@@ -145,7 +145,7 @@ export function planFolder(files: readonly FolderFile[], name: string, testShare
     }
     if (p.length !== depth) {
       const layout = split ? 'split/class/image (train/cat/1.jpg)' : 'class/image (cat/1.jpg)';
-      problems.push({ file: shown, problem: p.length < depth ? `not in a class folder (the layout is ${layout}); skipped` : `in a folder nested deeper than ${layout}; skipped` });
+      problems.push({ file: file.path, problem: p.length < depth ? `not in a class folder (the layout is ${layout}); skipped` : `in a folder nested deeper than ${layout}; skipped` });
       return;
     }
     const [first, second] = p as [string, string];

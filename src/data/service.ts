@@ -8,7 +8,10 @@ import { augmentBytes, augments, pixelMap } from './augment';
 import { clearCache, listCache } from './cache';
 import { deleteWeights, listWeights } from './weights-cache';
 import { importWeights } from './weights-import';
-import type { WeightsSource } from '../protocol/data';
+import type { FolderInfo, FolderReadOptions, FolderSource, WeightsSource } from '../protocol/data';
+import { readFolderBrowser } from './folder-browser';
+import type { FolderReport } from './imagefolder';
+import { saveDataset } from './cache';
 import { importArchive, loadDataset, servedArchives, type Loaded } from './load';
 import type { ByteProgress, Dataset } from './types';
 
@@ -27,6 +30,9 @@ export class DataService {
     switch (c.type) {
       case 'import':
         void this.import(c.loadId, c.source);
+        return;
+      case 'importFolder':
+        void this.importFolder(c.loadId, c.source, c.options);
         return;
       case 'cancel':
         for (const a of this.imports.values()) if (a.loadId === c.loadId) a.ctrl.abort(new Error('cancelled'));
@@ -56,6 +62,29 @@ export class DataService {
     return this.cancellable('data', loadId, source.kind === 'file' ? source.name : source.url, async (opts) => {
       const result = await importArchive(source, opts);
       this.post({ type: 'imported', loadId, info: result.entry, parseMs: result.parseMs, cacheMs: result.cacheMs });
+      await this.list();
+    });
+  }
+
+  /**
+   * One's own images: read, decoded by the browser, cached as the data set
+   * 'folder' (replacing the one before) with what the import found.
+   */
+  private importFolder(loadId: LoadId, source: FolderSource, options: FolderReadOptions): Promise<void> {
+    return this.cancellable('data', loadId, source.name, async (opts) => {
+      const t0 = performance.now();
+      const report = await readFolderBrowser(source, {
+        size: options.imageSize,
+        fit: options.fit,
+        testShare: options.testShare,
+        seed: options.seed,
+        signal: opts.signal,
+        onProgress: (done, total, file) => opts.onProgress({ loaded: done, total, file, unit: 'images' }),
+      });
+      const t1 = performance.now();
+      const info = folderInfo(source.name, options, report);
+      const entry = await saveDataset(report.dataset, source.name, this.idb, info);
+      this.post({ type: 'imported', loadId, info: entry, parseMs: t1 - t0, cacheMs: performance.now() - t1 });
       await this.list();
     });
   }
@@ -112,7 +141,8 @@ export class DataService {
     try {
       const opts = { baseUrl: this.baseUrl, ...(this.idb ? { idb: this.idb } : {}) };
       let loaded: Loaded;
-      if (isCifar(c.dataset)) loaded = await loadDataset(c.dataset, opts);
+      // CIFAR and one's own images come from the cache (a folder may have been imported again since).
+      if (isCifar(c.dataset) || c.dataset === 'folder') loaded = await loadDataset(c.dataset, opts);
       else {
         let p = this.served.get(c.dataset);
         if (!p) {
@@ -130,11 +160,24 @@ export class DataService {
   }
 }
 
-/** The first `count` training images, and one augmented draw of them (seeded). */
+/** Which training images a grid shows: the first `count`, or up to `perClass` of each class's first, class by class. */
+export function sampleIndices(labels: ArrayLike<number>, count: number, classes: number, perClass?: number): number[] {
+  if (perClass === undefined) return Array.from({ length: Math.min(count, labels.length) }, (_, i) => i);
+  const byClass: number[][] = Array.from({ length: classes }, () => []);
+  for (let i = 0; i < labels.length; i++) {
+    const own = byClass[labels[i] as number];
+    if (own && own.length < perClass) own.push(i);
+  }
+  return byClass.flat().slice(0, count);
+}
+
+/** The first `count` training images (or `perClass` of each class), and one augmented draw of them (seeded). */
 export function sampleGrid(ds: Dataset, c: Extract<DataCommand, { type: 'samples' }>, from: Loaded['from'], loadMs: number): SampleGrid {
-  const n = Math.min(c.count, ds.train.count);
+  const picked = sampleIndices(ds.train.labels, c.count, ds.numClasses, c.perClass);
+  const n = picked.length;
   const size = ds.height * ds.width * ds.channels;
-  const images = ds.train.images.slice(0, n * size);
+  const images = new Uint8Array(n * size);
+  picked.forEach((i, k) => images.set(ds.train.images.subarray(i * size, (i + 1) * size), k * size));
   let augmented: Uint8Array | null = null;
   if (augments(c.augment)) {
     const fill = channelMeanBytes(ds);
@@ -152,7 +195,7 @@ export function sampleGrid(ds: Dataset, c: Extract<DataCommand, { type: 'samples
     width: ds.width,
     channels: ds.channels,
     images,
-    labels: Array.from(ds.train.labels.subarray(0, n)),
+    labels: picked.map((i) => ds.train.labels[i] as number),
     classNames: ds.classNames.length > 0 ? ds.classNames : Array.from({ length: DATASETS[ds.id].classes }, (_, i) => String(i)),
     augmented,
     from,
@@ -166,4 +209,23 @@ function channelMeanBytes(ds: Dataset): number[] {
   const sum = new Array<number>(ds.channels).fill(0);
   for (let i = 0; i < n; i++) sum[i % ds.channels] = (sum[i % ds.channels] as number) + (ds.train.images[i] as number);
   return sum.map((s) => Math.round(s / (n / ds.channels)));
+}
+
+/** Problems listed with a cache entry at most; the count says how many there were. */
+export const MAX_LISTED = 200;
+
+/** What a folder import found, as its cache entry keeps it. */
+export function folderInfo(name: string, options: FolderReadOptions, report: FolderReport): FolderInfo {
+  return {
+    name,
+    imageSize: options.imageSize,
+    fit: options.fit,
+    layout: report.layout,
+    classNames: report.dataset.classNames,
+    counts: report.counts,
+    warnings: report.warnings,
+    problems: report.problems.slice(0, MAX_LISTED),
+    problemCount: report.problems.length,
+    notImages: report.notImages,
+  };
 }

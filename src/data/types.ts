@@ -27,4 +27,6 @@ export interface ByteProgress {
   total: number;
   /** What is being read, e.g. 'train-images-idx3-ubyte.gz'. */
   file: string;
+  /** 'images' when loaded and total count images (a folder), not bytes. */
+  unit?: 'images';
 }

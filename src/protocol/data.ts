@@ -12,6 +12,28 @@ export type AugmentFlags = Pick<DataConfig, 'randomCrop' | 'horizontalFlip' | 'c
 
 export type ArchiveSource = { kind: 'file'; file: Blob; name: string } | { kind: 'url'; url: string };
 
+/** One's own images: a dropped or picked folder's files (paths inside it, '/'-separated), or a zip of one. */
+export type FolderSource = { kind: 'files'; name: string; files: Array<{ path: string; file: Blob }> } | { kind: 'zip'; name: string; file: Blob };
+
+/** How a folder's images are read (DataConfig's fields of the same names; the seed splits them). */
+export type FolderReadOptions = Pick<DataConfig, 'imageSize' | 'fit' | 'testShare'> & { seed: number };
+
+/** What a folder import found, kept with its cache entry: the panel's class table, warnings and skipped files. */
+export interface FolderInfo {
+  /** The folder's or zip's name. */
+  name: string;
+  imageSize: number;
+  fit: DataConfig['fit'];
+  layout: 'split' | 'seeded';
+  classNames: string[];
+  counts: { train: number[]; test: number[] };
+  warnings: string[];
+  /** The first MAX_LISTED problems, and how many there were. */
+  problems: Array<{ file: string; problem: string }>;
+  problemCount: number;
+  notImages: number;
+}
+
 /**
  * Where imported weights come from: a .pth/.pt or .safetensors file, an
  * address (a catalogue entry's or the user's), or the page's own export
@@ -50,13 +72,15 @@ export interface WeightsInfo {
 /** Page -> data worker. */
 export type DataCommand =
   | { type: 'import'; loadId: LoadId; source: ArchiveSource }
+  | { type: 'importFolder'; loadId: LoadId; source: FolderSource; options: FolderReadOptions }
   | { type: 'importWeights'; loadId: LoadId; source: WeightsSource }
   | { type: 'listWeights' }
   | { type: 'deleteWeights'; id: string }
   | { type: 'cancel'; loadId: LoadId }
   | { type: 'list' }
   | { type: 'clear' }
-  | { type: 'samples'; loadId: LoadId; dataset: DatasetId; augment: AugmentFlags; seed: number; count: number };
+  /** `perClass`: up to that many of each class's first training images instead of the first `count`. */
+  | { type: 'samples'; loadId: LoadId; dataset: DatasetId; augment: AugmentFlags; seed: number; count: number; perClass?: number };
 
 /** A cached data set, as the data panel lists it. */
 export interface CacheInfo {
@@ -69,6 +93,8 @@ export interface CacheInfo {
   test: number;
   /** When it was written, ms since the epoch. */
   savedAt: number;
+  /** One's own images: what the import found. */
+  folder?: FolderInfo;
 }
 
 export interface SampleGrid {
@@ -89,7 +115,8 @@ export interface SampleGrid {
 
 /** Data worker -> page. */
 export type DataEvent =
-  | { type: 'progress'; loadId: LoadId; loaded: number; total: number; file: string }
+  /** Bytes read, or with unit 'images' images read (a folder). */
+  | { type: 'progress'; loadId: LoadId; loaded: number; total: number; file: string; unit?: 'images' }
   | { type: 'imported'; loadId: LoadId; info: CacheInfo; parseMs: number; cacheMs: number }
   | { type: 'failed'; loadId: LoadId; message: string }
   | { type: 'cache'; entries: CacheInfo[]; served: DatasetId[] }

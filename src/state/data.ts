@@ -6,7 +6,7 @@
 // here: the data worker has none either.
 import { create } from 'zustand';
 import type { DatasetId } from '../config/types';
-import type { AugmentFlags, CacheInfo, DataCommand, DataEvent, LoadId, SampleGrid } from '../protocol/data';
+import type { AugmentFlags, CacheInfo, DataCommand, DataEvent, FolderReadOptions, FolderSource, LoadId, SampleGrid } from '../protocol/data';
 
 export interface ImportState {
   loadId: LoadId | null;
@@ -14,6 +14,10 @@ export interface ImportState {
   file: string;
   loaded: number;
   total: number;
+  /** 'images' for a folder (loaded and total count images), else bytes. */
+  unit: 'bytes' | 'images';
+  /** The image being read (a folder). */
+  current: string;
   error: string | null;
   /** The last import's timings, ms. */
   parseMs: number | null;
@@ -30,14 +34,14 @@ export interface DataState {
   samplesError: string | null;
 }
 
-const IDLE_IMPORT: ImportState = { loadId: null, status: 'idle', file: '', loaded: 0, total: 0, error: null, parseMs: null, cacheMs: null };
+const IDLE_IMPORT: ImportState = { loadId: null, status: 'idle', file: '', loaded: 0, total: 0, unit: 'bytes', current: '', error: null, parseMs: null, cacheMs: null };
 
 export const useDataStore = create<DataState>()(() => ({ import: IDLE_IMPORT, cache: [], served: [], samples: null, samplesId: null, samplesError: null }));
 
 let worker: Worker | null = null;
 let nextLoadId: LoadId = 1;
 /** Called with the data set of each finished import (the panel selects it). */
-let onImported: ((id: DatasetId) => void) | null = null;
+let onImported: ((info: CacheInfo) => void) | null = null;
 
 /** The weights slice's side of the worker: `route` -> whether the event was its own; `crashed` when the worker dies. */
 export interface WeightsRoute {
@@ -56,12 +60,12 @@ function route(e: DataEvent): void {
   const set = useDataStore.setState;
   switch (e.type) {
     case 'progress':
-      if (s.import.loadId === e.loadId) set({ import: { ...s.import, loaded: e.loaded, total: e.total } });
+      if (s.import.loadId === e.loadId) set({ import: { ...s.import, loaded: e.loaded, total: e.total, ...(e.unit === 'images' ? { current: e.file } : {}) } });
       return;
     case 'imported':
       if (s.import.loadId !== e.loadId) return;
       set({ import: { ...s.import, status: 'done', loaded: s.import.total || s.import.loaded, parseMs: e.parseMs, cacheMs: e.cacheMs } });
-      onImported?.(e.info.id);
+      onImported?.(e.info);
       return;
     case 'failed':
       if (s.import.loadId === e.loadId) set({ import: { ...s.import, status: 'error', error: e.message } });
@@ -102,7 +106,7 @@ export function newLoadId(): LoadId {
   return nextLoadId++;
 }
 
-export function setOnImported(fn: (id: DatasetId) => void): void {
+export function setOnImported(fn: (info: CacheInfo) => void): void {
   onImported = fn;
 }
 
@@ -110,6 +114,13 @@ export function importFile(file: File): void {
   const loadId = nextLoadId++;
   useDataStore.setState({ import: { ...IDLE_IMPORT, loadId, status: 'loading', file: file.name, total: file.size } });
   send({ type: 'import', loadId, source: { kind: 'file', file, name: file.name } });
+}
+
+/** One's own images: a folder's files or a zip, read at the config's size and fit. */
+export function importFolder(source: FolderSource, options: FolderReadOptions): void {
+  const loadId = nextLoadId++;
+  useDataStore.setState({ import: { ...IDLE_IMPORT, loadId, status: 'loading', file: source.name, unit: 'images' } });
+  send({ type: 'importFolder', loadId, source, options });
 }
 
 export function importUrl(url: string): void {
@@ -131,8 +142,9 @@ export function clearDataCache(): void {
   send({ type: 'clear' });
 }
 
-export function requestSamples(dataset: DatasetId, augment: AugmentFlags, seed: number, count = 32): void {
+/** Sample grids: the first `count` training images, or (`perClass`) up to that many of each class. */
+export function requestSamples(dataset: DatasetId, augment: AugmentFlags, seed: number, count = 32, perClass?: number): void {
   const loadId = nextLoadId++;
   useDataStore.setState({ samplesId: loadId, samplesError: null });
-  send({ type: 'samples', loadId, dataset, augment, seed, count });
+  send({ type: 'samples', loadId, dataset, augment, seed, count, ...(perClass !== undefined ? { perClass } : {}) });
 }

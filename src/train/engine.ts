@@ -193,6 +193,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   if (errors.length > 0) throw new TrainingError(`invalid config: ${errors.map((e) => e.message).join('; ')}`);
   if (config.train.initWeights !== '' && !opts.init) throw new TrainingError(`the run starts from ${config.train.initWeights}, which was not loaded`);
   if (config.train.freeze !== 'none' && !opts.init) throw new TrainingError(`freeze ${config.train.freeze} needs starting weights: a fresh net has nothing worth freezing`);
+  if (config.data.dataset === 'folder' && config.data.classes > 0 && config.data.classes !== data.numClasses) {
+    throw new TrainingError(`this run is for ${config.data.images || 'a folder of images'} with ${config.data.classes} classes, but the images held have ${data.numClasses} (${data.classNames.slice(0, 4).join(', ')}${data.numClasses > 4 ? ', …' : ''}): read the run's folder again in the data panel`);
+  }
   if (opts.trace && config.train.freeze === 'head') throw new TrainingError('a trace replays steps on images; a linear probe steps on features (use freeze stageN to trace a frozen body)');
 
   hooks.onPhase?.('building');

@@ -1,7 +1,8 @@
 // The data panel: which data set, how to get CIFAR in (drop or pick the
-// tarball, or fetch it from a mirror on a click), the parse's byte progress
-// with a cancel button, the cache with its sizes and a clear button, the
-// augmentation switches, and sample grids (plain and augmented).
+// tarball, or fetch it from a mirror on a click) or one's own images (a
+// folder or a zip: FolderPanel), the progress with a cancel button, the
+// cache with its sizes and a clear button, the augmentation switches, and
+// sample grids (plain and augmented; a folder's by class).
 // All parsing happens in the data worker (src/state/data.ts); no tfjs here.
 import { useEffect, useState, type DragEvent } from 'react';
 import { CachedList } from './CachedList';
@@ -10,7 +11,9 @@ import { formatBytes } from '../config/format';
 import type { Config, DataConfig, DatasetId } from '../config/types';
 import { ARCHIVES_URL_DIR, CIFAR_LAYOUTS, type CifarId } from '../data/cifar';
 import { checkAddress } from '../share/url';
-import { cancelImport, clearDataCache, importFile, importUrl, refreshCache, requestSamples, setOnImported, useDataStore } from '../state/data';
+import { cancelImport, clearDataCache, importFile, importFolder, importUrl, refreshCache, requestSamples, setOnImported, useDataStore } from '../state/data';
+import { fromDrop } from './folder-drop';
+import { FolderPanel, folderOptions } from './FolderPanel';
 import { useStore } from '../state/store';
 import { SelectField, ToggleField } from './fields';
 import { SampleGrid } from './SampleGrid';
@@ -28,11 +31,14 @@ function Progress() {
   const imp = useDataStore((s) => s.import);
   if (imp.status === 'idle') return null;
   const pct = imp.total > 0 ? Math.min(100, (100 * imp.loaded) / imp.total) : null;
+  const amount = imp.unit === 'images'
+    ? `${imp.loaded.toLocaleString('en-US')}${imp.total ? ` of ${imp.total.toLocaleString('en-US')}` : ''} images${imp.current ? ` (${imp.current})` : ''}`
+    : `${formatBytes(imp.loaded, 'MB')}${imp.total ? ` of ${formatBytes(imp.total, 'MB')}` : ''}`;
   return (
     <div className="data-progress">
       <progress data-testid="data.progress" data-state={imp.status} data-loaded={imp.loaded} data-total={imp.total} data-parse-ms={imp.parseMs ?? ''} data-cache-ms={imp.cacheMs ?? ''} max={100} value={pct ?? undefined} aria-label={`Reading ${imp.file}`} />
       <small>
-        {imp.status === 'loading' && `Reading ${imp.file}: ${formatBytes(imp.loaded, 'MB')}${imp.total ? ` of ${formatBytes(imp.total, 'MB')}` : ''}`}
+        {imp.status === 'loading' && `Reading ${imp.file}: ${amount}`}
         {imp.status === 'done' && `Read, checked and cached ${imp.file} (parsed in ${((imp.parseMs ?? 0) / 1000).toFixed(1)} s, cached in ${((imp.cacheMs ?? 0) / 1000).toFixed(1)} s).`}
       </small>
       {imp.status === 'loading' && (
@@ -58,7 +64,7 @@ function CacheList() {
         empty="The browser cache holds no data set."
         render={(e) => (
           <li key={e.id} data-testid={`data.cache.${e.id}`}>
-            {DATASETS[e.id].name}: {e.train.toLocaleString('en-US')} + {e.test.toLocaleString('en-US')} images, {formatBytes(e.bytes, 'MB')} (from {e.source})
+            {e.folder ? `${e.folder.name} (your images, ${e.folder.classNames.length} classes)` : DATASETS[e.id].name}: {e.train.toLocaleString('en-US')} + {e.test.toLocaleString('en-US')} images, {formatBytes(e.bytes, 'MB')} (from {e.source})
           </li>
         )}
       />
@@ -94,28 +100,35 @@ export function DataPanel() {
   const importStatus = useDataStore((s) => s.import.status);
   const [dragging, setDragging] = useState(false);
   const cifar = isCifar(data.dataset);
-  const cached = cache.some((e) => e.id === data.dataset);
+  const folder = data.dataset === 'folder';
+  const entry = cache.find((e) => e.id === data.dataset);
+  const cached = entry !== undefined;
   // A served tarball is read into the cache on a click, with the byte progress bar and Cancel.
   const servedOnly = cifar && !cached && served.includes(data.dataset);
-  const available = !cifar || cached;
+  const available = !(cifar || folder) || cached;
 
   useEffect(() => {
-    setOnImported((id) => patch({ dataset: id }));
+    // An import selects its data set; a folder also sets the run's classes and the size read.
+    setOnImported((info) => patch(info.folder ? { dataset: 'folder', images: info.folder.name, classes: info.folder.classNames.length, imageSize: info.folder.imageSize, fit: info.folder.fit } : { dataset: info.id }));
     refreshCache();
   }, []);
   const { randomCrop, horizontalFlip, cutout } = data;
+  const savedAt = entry?.savedAt;
   useEffect(() => {
-    if (available) requestSamples(data.dataset, { randomCrop, horizontalFlip, cutout }, seed);
-  }, [data.dataset, available, randomCrop, horizontalFlip, cutout, seed]);
+    if (available) requestSamples(data.dataset, { randomCrop, horizontalFlip, cutout }, seed, 32, folder ? 6 : undefined);
+  }, [data.dataset, available, randomCrop, horizontalFlip, cutout, seed, savedAt]);
 
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setDragging(false);
-    const file = e.dataTransfer.files[0];
-    if (file) importFile(file);
+    void fromDrop(e.dataTransfer).then((d) => {
+      if (d.kind === 'folder') importFolder(d.source, folderOptions(data, seed));
+      else if (d.kind === 'file') importFile(d.file);
+    });
   };
   const label = (id: DatasetId) => {
     const ds = DATASETS[id];
+    if (id === 'folder') return cache.some((e) => e.id === 'folder') ? `Your images (${cache.find((e) => e.id === 'folder')?.folder?.name ?? 'cached'})` : 'Your images (a folder or zip)';
     if (!isCifar(id)) return `${ds.name} (embedded)`;
     const state = cache.some((e) => e.id === id) ? 'cached' : served.includes(id) ? 'served' : 'drop the tarball below';
     return `${ds.name} (${state})`;
@@ -125,6 +138,8 @@ export function DataPanel() {
       <fieldset>
         <legend>Data set</legend>
         <SelectField<DatasetId> label="Data set" help={`${datasetShape(data).input.join('×')} images, ${datasetShape(data).classes} classes: ${datasetShape(data).source}.`} testId="data.select" value={data.dataset} options={DATASET_IDS.map((id) => ({ value: id, label: label(id) }))} onChange={(v) => patch({ dataset: v })} />
+        {folder && <FolderPanel data={data} seed={seed} patch={patch} />}
+        {!folder && (
         <div className="field">
           <label htmlFor="data-file">CIFAR tarball: drop it on this panel, or pick it</label>
           <input id="data-file" type="file" accept=".gz,.tgz,.tar,application/gzip" data-testid="data.file" disabled={importStatus === 'loading'} onChange={(e) => { const f = e.target.files?.[0]; if (f) importFile(f); e.target.value = ''; }} />
@@ -132,12 +147,13 @@ export function DataPanel() {
             The official binary releases, cifar-10-binary.tar.gz or cifar-100-binary.tar.gz (cs.toronto.edu/~kriz/cifar.html), or <code>npm run data -- cifar10</code>. Read here, then kept in this browser.
           </small>
         </div>
+        )}
         {servedOnly && (
           <button type="button" data-testid="data.readServed" disabled={importStatus === 'loading'} onClick={() => importUrl(new URL(`${ARCHIVES_URL_DIR}/${CIFAR_LAYOUTS[data.dataset as CifarId].release}`, document.baseURI).href)}>
             Read the served {CIFAR_LAYOUTS[data.dataset as CifarId].release}
           </button>
         )}
-        <MirrorField value={data.dataUrl} onChange={(v) => patch({ dataUrl: v })} />
+        {!folder && <MirrorField value={data.dataUrl} onChange={(v) => patch({ dataUrl: v })} />}
         <Progress />
         <CacheList />
       </fieldset>
@@ -149,7 +165,7 @@ export function DataPanel() {
       </fieldset>
       <fieldset>
         <legend>Samples</legend>
-        {!available && <small className="field-help" data-testid="data.samples.missing">{datasetShape(data).name} is not loaded yet: {servedOnly ? 'read the served tarball above' : 'drop its tarball above'}.</small>}
+        {!available && <small className="field-help" data-testid="data.samples.missing">{datasetShape(data).name} is not loaded yet: {folder ? 'pick or drop a folder of images above' : servedOnly ? 'read the served tarball above' : 'drop its tarball above'}.</small>}
         {samplesError && available && <p className="data-error" role="alert">{samplesError}</p>}
         {samples && samples.dataset === data.dataset && available && (
           <div data-testid="data.samples.box" data-from={samples.from} data-load-ms={samples.loadMs.toFixed(0)}>

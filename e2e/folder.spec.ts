@@ -65,6 +65,19 @@ test('a picked folder of images is read, listed, shown by class and trained on; 
     const acc = Number(await app.stats.value('testAcc').innerText());
     expect(acc).toBeGreaterThan(0.6); // chance is 1/3
 
+    // Predict: a new red square, as a user drops a photo; the net's top 3, the square first.
+    const predictPanel = page.getByTestId('predict');
+    await expect(predictPanel).toBeVisible();
+    await page.getByTestId('predict.file').setInputFiles({ name: 'mine.png', mimeType: 'image/png', buffer: Buffer.from(png(shapeImage(50, 40, 'square', [220, 40, 40], 99), 50, 40)) });
+    await expect(page.getByTestId('predict.top').locator('li')).toHaveCount(3);
+    await expect(page.getByTestId('predict.result')).toHaveAttribute('data-top', 'red-square');
+    // Not an image: named, the panel stays.
+    await page.getByTestId('predict.file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    await expect(page.getByTestId('predict.error')).toHaveText('notes.txt: not a JPEG, PNG, GIF or WebP image');
+    // No camera here: the panel says so.
+    await page.getByTestId('predict.cameraStart').click();
+    await expect(page.getByTestId('predict.noCamera')).toContainText(/camera/);
+
     // A zip of one class: refused by name, the folder held stays, the page goes on.
     const single = zip([0, 1].map((i) => ({ name: `cats/cat/${i}.png`, data: png(shapeImage(8, 8, 'disc', [200, 200, 0], i), 8, 8) })));
     await page.getByTestId('data.folder.zip').setInputFiles({ name: 'cats.zip', mimeType: 'application/zip', buffer: Buffer.from(single) });

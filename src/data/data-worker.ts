@@ -9,7 +9,7 @@ declare const self: DedicatedWorkerGlobalScope;
 
 const service = new DataService((e: DataEvent) => {
   // Sample bytes are copies: hand them over instead of copying again.
-  const transfer = e.type === 'samples' ? [e.grid.images.buffer, ...(e.grid.augmented ? [e.grid.augmented.buffer] : [])] : [];
+  const transfer = e.type === 'samples' ? [e.grid.images.buffer, ...(e.grid.augmented ? [e.grid.augmented.buffer] : [])] : e.type === 'fitted' ? [e.pixels.buffer] : [];
   self.postMessage(e, transfer as Transferable[]);
 }, `${self.location.origin}${import.meta.env.BASE_URL}`);
 

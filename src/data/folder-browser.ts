@@ -6,7 +6,7 @@
 // Worker and DOM APIs only: no node:*, no TF.js.
 import { placement, type Fit } from './fit';
 import { MAX_ZIP_BYTES, zipFolderFiles } from './folder-files';
-import type { ImageHeader } from './image-header';
+import { imageHeader, MAX_PIXELS, type ImageHeader } from './image-header';
 import { FolderError, readImageFolder, type FitDecoder, type FolderFile, type FolderOptions, type FolderReport } from './imagefolder';
 import type { FolderSource } from '../protocol/data';
 
@@ -18,6 +18,11 @@ export const browserDecoder: FitDecoder = async (bytes: Uint8Array, header: Imag
   } catch (e) {
     throw new Error(`the browser could not decode it (${e instanceof Error ? e.message : String(e)})`);
   }
+  return fitBitmap(bitmap, size, fit);
+};
+
+/** A decoded image (or a camera frame) fitted into a size×size square: RGB bytes. Closes the bitmap. */
+export function fitBitmap(bitmap: ImageBitmap, size: number, fit: Fit): Uint8Array {
   try {
     // The bitmap's own size: EXIF orientation may have swapped the header's.
     const p = placement(bitmap.width, bitmap.height, size, fit);
@@ -40,7 +45,25 @@ export const browserDecoder: FitDecoder = async (bytes: Uint8Array, header: Imag
   } finally {
     bitmap.close();
   }
-};
+}
+
+/** One image file fitted: its header checked (a format the page reads, at most 50 megapixels) before it is decoded. */
+export async function fitImageFile(file: Blob, name: string, size: number, fit: Fit): Promise<Uint8Array> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let header: ImageHeader | null;
+  try {
+    header = imageHeader(bytes.subarray(0, 1 << 16));
+  } catch (e) {
+    throw new Error(`${name}: a broken image: ${(e as Error).message}`);
+  }
+  if (header === null) throw new Error(`${name}: not a JPEG, PNG, GIF or WebP image`);
+  if (header.width * header.height > MAX_PIXELS) throw new Error(`${name}: ${header.width}×${header.height} is over the ${MAX_PIXELS / 1e6}-megapixel limit; not decoded`);
+  try {
+    return await browserDecoder(bytes, header, size, fit);
+  } catch (e) {
+    throw new Error(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
 
 /** A dropped folder's files, or a zip's entries (read whole: a zip is at most 2 GiB), as the import's files. */
 export async function folderFiles(source: FolderSource): Promise<{ files: FolderFile[]; problems: FolderOptions['problems'] }> {

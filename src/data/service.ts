@@ -9,7 +9,7 @@ import { clearCache, listCache } from './cache';
 import { deleteWeights, listWeights } from './weights-cache';
 import { importWeights } from './weights-import';
 import type { FolderInfo, FolderReadOptions, FolderSource, WeightsSource } from '../protocol/data';
-import { readFolderBrowser } from './folder-browser';
+import { fitBitmap, fitImageFile, readFolderBrowser } from './folder-browser';
 import type { FolderReport } from './imagefolder';
 import { saveDataset } from './cache';
 import { importArchive, loadDataset, servedArchives, type Loaded } from './load';
@@ -33,6 +33,9 @@ export class DataService {
         return;
       case 'importFolder':
         void this.importFolder(c.loadId, c.source, c.options);
+        return;
+      case 'fitImage':
+        void this.fitImage(c);
         return;
       case 'cancel':
         for (const a of this.imports.values()) if (a.loadId === c.loadId) a.ctrl.abort(new Error('cancelled'));
@@ -87,6 +90,15 @@ export class DataService {
       this.post({ type: 'imported', loadId, info: entry, parseMs: t1 - t0, cacheMs: performance.now() - t1 });
       await this.list();
     });
+  }
+
+  private async fitImage(c: Extract<DataCommand, { type: 'fitImage' }>): Promise<void> {
+    try {
+      const pixels = c.source.kind === 'file' ? await fitImageFile(c.source.file, c.source.name, c.size, c.fit) : fitBitmap(c.source.bitmap, c.size, c.fit);
+      this.post({ type: 'fitted', loadId: c.loadId, pixels, size: c.size });
+    } catch (e) {
+      this.post({ type: 'failed', loadId: c.loadId, message: e instanceof Error ? e.message : String(e) });
+    }
   }
 
   private importWeights(loadId: LoadId, source: WeightsSource): Promise<void> {

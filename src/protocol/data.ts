@@ -12,6 +12,9 @@ export type AugmentFlags = Pick<DataConfig, 'randomCrop' | 'horizontalFlip' | 'c
 
 export type ArchiveSource = { kind: 'file'; file: Blob; name: string } | { kind: 'url'; url: string };
 
+/** An image to fit: a file (decoded here, its header checked first) or a camera frame. */
+export type ImageSource = { kind: 'file'; file: Blob; name: string } | { kind: 'frame'; bitmap: ImageBitmap };
+
 /** One's own images: a dropped or picked folder's files (paths inside it, '/'-separated), or a zip of one. */
 export type FolderSource = { kind: 'files'; name: string; files: Array<{ path: string; file: Blob }> } | { kind: 'zip'; name: string; file: Blob };
 
@@ -73,6 +76,8 @@ export interface WeightsInfo {
 export type DataCommand =
   | { type: 'import'; loadId: LoadId; source: ArchiveSource }
   | { type: 'importFolder'; loadId: LoadId; source: FolderSource; options: FolderReadOptions }
+  /** One image (a dropped file, or a camera frame) fitted to size×size: to predict, or to record as a class's example. */
+  | { type: 'fitImage'; loadId: LoadId; source: ImageSource; size: number; fit: DataConfig['fit'] }
   | { type: 'importWeights'; loadId: LoadId; source: WeightsSource }
   | { type: 'listWeights' }
   | { type: 'deleteWeights'; id: string }
@@ -121,6 +126,8 @@ export type DataEvent =
   | { type: 'failed'; loadId: LoadId; message: string }
   | { type: 'cache'; entries: CacheInfo[]; served: DatasetId[] }
   | { type: 'samples'; loadId: LoadId; grid: SampleGrid }
+  /** A fitted image: RGB bytes, size×size. */
+  | { type: 'fitted'; loadId: LoadId; pixels: Uint8Array; size: number }
   | { type: 'weightsImported'; loadId: LoadId; info: WeightsInfo; readMs: number; problems: string[] }
   /** The cache's entries; `error` when the command before (a delete) failed. */
   | { type: 'weights'; entries: WeightsInfo[]; error?: string };

@@ -21,7 +21,24 @@ export type Command =
    * run starts); a start stops it, and it is refused while a run trains.
    * Answered by 'estimate' events with this id.
    */
-  | { type: 'estimate'; estimateId: number; config: Config; policies: FreezePolicy[] };
+  | { type: 'estimate'; estimateId: number; config: Config; policies: FreezePolicy[] }
+  /** One image through a kept run's net (its latest checkpoint): the top 3 classes. */
+  | { type: 'predict'; predictId: number; runId: string; config: Config; image: PredictImage };
+
+/** An image fitted to the data set's side by the data worker: RGB (or grey) bytes, row by row. */
+export interface PredictImage {
+  pixels: Uint8Array;
+  height: number;
+  width: number;
+  channels: number;
+}
+
+/** One class of a prediction: its index, its name and its probability. */
+export interface Prediction {
+  label: number;
+  name: string;
+  p: number;
+}
 
 /** One freeze policy's time, measured on this machine's backend. */
 export interface PolicyEstimate {
@@ -162,7 +179,8 @@ export type Event =
   /** At the end of each epoch, every CHECKPOINT_INTERVAL_MS of training, and when a run stops. */
   | { type: 'checkpoint'; runId: RunId; checkpoint: Checkpoint }
   /** An estimate's progress, its figures, or why it failed: not a run's event. */
-  | { type: 'estimate'; estimateId: number; detail?: string; estimates?: PolicyEstimate[]; error?: string };
+  | { type: 'estimate'; estimateId: number; detail?: string; estimates?: PolicyEstimate[]; error?: string }
+  | { type: 'prediction'; predictId: number; top?: Prediction[]; error?: string };
 
 /** Longest training time between two checkpoints. */
 export const CHECKPOINT_INTERVAL_MS = 30_000;

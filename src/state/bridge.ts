@@ -4,7 +4,7 @@
 // metrics are coalesced into one store update per animation frame, at most
 // ~10 a second, so the page renders off the message path.
 import type { Config, FreezePolicy } from '../config/types';
-import { assertNever, isCurrent, type Checkpoint, type Command, type Event, type RunId, type StepMetrics } from '../protocol/messages';
+import { assertNever, isCurrent, type Checkpoint, type Command, type Event, type PredictImage, type RunId, type StepMetrics } from '../protocol/messages';
 import { FrameCoalescer } from './coalesce';
 import type { Metrics } from './store';
 import { useStore } from './store';
@@ -33,6 +33,7 @@ export function onCheckpoint(listener: CheckpointListener): () => void {
 
 function route(event: Event): void {
   if (event.type === 'estimate') return estimateListeners.forEach((listener) => listener(event));
+  if (event.type === 'prediction') return predictionListeners.forEach((listener) => listener(event));
   const s = useStore.getState();
   if (!isCurrent(event, s.run.runId)) return;
   if (event.type === 'steps') return pendingSteps.push({ runId: event.runId, steps: event.steps });
@@ -75,6 +76,24 @@ export function estimateEpochs(config: Config, policies: FreezePolicy[], listene
   estimateListeners.add(mine);
   send({ type: 'estimate', estimateId, config, policies });
   return () => estimateListeners.delete(mine);
+}
+
+type PredictionEvent = Extract<Event, { type: 'prediction' }>;
+const predictionListeners = new Set<(event: PredictionEvent) => void>();
+let nextPredictId = 1;
+
+/** One image through a kept run's net in the training worker (src/train/predict.ts): -> its top 3 classes, or the error. */
+export function predict(runId: string, config: Config, image: PredictImage): Promise<PredictionEvent> {
+  const predictId = nextPredictId++;
+  return new Promise((resolve) => {
+    const mine = (event: PredictionEvent) => {
+      if (event.predictId !== predictId) return;
+      predictionListeners.delete(mine);
+      resolve(event);
+    };
+    predictionListeners.add(mine);
+    send({ type: 'predict', predictId, runId, config, image });
+  });
 }
 
 function getWorker(): Worker {

@@ -5,8 +5,8 @@
 // through sendData and takes its own events first (setWeightsRoute). No tfjs
 // here: the data worker has none either.
 import { create } from 'zustand';
-import type { DatasetId } from '../config/types';
-import type { AugmentFlags, CacheInfo, DataCommand, DataEvent, FolderReadOptions, FolderSource, LoadId, SampleGrid } from '../protocol/data';
+import type { DataConfig, DatasetId } from '../config/types';
+import type { AugmentFlags, CacheInfo, DataCommand, DataEvent, FolderReadOptions, FolderSource, ImageSource, LoadId, SampleGrid } from '../protocol/data';
 
 export interface ImportState {
   loadId: LoadId | null;
@@ -54,8 +54,18 @@ export function setWeightsRoute(r: WeightsRoute): void {
   weightsRoute = r;
 }
 
+/** Images being fitted (fitImage), by loadId: their answers go to the caller, not the store. */
+const fitting = new Map<LoadId, { resolve(pixels: Uint8Array): void; reject(e: Error): void }>();
+
 function route(e: DataEvent): void {
   if (weightsRoute?.route(e)) return;
+  if ((e.type === 'fitted' || e.type === 'failed') && fitting.has(e.loadId)) {
+    const pending = fitting.get(e.loadId) as { resolve(pixels: Uint8Array): void; reject(e: Error): void };
+    fitting.delete(e.loadId);
+    if (e.type === 'fitted') pending.resolve(e.pixels);
+    else pending.reject(new Error(e.message));
+    return;
+  }
   const s = useDataStore.getState();
   const set = useDataStore.setState;
   switch (e.type) {
@@ -78,10 +88,12 @@ function route(e: DataEvent): void {
     case 'samples':
       if (s.samplesId === e.loadId) set({ samples: e.grid, samplesError: null });
       return;
+    case 'fitted':
+      return;
   }
 }
 
-function send(c: DataCommand): void {
+function send(c: DataCommand, transfer: Transferable[] = []): void {
   if (!worker) {
     worker = new Worker(new URL('../data/data-worker.ts', import.meta.url), { type: 'module', name: 'data' });
     worker.onmessage = (e: MessageEvent<DataEvent>) => route(e.data);
@@ -91,11 +103,13 @@ function send(c: DataCommand): void {
       worker = null;
       const s = useDataStore.getState();
       const message = `The data worker crashed: ${e.message || 'it could not load'}`;
+      for (const pending of fitting.values()) pending.reject(new Error(message));
+      fitting.clear();
       useDataStore.setState({ import: { ...s.import, status: s.import.status === 'loading' ? 'error' : s.import.status, error: message } });
       weightsRoute?.crashed(message);
     };
   }
-  worker.postMessage(c);
+  worker.postMessage(c, transfer);
 }
 
 /** Posts a command to the data worker (started on first use). */
@@ -121,6 +135,19 @@ export function importFolder(source: FolderSource, options: FolderReadOptions): 
   const loadId = nextLoadId++;
   useDataStore.setState({ import: { ...IDLE_IMPORT, loadId, status: 'loading', file: source.name, unit: 'images' } });
   send({ type: 'importFolder', loadId, source, options });
+}
+
+/**
+ * One image fitted to size×size by the data worker (a file is decoded there,
+ * a camera frame drawn there): its RGB bytes, or an error naming the problem.
+ */
+export function fitImage(source: ImageSource, size: number, fit: DataConfig['fit']): Promise<Uint8Array> {
+  const loadId = nextLoadId++;
+  return new Promise((resolve, reject) => {
+    fitting.set(loadId, { resolve, reject });
+    const transfer = source.kind === 'frame' ? [source.bitmap] : [];
+    send({ type: 'fitImage', loadId, source, size, fit }, transfer);
+  });
 }
 
 export function importUrl(url: string): void {

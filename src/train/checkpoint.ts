@@ -34,19 +34,7 @@ export async function saveCheckpoint(model: Model, optimizer: Optimizer, at: Pic
  * checkpoint does not fit the model. Returns whether the optimizer's state came back.
  */
 export async function loadCheckpoint(model: Model, optimizer: Optimizer, checkpoint: Checkpoint): Promise<boolean> {
-  const values = tf.io.decodeWeights(checkpoint.model.data, checkpoint.model.specs);
-  try {
-    const variables = new Map([...model.params, ...model.state]);
-    const missing = [...variables.keys()].filter((name) => !(name in values));
-    if (missing.length > 0) throw new Error(`the checkpoint does not fit this model: no values for ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? '…' : ''}`);
-    for (const [name, v] of variables) {
-      const value = values[name] as tf.Tensor;
-      if (value.shape.join() !== v.shape.join()) throw new Error(`the checkpoint does not fit this model: ${name} is [${value.shape.join(', ')}], the model's is [${v.shape.join(', ')}]`);
-      v.assign(value);
-    }
-  } finally {
-    tf.dispose(Object.values(values));
-  }
+  loadModelValues(model, checkpoint);
   if (!checkpoint.optimizer) return false;
   const slots = tf.io.decodeWeights(checkpoint.optimizer.data, checkpoint.optimizer.specs);
   try {
@@ -62,5 +50,22 @@ export async function loadCheckpoint(model: Model, optimizer: Optimizer, checkpo
     return true;
   } finally {
     tf.dispose(Object.values(slots));
+  }
+}
+
+/** Writes a checkpoint's variables into a model built from the same config (the optimizer's slots left alone). */
+export function loadModelValues(model: Model, checkpoint: Checkpoint): void {
+  const values = tf.io.decodeWeights(checkpoint.model.data, checkpoint.model.specs);
+  try {
+    const variables = new Map([...model.params, ...model.state]);
+    const missing = [...variables.keys()].filter((name) => !(name in values));
+    if (missing.length > 0) throw new Error(`the checkpoint does not fit this model: no values for ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? '…' : ''}`);
+    for (const [name, v] of variables) {
+      const value = values[name] as tf.Tensor;
+      if (value.shape.join() !== v.shape.join()) throw new Error(`the checkpoint does not fit this model: ${name} is [${value.shape.join(', ')}], the model's is [${v.shape.join(', ')}]`);
+      v.assign(value);
+    }
+  } finally {
+    tf.dispose(Object.values(values));
   }
 }

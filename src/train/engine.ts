@@ -260,7 +260,7 @@ function startFrom(model: Model, config: Config, init: InitWeights): string {
 export const IMAGENET_STATS: ChannelStats = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
 
 /** The normalization config.data.normalize asks for. */
-function statsOf(config: Config, data: Data): ChannelStats {
+export function statsOf(config: Config, data: Data): ChannelStats {
   if (config.data.normalize === 'dataset') return channelStats(data.train, data.channels);
   if (data.channels !== 3) throw new TrainingError(`ImageNet normalization needs colour images; ${data.id} has ${data.channels} channel${data.channels === 1 ? '' : 's'} (set normalize to dataset)`);
   return IMAGENET_STATS;

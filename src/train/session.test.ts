@@ -30,6 +30,12 @@ function harness(overrides: Partial<SessionDeps> = {}) {
     loadWeights: async (id) => {
       throw new Error(`no weights ${id} in this test`);
     },
+    // The run's latest checkpoint, as the runs store keeps it.
+    loadCheckpoint: async (id) => {
+      const last = events.filter((e) => e.type === 'checkpoint').at(-1);
+      if (last?.type !== 'checkpoint') throw new Error(`the kept run ${id} has no weights yet`);
+      return last.checkpoint;
+    },
     ...overrides,
   });
   return { session, events, loads: () => loads };
@@ -84,6 +90,33 @@ describe('Session', () => {
     const images = answers[0]?.type === 'testImages' ? answers[0].images : [];
     expect(images.map((i) => [i.index, i.label, i.pixels.length])).toEqual([[3, 3, 64], [0, 0, 64]]);
     expect(Array.from(images[0]!.pixels)).toEqual(Array.from(syntheticDataset(64, 10).test.images.subarray(3 * 64, 4 * 64)));
+  });
+
+  it("predicts a test image as the run's last evaluation did (its net, its normalization); the predictor is reused; a wrong size is refused", async () => {
+    const { session, events } = harness();
+    const c = config(16); // one epoch of 64 images at batch 4: its evaluation is the last checkpoint's net
+    session.handle({ type: 'start', runId: 1, config: c });
+    await until(() => events.some((e) => e.type === 'done'));
+    const epoch = events.filter((e) => e.type === 'epoch').at(-1);
+    const predicted = epoch?.type === 'epoch' ? epoch.metrics.predictions : new Uint8Array();
+    const data = syntheticDataset(64, 10);
+    const answers = () => events.filter((e): e is Extract<Event, { type: 'prediction' }> => e.type === 'prediction');
+    let kept = 0;
+    for (const i of [0, 1, 2]) {
+      session.handle({ type: 'predict', predictId: i, runId: 'kept', config: c, image: { pixels: data.test.images.slice(i * 64, (i + 1) * 64), height: 8, width: 8, channels: 1 } });
+      await until(() => answers().length === i + 1);
+      const top = answers()[i]?.top ?? [];
+      expect(top).toHaveLength(3);
+      expect(top[0]?.label).toBe(predicted[i]);
+      expect(top[0]!.p).toBeGreaterThanOrEqual(top[1]!.p);
+      expect(top.reduce((s, t) => s + t.p, 0)).toBeLessThanOrEqual(1 + 1e-6);
+      // One net built for the three: after the first, no tensor more.
+      if (i === 0) kept = tf.memory().numTensors;
+      else expect(tf.memory().numTensors).toBe(kept);
+    }
+    session.handle({ type: 'predict', predictId: 9, runId: 'kept', config: c, image: { pixels: new Uint8Array(3 * 16 * 16), height: 16, width: 16, channels: 3 } });
+    await until(() => answers().length === 4);
+    expect(answers()[3]).toEqual({ type: 'prediction', predictId: 9, error: 'the image is 16×16; this net takes 8×8' });
   });
 
   it('ignores commands for runs that are not current', async () => {

@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 import { isCifar } from '../config/datasets';
 import type { BackendChoice, Config, DatasetId } from '../config/types';
 import type { Dataset } from '../data/types';
-import { assertNever, type BackendInfo, type Command, type Event, type RunId } from '../protocol/messages';
+import { assertNever, type BackendInfo, type Checkpoint, type Command, type Event, type RunId } from '../protocol/messages';
+import { makePredictor, predictTop, type Predictor } from './predict';
 import { RunControl } from './control';
 import { train, type InitWeights } from './engine';
 import { estimateEpochs } from './estimate';
@@ -17,6 +18,8 @@ export interface SessionDeps {
   selectBackend(choice: BackendChoice): Promise<BackendInfo>;
   /** The weights config.train.initWeights names (a cached entry, or a kept run's 'run/ID'); throws naming what is missing. */
   loadWeights(id: string): Promise<InitWeights>;
+  /** A kept run's latest checkpoint; throws naming the run when it has none. */
+  loadCheckpoint(runId: string): Promise<Checkpoint>;
 }
 
 interface ActiveRun {
@@ -32,6 +35,8 @@ export class Session {
   private backend: { choice: BackendChoice; info: BackendInfo } | null = null;
   /** The latest run's data set: its test images stay viewable after the run ends. */
   private lastData: { runId: RunId; data: Dataset } | null = null;
+  /** The net the last prediction used, kept for the next (by kept run and checkpoint step). */
+  private predictor: Promise<Predictor> | null = null;
 
   constructor(private readonly deps: SessionDeps) {
     this.outbox = new Outbox(deps.post);
@@ -60,6 +65,9 @@ export class Session {
         return;
       case 'estimate':
         void this.estimate(command);
+        return;
+      case 'predict':
+        void this.predict(command);
         return;
       default:
         assertNever(command);
@@ -130,6 +138,27 @@ export class Session {
     }
   }
 
+  /** One image through a kept run's net, built once per checkpoint and kept for the next image. */
+  private async predict(command: Extract<Command, { type: 'predict' }>): Promise<void> {
+    const { predictId, runId, config, image } = command;
+    try {
+      await this.useBackend(config);
+      const checkpoint = await this.deps.loadCheckpoint(runId);
+      const key = `${runId}@${checkpoint.step}`;
+      let pending = this.predictor;
+      if (!pending || (await pending.catch(() => null))?.key !== key) {
+        void pending?.then((p) => p.model.dispose(), () => {});
+        pending = this.dataset(config.data.dataset, () => {}).then((data) => makePredictor(key, config, checkpoint, data));
+        this.predictor = pending;
+      }
+      const top = await predictTop(await pending, image);
+      this.outbox.send({ type: 'prediction', predictId, top });
+    } catch (e) {
+      this.predictor = null;
+      this.outbox.send({ type: 'prediction', predictId, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
   private async useBackend(config: Config): Promise<void> {
     if (this.backend?.choice !== config.train.backend || tf.getBackend() !== this.backend.info.backend) {
       this.backend = { choice: config.train.backend, info: await this.deps.selectBackend(config.train.backend) };
@@ -184,9 +213,9 @@ export class Session {
 
   private dataset(id: DatasetId, onProgress: (detail: string) => void): Promise<Dataset> {
     let pending = this.data.get(id);
-    // CIFAR is read from the browser cache each run (about 1 s), so a newly
-    // imported or cleared set is what the next run sees.
-    if (!pending || isCifar(id)) {
+    // CIFAR and one's own images are read from the browser cache each run
+    // (about 1 s), so a newly imported or cleared set is what the next run sees.
+    if (!pending || isCifar(id) || id === 'folder') {
       pending = this.deps.loadData(id, onProgress);
       // A failed load is not cached: the next start tries again.
       pending.catch(() => this.data.delete(id));

@@ -34,6 +34,11 @@ const session = new Session({
     });
     return dataset;
   },
+  loadCheckpoint: async (runId) => {
+    const checkpoint = await (await openRunsDb()).getCheckpoint(runId);
+    if (!checkpoint) throw new Error(`the kept run ${runId} has no weights yet (it stopped before its first checkpoint, or was deleted)`);
+    return checkpoint;
+  },
   loadWeights: async (id) => {
     // A kept run's weights: its latest checkpoint, by the playground's own names.
     if (id.startsWith('run/')) {

@@ -12,6 +12,7 @@ import { MetricChart } from './charts/MetricChart';
 import { ArchitectureView } from './ArchitectureView';
 import { Controls } from './Controls';
 import { EvalView } from './eval/EvalView';
+import { PredictPanel } from './eval/PredictPanel';
 import { DataPanel } from './DataPanel';
 import { Notices } from './Notices';
 import { RunBar } from './RunBar';
@@ -78,6 +79,7 @@ export function App() {
           </div>
           <RunsPanel />
           <EvalView />
+          <PredictPanel />
           <ArchitectureView />
         </main>
       </div>

@@ -9,7 +9,7 @@ import { fitImage, placement } from './fit';
 import { zipFolderFiles } from './folder-files';
 import { nodeDecoder } from './folder-node';
 import { imageHeader } from './image-header';
-import { classWarnings, FolderError, planFolder, readImageFolder, type FolderOptions } from './imagefolder';
+import { classWarnings, datasetFromPixels, FolderError, planFolder, readImageFolder, seededSplit, type FolderOptions } from './imagefolder';
 
 const RED: Rgb = [220, 30, 30];
 const BLUE: Rgb = [30, 30, 220];
@@ -166,6 +166,22 @@ describe('reading a folder', () => {
     const controller = new AbortController();
     controller.abort();
     await expect(readImageFolder(memoryFolder(classes('', 2)), opts({ signal: controller.signal }))).rejects.toThrow('the folder import was cancelled');
+  });
+});
+
+describe("a camera's frames as a data set", () => {
+  it('splits each class as a folder is split; refuses a class without frames, a nameless or twice-named class', () => {
+    const frame = (v: number) => new Uint8Array(4 * 4 * 3).fill(v);
+    const report = datasetFromPixels('camera', ['left', 'right'], [Array.from({ length: 10 }, (_, i) => frame(i)), Array.from({ length: 5 }, (_, i) => frame(100 + i))], 4, 0.2, 7);
+    expect(report.counts).toEqual({ train: [8, 4], test: [2, 1] });
+    expect(report.dataset.classNames).toEqual(['left', 'right']);
+    // The same split as a folder of 10 and 5 images would get.
+    const held = seededSplit(10, 0.2, 7, 0).filter((x) => x.test).map((x) => x.index);
+    expect([...report.dataset.test.images.subarray(0, 48)].every((v) => v === held[0])).toBe(true);
+    expect(report.warnings).toEqual([]);
+    expect(() => datasetFromPixels('camera', ['left', 'right'], [[frame(1)], []], 4, 0.2, 7)).toThrow('camera: no images recorded for right');
+    expect(() => datasetFromPixels('camera', ['a', 'a'], [[frame(1)], [frame(2)]], 4, 0.2, 7)).toThrow('camera: every class needs a name of its own');
+    expect(() => datasetFromPixels('camera', ['only'], [[frame(1)]], 4, 0.2, 7)).toThrow('camera: 1 class; a classifier needs at least 2');
   });
 });
 

@@ -170,15 +170,65 @@ export function planFolder(files: readonly FolderFile[], name: string, testShare
     if (x.split !== null) items.push({ file: x.file, label, split: x.split });
   }
   if (!split) {
-    // Per class, in path order, a seeded permutation: the first share of it is the test split.
     classes.forEach((cls, label) => {
       const own = placed.filter((x) => x.cls === cls);
-      const held = own.length >= 2 ? Math.max(1, Math.round(own.length * testShare)) : 0;
-      const order = permutation(own.length, seed * 1009 + label);
-      order.forEach((k, rank) => items.push({ file: (own[k] as (typeof own)[number]).file, label, split: rank < held && held < own.length ? 'test' : 'train' }));
+      for (const { index, test } of seededSplit(own.length, testShare, seed, label)) items.push({ file: (own[index] as (typeof own)[number]).file, label, split: test ? 'test' : 'train' });
     });
   }
   return { layout: split ? 'split' : 'seeded', classes, items, problems, notImages };
+}
+
+/**
+ * One class's seeded split (train.py's plan_folder draws the same): its
+ * `count` images in a permutation seeded by the seed and the class, the
+ * first round(count × testShare) of it (at least 1, none for a class under
+ * 2, never all) held out for testing. -> the images in that order.
+ */
+export function seededSplit(count: number, testShare: number, seed: number, label: number): Array<{ index: number; test: boolean }> {
+  const held = count >= 2 ? Math.max(1, Math.round(count * testShare)) : 0;
+  return [...permutation(count, seed * 1009 + label)].map((index, rank) => ({ index, test: rank < held && held < count }));
+}
+
+/**
+ * Images already fitted (a camera's frames: RGB, size×size, per class) as a
+ * data set, split as a folder without train/ and test/ is.
+ */
+export function datasetFromPixels(name: string, classNames: readonly string[], perClass: readonly (readonly Uint8Array[])[], size: number, testShare: number, seed: number): FolderReport {
+  const pixels = size * size * 3;
+  if (classNames.length < 2) throw new FolderError(`${name}: ${classNames.length} class; a classifier needs at least 2`);
+  const empty = classNames.filter((_, c) => (perClass[c]?.length ?? 0) === 0);
+  if (empty.length > 0) throw new FolderError(`${name}: no images recorded for ${empty.join(', ')}`);
+  const named = new Set(classNames);
+  if (named.size !== classNames.length || classNames.some((c) => c.trim() === '')) throw new FolderError(`${name}: every class needs a name of its own`);
+  const items: Array<{ px: Uint8Array; label: number; test: boolean }> = [];
+  perClass.forEach((images, label) => {
+    for (const { index, test } of seededSplit(images.length, testShare, seed, label)) {
+      const px = images[index] as Uint8Array;
+      if (px.length !== pixels) throw new FolderError(`${name}: an image of ${classNames[label]} holds ${px.length} bytes, not ${size}×${size}×3`);
+      items.push({ px, label, test });
+    }
+  });
+  const set = (test: boolean): ImageSet => {
+    const kept = items.filter((x) => x.test === test);
+    const images = new Uint8Array(kept.length * pixels);
+    const labels = classNames.length <= 256 ? new Uint8Array(kept.length) : new Uint16Array(kept.length);
+    kept.forEach((x, k) => {
+      images.set(x.px, k * pixels);
+      labels[k] = x.label;
+    });
+    return { images, labels, count: kept.length };
+  };
+  const train = set(false);
+  const test = set(true);
+  const counts = { train: classNames.map((_, c) => items.filter((x) => x.label === c && !x.test).length), test: classNames.map((_, c) => items.filter((x) => x.label === c && x.test).length) };
+  return {
+    dataset: { id: 'folder', height: size, width: size, channels: 3, numClasses: classNames.length, classNames: [...classNames], train, test },
+    layout: 'seeded',
+    problems: [],
+    notImages: 0,
+    counts,
+    warnings: classWarnings(classNames, counts.train.map((n, c) => n + (counts.test[c] ?? 0))),
+  };
 }
 
 /** Reads, checks, decodes and fits every planned image: the data set and what was skipped, named. */

@@ -10,7 +10,7 @@ import { deleteWeights, listWeights } from './weights-cache';
 import { importWeights } from './weights-import';
 import type { FolderInfo, FolderReadOptions, FolderSource, WeightsSource } from '../protocol/data';
 import { fitBitmap, fitImageFile, readFolderBrowser } from './folder-browser';
-import type { FolderReport } from './imagefolder';
+import { datasetFromPixels, type FolderReport } from './imagefolder';
 import { saveDataset } from './cache';
 import { importArchive, loadDataset, servedArchives, type Loaded } from './load';
 import type { ByteProgress, Dataset } from './types';
@@ -36,6 +36,9 @@ export class DataService {
         return;
       case 'fitImage':
         void this.fitImage(c);
+        return;
+      case 'saveRecorded':
+        void this.saveRecorded(c);
         return;
       case 'cancel':
         for (const a of this.imports.values()) if (a.loadId === c.loadId) a.ctrl.abort(new Error('cancelled'));
@@ -88,6 +91,18 @@ export class DataService {
       const info = folderInfo(source.name, options, report);
       const entry = await saveDataset(report.dataset, source.name, this.idb, info);
       this.post({ type: 'imported', loadId, info: entry, parseMs: t1 - t0, cacheMs: performance.now() - t1 });
+      await this.list();
+    });
+  }
+
+  /** A camera's recorded frames, split and cached as one's own images. */
+  private saveRecorded(c: Extract<DataCommand, { type: 'saveRecorded' }>): Promise<void> {
+    return this.cancellable('data', c.loadId, c.name, async () => {
+      const t0 = performance.now();
+      const report = datasetFromPixels(c.name, c.classNames, c.images, c.options.imageSize, c.options.testShare, c.options.seed);
+      const t1 = performance.now();
+      const entry = await saveDataset(report.dataset, c.name, this.idb, folderInfo(c.name, c.options, report));
+      this.post({ type: 'imported', loadId: c.loadId, info: entry, parseMs: t1 - t0, cacheMs: performance.now() - t1 });
       await this.list();
     });
   }

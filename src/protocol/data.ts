@@ -76,6 +76,8 @@ export interface WeightsInfo {
 export type DataCommand =
   | { type: 'import'; loadId: LoadId; source: ArchiveSource }
   | { type: 'importFolder'; loadId: LoadId; source: FolderSource; options: FolderReadOptions }
+  /** Camera frames recorded per class (each fitted by fitImage), kept as one's own images. */
+  | { type: 'saveRecorded'; loadId: LoadId; name: string; classNames: string[]; images: Uint8Array[][]; options: FolderReadOptions }
   /** One image (a dropped file, or a camera frame) fitted to size×size: to predict, or to record as a class's example. */
   | { type: 'fitImage'; loadId: LoadId; source: ImageSource; size: number; fit: DataConfig['fit'] }
   | { type: 'importWeights'; loadId: LoadId; source: WeightsSource }

@@ -150,6 +150,13 @@ export function fitImage(source: ImageSource, size: number, fit: DataConfig['fit
   });
 }
 
+/** Camera frames recorded per class (fitted already), kept as one's own images named `name`. */
+export function saveRecorded(name: string, classNames: string[], images: Uint8Array[][], options: FolderReadOptions): void {
+  const loadId = nextLoadId++;
+  useDataStore.setState({ import: { ...IDLE_IMPORT, loadId, status: 'loading', file: name, unit: 'images', total: images.reduce((n, c) => n + c.length, 0) } });
+  send({ type: 'saveRecorded', loadId, name, classNames, images, options });
+}
+
 export function importUrl(url: string): void {
   const loadId = nextLoadId++;
   useDataStore.setState({ import: { ...IDLE_IMPORT, loadId, status: 'loading', file: url } });

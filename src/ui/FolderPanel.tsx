@@ -3,13 +3,15 @@
 // the panel; the size and fit they are read at and the test share; then
 // what the import found: the classes with their counts in each split, the
 // warnings (unbalanced classes, a class under 2 images) and every file
-// skipped, by name. The data worker reads and decodes everything
+// skipped, by name. Or record the classes with the camera (CameraRecorder).
+// The data worker reads and decodes everything
 // (src/data/folder-browser.ts); no decoding and no TF.js here.
 import { FOLDER_SIZES } from '../data/imagefolder';
 import type { DataConfig } from '../config/types';
 import type { FolderInfo } from '../protocol/data';
 import { importFolder, useDataStore } from '../state/data';
 import { fromPickedFolder } from './folder-drop';
+import { CameraRecorder } from './CameraRecorder';
 import { NumberField, SelectField } from './fields';
 
 /** The read options from the config, with the seed that splits the classes. */
@@ -135,6 +137,7 @@ export function FolderPanel({ data, seed, patch }: { data: DataConfig; seed: num
         onChange={(v) => patch({ fit: v })}
       />
       <NumberField label="Test share" help="Without train/ and test/ folders: each class's share held out for testing (seeded by the run's seed)." testId="data.folder.testShare" field="data.testShare" value={data.testShare} step={0.05} onChange={(v) => patch({ testShare: v })} />
+      <CameraRecorder data={data} seed={seed} />
       {info && <Summary info={info} data={data} />}
     </div>
   );

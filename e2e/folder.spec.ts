@@ -64,6 +64,10 @@ test('a picked folder of images is read, listed, shown by class and trained on; 
     await app.run.waitForStatus('done');
     const acc = Number(await app.stats.value('testAcc').innerText());
     expect(acc).toBeGreaterThan(0.6); // chance is 1/3
+    // The evaluation speaks the folder's classes: the confusion matrix and the top-3 grid.
+    await expect(page.getByTestId('eval.confusion')).toContainText('green-stripes');
+    await expect(page.getByTestId('eval.cell.2.2')).toHaveAttribute('aria-label', /red-square predicted as red-square/);
+    await expect(page.getByTestId('eval.top3')).toContainText(/blue-disc|green-stripes|red-square/);
 
     // Predict: a new red square, as a user drops a photo; the net's top 3, the square first.
     const predictPanel = page.getByTestId('predict');

@@ -11,6 +11,31 @@ import { tfjsWasmThreads } from './scripts/build/vite-plugin-tfjs-wasm-threads.t
  */
 const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
+/**
+ * The strict Content-Security-Policy the production build runs under (the
+ * preview server, and so every e2e test, sends it): scripts and workers
+ * from this origin only (blob: for the WASM backend's thread workers, whose
+ * script it makes here: a blob URL belongs to this origin), no eval and no
+ * inline script; WASM compiled
+ * ('wasm-unsafe-eval', TF.js's backend and our kernels); images from this
+ * origin, data: and blob: URLs (sample grids, charts); fetches from this
+ * origin and, on a click, the http(s) mirrors and weights addresses the
+ * user gives; the camera's stream. A static host sends the same (README).
+ */
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self' blob: 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob: mediastream:",
+  "connect-src 'self' https: http:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 export default defineConfig({
   plugins: [react(), mnistData(), tfjsWasmThreads()],
   // The training worker imports TF.js as an ES module chunk of its own; worker
@@ -21,7 +46,7 @@ export default defineConfig({
   // Scan the workers and the bench page up front, so the dev server never
   // reloads a page mid-run after discovering TF.js late.
   optimizeDeps: { entries: ['index.html', 'bench/browser/bench.html', 'bench/browser/grouped.html', 'src/train/worker.ts', 'bench/browser/bench-worker.ts', 'src/data/data-worker.ts'] },
-  preview: { host: '127.0.0.1', port: 4173, headers: ISOLATION_HEADERS },
+  preview: { host: '127.0.0.1', port: 4173, headers: { ...ISOLATION_HEADERS, 'Content-Security-Policy': CSP } },
   test: {
     include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',

@@ -27,7 +27,9 @@ const mutation = fc.record({
   insert: fc.option(fc.tuple(fc.nat(), fc.uint8Array({ maxLength: 16 })), { nil: undefined }),
 });
 
-function mutate(bytes: Uint8Array, m: fc.RecordValue<{ flips: [number, number][]; cut: number | undefined; insert: [number, Uint8Array] | undefined }>): Uint8Array {
+interface Mutation { flips: [number, number][]; cut: number | undefined; insert: [number, Uint8Array] | undefined }
+
+function mutate(bytes: Uint8Array, m: Mutation): Uint8Array {
   let out = Uint8Array.from(bytes);
   for (const [at, v] of m.flips) if (out.length > 0) out[at % out.length] = v;
   if (m.insert) {

@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { datasetShape } from '../config/datasets';
 import type { Config } from '../config/types';
 import { validateConfig, type FieldError } from '../config/validate';
-import { decodeSafetensors, encodeSafetensors } from '../data/safetensors';
+import { decodeSafetensors, encodeSafetensors, readSafetensorsHeader } from '../data/safetensors';
 import { OPTIMIZER_FILE, optimizerFileProblem } from '../export/optimizer';
 import { exportReadme } from '../export/readme';
 import { configJson, ExportError, exportNaming, exportRefusal, trainPy } from '../export/pytorch';
@@ -169,7 +169,7 @@ export async function exportCommand(positional: string[], flags: Flags): Promise
   if (optimizerPath !== undefined) {
     const bytes = readOptimizer(optimizerPath, config, weights.bytes);
     files.push([OPTIMIZER_FILE, bytes]);
-    resumes = `${optimizerPath} (the ${config.train.optimizer} state at step ${decodeSafetensors(bytes).metadata.step})`;
+    resumes = `${optimizerPath} (the ${config.train.optimizer} state at step ${readSafetensorsHeader(bytes, bytes.length).metadata.step})`;
   }
   files.push(['config.json', configJson(config)], ['README.md', exportReadme(config, naming, weights.what, resumes)]);
   mkdirSync(out, { recursive: true });

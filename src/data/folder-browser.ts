@@ -5,9 +5,9 @@
 // dropped folder's files or a zip's entries, then data/imagefolder.ts.
 // Worker and DOM APIs only: no node:*, no TF.js.
 import { placement, type Fit } from './fit';
-import { MAX_ZIP_BYTES, zipFolderFiles } from './folder-files';
+import { checkZipSize, zipFolderFiles } from './folder-files';
 import { imageHeader, MAX_PIXELS, type ImageHeader } from './image-header';
-import { FolderError, readImageFolder, type FitDecoder, type FolderFile, type FolderOptions, type FolderReport } from './imagefolder';
+import { readImageFolder, type FitDecoder, type FolderFile, type FolderOptions, type FolderReport } from './imagefolder';
 import type { FolderSource } from '../protocol/data';
 
 /** Decodes with the browser and draws into a size×size canvas: RGB bytes. */
@@ -70,7 +70,7 @@ export async function folderFiles(source: FolderSource): Promise<{ files: Folder
   if (source.kind === 'files') {
     return { files: source.files.map(({ path, file }) => ({ path, size: file.size, read: async () => new Uint8Array(await file.arrayBuffer()) })), problems: [] };
   }
-  if (source.file.size > MAX_ZIP_BYTES) throw new FolderError(`${source.name}: ${(source.file.size / 2 ** 30).toFixed(1)} GiB, over the ${MAX_ZIP_BYTES / 2 ** 30} GiB a zip of images may be`);
+  checkZipSize(source.file.size, source.name);
   return zipFolderFiles(new Uint8Array(await source.file.arrayBuffer()), source.name);
 }
 

@@ -14,9 +14,14 @@ export const MAX_ZIP_INFLATED = 4 * 2 ** 30;
 /** One entry inflating past this many times its bytes (and past 1 MiB) is a bomb: images barely compress. */
 export const MAX_RATIO = 200;
 
+/** Refuses a zip of `bytes` bytes over MAX_ZIP_BYTES, by name: before it is read, where its size is known first. */
+export function checkZipSize(bytes: number, name: string): void {
+  if (bytes > MAX_ZIP_BYTES) throw new FolderError(`${name}: ${(bytes / 2 ** 30).toFixed(1)} GiB, over the ${MAX_ZIP_BYTES / 2 ** 30} GiB a zip of images may be`);
+}
+
 /** A zip's entries as the files of a folder, and the duplicates it held (named, the first kept). */
 export function zipFolderFiles(bytes: Uint8Array, name: string): { files: FolderFile[]; problems: FolderProblem[] } {
-  if (bytes.length > MAX_ZIP_BYTES) throw new FolderError(`${name}: ${(bytes.length / 2 ** 30).toFixed(1)} GiB, over the ${MAX_ZIP_BYTES / 2 ** 30} GiB a zip of images may be`);
+  checkZipSize(bytes.length, name);
   const problems: FolderProblem[] = [];
   let entries;
   try {

@@ -9,7 +9,7 @@ import jpeg from 'jpeg-js';
 import { GifReader } from 'omggif';
 import { PNG } from 'pngjs';
 import { fitImage, type Fit } from './fit';
-import { MAX_ZIP_BYTES, zipFolderFiles } from './folder-files';
+import { checkZipSize, zipFolderFiles } from './folder-files';
 import { MAX_PIXELS, type ImageHeader } from './image-header';
 import { FolderError, readImageFolder, type FitDecoder, type FolderFile, type FolderOptions, type FolderReport } from './imagefolder';
 
@@ -75,7 +75,7 @@ export async function readFolderNode(path: string, opts: Omit<FolderOptions, 'de
   }
   const name = basename(path);
   if (stat.isDirectory()) return readImageFolder(walk(path), { ...opts, name, decode: nodeDecoder });
-  if (stat.size > MAX_ZIP_BYTES) throw new FolderError(`${name}: ${(stat.size / 2 ** 30).toFixed(1)} GiB, over the ${MAX_ZIP_BYTES / 2 ** 30} GiB a zip of images may be`);
+  checkZipSize(stat.size, name);
   const { files, problems } = zipFolderFiles(new Uint8Array(readFileSync(path)), name);
   return readImageFolder(files, { ...opts, name, decode: nodeDecoder, problems });
 }

@@ -208,6 +208,15 @@ export function datasetFromPixels(name: string, classNames: readonly string[], p
       items.push({ px, label, test });
     }
   });
+  return { ...assemble(items, classNames, size), layout: 'seeded', problems: [], notImages: 0 };
+}
+
+/**
+ * Fitted images (RGB, size×size), each with its class and split, as the
+ * data set, its counts per class and split, and the class warnings.
+ */
+function assemble(items: ReadonlyArray<{ px: Uint8Array; label: number; test: boolean }>, classNames: readonly string[], size: number): Pick<FolderReport, 'dataset' | 'counts' | 'warnings'> {
+  const pixels = size * size * 3;
   const set = (test: boolean): ImageSet => {
     const kept = items.filter((x) => x.test === test);
     const images = new Uint8Array(kept.length * pixels);
@@ -218,14 +227,16 @@ export function datasetFromPixels(name: string, classNames: readonly string[], p
     });
     return { images, labels, count: kept.length };
   };
+  const count = (s: ImageSet) => {
+    const n = new Array<number>(classNames.length).fill(0);
+    for (const l of s.labels) n[l] = (n[l] as number) + 1;
+    return n;
+  };
   const train = set(false);
   const test = set(true);
-  const counts = { train: classNames.map((_, c) => items.filter((x) => x.label === c && !x.test).length), test: classNames.map((_, c) => items.filter((x) => x.label === c && x.test).length) };
+  const counts = { train: count(train), test: count(test) };
   return {
     dataset: { id: 'folder', height: size, width: size, channels: 3, numClasses: classNames.length, classNames: [...classNames], train, test },
-    layout: 'seeded',
-    problems: [],
-    notImages: 0,
     counts,
     warnings: classWarnings(classNames, counts.train.map((n, c) => n + (counts.test[c] ?? 0))),
   };
@@ -273,33 +284,10 @@ export async function readImageFolder(files: readonly FolderFile[], opts: Folder
     }
   };
   await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, plan.items.length) }, worker));
-  const set = (split: 'train' | 'test'): ImageSet => {
-    const kept = plan.items.map((item, i) => ({ item, px: decoded[i] })).filter((x): x is { item: Item; px: Uint8Array } => x.item.split === split && x.px != null);
-    const images = new Uint8Array(kept.length * pixels);
-    const labels = plan.classes.length <= 256 ? new Uint8Array(kept.length) : new Uint16Array(kept.length);
-    kept.forEach((x, k) => {
-      images.set(x.px, k * pixels);
-      labels[k] = x.item.label;
-    });
-    return { images, labels, count: kept.length };
-  };
-  const train = set('train');
-  const test = set('test');
-  if (train.count === 0) throw new FolderError(`${opts.name}: no training image could be read (${problems.length} problems; the first: ${problems[0]?.file}: ${problems[0]?.problem})`);
-  const count = (s: ImageSet) => {
-    const n = new Array<number>(plan.classes.length).fill(0);
-    for (const l of s.labels) n[l] = (n[l] as number) + 1;
-    return n;
-  };
-  const counts = { train: count(train), test: count(test) };
-  return {
-    dataset: { id: 'folder', height: opts.size, width: opts.size, channels: 3, numClasses: plan.classes.length, classNames: plan.classes, train, test },
-    layout: plan.layout,
-    problems,
-    notImages: plan.notImages,
-    counts,
-    warnings: classWarnings(plan.classes, counts.train.map((n, c) => n + (counts.test[c] ?? 0))),
-  };
+  const read = plan.items.flatMap((item, i) => (decoded[i] ? [{ px: decoded[i] as Uint8Array, label: item.label, test: item.split === 'test' }] : []));
+  const made = assemble(read, plan.classes, opts.size);
+  if (made.dataset.train.count === 0) throw new FolderError(`${opts.name}: no training image could be read (${problems.length} problems; the first: ${problems[0]?.file}: ${problems[0]?.problem})`);
+  return { ...made, layout: plan.layout, problems, notImages: plan.notImages };
 }
 
 /** Unbalanced classes (largest over smallest above IMBALANCE) and classes under 2 images, in words. */

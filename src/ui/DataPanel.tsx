@@ -128,7 +128,10 @@ export function DataPanel() {
   };
   const label = (id: DatasetId) => {
     const ds = DATASETS[id];
-    if (id === 'folder') return cache.some((e) => e.id === 'folder') ? `Your images (${cache.find((e) => e.id === 'folder')?.folder?.name ?? 'cached'})` : 'Your images (a folder or zip)';
+    if (id === 'folder') {
+      const held = cache.find((e) => e.id === 'folder');
+      return held ? `Your images (${held.folder?.name ?? 'cached'})` : 'Your images (a folder or zip)';
+    }
     if (!isCifar(id)) return `${ds.name} (embedded)`;
     const state = cache.some((e) => e.id === id) ? 'cached' : served.includes(id) ? 'served' : 'drop the tarball below';
     return `${ds.name} (${state})`;

@@ -5,10 +5,17 @@
 import { formatValue } from '../config/format';
 import type { Config } from '../config/types';
 import type { FieldError } from '../config/validate';
-import { fieldByPath } from './fields';
+import { fieldByPath, MAX_ADDRESS_LENGTH, MAX_TEXT_LENGTH, type Field } from './fields';
 import { decode } from './url';
 
 const SECTIONS: readonly string[] = ['model', 'train', 'data'];
+
+/**
+ * The longest text a value of each kind is read at (a number or a list of
+ * 8 is under 32 characters): longer is refused before it is encoded, so
+ * that the query made of a whole config stays under url.ts's caps.
+ */
+const longest = (kind: Field['kind']) => (kind === 'url' ? MAX_ADDRESS_LENGTH : kind === 'text' ? MAX_TEXT_LENGTH : 64);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -34,7 +41,11 @@ export function configFromJson(raw: unknown): { config: Config; errors: FieldErr
       const field = fieldByPath(`${section}.${key}`);
       if (!field) errors.push({ field: `${section}.${key}`, message: `unknown field "${section}.${key}", ignored` });
       else if (!['boolean', 'number', 'string'].includes(typeof value) && !Array.isArray(value)) errors.push({ field: field.path, message: `${field.path} has the wrong type (${value === null ? 'null' : typeof value})` });
-      else parts.push(`${field.key}=${encodeURIComponent(formatValue(value))}`);
+      else {
+        const text = formatValue(value);
+        if (text.length > longest(field.kind)) errors.push({ field: field.path, message: `${field.path} must be at most ${longest(field.kind)} characters, got ${text.length.toLocaleString('en-US')}; kept the default` });
+        else parts.push(`${field.key}=${encodeURIComponent(text)}`);
+      }
     }
   }
   const decoded = decode(parts.join('&'));

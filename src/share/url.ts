@@ -8,6 +8,9 @@
 //
 // Query grammar: `v=1&key=value&...`, parts split on '&' and the first '=',
 // each part percent-decoded on its own with '+' meaning space.
+// A query past MAX_QUERY_LENGTH is refused whole and a parameter past
+// MAX_PARAM_LENGTH by its key, neither decoded; past MAX_PARAMS parameters
+// the rest are dropped with one error.
 // Duplicate keys: the last one wins, and the key is reported once. Lists are
 // whole numbers joined by '-' (`blocks=3-4-6-3`), checked against LIST_LIMITS.
 // Lesson mode (as TF Playground's `hide`): `hide=skip,bn,lr` names, by the
@@ -17,6 +20,7 @@ import { getAt, setAt, type ConfigPath } from '../config/path';
 import { DEFAULT_CONFIG, sameValue } from '../config/presets';
 import type { Config } from '../config/types';
 import type { FieldError } from '../config/validate';
+import { textOverCap } from './caps';
 import { fieldByKey, FIELDS, parseValue, quote, type Field } from './fields';
 
 /** The only format version this build writes and reads. */
@@ -36,6 +40,19 @@ export const HIDE_KEY = 'hide';
 export const COMPARE_KEY = 'cmp';
 /** Most runs one link compares. */
 export const MAX_COMPARED = 8;
+
+/**
+ * The longest query read, in characters: about four times the longest this
+ * build writes (every field off its default, a 2,000-character non-ASCII
+ * mirror address percent-encoded, 8 compared runs: about 33,000), and past
+ * the longest a run file's config makes (json.ts). Past it the whole query
+ * is refused, unread, and the defaults stand.
+ */
+export const MAX_QUERY_LENGTH = 128 * 1024;
+/** The longest parameter read (`key=value`, percent-encoded); past it the parameter is refused by its key, undecoded. */
+export const MAX_PARAM_LENGTH = 32 * 1024;
+/** Parameters read at most: one per field and a few more; the rest are refused in one error, not one each. */
+export const MAX_PARAMS = 256;
 
 export { checkAddress, FIELDS, MAX_ADDRESS_LENGTH, type Field } from './fields';
 export type { ConfigPath };
@@ -119,13 +136,43 @@ function percentDecode(part: string): string | undefined {
 
 interface Param { raw: string; key: string | undefined; value: string | undefined }
 
-function split(query: string): Param[] {
+/** A parameter's key as given, for a message about it (percent-decoded where it can be, at most 100 characters), and the field it names. */
+function keyOf(part: string): { key: string; field: string } {
+  const eq = part.indexOf('=');
+  const rawKey = (eq < 0 ? part : part.slice(0, eq)).slice(0, 100);
+  const key = percentDecode(rawKey) ?? rawKey;
+  return { key, field: fieldByKey(key)?.path ?? key };
+}
+
+/** The query's parameters, each percent-decoded, and the refusals of those too long or too many to read. */
+function split(query: string): { params: Param[]; errors: FieldError[] } {
   const body = query.startsWith('?') ? query.slice(1) : query;
-  return body.split('&').filter((part) => part !== '').map((part) => {
+  const parts = body.split('&').filter((part) => part !== '');
+  const errors: FieldError[] = [];
+  if (parts.length > MAX_PARAMS) errors.push({ field: 'query', message: `the link has ${parts.length.toLocaleString('en-US')} parameters, more than a link of this page can have (${MAX_PARAMS}); the first ${MAX_PARAMS} are read` });
+  const params = parts.slice(0, MAX_PARAMS).flatMap((part) => {
+    const long = textOverCap(part.length, MAX_PARAM_LENGTH, 'a parameter');
+    if (long) {
+      const { key, field } = keyOf(part);
+      errors.push({ field, message: `${quote(key)}: ${long}; ignored` });
+      return [];
+    }
     const eq = part.indexOf('=');
     const rawKey = eq < 0 ? part : part.slice(0, eq);
-    return { raw: part, key: percentDecode(rawKey), value: percentDecode(eq < 0 ? '' : part.slice(eq + 1)) };
+    return [{ raw: part, key: percentDecode(rawKey), value: percentDecode(eq < 0 ? '' : part.slice(eq + 1)) }];
   });
+  return { params, errors };
+}
+
+/** The longest parameter of a query too long to read, by its key, found without splitting or decoding it. */
+function longestKey(query: string): string {
+  let [best, from, at] = [0, 0, 0];
+  for (let i = 0; i <= query.length; i = at + 1) {
+    at = query.indexOf('&', i);
+    if (at < 0) at = query.length;
+    if (at - i > best) [best, from] = [at - i, i];
+  }
+  return quote(keyOf(query.slice(from, from + Math.min(best, 200)).replace(/^\?/, '')).key);
 }
 
 /** One parameter into config; returns the error, if any. */
@@ -165,7 +212,11 @@ export function decodeView(query: string): { config: Config; errors: FieldError[
   const errors: FieldError[] = [];
   let hidden: ConfigPath[] = [];
   let compare = '';
-  const params = split(typeof query === 'string' ? query : '');
+  const text = typeof query === 'string' ? query : '';
+  const long = textOverCap(text.length, MAX_QUERY_LENGTH, 'a link of this page');
+  if (long) return { config, errors: [{ field: 'query', message: `the link is ${long} (its longest part: ${longestKey(text)}); not read, the defaults are used` }], hidden, compared: [] };
+  const { params, errors: splitErrors } = split(text);
+  errors.push(...splitErrors);
   const lastIndex = new Map<string, number>();
   params.forEach((p, i) => { if (p.key !== undefined) lastIndex.set(p.key, i); });
   const reported = new Set<string>();

@@ -9,6 +9,7 @@ import { CifarAssembler, type CifarId } from './cifar';
 import { TarReader } from './tar';
 import type { ByteProgress, Dataset } from './types';
 import { concatBytes } from './bytes';
+import { fileOverCap } from '../share/caps';
 
 /** The official tarballs are 163 MB (CIFAR-10) and 161 MB (CIFAR-100). */
 export const MAX_COMPRESSED_BYTES = 256 * 2 ** 20;
@@ -38,6 +39,12 @@ export interface ArchiveOptions {
 export async function readCifarArchive(body: ReadableStream<Uint8Array>, opts: ArchiveOptions): Promise<Dataset> {
   const { name } = opts;
   const maxOut = opts.maxInflatedBytes ?? MAX_INFLATED_BYTES;
+  // A file's size is known before its first byte: a dropped 4 GB file is refused unread.
+  const big = fileOverCap(name, opts.total ?? 0, opts.maxCompressedBytes ?? MAX_COMPRESSED_BYTES, 'a CIFAR release');
+  if (big) {
+    await body.cancel(big).catch(() => {});
+    throw new Error(big);
+  }
   const source = new Source(body, opts);
   const cifar = new CifarAssembler(name, opts.expect);
   const tar = new TarReader(name, cifar.onEntry);

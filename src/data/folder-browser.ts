@@ -6,7 +6,8 @@
 // Worker and DOM APIs only: no node:*, no TF.js.
 import { placement, type Fit } from './fit';
 import { checkZipSize, zipFolderFiles } from './folder-files';
-import { imageHeader, MAX_PIXELS, type ImageHeader } from './image-header';
+import { imageHeader, MAX_IMAGE_BYTES, MAX_PIXELS, type ImageHeader } from './image-header';
+import { fileOverCap } from '../share/caps';
 import { readImageFolder, type FitDecoder, type FolderFile, type FolderOptions, type FolderReport } from './imagefolder';
 import type { FolderSource } from '../protocol/data';
 
@@ -47,8 +48,10 @@ export function fitBitmap(bitmap: ImageBitmap, size: number, fit: Fit): Uint8Arr
   }
 }
 
-/** One image file fitted: its header checked (a format the page reads, at most 50 megapixels) before it is decoded. */
+/** One image file fitted: its size checked before it is read, its header (a format the page reads, at most 50 megapixels) before it is decoded. */
 export async function fitImageFile(file: Blob, name: string, size: number, fit: Fit): Promise<Uint8Array> {
+  const big = fileOverCap(name, file.size, MAX_IMAGE_BYTES, 'an image');
+  if (big) throw new Error(big);
   const bytes = new Uint8Array(await file.arrayBuffer());
   let header: ImageHeader | null;
   try {

@@ -6,6 +6,7 @@
 // Pure TS: the page's data worker and the CLI read zips alike.
 import { FolderError, type FolderFile, type FolderProblem } from './imagefolder';
 import { readZipDirectory, readZipEntry, ZipError } from './zip';
+import { fileOverCap } from '../share/caps';
 
 /** The largest zip read: 2 GiB. */
 export const MAX_ZIP_BYTES = 2 * 2 ** 30;
@@ -16,7 +17,8 @@ export const MAX_RATIO = 200;
 
 /** Refuses a zip of `bytes` bytes over MAX_ZIP_BYTES, by name: before it is read, where its size is known first. */
 export function checkZipSize(bytes: number, name: string): void {
-  if (bytes > MAX_ZIP_BYTES) throw new FolderError(`${name}: ${(bytes / 2 ** 30).toFixed(1)} GiB, over the ${MAX_ZIP_BYTES / 2 ** 30} GiB a zip of images may be`);
+  const big = fileOverCap(name, bytes, MAX_ZIP_BYTES, 'a zip of images');
+  if (big) throw new FolderError(big);
 }
 
 /** A zip's entries as the files of a folder, and the duplicates it held (named, the first kept). */

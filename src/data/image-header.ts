@@ -25,6 +25,12 @@ export const IMAGE_EXTENSIONS: Readonly<Record<string, ImageFormat>> = { jpg: 'j
 
 /** The largest image decoded, in pixels (width × height). */
 export const MAX_PIXELS = 50_000_000;
+/**
+ * The largest image file read: 64 MiB, past a 50-megapixel JPEG (about 25
+ * MB) and most PNGs that size; with 8 read at once, a folder holds at most
+ * 512 MiB of files in memory.
+ */
+export const MAX_IMAGE_BYTES = 64 * 2 ** 20;
 
 const ascii = (b: Uint8Array, at: number, text: string) => [...text].every((c, i) => b[at + i] === c.charCodeAt(0));
 

@@ -16,7 +16,8 @@
 // Pure TS: no DOM, no node:*, no TF.js.
 import { permutation } from '../arch/rng';
 import type { Fit } from './fit';
-import { IMAGE_EXTENSIONS, imageHeader, MAX_PIXELS, type ImageHeader } from './image-header';
+import { IMAGE_EXTENSIONS, imageHeader, MAX_IMAGE_BYTES, MAX_PIXELS, type ImageHeader } from './image-header';
+import { overCap } from '../share/caps';
 import type { Dataset, ImageSet } from './types';
 
 /** One file of the folder (or zip): its path inside it, '/'-separated. */
@@ -256,6 +257,8 @@ export async function readImageFolder(files: readonly FolderFile[], opts: Folder
   const one = async (i: number): Promise<void> => {
     const { file } = plan.items[i] as Item;
     const skip = (problem: string) => problems.push({ file: file.path, problem: `${problem}; skipped` });
+    const big = overCap(file.size, MAX_IMAGE_BYTES, 'an image');
+    if (big) return void skip(`${big}, not read`);
     const bytes = await file.read();
     let header: ImageHeader | null;
     try {

@@ -12,6 +12,7 @@ import { loadWeights, saveWeights } from './weights-cache';
 import { MAX_WEIGHTS_BYTES, nonFinite, readWeightsFile, type WeightsTensor } from './weights-file';
 import type { ByteProgress } from './types';
 import { formatBytes } from '../config/format';
+import { fileOverCap } from '../share/caps';
 
 export interface WeightsImportOptions {
   signal?: AbortSignal;
@@ -23,6 +24,8 @@ export interface WeightsImportOptions {
 }
 
 const CAP_REASON = (max: number) => `the ${formatBytes(max, 'MiB')} cap for weights`;
+/** A model.json holds the config, the layer names and the manifest, never the weights: well under 1 MB even for ResNet-152. */
+export const MAX_MODEL_JSON_BYTES = 16 * 2 ** 20;
 
 /** Reads, checks and caches `source`; -> its entry. Throws naming the file and the problem; nothing is cached then. */
 export async function importWeights(source: WeightsSource, opts: WeightsImportOptions = {}): Promise<{ info: WeightsInfo; readMs: number; problems: string[] }> {
@@ -66,7 +69,8 @@ function valuesIn(tensors: ReadonlyMap<string, { values: ArrayLike<number> }>): 
 }
 
 async function readFileCapped(file: Blob, name: string, max: number): Promise<Uint8Array> {
-  if (file.size > max) throw new Error(`${name} is ${formatBytes(file.size, 'MiB')}, over ${CAP_REASON(max)}; refused before reading`);
+  const big = fileOverCap(name, file.size, max, 'a weights file');
+  if (big) throw new Error(big);
   return new Uint8Array(await file.arrayBuffer());
 }
 
@@ -90,7 +94,8 @@ async function download(url: string, max: number, opts: WeightsImportOptions): P
 
 /** The page's export: model.json (format, config, weightsManifest) and its .bin of float32 values. */
 async function readManifest(json: Blob, bin: Blob, name: string, max: number): Promise<{ info: WeightsInfo; bytes: Uint8Array }> {
-  if (json.size > 16 * 2 ** 20) throw new Error(`${name} is ${formatBytes(json.size, 'MiB')}: too big for a model.json`);
+  const big = fileOverCap(name, json.size, MAX_MODEL_JSON_BYTES, 'a model.json');
+  if (big) throw new Error(big);
   let parsed: unknown;
   try {
     parsed = JSON.parse(await json.text());

@@ -7,7 +7,8 @@ import { formatValue } from '../config/format';
 import { cifarDepth, type Config } from '../config/types';
 import type { Checkpoint, EpochMetrics } from '../protocol/messages';
 import { onCheckpoint, startRun } from './bridge';
-import { parseRunFile, summarizeEpoch, type RunOutcome, type RunRecord } from '../share/runfile';
+import { fileOverCap } from '../share/caps';
+import { MAX_RUN_FILE_BYTES, parseRunFile, summarizeEpoch, type RunOutcome, type RunRecord } from '../share/runfile';
 import { MAX_TORCH_RUN_BYTES, parseTorchRun } from '../share/torchrun-file';
 import { openRunsDb, type RunsDb } from './runs-db';
 import { isActive, useStore, type PlaygroundState, type RunStatus } from './store';
@@ -105,6 +106,8 @@ export const useRuns = create<RunsState>()((set, get) => ({
     await db?.remove(id).catch((e: unknown) => set({ error: String(e) }));
   },
   importFile: async (file) => {
+    const big = fileOverCap(file.name, file.size, MAX_RUN_FILE_BYTES, 'a run file');
+    if (big) return set({ error: big });
     const parsed = parseRunFile(await file.text(), file.name);
     if ('error' in parsed) return set({ error: parsed.error });
     await keepImported(parsed.record, parsed.warnings.length ? `${file.name}: ${parsed.warnings.map((w) => w.message).join('; ')} (defaults used)` : null);
@@ -118,8 +121,8 @@ export const useRuns = create<RunsState>()((set, get) => ({
     const others = files.filter((f) => !metrics.includes(f));
     if (metrics.length > 1 || others.length > 1) return set({ error: `pick one train.py run at a time: its metrics.jsonl, and its config.json beside it (got ${files.map((f) => f.name).join(', ')})` });
     const [m, c] = [metrics[0]!, others[0]];
-    const big = [m, c].find((f) => f !== undefined && f.size > MAX_TORCH_RUN_BYTES);
-    if (big) return set({ error: `${big.name}: larger than a train.py run's file can be, not read` });
+    const big = [m, c].map((f) => f && fileOverCap(f.name, f.size, MAX_TORCH_RUN_BYTES, "a train.py run's file")).find((e) => e);
+    if (big) return set({ error: big });
     const parsed = parseTorchRun({ metrics: { name: m.name, text: await m.text() }, config: c && { name: c.name, text: await c.text() } });
     if ('error' in parsed) return set({ error: parsed.error });
     const record = parsed.configKnown ? { ...parsed.record, name: `PyTorch ${runName(parsed.record.config)}` } : parsed.record;

@@ -14,11 +14,12 @@ import { datasetShape } from '../config/datasets';
 import type { Config } from '../config/types';
 import { validateConfig, type FieldError } from '../config/validate';
 import { decodeSafetensors, encodeSafetensors, readSafetensorsHeader } from '../data/safetensors';
-import { OPTIMIZER_FILE, optimizerFileProblem } from '../export/optimizer';
+import { MAX_OPTIMIZER_BYTES, OPTIMIZER_FILE, optimizerFileProblem } from '../export/optimizer';
 import { exportReadme } from '../export/readme';
 import { configJson, ExportError, exportNaming, exportRefusal, trainPy } from '../export/pytorch';
 import { buildModel } from '../model/build';
 import { bestNaming, loadTorchWeights, matchWeights, WeightsError } from '../model/weights';
+import { fileOverCap } from '../share/caps';
 import { MAX_RUN_FILE_BYTES, parseRunFile } from '../share/runfile';
 import { decode } from '../share/url';
 import { stateDictOf, type EngineTensor } from '../weights/export';
@@ -77,7 +78,8 @@ function configOf(flags: Flags): { config: Config; source: string } {
     } catch {
       throw new UsageError(`--run ${path}: no such file`);
     }
-    if (size > MAX_RUN_FILE_BYTES) throw new UsageError(`--run ${path}: larger than a run file can be`);
+    const big = fileOverCap(`--run ${path}`, size, MAX_RUN_FILE_BYTES, 'a run file');
+    if (big) throw new UsageError(big);
     const parsed = parseRunFile(readFileSync(path, 'utf8'), path);
     if ('error' in parsed) throw new UsageError(parsed.error);
     refusedFields(`--run ${path}`, parsed.warnings);
@@ -133,12 +135,15 @@ async function startingWeights(config: Config, naming: Naming, weightsPath: stri
 
 /** The optimizer file's bytes, checked against the run's optimizer and the exported weights' parameters. */
 function readOptimizer(path: string, config: Config, weights: Uint8Array): Uint8Array {
-  let bytes: Uint8Array;
+  let size: number;
   try {
-    bytes = new Uint8Array(readFileSync(path));
+    size = statSync(path).size;
   } catch {
     throw new UsageError(`--optimizer ${path}: no such file`);
   }
+  const big = fileOverCap(`--optimizer ${path}`, size, MAX_OPTIMIZER_BYTES, 'an optimizer file');
+  if (big) throw new UsageError(big);
+  const bytes = new Uint8Array(readFileSync(path));
   const params = new Map([...decodeSafetensors(weights).tensors].map(([k, t]) => [k, t.shape]));
   const problem = optimizerFileProblem(bytes, `--optimizer ${path}`, config.train.optimizer, params);
   if (problem !== null) throw new UsageError(problem);

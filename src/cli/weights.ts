@@ -13,6 +13,7 @@ import { DEFAULT_CONFIG, isModelPresetId, MODEL_PRESET_IDS, modelFromPreset } fr
 import type { ModelConfig } from '../config/types';
 import { validateConfig } from '../config/validate';
 import { decodeSafetensors, SafetensorsError } from '../data/safetensors';
+import { fileOverCap } from '../share/caps';
 import { MAX_WEIGHTS_BYTES, nonFinite, readWeightsFile, type WeightsFile, type WeightsTensor } from '../data/weights-file';
 import { buildModel, type Model } from '../model/build';
 import { firstProblem, loadTorchWeights, matchWeights, type WeightsReport } from '../model/weights';
@@ -35,20 +36,25 @@ usage: playground forward --arch PRESET --weights FILE --input X.safetensors [--
 
 export const WEIGHTS_FLAGS: readonly string[] = [...MODEL_FLAGS, 'arch', 'classes', 'naming', 'weights', 'input', 'backend'];
 
-function readFile(path: string, what: string, cap: number): Uint8Array {
+/** The largest --input batch read (float32 N×C×H×W): 1 GiB, e.g. 256 images of 3×512×512. */
+const MAX_INPUT_BYTES = 2 ** 30;
+
+/** The file at `path`, its size checked against `cap` (`kind`: what it is, for the refusal) before it is read. */
+function readFile(path: string, what: string, cap: number, kind: string): Uint8Array {
   let size: number;
   try {
     size = statSync(path).size;
   } catch {
     throw new Error(`cannot read ${what} ${path}: no such file`);
   }
-  if (size > cap) throw new Error(`${path} is ${(size / 2 ** 20).toFixed(0)} MiB, over the ${cap / 2 ** 20} MiB cap for ${what}`);
+  const big = fileOverCap(path, size, cap, kind);
+  if (big) throw new Error(big);
   return new Uint8Array(readFileSync(path));
 }
 
 /** A weights file at `path`, capped and parsed; `finite` refuses one holding NaN or ±Infinity, naming the tensor. */
 export async function readWeightsPath(path: string, finite: boolean): Promise<WeightsFile & { nonFinite: ReturnType<typeof nonFinite> }> {
-  const file = await readWeightsFile(readFile(path, 'weights', MAX_WEIGHTS_BYTES), path);
+  const file = await readWeightsFile(readFile(path, 'weights', MAX_WEIGHTS_BYTES, 'a weights file'), path);
   const bad = nonFinite(file.tensors);
   if (finite && bad.length > 0) throw new Error(`${path}: ${nonFiniteText(bad)}`);
   return { ...file, nonFinite: bad };
@@ -139,7 +145,7 @@ export async function inspectCommand(positional: string[], flags: Flags): Promis
 function readInput(path: string, needLabels: boolean): { x: { shape: number[]; values: Float32Array }; y: Int32Array | null } {
   let tensors;
   try {
-    tensors = decodeSafetensors(readFile(path, 'the input', 2 ** 30), path).tensors;
+    tensors = decodeSafetensors(readFile(path, 'the input', MAX_INPUT_BYTES, 'an input batch'), path).tensors;
   } catch (e) {
     if (e instanceof SafetensorsError) throw new Error(e.message);
     throw e;

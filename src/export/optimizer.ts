@@ -6,10 +6,14 @@
 // batches resume there). Pure TS: the page and the CLI write the same file.
 import type { Config } from '../config/types';
 import { decodeSafetensors, encodeSafetensors } from '../data/safetensors';
+import { MAX_WEIGHTS_BYTES } from '../data/weights-file';
 import type { Checkpoint } from '../protocol/messages';
 import { decodeSpecs } from '../share/modelfile';
 import { optimizerStateOf, SLOT_SUFFIXES } from '../weights/export';
 import type { Naming } from '../weights/torch-names';
+
+/** The largest optimizer file read: Adam keeps two slots a parameter, so twice the weights cap. */
+export const MAX_OPTIMIZER_BYTES = 2 * MAX_WEIGHTS_BYTES;
 
 /** The name the file has beside weights.safetensors; train.py looks for it there. */
 export const OPTIMIZER_FILE = 'optimizer.safetensors';

@@ -36,12 +36,15 @@ export const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   plugins: [react(), mnistData(), tfjsWasmThreads()],
   // The training worker imports TF.js as an ES module chunk of its own; worker
   // bundles take only the plugins listed here.
   worker: { format: 'es', plugins: () => [tfjsWasmThreads()] },
-  build: { target: 'es2022', chunkSizeWarningLimit: 4000, sourcemap: false },
+  // `--mode faults` builds the page that takes the fault tests' debug
+  // commands (e2e/faults.spec.ts) into a folder of its own; the production
+  // build compiles them out.
+  build: { target: 'es2022', chunkSizeWarningLimit: 4000, sourcemap: false, outDir: mode === 'faults' ? 'dist-faults' : 'dist' },
   server: { host: '127.0.0.1', port: 5173, headers: ISOLATION_HEADERS },
   // Scan the workers and the bench page up front, so the dev server never
   // reloads a page mid-run after discovering TF.js late.
@@ -54,4 +57,4 @@ export default defineConfig({
     testTimeout: 120_000,
     fileParallelism: false,
   },
-});
+}));

@@ -23,7 +23,20 @@ export type Command =
    */
   | { type: 'estimate'; estimateId: number; config: Config; policies: FreezePolicy[] }
   /** One image through a kept run's net (its latest checkpoint): the top 3 classes. */
-  | { type: 'predict'; predictId: number; runId: string; config: Config; image: PredictImage };
+  | { type: 'predict'; predictId: number; runId: string; config: Config; image: PredictImage }
+  /**
+   * A fault injected for the fault tests (e2e/faults.spec.ts): honoured only
+   * by a build made with `vite build --mode faults`; the production build
+   * compiles it out and ignores it.
+   */
+  | { type: 'debug'; fault: DebugFault };
+
+/**
+ * `block`: the worker's thread spins until it is ended (a hung step);
+ * `throw`: an error escapes to the worker's global scope (a crash);
+ * `lose-gpu`: the WebGPU device is destroyed or the WebGL context lost.
+ */
+export type DebugFault = 'block' | 'throw' | 'lose-gpu';
 
 /** An image fitted to the data set's side by the data worker: RGB (or grey) bytes, row by row. */
 export interface PredictImage {
@@ -180,7 +193,34 @@ export type Event =
   | { type: 'checkpoint'; runId: RunId; checkpoint: Checkpoint }
   /** An estimate's progress, its figures, or why it failed: not a run's event. */
   | { type: 'estimate'; estimateId: number; detail?: string; estimates?: PolicyEstimate[]; error?: string }
-  | { type: 'prediction'; predictId: number; top?: Prediction[]; error?: string };
+  | { type: 'prediction'; predictId: number; top?: Prediction[]; error?: string }
+  /** The worker's thread is free: posted every HEARTBEAT_MS whatever it does (a blocked thread cannot). */
+  | { type: 'heartbeat' }
+  /**
+   * The run's GPU backend was lost mid-run (WebGPU device lost, WebGL
+   * context lost): the run goes on from its checkpoint at `resumeStep` (0:
+   * from the start) on the next backend, which a 'backend' event names.
+   */
+  | { type: 'backendLost'; runId: RunId; backend: BackendName; reason: string; resumeStep: number };
+
+/** How often the worker says it is alive. */
+export const HEARTBEAT_MS = 1000;
+
+/** Silence that means a hung worker before the run's first step (building a big net, compiling shaders). */
+export const HANG_BEFORE_FIRST_STEP_MS = 30_000;
+
+/**
+ * How long the worker may stay silent before the page calls it hung, from
+ * the run's recent step times (ms): a blocked step cannot beat. Ten median
+ * steps, and never under 5 s (a step's time varies: an evaluation, a
+ * checkpoint, a slow first GPU step after a pause).
+ */
+export function hangBoundMs(recentStepMs: readonly number[]): number {
+  if (recentStepMs.length === 0) return HANG_BEFORE_FIRST_STEP_MS;
+  const sorted = [...recentStepMs].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)] as number;
+  return Math.max(5000, 10 * median);
+}
 
 /** Longest training time between two checkpoints. */
 export const CHECKPOINT_INTERVAL_MS = 30_000;

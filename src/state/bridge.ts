@@ -4,10 +4,10 @@
 // metrics are coalesced into one store update per animation frame, at most
 // ~10 a second, so the page renders off the message path.
 import type { Config, FreezePolicy } from '../config/types';
-import { assertNever, isCurrent, type Checkpoint, type Command, type Event, type PredictImage, type RunId, type StepMetrics } from '../protocol/messages';
+import { assertNever, hangBoundMs, HEARTBEAT_MS, isCurrent, type Checkpoint, type Command, type DebugFault, type Event, type PredictImage, type RunId, type StepMetrics } from '../protocol/messages';
 import { FrameCoalescer } from './coalesce';
 import type { Metrics } from './store';
-import { useStore } from './store';
+import { isActive, useStore } from './store';
 
 let worker: Worker | null = null;
 let nextRunId: RunId = 1;
@@ -22,6 +22,10 @@ const pendingSteps = new FrameCoalescer<{ runId: RunId; steps: StepMetrics[] }>(
   if (runId !== null && mine.length > 0) s.addSteps(runId, mine.flatMap((b) => b.steps));
 }, STEPS_UPDATE_MS);
 
+// A frame asked for just before the page was hidden never comes while it is
+// hidden: what waits for it lands now.
+if (typeof document !== 'undefined') document.addEventListener('visibilitychange', () => pendingSteps.flushNow());
+
 type CheckpointListener = (runId: RunId, checkpoint: Checkpoint) => void;
 const checkpointListeners = new Set<CheckpointListener>();
 
@@ -31,12 +35,51 @@ export function onCheckpoint(listener: CheckpointListener): () => void {
   return () => checkpointListeners.delete(listener);
 }
 
+/** When the worker last posted anything (performance.now()); every message says it is alive. */
+let lastHeard = 0;
+/** Whether the current run has posted a step in this worker (before that, the hang bound is the first step's). */
+let steppedHere = false;
+
+function heard(): void {
+  lastHeard = performance.now();
+  const s = useStore.getState();
+  // It came back: a slow step, not a hung worker.
+  if (s.run.runId !== null && s.run.fault?.kind === 'hung') s.setFault(s.run.runId, null);
+}
+
+/** Steps whose times set the hang bound. */
+const HANG_WINDOW = 20;
+
+/**
+ * Calls the worker hung when it has been silent past hangBoundMs: checked
+ * every HEARTBEAT_MS, so the page says so within a second of the bound.
+ */
+function watchdog(): void {
+  const s = useStore.getState();
+  const runId = s.run.runId;
+  if (!worker || runId === null || !isActive(s.run.status) || s.run.fault) return;
+  const silent = performance.now() - lastHeard;
+  const recent = steppedHere ? s.metrics.steps.slice(-HANG_WINDOW).map((m) => m.ms) : [];
+  const bound = hangBoundMs(recent);
+  if (silent <= bound) return;
+  const median = recent.length ? [...recent].sort((a, b) => a - b)[Math.floor(recent.length / 2)]! : null;
+  const pace = median !== null ? `a step takes about ${median < 1000 ? `${Math.round(median)} ms` : `${(median / 1000).toFixed(1)} s`} here` : 'before its first step';
+  s.setFault(runId, { kind: 'hung', message: `The training worker has not answered for ${Math.round(silent / 1000)} s (${pace}): it looks hung.` });
+}
+
+let watching: ReturnType<typeof setInterval> | null = null;
+
 function route(event: Event): void {
+  heard();
+  if (event.type === 'heartbeat') return;
   if (event.type === 'estimate') return estimateListeners.forEach((listener) => listener(event));
   if (event.type === 'prediction') return predictionListeners.forEach((listener) => listener(event));
   const s = useStore.getState();
   if (!isCurrent(event, s.run.runId)) return;
-  if (event.type === 'steps') return pendingSteps.push({ runId: event.runId, steps: event.steps });
+  if (event.type === 'steps') {
+    steppedHere = true;
+    return pendingSteps.push({ runId: event.runId, steps: event.steps });
+  }
   // Anything else lands after the steps before it.
   pendingSteps.flushNow();
   switch (event.type) {
@@ -56,6 +99,11 @@ function route(event: Event): void {
       return s.addTestImages(event.runId, event.images);
     case 'checkpoint':
       return checkpointListeners.forEach((listener) => listener(event.runId, event.checkpoint));
+    case 'backendLost': {
+      steppedHere = false;
+      const from = event.resumeStep > 0 ? `its checkpoint at step ${event.resumeStep}` : 'the start (no checkpoint yet)';
+      return s.backendLost(event.runId, { step: event.resumeStep, text: `${BACKEND_WORDS[event.backend]} lost (${event.reason}): going on from ${from} on the next backend` }, event.resumeStep);
+    }
     default:
       assertNever(event);
   }
@@ -96,16 +144,26 @@ export function predict(runId: string, config: Config, image: PredictImage): Pro
   });
 }
 
+const BACKEND_WORDS = { webgpu: 'the WebGPU device was', webgl: 'the WebGL context was', wasm: 'the WASM backend was', cpu: 'the CPU backend was' } as const;
+
 function getWorker(): Worker {
   if (worker) return worker;
   const w = new Worker(new URL('../train/worker.ts', import.meta.url), { type: 'module', name: 'training' });
+  lastHeard = performance.now();
+  watching ??= setInterval(watchdog, HEARTBEAT_MS);
   w.onmessage = (e: MessageEvent<Event>) => route(e.data);
   w.onerror = (e) => {
     e.preventDefault();
     // A crashed worker cannot be trusted with the next run: start a fresh one.
     w.terminate();
     worker = null;
-    useStore.getState().fail(useStore.getState().run.runId, `The training worker crashed: ${e.message || 'it could not load'}. Press Train to try again.`);
+    const s = useStore.getState();
+    const runId = s.run.runId;
+    const message = `The training worker crashed: ${e.message || 'it could not load'}.`;
+    if (runId !== null && isActive(s.run.status)) {
+      s.fail(runId, message);
+      s.setFault(runId, { kind: 'crashed', message });
+    } else s.fail(runId, `${message} Press Train to try again.`);
   };
   w.onmessageerror = () => useStore.getState().fail(useStore.getState().run.runId, 'A message from the training worker could not be read.');
   worker = w;
@@ -120,6 +178,8 @@ function send(command: Command): void {
 export function startRun(config: Config, resume?: { checkpoint: Checkpoint; carried: Pick<Metrics, 'steps' | 'epochs'> }): RunId {
   const runId = nextRunId++;
   pendingSteps.clear();
+  steppedHere = false;
+  lastHeard = performance.now();
   useStore.getState().beginRun(runId, config, resume?.carried);
   send({ type: 'start', runId, config, ...(resume ? { resume: resume.checkpoint } : {}) });
   return runId;
@@ -172,4 +232,30 @@ export function stopRun(): void {
     // The worker ended mid-step: its tensors went with it; the next Train starts a fresh one.
     s.finish(runId, 'stopped');
   }, STOP_GRACE_MS);
+}
+
+/** The user chose to wait for a silent worker: the hang bound counts again from now. */
+export function keepWaiting(): void {
+  lastHeard = performance.now();
+  const s = useStore.getState();
+  if (s.run.runId !== null) s.setFault(s.run.runId, null);
+}
+
+/**
+ * Ends the training worker, hung or not, and the current run with it
+ * (stopped: its kept record says so); the next command starts a new worker.
+ * What the run had kept (its record, its last checkpoint) is the runs store's.
+ */
+export function replaceWorker(): void {
+  worker?.terminate();
+  worker = null;
+  const s = useStore.getState();
+  const runId = s.run.runId;
+  if (runId !== null && isActive(s.run.status)) s.finish(runId, 'stopped');
+  if (runId !== null) s.setFault(runId, null);
+}
+
+// The fault tests' way in (e2e/faults.spec.ts): only a `vite build --mode faults` has it.
+if (import.meta.env.MODE === 'faults') {
+  (globalThis as { playgroundFault?: (fault: DebugFault) => void }).playgroundFault = (fault) => send({ type: 'debug', fault });
 }

@@ -3,14 +3,17 @@
 // worker's messages bunch up). Pure scheduling: no React, no tfjs.
 
 export interface Scheduler {
-  /** requestAnimationFrame where there is one (a page), else a timer. */
+  /** requestAnimationFrame where there is one (a visible page), else a timer. */
   frame(run: () => void): void;
   now(): number;
   later(run: () => void, ms: number): void;
 }
 
 export const browserScheduler: Scheduler = {
-  frame: (run) => (typeof requestAnimationFrame === 'function' ? requestAnimationFrame(() => run()) : setTimeout(run, 16)),
+  // A hidden page runs no animation frames: a timer there, so that the
+  // store (and the kept run, written from it) follows the worker in the
+  // background and the charts redraw from it on return.
+  frame: (run) => (typeof requestAnimationFrame === 'function' && !(typeof document !== 'undefined' && document.hidden) ? requestAnimationFrame(() => run()) : setTimeout(run, 16)),
   now: () => performance.now(),
   later: (run, ms) => setTimeout(run, ms),
 };

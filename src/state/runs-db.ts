@@ -17,6 +17,8 @@ export const STEPS_PER_CHUNK = 500;
 
 export interface RunsDb {
   list(): Promise<RunRecord[]>;
+  /** One kept run, whole (another tab's, when it says it wrote one). */
+  get(id: string): Promise<RunRecord | undefined>;
   /** Writes the whole record, every step. */
   put(record: RunRecord): Promise<void>;
   /** Writes the record's header and only its steps from index `from` on (the chunks holding them): what a save of a growing run needs. */
@@ -37,8 +39,13 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
   });
 }
 
-/** Opens (creating on first use) the runs database; rejects with a message when the browser refuses storage. */
-export async function openRunsDb(factory: IDBFactory = indexedDB): Promise<RunsDb> {
+/**
+ * Opens (creating on first use) the runs database; rejects with a message
+ * when the browser refuses storage. `onClose` hears when the browser closes
+ * it under the page (site data cleared, the store evicted) or a newer
+ * version in another tab asks for it.
+ */
+export async function openRunsDb(factory: IDBFactory = indexedDB, onClose?: (why: string) => void): Promise<RunsDb> {
   const open = factory.open(DB_NAME, 3);
   open.onupgradeneeded = () => {
     const names = open.result.objectStoreNames;
@@ -50,6 +57,11 @@ export async function openRunsDb(factory: IDBFactory = indexedDB): Promise<RunsD
   const db = await request(open).catch((e: unknown) => {
     throw new Error(`runs cannot be kept in this browser (IndexedDB: ${e instanceof Error ? e.message : String(e)})`);
   });
+  db.onclose = () => onClose?.("the browser closed this site's storage (site data cleared, or the store evicted)");
+  db.onversionchange = () => {
+    db.close();
+    onClose?.('another tab opened a newer version of the runs store');
+  };
   const tx = (mode: IDBTransactionMode, store = STORE) => db.transaction(store, mode).objectStore(store);
   const done = (store: IDBObjectStore) =>
     new Promise<void>((resolve, reject) => {
@@ -79,22 +91,27 @@ export async function openRunsDb(factory: IDBFactory = indexedDB): Promise<RunsD
     };
     await done(headers);
   };
+  /** A stored header with its steps read back, in transaction `t`. */
+  const whole = async (t: IDBTransaction, { stepCount, ...stored }: StoredRecord): Promise<RunRecord> => {
+    // A record kept by an older build lacks the fields added since (e.g.
+    // train.freeze): they take their defaults, as a run file's do.
+    const header = { ...stored, config: configFromJson(stored.config).config };
+    if (stepCount === undefined) return header; // version 2: steps inline
+    const keys = Array.from({ length: Math.ceil(stepCount / STEPS_PER_CHUNK) }, (_, c) => [header.id, c]);
+    const chunks = await Promise.all(keys.map((k) => request(t.objectStore(STEPS).get(k) as IDBRequest<StepMetrics[] | undefined>)));
+    return { ...header, steps: chunks.flatMap((c) => c ?? []).slice(0, stepCount) };
+  };
   return {
     async list() {
       const t = db.transaction([STORE, STEPS], 'readonly');
       const headers = await request(t.objectStore(STORE).getAll() as IDBRequest<StoredRecord[]>);
-      const records = await Promise.all(
-        headers.map(async ({ stepCount, ...stored }): Promise<RunRecord> => {
-          // A record kept by an older build lacks the fields added since (e.g.
-          // train.freeze): they take their defaults, as a run file's do.
-          const header = { ...stored, config: configFromJson(stored.config).config };
-          if (stepCount === undefined) return header; // version 2: steps inline
-          const keys = Array.from({ length: Math.ceil(stepCount / STEPS_PER_CHUNK) }, (_, c) => [header.id, c]);
-          const chunks = await Promise.all(keys.map((k) => request(t.objectStore(STEPS).get(k) as IDBRequest<StepMetrics[] | undefined>)));
-          return { ...header, steps: chunks.flatMap((c) => c ?? []).slice(0, stepCount) };
-        }),
-      );
+      const records = await Promise.all(headers.map((header) => whole(t, header)));
       return records.sort((a, b) => a.createdAt - b.createdAt);
+    },
+    async get(id) {
+      const t = db.transaction([STORE, STEPS], 'readonly');
+      const header = await request(t.objectStore(STORE).get(id) as IDBRequest<StoredRecord | undefined>);
+      return header && whole(t, header);
     },
     put: (record) => write(record, 0),
     putFrom: (record, from) => write(record, from),

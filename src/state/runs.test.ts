@@ -1,9 +1,9 @@
 // Runs are kept as they train, and a reload shows exactly the numbers that
 // were on screen.
-import { IDBFactory } from 'fake-indexeddb';
+import { IDBDatabase as FDBDatabase, IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../config/presets';
-import type { StepMetrics } from '../protocol/messages';
+import type { Checkpoint, StepMetrics } from '../protocol/messages';
 import { openRunsDb } from './runs-db';
 import { keepRuns, useRuns } from './runs';
 import { useStore } from './store';
@@ -86,5 +86,61 @@ describe('kept runs', () => {
     expect(kept?.steps).toEqual(useStore.getState().metrics.steps);
     expect(kept?.steps.map((x) => x.step)).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
     stop();
+  });
+
+  it("lists a run another tab of this origin writes, and drops one it removes (BroadcastChannel)", async () => {
+    const factory = new IDBFactory();
+    const stop = await keepRuns(factory);
+    const other = await openRunsDb(factory);
+    const record = { id: 'run-other-tab', name: 'theirs', createdAt: Date.now(), config: DEFAULT_CONFIG, outcome: 'running' as const, kernelNames: MODEL.kernelNames, backend: 'wasm', steps: [step(1), step(2)], epochs: [] };
+    await other.put(record);
+    const tab = new BroadcastChannel('resnet-playground-runs');
+    tab.postMessage({ type: 'saved', id: record.id });
+    await until(async () => useRuns.getState().runs.some((r) => r.id === record.id && r.steps.length === 2));
+    await other.remove(record.id);
+    tab.postMessage({ type: 'removed', id: record.id });
+    await until(async () => !useRuns.getState().runs.some((r) => r.id === record.id));
+    tab.close();
+    stop();
+  });
+
+  // Last: the warning is said once a page session (module state).
+  it('storage full: one named warning, training goes on, the run and its checkpoint stay in memory for Resume and Export', async () => {
+    const factory = new IDBFactory();
+    const stop = await keepRuns(factory);
+    const transaction = FDBDatabase.prototype.transaction;
+    // Every write from now on is refused as a full disk refuses it.
+    FDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<typeof transaction>) {
+      if (args[1] === 'readwrite') throw new DOMException('the quota has been exceeded', 'QuotaExceededError');
+      return transaction.apply(this, args);
+    };
+    try {
+      // A run id no earlier test used (the live record is module state).
+      const s = useStore.getState();
+      s.beginRun(7, DEFAULT_CONFIG);
+      s.setModel(7, MODEL);
+      s.addSteps(7, [step(1), step(2)]);
+      s.setPhase(7, 'evaluating');
+      await until(async () => useRuns.getState().storageWarning !== null);
+      expect(useRuns.getState().storageWarning).toMatch(/storage for this site is full \(QuotaExceededError\).*Training goes on/);
+      const checkpoint: Checkpoint = { step: 2, epoch: 1, stepInEpoch: 2, model: { specs: [], data: new ArrayBuffer(0) }, optimizer: null };
+      useRuns.getState().keepCheckpoint(7, checkpoint);
+      useRuns.getState().dismissStorageWarning();
+      s.addSteps(7, [step(3)]);
+      s.finish(7, 'finished');
+      await new Promise((r) => setTimeout(r, 50));
+      // Said once: the later failures do not bring it back.
+      expect(useRuns.getState().storageWarning).toBeNull();
+      const id = useRuns.getState().currentId as string;
+      const kept = useRuns.getState().runs.find((r) => r.id === id);
+      expect(kept).toMatchObject({ outcome: 'finished', checkpointStep: 2 });
+      expect(kept?.steps.map((m) => m.step)).toEqual([1, 2, 3]);
+      expect(await useRuns.getState().checkpointOf(id)).toBe(checkpoint);
+    } finally {
+      FDBDatabase.prototype.transaction = transaction;
+      stop();
+    }
+    // Nothing half-written: the database holds no part of the refused run.
+    expect(await (await openRunsDb(factory)).list()).toEqual([]);
   });
 });

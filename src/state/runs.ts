@@ -6,7 +6,7 @@ import { create } from 'zustand';
 import { formatValue } from '../config/format';
 import { cifarDepth, type Config } from '../config/types';
 import type { Checkpoint, EpochMetrics } from '../protocol/messages';
-import { onCheckpoint, startRun } from './bridge';
+import { onCheckpoint, replaceWorker, startRun } from './bridge';
 import { fileOverCap } from '../share/caps';
 import { MAX_RUN_FILE_BYTES, parseRunFile, summarizeEpoch, type RunOutcome, type RunRecord } from '../share/runfile';
 import { MAX_TORCH_RUN_BYTES, parseTorchRun } from '../share/torchrun-file';
@@ -24,6 +24,18 @@ export interface RunsState {
   currentId: string | null;
   /** Why runs cannot be kept or a file cannot be read; null when all is well. */
   error: string | null;
+  /**
+   * Why runs are no longer being written (storage full, cleared, refused):
+   * said once a page session; training goes on, Export works from memory.
+   */
+  storageWarning: string | null;
+  dismissStorageWarning(): void;
+  /**
+   * The live run's worker hung or crashed: a new worker goes on from the
+   * run's last checkpoint (kept in memory, else in the database), in the same
+   * record, or starts it again when it has none.
+   */
+  recover(): Promise<void>;
   /** Runs a shared link compares that this browser has not trained: offered for training, kept in the URL. */
   pendingCompare: Config[];
   /** From the page URL: kept runs with these configs are overlaid, the others become pendingCompare. */
@@ -49,13 +61,63 @@ export interface RunsState {
 
 let db: RunsDb | null = null;
 /** The record the live run writes to, by its runId; `saved`: how many of its steps are already in the database. */
-let live: { runId: number; id: string; createdAt: number; saved: number } | null = null;
+let live: { runId: number; id: string; createdAt: number; saved: number; lastStep?: number | undefined } | null = null;
 /** A resume asked for: the next run continues this record. */
 let resuming: { id: string; createdAt: number } | null = null;
 /** Compared configs from the link, matched against the kept runs once they are listed. */
 let linkCompare: Config[] = [];
 /** Overlay the next live run (a compared run the link asked for). */
 let overlayNext = false;
+/**
+ * The latest checkpoint of the live run, and of every run of this page
+ * whose checkpoint the database refused: what Resume, a model download and
+ * Export use when storage fails (by run id; the database's copy otherwise).
+ */
+const inMemory = new Map<string, Checkpoint>();
+/** Runs whose latest checkpoint is in the database (its step): their memory copy can go once they stop being live. */
+const storedStep = new Map<string, number>();
+/** The storage warning was shown (once a page session; a dismissal stays dismissed). */
+let warnedStorage = false;
+/** Tells this origin's other tabs which run was written or removed, so that each tab lists them all. */
+const CHANNEL = 'resnet-playground-runs';
+type RunsMessage = { type: 'saved'; id: string } | { type: 'removed'; id: string };
+let channel: BroadcastChannel | null = null;
+/** Releases the lock on the live record (Web Locks): one tab at a time writes a run. */
+let releaseLive: (() => void) | null = null;
+
+/** Says once why runs are not being kept; training and everything in memory go on. */
+function storageFailed(e: unknown): void {
+  if (warnedStorage) return;
+  warnedStorage = true;
+  const name = e instanceof Error || (typeof DOMException !== 'undefined' && e instanceof DOMException) ? (e as Error).name : '';
+  const message = e instanceof Error ? e.message : String(e);
+  const why = name === 'QuotaExceededError' || /quota/i.test(message)
+    ? `the browser's storage for this site is full (${name || 'quota exceeded'})`
+    : name === 'InvalidStateError' || /closed|cleared|evicted/i.test(message)
+      ? `this site's storage was cleared or closed by the browser (${message})`
+      : `storage refused the write (${message})`;
+  useRuns.setState({ storageWarning: `Runs are not being kept: ${why}. Training goes on; what is on screen, Resume and Export (run file, model, PyTorch) work from memory until this page closes. Free some space or export the run to keep it.` });
+}
+
+/** Holds the Web Lock on a run's record while it is live; -> false when another tab holds it. */
+async function lockRun(id: string): Promise<boolean> {
+  releaseLive?.();
+  releaseLive = null;
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (!locks) return true;
+  return new Promise<boolean>((resolve) => {
+    void locks.request(`${CHANNEL}:${id}`, { ifAvailable: true }, (lock) => {
+      if (!lock) return resolve(false);
+      resolve(true);
+      return new Promise<void>((release) => (releaseLive = release));
+    });
+  });
+}
+
+/** Inserts or replaces a run in the list, in creation order. */
+function upsert(runs: RunRecord[], record: RunRecord): RunRecord[] {
+  return runs.some((r) => r.id === record.id) ? runs.map((r) => (r.id === record.id ? record : r)) : [...runs, record].sort((a, b) => a.createdAt - b.createdAt);
+}
 
 /** Whether two configs are the same run setup (every URL field equal). */
 export function sameConfig(a: Config, b: Config): boolean {
@@ -100,10 +162,16 @@ export const useRuns = create<RunsState>()((set, get) => ({
   overlay: [],
   currentId: null,
   error: null,
+  storageWarning: null,
+  dismissStorageWarning: () => set({ storageWarning: null }),
   toggleOverlay: (id) => set((s) => ({ overlay: s.overlay.includes(id) ? s.overlay.filter((o) => o !== id) : [...s.overlay, id] })),
   remove: async (id) => {
     set((s) => ({ runs: s.runs.filter((r) => r.id !== id), overlay: s.overlay.filter((o) => o !== id) }));
-    await db?.remove(id).catch((e: unknown) => set({ error: String(e) }));
+    inMemory.delete(id);
+    await db
+      ?.remove(id)
+      .then(() => channel?.postMessage({ type: 'removed', id } satisfies RunsMessage))
+      .catch((e: unknown) => set({ error: String(e) }));
   },
   importFile: async (file) => {
     const big = fileOverCap(file.name, file.size, MAX_RUN_FILE_BYTES, 'a run file');
@@ -140,28 +208,42 @@ export const useRuns = create<RunsState>()((set, get) => ({
     startRun(config);
   },
   keepCheckpoint: (runId, checkpoint) => {
-    if (!db || live?.runId !== runId) return;
+    if (live?.runId !== runId) return;
     const id = live.id;
+    inMemory.set(id, checkpoint);
+    set((s) => ({ runs: s.runs.map((r) => (r.id === id ? { ...r, checkpointStep: checkpoint.step } : r)) }));
+    if (!db) return;
     const keptDb = db;
     keptDb
       .putCheckpoint(id, checkpoint)
       .then(async () => {
-        set((s) => ({ runs: s.runs.map((r) => (r.id === id ? { ...r, checkpointStep: checkpoint.step } : r)) }));
+        storedStep.set(id, checkpoint.step);
         // The record says so too, even when the run's last save came before this.
         const record = get().runs.find((r) => r.id === id);
         if (record) await keptDb.putFrom(record, record.steps.length);
       })
-      .catch((e: unknown) => set({ error: `the checkpoint at step ${checkpoint.step} could not be kept: ${e instanceof Error ? e.message : String(e)}` }));
+      .catch(storageFailed);
   },
-  checkpointOf: async (id) => db?.getCheckpoint(id),
+  checkpointOf: async (id) => inMemory.get(id) ?? (await db?.getCheckpoint(id).catch(() => undefined)),
   resume: async (id) => {
     const record = get().runs.find((r) => r.id === id);
-    const checkpoint = await db?.getCheckpoint(id).catch(() => undefined);
+    const checkpoint = await get().checkpointOf(id);
     if (!record || !checkpoint) return set({ error: `run ${record?.name ?? id} has no checkpoint to resume from` });
+    if (live?.id !== id && !(await lockRun(id))) return set({ error: `run ${record.name} is training in another tab: resume it there, or stop it there first` });
     resuming = { id: record.id, createdAt: record.createdAt };
     useStore.getState().setConfig(() => record.config);
     const epochs: EpochMetrics[] = record.epochs.filter((e) => e.step <= checkpoint.step).map((e) => ({ ...e, predictions: new Uint8Array(0), labels: new Uint8Array(0), examples: [] }));
     startRun(record.config, { checkpoint, carried: { steps: record.steps.filter((s) => s.step <= checkpoint.step), epochs } });
+  },
+  recover: async () => {
+    const id = get().currentId;
+    replaceWorker();
+    const record = get().runs.find((r) => r.id === id);
+    if (!id || !record) return;
+    if (await get().checkpointOf(id)) return get().resume(id);
+    // No checkpoint yet: the same record starts again from step 0.
+    resuming = { id: record.id, createdAt: record.createdAt };
+    startRun(record.config);
   },
 }));
 
@@ -170,7 +252,10 @@ async function keepImported(imported: RunRecord, notice: string | null): Promise
   const { runs } = useRuns.getState();
   const record = { ...imported, id: runs.some((r) => r.id === imported.id) ? `${imported.id}-${Date.now()}` : imported.id };
   useRuns.setState((s) => ({ runs: [...s.runs, record], overlay: [...s.overlay, record.id], error: notice }));
-  await db?.put(record).catch((e: unknown) => useRuns.setState({ error: String(e) }));
+  await db
+    ?.put(record)
+    .then(() => channel?.postMessage({ type: 'saved', id: record.id } satisfies RunsMessage))
+    .catch(storageFailed);
 }
 
 /** A short name for a run: its preset-like shape and the switches that matter here. */
@@ -218,8 +303,9 @@ function restore(record: RunRecord): void {
       model: { kernelNames: record.kernelNames, params: 0, depth: record.kernelNames.length, inputShape: [0, 0, 0], classNames: [] },
       error: null,
       pending: null,
+      fault: null,
     },
-    metrics: { steps: record.steps, epochs, testImages: new Map() },
+    metrics: { steps: record.steps, epochs, testImages: new Map(), marks: [] },
   }));
 }
 
@@ -229,16 +315,47 @@ function restore(record: RunRecord): void {
  * its status changes. Returns a function that stops the writing.
  */
 export async function keepRuns(factory?: IDBFactory): Promise<() => void> {
+  /** Opens the database; when the browser closes it under the page, the next save opens it again and writes the live run whole. */
+  const open = () =>
+    openRunsDb(factory, (why) => {
+      db = null;
+      if (live) live.saved = 0;
+      storageFailed(new Error(why));
+    });
+  let reopening: Promise<void> | null = null;
+  const reopen = () =>
+    (reopening ??= open()
+      .then((opened) => {
+        db = opened;
+        const checkpoint = live && inMemory.get(live.id);
+        if (live && checkpoint) void opened.putCheckpoint(live.id, checkpoint).then(() => storedStep.set((live as { id: string }).id, checkpoint.step), storageFailed);
+      })
+      .catch(storageFailed)
+      .finally(() => (reopening = null)));
   try {
-    db = await openRunsDb(factory);
+    db = await open();
     const runs = await db.list();
     useRuns.setState({ runs, overlay: loadOverlay(new Set(runs.map((r) => r.id))) });
     matchCompare();
     const latest = runs[runs.length - 1];
     if (latest && useStore.getState().run.runId === null) restore(latest);
   } catch (e) {
-    useRuns.setState({ error: e instanceof Error ? e.message : String(e) });
-    return () => {};
+    // Runs are still listed, shown and exported from memory.
+    db = null;
+    storageFailed(e);
+  }
+  channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL) : null;
+  if (channel) {
+    channel.onmessage = (e: MessageEvent<RunsMessage>) => {
+      const { type, id } = e.data;
+      if (id === live?.id) return;
+      if (type === 'removed') return useRuns.setState((s) => ({ runs: s.runs.filter((r) => r.id !== id), overlay: s.overlay.filter((o) => o !== id) }));
+      void db?.get(id).then((record) => {
+        if (!record) return;
+        useRuns.setState((s) => ({ runs: upsert(s.runs, record) }));
+        matchCompare();
+      });
+    };
   }
   let timer: ReturnType<typeof setTimeout> | null = null;
   const save = (state = useStore.getState(), replaced = false) => {
@@ -247,14 +364,22 @@ export async function keepRuns(factory?: IDBFactory): Promise<() => void> {
     const fresh = liveRecord(state, live.id, live.createdAt);
     if (!fresh) return;
     const record: RunRecord = replaced && fresh.outcome === 'running' ? { ...fresh, outcome: 'stopped' } : fresh;
-    useRuns.setState((s) => ({ runs: s.runs.some((r) => r.id === record.id) ? s.runs.map((r) => (r.id === record.id ? record : r)) : [...s.runs, record] }));
-    const from = live.saved;
+    useRuns.setState((s) => ({ runs: upsert(s.runs, record) }));
+    if (!db) {
+      if (warnedStorage) void reopen();
+      return;
+    }
+    // Steps cut back (a run going on from a checkpoint after its GPU was lost): the stored steps are rewritten.
+    const from = record.steps[live.saved - 1]?.step === live.lastStep ? live.saved : 0;
     live.saved = record.steps.length;
-    db?.putFrom(record, from).catch((e: unknown) => {
-      // Not kept: the next save writes these steps again.
-      if (live?.id === record.id) live.saved = Math.min(live.saved, from);
-      useRuns.setState({ error: `this run could not be kept: ${e instanceof Error ? e.message : String(e)}` });
-    });
+    live.lastStep = record.steps.at(-1)?.step;
+    db.putFrom(record, from)
+      .then(() => channel?.postMessage({ type: 'saved', id: record.id } satisfies RunsMessage))
+      .catch((e: unknown) => {
+        // Not kept: the next save writes these steps again.
+        if (live?.id === record.id) live.saved = Math.min(live.saved, from);
+        storageFailed(e);
+      });
   };
   const unsubscribeCheckpoints = onCheckpoint((runId, checkpoint) => useRuns.getState().keepCheckpoint(runId, checkpoint));
   const unsubscribeOverlay = useRuns.subscribe((s, prev) => {
@@ -270,8 +395,14 @@ export async function keepRuns(factory?: IDBFactory): Promise<() => void> {
         save(prev, true);
       }
       const createdAt = Date.now();
-      live = resuming ? { runId, ...resuming, saved: 0 } : { runId, id: `run-${createdAt}-${runId}`, createdAt, saved: 0 };
+      const previous = live?.id;
+      const resumed = resuming !== null;
+      // Two tabs may start runs in the same millisecond: the id has a random part.
+      live = resuming ? { runId, ...resuming, saved: 0 } : { runId, id: `run-${createdAt}-${runId}-${Math.random().toString(36).slice(2, 8)}`, createdAt, saved: 0 };
       resuming = null;
+      if (previous && previous !== live.id && storedStep.get(previous) === inMemory.get(previous)?.step) inMemory.delete(previous);
+      // A resume took its record's lock already (resume, recover).
+      if (!resumed) void lockRun(live.id);
       if (overlayNext) useRuns.setState((r) => ({ overlay: [...r.overlay, (live as { id: string }).id] }));
       overlayNext = false;
       useRuns.setState({ currentId: live.id });
@@ -287,5 +418,7 @@ export async function keepRuns(factory?: IDBFactory): Promise<() => void> {
     unsubscribeOverlay();
     unsubscribeCheckpoints();
     if (timer) clearTimeout(timer);
+    channel?.close();
+    channel = null;
   };
 }

@@ -15,6 +15,22 @@ describe('store', () => {
     expect(useStore.getState().metrics.steps.map((m) => m.step)).toEqual([1, 2, 3]);
   });
 
+  it('a run going on from a checkpoint after a lost GPU: marked, later evaluations dropped, the redone steps replace the shown ones as they come', () => {
+    const s = useStore.getState();
+    s.addSteps(1, [1, 2, 3, 4, 5, 6].map(step));
+    s.addEpoch(1, { epoch: 1, step: 4, testLoss: 1, testAcc: 0.5, testCount: 8, confusion: [], predictions: new Uint8Array(0), labels: new Uint8Array(0), examples: [] });
+    s.addEpoch(1, { epoch: 2, step: 6, testLoss: 1, testAcc: 0.5, testCount: 8, confusion: [], predictions: new Uint8Array(0), labels: new Uint8Array(0), examples: [] });
+    s.backendLost(1, { step: 4, text: 'lost' }, 4);
+    // Until the new steps come, what was shown stays.
+    expect(useStore.getState().metrics.steps.map((m) => m.step)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(useStore.getState().metrics.epochs.map((e) => e.step)).toEqual([4]);
+    s.addSteps(1, [step(5)]);
+    s.addSteps(1, [step(6), step(7)]);
+    const { metrics } = useStore.getState();
+    expect(metrics.steps.map((m) => m.step)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(metrics.marks).toEqual([{ step: 4, text: 'lost' }]);
+  });
+
   it('drops every message of a stale run', () => {
     const s = useStore.getState();
     s.addSteps(1, [step(1)]);

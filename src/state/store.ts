@@ -22,6 +22,19 @@ export interface RunState {
   config: Config | null;
   /** A pause or stop asked for and not yet confirmed by the worker (it acts between steps). */
   pending: 'pause' | 'resume' | 'stop' | null;
+  /** The worker stopped answering (hung) or died (crashed): the page offers to go on in a new worker. */
+  fault: WorkerFault | null;
+}
+
+export interface WorkerFault {
+  kind: 'hung' | 'crashed';
+  message: string;
+}
+
+/** A moment of the run the charts mark: where it went on after its GPU was lost. */
+export interface RunMark {
+  step: number;
+  text: string;
 }
 
 export interface Metrics {
@@ -29,6 +42,8 @@ export interface Metrics {
   epochs: EpochMetrics[];
   /** Test images the worker sent for the evaluation view, by test-split index. */
   testImages: ReadonlyMap<number, TestImage>;
+  /** Where the run went on from a checkpoint on another backend. */
+  marks: RunMark[];
 }
 
 export interface PlaygroundState {
@@ -48,7 +63,11 @@ export interface PlaygroundState {
   request(pending: RunState['pending']): void;
   setBackend(runId: RunId, info: BackendInfo): void;
   setModel(runId: RunId, info: ModelInfo): void;
+  /** Steps that go back (a run going on from a checkpoint) replace those from their first step on. */
   addSteps(runId: RunId, steps: StepMetrics[]): void;
+  /** The run lost its GPU and goes on from `resumeStep`: marked, and its evaluations after that step dropped (they are redone). */
+  backendLost(runId: RunId, mark: RunMark, resumeStep: number): void;
+  setFault(runId: RunId, fault: WorkerFault | null): void;
   addEpoch(runId: RunId, epoch: EpochMetrics): void;
   addTestImages(runId: RunId, images: TestImage[]): void;
   finish(runId: RunId, reason: DoneReason): void;
@@ -56,7 +75,7 @@ export interface PlaygroundState {
   dismissError(): void;
 }
 
-const IDLE: RunState = { runId: null, status: 'idle', detail: '', backend: null, model: null, error: null, config: null, pending: null };
+const IDLE: RunState = { runId: null, status: 'idle', detail: '', backend: null, model: null, error: null, config: null, pending: null, fault: null };
 
 export const useStore = create<PlaygroundState>()((set, get) => {
   /** Applies an update only when it belongs to the current run: stale runs' messages are dropped. */
@@ -68,11 +87,11 @@ export const useStore = create<PlaygroundState>()((set, get) => {
     urlErrors: [],
     hidden: [],
     run: IDLE,
-    metrics: { steps: [], epochs: [], testImages: new Map() },
+    metrics: { steps: [], epochs: [], testImages: new Map(), marks: [] },
     setConfig: (update) => set((s) => ({ config: update(s.config) })),
     setUrlErrors: (urlErrors) => set({ urlErrors }),
     setHidden: (hidden) => set({ hidden }),
-    beginRun: (runId, config, carried) => set({ run: { ...IDLE, runId, status: 'loading-data', config }, metrics: { steps: carried?.steps ?? [], epochs: carried?.epochs ?? [], testImages: new Map() } }),
+    beginRun: (runId, config, carried) => set({ run: { ...IDLE, runId, status: 'loading-data', config }, metrics: { steps: carried?.steps ?? [], epochs: carried?.epochs ?? [], testImages: new Map(), marks: [] } }),
     setPhase: (runId, phase, detail = '') =>
       forRun(runId, (s) => {
         // A phase change answers a pending pause (-> paused) or resume (-> anything else).
@@ -82,7 +101,14 @@ export const useStore = create<PlaygroundState>()((set, get) => {
     request: (pending) => set((s) => ({ run: { ...s.run, pending } })),
     setBackend: (runId, backend) => forRun(runId, (s) => ({ run: { ...s.run, backend } })),
     setModel: (runId, model) => forRun(runId, (s) => ({ run: { ...s.run, model } })),
-    addSteps: (runId, steps) => forRun(runId, (s) => ({ metrics: { ...s.metrics, steps: s.metrics.steps.concat(steps) } })),
+    addSteps: (runId, steps) =>
+      forRun(runId, (s) => {
+        const from = steps[0]?.step ?? Infinity;
+        const kept = (s.metrics.steps.at(-1)?.step ?? -Infinity) < from ? s.metrics.steps : s.metrics.steps.filter((m) => m.step < from);
+        return { metrics: { ...s.metrics, steps: kept.concat(steps) } };
+      }),
+    backendLost: (runId, mark, resumeStep) => forRun(runId, (s) => ({ metrics: { ...s.metrics, epochs: s.metrics.epochs.filter((e) => e.step <= resumeStep), marks: [...s.metrics.marks, mark] } })),
+    setFault: (runId, fault) => forRun(runId, (s) => ({ run: { ...s.run, fault } })),
     addEpoch: (runId, epoch) => forRun(runId, (s) => ({ metrics: { ...s.metrics, epochs: [...s.metrics.epochs, epoch] } })),
     addTestImages: (runId, images) => forRun(runId, (s) => ({ metrics: { ...s.metrics, testImages: new Map([...s.metrics.testImages, ...images.map((i) => [i.index, i] as const)]) } })),
     finish: (runId, reason) => forRun(runId, (s) => ({ run: { ...s.run, status: reason === 'finished' ? 'done' : 'stopped', detail: '', pending: null } })),

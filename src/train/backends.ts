@@ -90,15 +90,52 @@ export function backendLimits(name: BackendName): BackendLimits {
   }
 }
 
-/** Starts the chosen backend, or the best one for 'auto'. Throws with every reason when none starts. */
-export async function selectBackend(choice: BackendChoice): Promise<BackendInfo> {
+interface GpuDeviceLike {
+  lost: Promise<{ reason: string; message: string }>;
+  destroy(): void;
+}
+
+/** TF.js's WebGPU device, or its WebGL context, when that backend runs. */
+function gpuOf(name: BackendName): { device?: GpuDeviceLike; gl?: WebGL2RenderingContext } {
+  const backend = tf.findBackend(name) as unknown as { device?: GpuDeviceLike; gpgpu?: { gl?: WebGL2RenderingContext } } | null;
+  return name === 'webgpu' ? { ...(backend?.device ? { device: backend.device } : {}) } : name === 'webgl' ? { ...(backend?.gpgpu?.gl ? { gl: backend.gpgpu.gl } : {}) } : {};
+}
+
+/**
+ * Resolves with why once the started GPU backend is lost: WebGPU's
+ * `device.lost` (a driver reset, the device destroyed), WebGL's
+ * 'webglcontextlost' on TF.js's canvas. Never for WASM and the CPU.
+ */
+export function whenLost(name: BackendName): Promise<string> {
+  const { device, gl } = gpuOf(name);
+  if (device) return device.lost.then((info) => (info.message ? `${info.reason}: ${info.message}` : info.reason));
+  if (gl) {
+    if (gl.isContextLost()) return Promise.resolve('the context was already lost');
+    return new Promise((resolve) => (gl.canvas as OffscreenCanvas).addEventListener('webglcontextlost', () => resolve('webglcontextlost'), { once: true }));
+  }
+  return new Promise(() => {});
+}
+
+/** Loses the running GPU backend on purpose (the fault tests): destroys the WebGPU device or loses the WebGL context. */
+export function loseBackend(): void {
+  const { device, gl } = gpuOf(tf.getBackend() as BackendName);
+  device?.destroy();
+  gl?.getExtension('WEBGL_lose_context')?.loseContext();
+}
+
+/**
+ * Starts the chosen backend, or the best one for 'auto' leaving out
+ * `exclude` (backends lost in this worker). Throws with every reason when
+ * none starts.
+ */
+export async function selectBackend(choice: BackendChoice, exclude: readonly BackendName[] = []): Promise<BackendInfo> {
   const webgpu = await probeWebGpu();
   const webgl = probeWebGl();
   const wasm: Probe = { available: typeof WebAssembly === 'object', software: true, note: 'WebAssembly with XNNPACK' };
   const probes: Record<BackendName, Probe> = { webgpu, webgl, wasm, cpu: { available: true, software: true, note: 'plain JavaScript' } };
   const hardwareGpu = webgpu.available && !webgpu.software;
   const hardwareGl = webgl.available && !webgl.software;
-  const order: BackendName[] =
+  const ranked: BackendName[] =
     choice !== 'auto'
       ? [choice]
       : [
@@ -109,7 +146,8 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendInfo>
           ...(webgpu.available && webgpu.software ? (['webgpu'] as const) : []),
           'cpu',
         ];
-  const tried: string[] = [];
+  const order = ranked.filter((name) => !exclude.includes(name));
+  const tried: string[] = exclude.map((name) => `${name}: lost earlier in this worker`);
   if (choice === 'auto' && !hardwareGpu) {
     tried.push(webgpu.available ? `webgpu ranked after ${hardwareGl ? 'webgl' : 'wasm and webgl'}: ${webgpu.note}` : `webgpu: ${webgpu.note}`);
   }

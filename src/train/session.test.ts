@@ -119,6 +119,40 @@ describe('Session', () => {
     expect(answers()[3]).toEqual({ type: 'prediction', predictId: 9, error: 'the image is 16×16; this net takes 8×8' });
   });
 
+  it('a GPU lost mid-run: the run goes on from its last checkpoint on the next backend, the lost attempt muted, nothing left behind', async () => {
+    let lose!: (why: string) => void;
+    const selected: { choice: string; exclude: readonly string[] }[] = [];
+    const { session, events } = harness({
+      selectBackend: async (choice, exclude = []) => {
+        selected.push({ choice, exclude });
+        // The first attempt's backend plays the lost GPU; the next is the CPU.
+        return { backend: selected.length === 1 ? 'webgpu' : 'cpu', reason: 'test', limits: { ...DEFAULT_LIMITS, backend: 'cpu' } };
+      },
+      whenLost: (backend) => (backend === 'webgpu' ? new Promise((resolve) => (lose = resolve)) : new Promise(() => {})),
+    });
+    const before = tf.memory().numTensors;
+    // 4 steps an epoch, a checkpoint after each: the loss comes in epoch 2.
+    const c = config(0);
+    session.handle({ type: 'start', runId: 1, config: { ...c, train: { ...c.train, backend: 'webgpu', epochs: 3 }, data: { ...c.data, trainSubset: 16 } } });
+    await until(() => events.some((e) => e.type === 'steps' && e.steps.some((m) => m.step >= 6)));
+    lose('destroyed: the test destroyed the device');
+    await until(() => events.some((e) => e.type === 'done'));
+    const lost = events.findIndex((e) => e.type === 'backendLost');
+    const checkpointsBefore = events.slice(0, lost).filter((e) => e.type === 'checkpoint');
+    const resumeStep = checkpointsBefore.at(-1)?.type === 'checkpoint' ? (checkpointsBefore.at(-1) as Extract<Event, { type: 'checkpoint' }>).checkpoint.step : 0;
+    expect(resumeStep).toBeGreaterThanOrEqual(4);
+    expect(events[lost]).toEqual({ type: 'backendLost', runId: 1, backend: 'webgpu', reason: 'destroyed: the test destroyed the device', resumeStep });
+    expect(selected).toEqual([{ choice: 'webgpu', exclude: [] }, { choice: 'auto', exclude: ['webgpu'] }]);
+    const after = events.slice(lost + 1);
+    expect(after.find((e) => e.type === 'backend')).toMatchObject({ info: { backend: 'cpu' } });
+    // Only the new attempt speaks after the loss: steps from the checkpoint on, once each, to the end.
+    expect(after.flatMap((e) => (e.type === 'steps' ? e.steps.map((m) => m.step) : []))).toEqual(Array.from({ length: 12 - resumeStep }, (_, i) => resumeStep + 1 + i));
+    expect(after.filter((e) => e.type === 'done')).toEqual([{ type: 'done', runId: 1, reason: 'finished', steps: 12 }]);
+    expect(events.filter((e) => e.type === 'error')).toEqual([]);
+    await session.idle();
+    await until(() => tf.memory().numTensors === before);
+  });
+
   it('ignores commands for runs that are not current', async () => {
     const { session, events } = harness();
     session.handle({ type: 'start', runId: 5, config: config(3) });

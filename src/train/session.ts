@@ -3,7 +3,7 @@
 // to postMessage; tests drive it directly.
 import * as tf from '@tensorflow/tfjs';
 import { isCifar } from '../config/datasets';
-import type { BackendChoice, Config, DatasetId } from '../config/types';
+import type { BackendChoice, BackendName, Config, DatasetId } from '../config/types';
 import type { Dataset } from '../data/types';
 import { assertNever, type BackendInfo, type Checkpoint, type Command, type Event, type RunId } from '../protocol/messages';
 import { makePredictor, predictTop, type Predictor } from './predict';
@@ -15,7 +15,14 @@ import { Outbox } from './outbox';
 export interface SessionDeps {
   post(event: Event): void;
   loadData(id: DatasetId, onProgress: (detail: string) => void): Promise<Dataset>;
-  selectBackend(choice: BackendChoice): Promise<BackendInfo>;
+  /** Starts the chosen backend, or for 'auto' the best one not in `exclude` (backends lost in this worker). */
+  selectBackend(choice: BackendChoice, exclude?: readonly BackendName[]): Promise<BackendInfo>;
+  /**
+   * Resolves with why, once the started backend is lost (WebGPU device lost,
+   * WebGL context lost); never for a backend that cannot be lost. Absent: no
+   * backend is ever lost (Node).
+   */
+  whenLost?(backend: BackendName): Promise<string>;
   /** The weights config.train.initWeights names (a cached entry, or a kept run's 'run/ID'); throws naming what is missing. */
   loadWeights(id: string): Promise<InitWeights>;
   /** A kept run's latest checkpoint; throws naming the run when it has none. */
@@ -24,9 +31,17 @@ export interface SessionDeps {
 
 interface ActiveRun {
   runId: RunId;
+  /** The current attempt's control; a lost backend's attempt is abandoned and a new one made. */
   control: RunControl;
   finished: Promise<void>;
+  /** The latest checkpoint this run posted (or started from): where a lost backend's run goes on. */
+  checkpoint: Checkpoint | null;
 }
+
+/** How long after a GPU attempt fails the session waits for word that the backend was lost (the error may come first). */
+const LOSS_GRACE_MS = 500;
+
+const sleep = (ms: number) => new Promise<null>((resolve) => setTimeout(() => resolve(null), ms));
 
 export class Session {
   private active: ActiveRun | null = null;
@@ -37,6 +52,8 @@ export class Session {
   private lastData: { runId: RunId; data: Dataset } | null = null;
   /** The net the last prediction used, kept for the next (by kept run and checkpoint step). */
   private predictor: Promise<Predictor> | null = null;
+  /** Backends lost in this worker: 'auto' passes over them from then on. */
+  private readonly lost = new Set<BackendName>();
 
   constructor(private readonly deps: SessionDeps) {
     this.outbox = new Outbox(deps.post);
@@ -69,6 +86,9 @@ export class Session {
       case 'predict':
         void this.predict(command);
         return;
+      case 'debug':
+        // Faults are the worker shell's (worker.ts, a faults build only).
+        return;
       default:
         assertNever(command);
     }
@@ -86,13 +106,22 @@ export class Session {
   private async start(runId: RunId, command: Extract<Command, { type: 'start' }>): Promise<void> {
     const previous = this.active;
     previous?.control.stop();
-    const control = new RunControl();
     let done!: () => void;
-    const run: ActiveRun = { runId, control, finished: new Promise((r) => (done = r)) };
+    const run: ActiveRun = { runId, control: new RunControl(), finished: new Promise((r) => (done = r)), checkpoint: command.resume ?? null };
     this.active = run;
     try {
       await previous?.finished;
-      await this.execute(runId, command, control);
+      for (;;) {
+        const { resume: _, ...fresh } = command;
+        const lost = await this.attempt(run, run.checkpoint ? { ...fresh, resume: run.checkpoint } : fresh);
+        if (lost === null || this.active !== run) break;
+        // The run goes on from its last checkpoint on the next backend; what
+        // the lost attempt still does is muted (see attempt).
+        this.outbox.send({ type: 'backendLost', runId, backend: lost.backend, reason: lost.reason, resumeStep: run.checkpoint?.step ?? 0 });
+        const paused = run.control.isPaused;
+        run.control = new RunControl();
+        if (paused) run.control.pause();
+      }
     } catch (e) {
       const step = typeof (e as { step?: unknown }).step === 'number' ? (e as { step: number }).step : undefined;
       this.outbox.send({ type: 'error', runId, message: describeError(e, this.backend?.info.backend), ...(step !== undefined ? { step } : {}) });
@@ -100,6 +129,53 @@ export class Session {
       if (this.active === run) this.active = null;
       done();
     }
+  }
+
+  /**
+   * One attempt at a run on one backend: -> null when it ended (finished or
+   * stopped), or the backend it lost and why. A lost attempt is abandoned,
+   * not awaited (its step may never return); its events are dropped from
+   * then on and its tensors are freed whenever it unwinds.
+   */
+  private async attempt(run: ActiveRun, command: Extract<Command, { type: 'start' }>): Promise<{ backend: BackendName; reason: string } | null> {
+    const control = run.control;
+    let live = true;
+    let backend: BackendName | null = null;
+    let lostSignal: Promise<string> | null = null;
+    let onLost!: (loss: { backend: BackendName; reason: string }) => void;
+    const watching = new Promise<{ backend: BackendName; reason: string }>((resolve) => (onLost = resolve));
+    const execution = this.execute(run.runId, command, control, {
+      live: () => live,
+      onBackend: (name) => {
+        backend = name;
+        lostSignal = this.deps.whenLost?.(name) ?? null;
+        void lostSignal?.then((reason) => onLost({ backend: name, reason }));
+      },
+      onCheckpoint: (checkpoint) => (run.checkpoint = checkpoint),
+    }).then(
+      () => null,
+      async (e: unknown) => {
+        // A lost GPU may fail a read before its loss is reported.
+        const reason = lostSignal && (await Promise.race([lostSignal, sleep(LOSS_GRACE_MS)]));
+        if (reason && backend) return { backend, reason };
+        throw e;
+      },
+    );
+    const outcome = await Promise.race([execution, watching]);
+    // A stop asked for before the loss ends the run: no new attempt.
+    if (outcome !== null && control.isStopped) return null;
+    if (outcome !== null) {
+      live = false;
+      control.stop();
+      // A lost WebGL context's reads never settle: the attempt may never
+      // unwind, and its tensors stay counted (their memory went with the GPU).
+      execution.catch(() => {});
+      this.lost.add(outcome.backend);
+      this.backend = null;
+      // A kept net lived on the lost backend: its tensors now read as zeros.
+      this.predictor = null;
+    }
+    return outcome;
   }
 
   /**
@@ -119,7 +195,7 @@ export class Session {
     const control = new RunControl();
     let done!: () => void;
     // A negative id: no run's, so no run's command reaches it.
-    const run: ActiveRun = { runId: -estimateId, control, finished: new Promise((r) => (done = r)) };
+    const run: ActiveRun = { runId: -estimateId, control, finished: new Promise((r) => (done = r)), checkpoint: null };
     this.active = run;
     const post = (detail: string) => this.outbox.send({ type: 'estimate', estimateId, detail });
     try {
@@ -159,15 +235,23 @@ export class Session {
     }
   }
 
+  /**
+   * Starts the config's backend unless it runs already. A backend lost in
+   * this worker is passed over: a choice of it becomes 'auto' without it.
+   */
   private async useBackend(config: Config): Promise<void> {
-    if (this.backend?.choice !== config.train.backend || tf.getBackend() !== this.backend.info.backend) {
-      this.backend = { choice: config.train.backend, info: await this.deps.selectBackend(config.train.backend) };
+    const choice = config.train.backend;
+    if (this.backend?.choice !== choice || tf.getBackend() !== this.backend.info.backend) {
+      const lost = [...this.lost];
+      const info = choice !== 'auto' && this.lost.has(choice) ? await this.deps.selectBackend('auto', lost) : await this.deps.selectBackend(choice, lost);
+      if (choice !== 'auto' && info.backend !== choice) info.reason = `${choice} was lost in this tab's worker; ${info.reason}`;
+      this.backend = { choice, info };
     }
   }
 
-  private async execute(runId: RunId, command: Extract<Command, { type: 'start' }>, control: RunControl): Promise<void> {
+  private async execute(runId: RunId, command: Extract<Command, { type: 'start' }>, control: RunControl, attempt: { live(): boolean; onBackend(backend: BackendName): void; onCheckpoint(checkpoint: Checkpoint): void }): Promise<void> {
     const { config } = command;
-    const post = (event: Event) => this.outbox.send(event);
+    const post = (event: Event) => attempt.live() && this.outbox.send(event);
     post({ type: 'phase', runId, phase: 'loading-data', detail: config.data.dataset });
     const data = await this.dataset(config.data.dataset, (detail) => post({ type: 'phase', runId, phase: 'loading-data', detail }));
     this.lastData = { runId, data };
@@ -180,6 +264,7 @@ export class Session {
     }
     await this.useBackend(config);
     const backend = (this.backend as { info: BackendInfo }).info;
+    attempt.onBackend(backend.backend);
     post({ type: 'backend', runId, info: backend });
     const result = await train({
       config,
@@ -189,9 +274,13 @@ export class Session {
       hooks: {
         onPhase: (phase, detail) => post({ type: 'phase', runId, phase, ...(detail !== undefined ? { detail } : {}) }),
         onModel: (info) => post({ type: 'model', runId, info }),
-        onStep: (metrics) => this.outbox.step(runId, metrics),
+        onStep: (metrics) => attempt.live() && this.outbox.step(runId, metrics),
         onEpoch: (metrics) => post({ type: 'epoch', runId, metrics }),
-        onCheckpoint: (checkpoint) => post({ type: 'checkpoint', runId, checkpoint }),
+        onCheckpoint: (checkpoint) => {
+          if (!attempt.live()) return;
+          attempt.onCheckpoint(checkpoint);
+          post({ type: 'checkpoint', runId, checkpoint });
+        },
       },
       ...(command.resume ? { resume: command.resume } : {}),
       ...(init ? { init } : {}),

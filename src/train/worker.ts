@@ -5,8 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 import { DATASETS } from '../config/datasets';
 import { formatBytes } from '../config/format';
 import { loadDataset } from '../data/load';
-import type { Command, Event } from '../protocol/messages';
-import { selectBackend } from './backends';
+import { HEARTBEAT_MS, type Command, type DebugFault, type Event } from '../protocol/messages';
+import { loseBackend, selectBackend, whenLost } from './backends';
 import { Session } from './session';
 import { cachedTensors } from '../data/weights-import';
 import { decodeSpecs } from '../share/modelfile';
@@ -20,6 +20,7 @@ tf.enableProdMode();
 const session = new Session({
   post: (event: Event) => self.postMessage(event),
   selectBackend,
+  whenLost,
   loadData: async (id, onProgress) => {
     let last = 0;
     const name = DATASETS[id].name;
@@ -55,7 +56,34 @@ const session = new Session({
   },
 });
 
-self.onmessage = (e: MessageEvent<Command>) => session.handle(e.data);
+self.onmessage = (e: MessageEvent<Command>) => {
+  if (e.data.type === 'debug') {
+    if (import.meta.env.MODE === 'faults') injectFault(e.data.fault);
+    return;
+  }
+  session.handle(e.data);
+};
+
+// Alive: a thread blocked in a step cannot post this, and the page notices (bridge.ts watchdog).
+setInterval(() => self.postMessage({ type: 'heartbeat' } satisfies Event), HEARTBEAT_MS);
+
+/** The fault tests' faults (a faults build only; see the 'debug' command). */
+function injectFault(fault: DebugFault): void {
+  switch (fault) {
+    case 'block':
+      for (;;) {
+        // Spins until the page ends this worker: a step that never returns.
+      }
+    case 'throw':
+      setTimeout(() => {
+        throw new Error('a fault injected by the test: an error no one catches');
+      });
+      return;
+    case 'lose-gpu':
+      loseBackend();
+      return;
+  }
+}
 
 // Anything that escapes the session still reaches the page, tagged with the current run.
 self.addEventListener('unhandledrejection', (e) => {

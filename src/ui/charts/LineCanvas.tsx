@@ -30,6 +30,8 @@ interface Props {
   log?: boolean;
   /** A dashed horizontal reference line. */
   refY?: number;
+  /** Vertical lines at these steps, each labelled (where a run went on from a checkpoint on another backend). */
+  marks?: readonly { x: number; label: string }[];
   format(v: number): string;
   /** Names for integer x positions (layers): ticks and the read-out show these instead of steps. */
   xLabels?: readonly string[];
@@ -51,7 +53,7 @@ function tickText(v: number, log: boolean): string {
   return Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(1) : String(Number(v.toPrecision(4)));
 }
 
-export function LineCanvas({ series, height, yDomain, log = false, refY, format, xLabels, label, testId }: Props) {
+export function LineCanvas({ series, height, yDomain, log = false, refY, marks = [], format, xLabels, label, testId }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(0);
@@ -164,6 +166,19 @@ export function LineCanvas({ series, height, yDomain, log = false, refY, format,
           ctx.fill();
         }
       }
+      for (const m of marks) {
+        const x = Math.round(sx(m.x)) + 0.5;
+        ctx.strokeStyle = '#c2410c';
+        ctx.fillStyle = '#c2410c';
+        ctx.setLineDash([2, 3]);
+        ctx.beginPath();
+        ctx.moveTo(x, M.top);
+        ctx.lineTo(x, M.top + plotH);
+        ctx.stroke();
+        ctx.textAlign = 'left';
+        ctx.textBaseline = 'top';
+        ctx.fillText(m.label, x + 3, M.top + 2);
+      }
       ctx.restore();
       if (hover) {
         ctx.strokeStyle = '#888';
@@ -197,7 +212,7 @@ export function LineCanvas({ series, height, yDomain, log = false, refY, format,
         height={height * dpr}
         style={{ width: '100%', height }}
         role="img"
-        aria-label={`${label}; the data table below holds the numbers.`}
+        aria-label={`${label}${marks.length ? `; marked: ${marks.map((m) => `${m.label} at step ${m.x}`).join(', ')}` : ''}; the data table below holds the numbers.`}
         onMouseMove={onMove}
         onMouseLeave={() => setHover(null)}
       />

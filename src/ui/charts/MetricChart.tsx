@@ -30,6 +30,8 @@ export function MetricChart({ kind }: { kind: keyof typeof KINDS }) {
   const spec = KINDS[kind];
   const steps = useStore((s) => s.metrics.steps);
   const epochs = useStore((s) => s.metrics.epochs);
+  const runMarks = useStore((s) => s.metrics.marks);
+  const marks = useMemo(() => runMarks.map((m) => ({ x: m.step, label: 'resumed' })), [runMarks]);
   const [weight, setWeight] = useState(0.6);
   // The live run's steps only grow: its series extend by the new steps on each update.
   const live = useMemo(() => new StepSeries((s: StepMetrics) => s[spec.train], weight), [weight, spec.train]);
@@ -58,7 +60,7 @@ export function MetricChart({ kind }: { kind: keyof typeof KINDS }) {
   const id = `chart-${kind}`;
   const tail = Math.max(0, steps.length - 50);
   return (
-    <figure className="chart" data-testid={`chart.${kind}`} data-points={series.rawLine.xs.length} data-test-points={test.length} data-overlays={overlays.length} aria-labelledby={`${id}-title`}>
+    <figure className="chart" data-testid={`chart.${kind}`} data-points={series.rawLine.xs.length} data-test-points={test.length} data-overlays={overlays.length} data-marks={marks.length} aria-labelledby={`${id}-title`}>
       <figcaption id={`${id}-title`}>
         {spec.title}
         <label className="smoothing">
@@ -76,6 +78,7 @@ export function MetricChart({ kind }: { kind: keyof typeof KINDS }) {
             height={240}
             {...(kind === 'acc' ? { yDomain: [0, 1] as [number, number] } : {})}
             format={(v) => v.toFixed(spec.digits)}
+            marks={marks}
             label={`${spec.title} over ${steps.length} steps${overlays.length ? `, with ${overlays.length} kept runs overlaid` : ''}`}
             testId={`chart.${kind}.canvas`}
           />

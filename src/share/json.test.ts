@@ -28,6 +28,11 @@ describe('configFromJson', () => {
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
 
+  it('refuses a list nested 5,000 deep by its path (joining it would overflow the stack)', () => {
+    const deep = JSON.parse(`${'['.repeat(5000)}${']'.repeat(5000)}`) as unknown;
+    expect(configFromJson({ model: { stageBlocks: deep } }).errors).toEqual([{ field: 'model.stageBlocks', message: 'model.stageBlocks has the wrong type (a list holding lists, objects or null)' }]);
+  });
+
   it('never throws, and always returns a valid config', () => {
     fc.assert(fc.property(fc.jsonValue(), fc.record({ model: fc.dictionary(fc.constantFrom('skip', 'blocksPerStage', 'stageBlocks', 'family', 'x'), fc.jsonValue()) }), (any, shaped) => {
       for (const raw of [any, shaped]) expect(validateConfig(configFromJson(raw).config)).toEqual([]);

@@ -41,6 +41,8 @@ export function configFromJson(raw: unknown): { config: Config; errors: FieldErr
       const field = fieldByPath(`${section}.${key}`);
       if (!field) errors.push({ field: `${section}.${key}`, message: `unknown field "${section}.${key}", ignored` });
       else if (!['boolean', 'number', 'string'].includes(typeof value) && !Array.isArray(value)) errors.push({ field: field.path, message: `${field.path} has the wrong type (${value === null ? 'null' : typeof value})` });
+      // Joining lists nested thousands deep overflows the stack: only a flat list is written out.
+      else if (Array.isArray(value) && !value.every((v) => ['boolean', 'number', 'string'].includes(typeof v))) errors.push({ field: field.path, message: `${field.path} has the wrong type (a list holding lists, objects or null)` });
       else {
         const text = formatValue(value);
         if (text.length > longest(field.kind)) errors.push({ field: field.path, message: `${field.path} must be at most ${longest(field.kind)} characters, got ${text.length.toLocaleString('en-US')}; kept the default` });

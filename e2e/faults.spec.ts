@@ -37,6 +37,7 @@ for (const fault of ['block', 'throw'] as const) {
     const notice = page.getByTestId('notice.fault');
     await expect(notice).toBeVisible({ timeout: 20_000 });
     const noticed = Date.now() - injected;
+    console.log(`${fault}: noticed after ${(noticed / 1000).toFixed(1)} s: ${await notice.innerText()}`);
     await expect(notice).toHaveAttribute('data-kind', fault === 'block' ? 'hung' : 'crashed');
     // A crash is heard at once; a hang once the bound (10 median steps, at least 5 s) has passed.
     expect(noticed).toBeLessThan(fault === 'block' ? 5000 + 5000 : 5000);
@@ -73,7 +74,8 @@ for (const backend of ['webgpu', 'webgl'] as const) {
     await expect(app.stats.value('backend')).not.toHaveText(backend, { timeout: 10_000 });
     const resumeStep = Number(/step (\d+)/.exec(await notice.innerText())?.[1]);
     // Training again within 10 s, past the checkpoint.
-    await expect.poll(() => app.run.steps(), { timeout: 10_000 - (Date.now() - lost) }).toBeGreaterThan(resumeStep);
+    await expect.poll(() => app.run.steps(), { timeout: 10_000 - (Date.now() - lost), intervals: [100] }).toBeGreaterThan(resumeStep);
+    console.log(`${backend} lost: training again ${((Date.now() - lost) / 1000).toFixed(1)} s later, on ${await app.stats.value('backend').innerText()} from step ${resumeStep}`);
     expect(await app.run.status.getAttribute('data-status')).not.toBe('error');
     await expect(app.charts.loss).toHaveAttribute('data-marks', '1');
     await app.run.waitForSteps(resumeStep + 10);

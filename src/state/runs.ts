@@ -94,7 +94,7 @@ function storageFailed(e: unknown): void {
   const why = name === 'QuotaExceededError' || /quota/i.test(message)
     ? `the browser's storage for this site is full (${name || 'quota exceeded'})`
     : name === 'InvalidStateError' || /closed|cleared|evicted/i.test(message)
-      ? `this site's storage was cleared or closed by the browser (${message})`
+      ? `${message}; runs kept before it may be gone, and the live run is written again whole once the store opens again`
       : `storage refused the write (${message})`;
   useRuns.setState({ storageWarning: `Runs are not being kept: ${why}. Training goes on; what is on screen, Resume and Export (run file, model, PyTorch) work from memory until this page closes. Free some space or export the run to keep it.` });
 }
@@ -229,7 +229,8 @@ export const useRuns = create<RunsState>()((set, get) => ({
     const record = get().runs.find((r) => r.id === id);
     const checkpoint = await get().checkpointOf(id);
     if (!record || !checkpoint) return set({ error: `run ${record?.name ?? id} has no checkpoint to resume from` });
-    if (live?.id !== id && !(await lockRun(id))) return set({ error: `run ${record.name} is training in another tab: resume it there, or stop it there first` });
+    const held = live?.id === id && releaseLive !== null;
+    if (!held && !(await lockRun(id))) return set({ error: `run ${record.name} is training in another tab: resume it there, or stop it there first` });
     resuming = { id: record.id, createdAt: record.createdAt };
     useStore.getState().setConfig(() => record.config);
     const epochs: EpochMetrics[] = record.epochs.filter((e) => e.step <= checkpoint.step).map((e) => ({ ...e, predictions: new Uint8Array(0), labels: new Uint8Array(0), examples: [] }));
@@ -410,6 +411,11 @@ export async function keepRuns(factory?: IDBFactory): Promise<() => void> {
     if (s.run.status !== prev.run.status || s.run.model !== prev.run.model) {
       if (timer) clearTimeout(timer);
       save();
+    }
+    // An ended run may be resumed in another tab.
+    if (isActive(prev.run.status) && !isActive(s.run.status)) {
+      releaseLive?.();
+      releaseLive = null;
     }
     else if (s.metrics !== prev.metrics && !timer) timer = setTimeout(() => save(), SAVE_INTERVAL_MS);
   });

@@ -132,7 +132,7 @@ export function RunsPanel() {
               const live = r.id === currentId;
               const last = r.epochs[r.epochs.length - 1];
               return (
-                <tr key={r.id} data-testid={`runs.row.${r.id}`} data-checkpoint={r.checkpointStep ?? 0} data-outcome={r.outcome}>
+                <tr key={r.id} data-testid={`runs.row.${r.id}`} data-checkpoint={r.checkpointStep ?? 0} data-outcome={r.outcome} data-steps={r.steps.length}>
                   <td>
                     <input type="checkbox" disabled={live} checked={overlay.includes(r.id)} onChange={() => toggleOverlay(r.id)} aria-label={`overlay ${r.name} on the charts`} data-testid="runs.overlay" />
                     {overlay.includes(r.id) && <span className="swatch" style={{ background: overlayColor(overlay.indexOf(r.id)) }} />}

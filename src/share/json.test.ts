@@ -5,9 +5,18 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../config/presets';
 import { validateConfig } from '../config/validate';
 import { arbConfig } from '../testing/configs';
-import { configFromJson } from './json';
+import { configFromJson, MAX_CONFIG_ERRORS } from './json';
 
 describe('configFromJson', () => {
+  it('lists the first refused fields of a config naming a hundred thousand, and counts the rest', () => {
+    const model = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`junk${i}`, i]));
+    const { config, errors } = configFromJson({ model });
+    expect(config).toEqual(DEFAULT_CONFIG);
+    expect(errors).toHaveLength(MAX_CONFIG_ERRORS + 1);
+    expect(errors[0]).toEqual({ field: 'model.junk0', message: 'unknown field "model.junk0", ignored' });
+    expect(errors.at(-1)?.message).toBe(`and ${(100_000 - MAX_CONFIG_ERRORS).toLocaleString('en-US')} more refused fields, not listed`);
+  });
+
   it('reads every valid config back as itself, with no errors', () => {
     fc.assert(fc.property(arbConfig, (c) => {
       expect(configFromJson(JSON.parse(JSON.stringify(c)))).toEqual({ config: c, errors: [] });

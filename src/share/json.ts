@@ -25,7 +25,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * The config a JSON value describes, over the defaults, section by section
  * (`{"model": {"blocksPerStage": 9}}`). A missing or null section, or a
  * missing or null whole value, is the defaults. Each refused field, unknown
- * section or unknown field adds one FieldError naming it and is ignored.
+ * section or unknown field adds one FieldError naming it and is ignored
+ * (past MAX_CONFIG_ERRORS, one more counts the rest).
  * Never throws; the config always passes validateConfig.
  */
 export function configFromJson(raw: unknown): { config: Config; errors: FieldError[] } {
@@ -51,5 +52,11 @@ export function configFromJson(raw: unknown): { config: Config; errors: FieldErr
     }
   }
   const decoded = decode(parts.join('&'));
-  return { config: decoded.config, errors: [...errors, ...decoded.errors] };
+  const all = [...errors, ...decoded.errors];
+  // A hostile file can name a million unknown fields: the panel lists a few and counts the rest.
+  if (all.length <= MAX_CONFIG_ERRORS) return { config: decoded.config, errors: all };
+  return { config: decoded.config, errors: [...all.slice(0, MAX_CONFIG_ERRORS), { field: 'config', message: `and ${(all.length - MAX_CONFIG_ERRORS).toLocaleString('en-US')} more refused fields, not listed` }] };
 }
+
+/** Most refused fields of one config that are listed one by one. */
+export const MAX_CONFIG_ERRORS = 20;

@@ -10,6 +10,7 @@ import { buildModel } from '../src/model/build';
 import { installKernels } from '../src/kernels/install';
 import type { KernelOptions } from '../src/kernels/options';
 import { disposeOptimizer, makeOptimizer, trainStep } from '../src/train/engine';
+import { countDispatches, installDispatchCounter } from './dispatches';
 
 export interface BenchSpec {
   model: ModelPresetId;
@@ -57,6 +58,12 @@ export interface BenchResult {
   normsOverheadPct?: number;
   /** Kernel dispatches in one step, from tf.profile (0 when not measured). */
   kernels: number;
+  /**
+   * WebGPU compute dispatches or WebGL programs run by one whole training
+   * step (with the gradient norms as asked, and the optimizer's update),
+   * counted at the API (bench/dispatches.ts); absent on WASM and the CPU.
+   */
+  dispatchesPerStep?: number;
   /** In the browser: why this backend runs, as selectBackend said (threads on WASM). */
   reason?: string;
   /** WASM: the threads XNNPACK runs on. */
@@ -106,6 +113,8 @@ async function timeSteps(spec: BenchSpec): Promise<BenchResult> {
       if (both && i % 2 === 0) bare.push(await step(false));
     }
     const ms = median(samples);
+    const gpu = tf.getBackend() === 'webgpu' || tf.getBackend() === 'webgl';
+    const dispatchesPerStep = gpu && installDispatchCounter() ? await countDispatches(() => step(spec.gradNorms !== false)) : undefined;
     let kernels = 0;
     let kernelTimes: KernelTime[] | undefined;
     if (spec.countKernels) {
@@ -117,7 +126,7 @@ async function timeSteps(spec: BenchSpec): Promise<BenchResult> {
       kernels = info.kernels.length;
       if (spec.kernelTimes) kernelTimes = await byKernelName(info.kernels, spec.kernelTimes === 'shapes');
     }
-    const result: BenchResult = { backend: tf.getBackend(), msPerStep: ms, imgPerSec: (spec.batch * 1000) / ms, samples, kernels, ...(tf.getBackend() === 'wasm' ? { threads: getThreadsCount() } : {}), ...(kernelTimes ? { kernelTimes } : {}) };
+    const result: BenchResult = { backend: tf.getBackend(), msPerStep: ms, imgPerSec: (spec.batch * 1000) / ms, samples, kernels, ...(dispatchesPerStep !== undefined ? { dispatchesPerStep } : {}), ...(tf.getBackend() === 'wasm' ? { threads: getThreadsCount() } : {}), ...(kernelTimes ? { kernelTimes } : {}) };
     if (both) {
       result.msPerStepBare = median(bare);
       result.normsOverheadPct = (100 * (ms - result.msPerStepBare)) / result.msPerStepBare;

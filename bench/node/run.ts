@@ -42,6 +42,8 @@ interface Row {
   normsOverheadPct?: number;
   /** Kernel dispatches in one step (tf.profile), when counted. */
   kernels?: number;
+  /** WebGPU compute dispatches or WebGL programs run by one whole step (bench/dispatches.ts). */
+  dispatchesPerStep?: number;
   /** Chromium: the backend's reason (WASM threads); Node: the WASM thread count. */
   note?: string;
   /** WASM: the threads XNNPACK ran on. */
@@ -130,6 +132,7 @@ async function measure(run: (spec: BenchSpec) => Promise<BenchResult>, base: Omi
     samples: r.samples,
     ...(r.msPerStepBare !== undefined ? { msPerStepBare: r.msPerStepBare, normsOverheadPct: r.normsOverheadPct as number } : {}),
     ...(r.kernels > 0 ? { kernels: r.kernels } : {}),
+    ...(r.dispatchesPerStep !== undefined ? { dispatchesPerStep: r.dispatchesPerStep } : {}),
     ...(note ? { note } : {}),
     ...(r.threads ? { threads: r.threads } : {}),
     ...(r.kernelTimes ? { kernelTimes: r.kernelTimes } : {}),
@@ -138,7 +141,7 @@ async function measure(run: (spec: BenchSpec) => Promise<BenchResult>, base: Omi
 
 function describe(r: Row): string {
   const overhead = r.normsOverheadPct !== undefined ? `  norms ${r.normsOverheadPct >= 0 ? '+' : ''}${r.normsOverheadPct.toFixed(1)}% (bare ${r.msPerStepBare?.toFixed(0)} ms)` : '';
-  const kernels = r.kernels !== undefined ? `  ${r.kernels} kernels/step` : '';
+  const kernels = `${r.kernels !== undefined ? `  ${r.kernels} kernels/step` : ''}${r.dispatchesPerStep !== undefined ? `  ${r.dispatchesPerStep} dispatches/step` : ''}`;
   const note = r.note ? `  [${r.note}]` : '';
   const times = r.kernelTimes ? `\n${kernelTable(r.kernelTimes)}` : '';
   return `${r.env.padEnd(8)} ${r.backend.padEnd(6)} ${r.model.padEnd(9)} b${String(r.batch).padEnd(4)} ${r.msPerStep.toFixed(0).padStart(7)} ms/step ${r.imgPerSec.toFixed(1).padStart(7)} img/s${overhead}${kernels}${note}${times}`;
@@ -240,12 +243,12 @@ function reference(rows: Row[], native: TorchRow[], source: string): Reference {
 }
 
 function table(rows: Row[], ref: Reference): string {
-  const lines = ['| env | backend | model | batch | ms / step | images / s | norms\' cost | kernels / step | × PyTorch (its threads) |', '|---|---|---|---:|---:|---:|---:|---:|---:|'];
+  const lines = ['| env | backend | model | batch | ms / step | images / s | norms\' cost | kernels / step | GPU dispatches / step | × PyTorch (its threads) |', '|---|---|---|---:|---:|---:|---:|---:|---:|---:|'];
   for (const [i, r] of rows.entries()) {
     const ratio = ref.ratios.find((x) => x.row === i);
     const cost = r.normsOverheadPct !== undefined ? `${r.normsOverheadPct >= 0 ? '+' : ''}${r.normsOverheadPct.toFixed(1)}%` : '';
     const variant = [r.threads ? `${r.threads} thread${r.threads > 1 ? 's' : ''}` : '', SIMD_VARIANTS[r.simdKernels ?? 'on'].label].filter(Boolean).join(', ');
-    lines.push(`| ${r.env} | ${r.backend}${variant ? ` (${variant})` : ''} | ${r.model} | ${r.batch} | ${r.msPerStep.toFixed(0)} | ${r.imgPerSec.toFixed(1)} | ${cost} | ${r.kernels ?? ''} | ${ratio ? `${ratio.ratio.toFixed(2)} (${ratio.torchThreads})` : ''} |`);
+    lines.push(`| ${r.env} | ${r.backend}${variant ? ` (${variant})` : ''} | ${r.model} | ${r.batch} | ${r.msPerStep.toFixed(0)} | ${r.imgPerSec.toFixed(1)} | ${cost} | ${r.kernels ?? ''} | ${r.dispatchesPerStep ?? ''} | ${ratio ? `${ratio.ratio.toFixed(2)} (${ratio.torchThreads})` : ''} |`);
   }
   for (const t of ref.rows) lines.push(`| native | PyTorch ${t.torch} (${t.threads} threads) | ${t.model} | ${t.batch} | ${t.msPerStep.toFixed(0)} | ${((t.batch * 1000) / t.msPerStep).toFixed(1)} | | | 1.0 |`);
   return lines.join('\n');

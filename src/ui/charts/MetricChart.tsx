@@ -7,6 +7,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { StepMetrics } from '../../protocol/messages';
 import { minMaxIndices, smooth, StepSeries } from '../../state/series';
 import { useRuns } from '../../state/runs';
+import { overlayLabel } from '../../share/diff';
 import { useStore } from '../../state/store';
 import { overlayColor } from '../runs/colors';
 import { DataTable } from '../DataTable';
@@ -42,14 +43,17 @@ export function MetricChart({ kind }: { kind: keyof typeof KINDS }) {
   const test = useMemo(() => epochs.map((e) => ({ step: e.step, test: e[spec.test] })), [epochs, spec.test]);
   // Only the overlaid runs (not the live one, whose record is rewritten as it trains): other runs' changes do not redraw.
   const overlaid = useRuns(useShallow((s) => s.overlay.map((id) => (id === s.currentId ? null : (s.runs.find((r) => r.id === id) ?? null)))));
+  // Each overlay is named by what sets it apart from this run; another data set is flagged, not compared.
+  const current = useStore((s) => s.run.config ?? s.config);
   const overlays = useMemo(
     () =>
       overlaid.flatMap((run, i) => {
         if (!run) return [];
         const l = line(run.steps, smooth(run.steps.map((s) => s[spec.train]), weight));
-        return [{ id: run.id, name: run.name, color: overlayColor(i), ...l, dash: [5, 3], width: 1.5 }];
+        const { label, comparable } = overlayLabel(run.config, current);
+        return [{ id: run.id, name: comparable ? label : `⚠ ${label}`, color: overlayColor(i), ...l, dash: comparable ? [5, 3] : [1, 4], width: 1.5 }];
       }),
-    [overlaid, weight, spec.train],
+    [overlaid, weight, spec.train, current],
   );
   const lines: LineSeries[] = [
     { name: 'train (raw)', color: '#9db4d6', width: 1, ...series.rawLine },

@@ -26,3 +26,13 @@ export function formatBytes(bytes: number, unit: 'binary' | 'MB' | 'MiB' = 'bina
   if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
   return `${(bytes / 2 ** 10).toFixed(1)} KiB`;
 }
+
+/** A duration for people: '45 s', '3 min 20 s', '1 h 05 min'. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '–';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}

@@ -175,6 +175,9 @@ export interface ModelInfo {
   inputShape: [number, number, number];
   /** What each of the classifier's outputs means, e.g. 'airplane'. */
   classNames: string[];
+  /** The run's length in steps and the steps of an epoch (the page's time left); absent from older records. */
+  totalSteps?: number;
+  stepsPerEpoch?: number;
 }
 
 export type DoneReason = 'finished' | 'stopped';

@@ -306,7 +306,7 @@ function restore(record: RunRecord): void {
       pending: null,
       fault: null,
     },
-    metrics: { steps: record.steps, epochs, testImages: new Map(), marks: [] },
+    metrics: { steps: record.steps, epochs, testImages: new Map(), marks: [], evalMs: null },
   }));
 }
 

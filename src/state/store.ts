@@ -24,6 +24,8 @@ export interface RunState {
   pending: 'pause' | 'resume' | 'stop' | null;
   /** The worker stopped answering (hung) or died (crashed): the page offers to go on in a new worker. */
   fault: WorkerFault | null;
+  /** When the status last changed (performance.now()). */
+  since: number;
 }
 
 export interface WorkerFault {
@@ -44,6 +46,8 @@ export interface Metrics {
   testImages: ReadonlyMap<number, TestImage>;
   /** Where the run went on from a checkpoint on another backend. */
   marks: RunMark[];
+  /** How long the run's latest evaluation on the test set took (ms), for the time left; null before the first. */
+  evalMs: number | null;
 }
 
 export interface PlaygroundState {
@@ -75,7 +79,9 @@ export interface PlaygroundState {
   dismissError(): void;
 }
 
-const IDLE: RunState = { runId: null, status: 'idle', detail: '', backend: null, model: null, error: null, config: null, pending: null, fault: null };
+const IDLE: RunState = { runId: null, status: 'idle', detail: '', backend: null, model: null, error: null, config: null, pending: null, fault: null, since: 0 };
+
+const now = () => (typeof performance === 'undefined' ? Date.now() : performance.now());
 
 export const useStore = create<PlaygroundState>()((set, get) => {
   /** Applies an update only when it belongs to the current run: stale runs' messages are dropped. */
@@ -87,16 +93,18 @@ export const useStore = create<PlaygroundState>()((set, get) => {
     urlErrors: [],
     hidden: [],
     run: IDLE,
-    metrics: { steps: [], epochs: [], testImages: new Map(), marks: [] },
+    metrics: { steps: [], epochs: [], testImages: new Map(), marks: [], evalMs: null },
     setConfig: (update) => set((s) => ({ config: update(s.config) })),
     setUrlErrors: (urlErrors) => set({ urlErrors }),
     setHidden: (hidden) => set({ hidden }),
-    beginRun: (runId, config, carried) => set({ run: { ...IDLE, runId, status: 'loading-data', config }, metrics: { steps: carried?.steps ?? [], epochs: carried?.epochs ?? [], testImages: new Map(), marks: [] } }),
+    beginRun: (runId, config, carried) => set({ run: { ...IDLE, runId, status: 'loading-data', config }, metrics: { steps: carried?.steps ?? [], epochs: carried?.epochs ?? [], testImages: new Map(), marks: [], evalMs: null } }),
     setPhase: (runId, phase, detail = '') =>
       forRun(runId, (s) => {
         // A phase change answers a pending pause (-> paused) or resume (-> anything else).
         const answered = (s.run.pending === 'pause' && phase === 'paused') || (s.run.pending === 'resume' && phase !== 'paused');
-        return { run: { ...s.run, status: phase, detail, pending: answered ? null : s.run.pending } };
+        const at = now();
+        const evaluated = s.run.status === 'evaluating' && phase !== 'evaluating' ? { metrics: { ...s.metrics, evalMs: at - s.run.since } } : {};
+        return { run: { ...s.run, status: phase, detail, pending: answered ? null : s.run.pending, since: phase === s.run.status ? s.run.since : at }, ...evaluated };
       }),
     request: (pending) => set((s) => ({ run: { ...s.run, pending } })),
     setBackend: (runId, backend) => forRun(runId, (s) => ({ run: { ...s.run, backend } })),

@@ -209,7 +209,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       const loaded = startFrom(model, config, opts.init);
       hooks.onPhase?.('building', loaded);
     }
-    hooks.onModel?.({ kernelNames: model.summary.kernelNames, params: model.summary.params, depth: model.summary.depth, inputShape: model.inputShape, classNames: data.classNames });
+    const stepsPerEpoch = Math.ceil((config.data.trainSubset > 0 ? Math.min(config.data.trainSubset, data.train.count) : data.train.count) / config.train.batchSize);
+    hooks.onModel?.({ kernelNames: model.summary.kernelNames, params: model.summary.params, depth: model.summary.depth, inputShape: model.inputShape, classNames: data.classNames, stepsPerEpoch, totalSteps: totalStepsOf(config.train, stepsPerEpoch) });
     const at: Position = { step: 0, epoch: 1, stepInEpoch: 0 };
     if (opts.resume) {
       const slots = await loadCheckpoint(model, optimizer, opts.resume);

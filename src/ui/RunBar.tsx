@@ -1,7 +1,11 @@
 // Train, pause, resume and stop, and the run's status in words. The status
 // element carries data-status and data-steps: the hook e2e specs wait on.
+import { useEffect, useState } from 'react';
+import { formatDuration } from '../config/format';
+import { totalStepsOf } from '../config/schedule';
 import { validateConfig } from '../config/validate';
-import { pauseRun, resumeRun, startRun, stopRun } from '../state/bridge';
+import { estimateEpochs, pauseRun, resumeRun, startRun, stopRun } from '../state/bridge';
+import { runMsFromEstimate } from '../state/eta';
 import { isActive, useStore, type RunStatus } from '../state/store';
 import { useArchitecture } from './useArchitecture';
 
@@ -29,6 +33,21 @@ export function RunBar() {
   const invalid = validateConfig(config).map((e) => e.message);
   const { problem } = useArchitecture(config);
   if (problem) invalid.push(problem);
+  // The run's duration before it starts, from steps measured on this machine's backend (the worker's estimate).
+  const [eta, setEta] = useState<{ config: typeof config; text: string } | null>(null);
+  const [stopEstimate, setStopEstimate] = useState<(() => void) | null>(null);
+  useEffect(() => () => stopEstimate?.(), [stopEstimate]);
+  const estimate = () => {
+    setEta({ config, text: 'measuring a few steps…' });
+    const stop = estimateEpochs(config, [config.train.freeze], (e) => {
+      if (e.error) return setEta({ config, text: `could not estimate: ${e.error}` });
+      const measured = e.estimates?.[0];
+      if (!measured) return e.detail && setEta({ config, text: `measuring: ${e.detail}` });
+      const steps = totalStepsOf(config.train, measured.stepsPerEpoch);
+      setEta({ config, text: `about ${formatDuration(runMsFromEstimate(measured, config.train))}: ${steps.toLocaleString('en-US')} steps at ${measured.msPerStep.toFixed(0)} ms each, measured here, and the evaluations` });
+    });
+    setStopEstimate(() => stop);
+  };
   return (
     <section className="runbar" aria-label="Run">
       <div className="buttons">
@@ -47,7 +66,15 @@ export function RunBar() {
         <button type="button" data-testid="run.stop" disabled={!active || pending === 'stop'} onClick={stopRun}>
           Stop
         </button>
+        <button type="button" data-testid="run.estimate" disabled={active || invalid.length > 0} onClick={estimate} title="Time a few steps of this config on this machine and say how long the whole run would take">
+          How long?
+        </button>
       </div>
+      {eta && eta.config === config && !active && (
+        <p className="muted" data-testid="run.eta">
+          This run: {eta.text}
+        </p>
+      )}
       <p className="status" role="status" aria-live="polite" data-testid="run.status" data-status={status} data-steps={steps}>
         {STATUS_TEXT[status]}
         {detail && ` (${detail})`}

@@ -1,6 +1,8 @@
 // The run's vital signs: backend and why, speed, step, epoch, loss and accuracy.
+import { formatDuration } from '../config/format';
+import { timeLeftMs } from '../state/eta';
 import { recentMedian } from '../state/series';
-import { useStore } from '../state/store';
+import { isActive, useStore } from '../state/store';
 
 function fmt(v: number | undefined, digits: number): string {
   return v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
@@ -14,6 +16,8 @@ export function RunStats() {
   const lastEpoch = epochs[epochs.length - 1];
   const ms = recentMedian(steps.slice(-10).map((s) => s.ms), 10);
   const batch = run.config?.train.batchSize ?? 0;
+  const evalMs = useStore((s) => s.metrics.evalMs);
+  const left = isActive(run.status) ? timeLeftMs(steps, epochs.length, run.model, evalMs) : null;
   const stat = (label: string, value: string, testId: string) => (
     <div className="stat">
       <dt>{label}</dt>
@@ -26,6 +30,7 @@ export function RunStats() {
         {stat('Backend', run.backend?.backend ?? '–', 'stats.backend')}
         {stat('Step', last ? String(last.step) : '–', 'stats.step')}
         {stat('Epoch', last ? String(last.epoch) : '–', 'stats.epoch')}
+        {stat('Time left', left === null ? '–' : `about ${formatDuration(left)}`, 'stats.timeLeft')}
         {stat('ms / step', fmt(ms, 0), 'stats.msPerStep')}
         {stat('images / s', Number.isFinite(ms) && ms > 0 ? (batch * 1000 / ms).toFixed(1) : '–', 'stats.imagesPerSecond')}
         {stat('Train loss', fmt(last?.loss, 4), 'stats.loss')}

@@ -25,6 +25,9 @@ test('plain twin overlaid, config diff, reload keeps the numbers, export and imp
   await expect(app.charts.loss).toHaveAttribute('data-overlays', '1');
   // The overlay is named by how it differs from the live (plain) run.
   await expect(app.charts.loss.locator('.legend')).toContainText('skip on');
+  // The gradient headline overlays it too.
+  await expect(app.charts.gradHeadline).toHaveAttribute('data-overlays', '1');
+  await expect(app.charts.gradHeadline.locator('.legend')).toContainText('skip on');
   const compare = page.getByTestId('runs.compare');
   await compare.nth(0).check();
   await compare.nth(1).check();

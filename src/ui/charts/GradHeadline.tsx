@@ -2,6 +2,10 @@
 // the last layer's before the classifier (the PyTorch reference's first/last
 // conv), on a log axis, with words computed from the latest value.
 import { useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { overlayLabel } from '../../share/diff';
+import { useRuns } from '../../state/runs';
+import { overlayColor } from '../runs/colors';
 import { headlinePair, headlineRatio, verdict } from '../../state/gradflow';
 import type { StepMetrics } from '../../protocol/messages';
 import { minMaxIndices, StepSeries } from '../../state/series';
@@ -26,6 +30,21 @@ export function GradHeadline() {
     const idx = minMaxIndices(raw, MAX_POINTS).filter((i) => i > firstValid && Number.isFinite(raw[i]));
     return [firstValid, ...idx].map((i) => ({ step: (steps[i] as StepMetrics).step, ratio: 10 ** (raw[i] as number) }));
   }, [live, steps]);
+  // The compared runs' ratios beside this one's, as the loss and accuracy charts overlay them.
+  const current = useStore((s) => s.run.config ?? s.config);
+  const overlaid = useRuns(useShallow((s) => s.overlay.map((id) => (id === s.currentId ? null : (s.runs.find((r) => r.id === id) ?? null)))));
+  const overlays = useMemo(
+    () =>
+      overlaid.flatMap((run, i) => {
+        if (!run || !headlinePair(run.kernelNames)) return [];
+        const raw = run.steps.map((m) => Math.log10(headlineRatio(run.kernelNames, m.gradNorms)));
+        const idx = minMaxIndices(raw, MAX_POINTS).filter((k) => Number.isFinite(raw[k]));
+        if (idx.length === 0) return [];
+        const { label, comparable } = overlayLabel(run.config, current);
+        return [{ name: comparable ? label : `⚠ ${label}`, color: overlayColor(i), xs: idx.map((k) => (run.steps[k] as StepMetrics).step), ys: idx.map((k) => 10 ** (raw[k] as number)), dash: comparable ? [5, 3] : [1, 4], width: 1.5 }];
+      }),
+    [overlaid, current],
+  );
   const pair = names ? headlinePair(names) : null;
   const firstName = pair && names ? (names[pair.first] as string) : 'first layer';
   const lastName = pair && names ? (names[pair.last] as string) : 'last layer';
@@ -33,7 +52,7 @@ export function GradHeadline() {
   const start = series[0];
   const said = verdict(latest?.ratio ?? NaN, model, firstName, lastName);
   return (
-    <figure className="chart wide" data-testid="chart.gradHeadline" data-kind={said.kind} data-ratio={latest?.ratio ?? ''} aria-labelledby="chart-headline-title">
+    <figure className="chart wide" data-testid="chart.gradHeadline" data-kind={said.kind} data-ratio={latest?.ratio ?? ''} data-overlays={overlays.length} aria-labelledby="chart-headline-title">
       <figcaption id="chart-headline-title">
         {firstName} / {lastName} gradient norm over steps (log scale)
         {latest && (
@@ -47,16 +66,16 @@ export function GradHeadline() {
         {start && latest && start.step !== latest.step && ` At step ${start.step} it was ${start.ratio.toExponential(1)}.`}
       </p>
       <div className="chart-body">
-        {series.length === 0 ? (
+        {series.length === 0 && overlays.length === 0 ? (
           <p className="empty">No steps yet.</p>
         ) : (
           <LineCanvas
-            series={[{ name: 'first / last', color: '#d9480f', xs: series.map((p) => p.step), ys: series.map((p) => p.ratio) }]}
+            series={[{ name: 'first / last', color: '#d9480f', xs: series.map((p) => p.step), ys: series.map((p) => p.ratio) }, ...overlays]}
             height={200}
             log
             refY={1}
             format={(v) => v.toExponential(3)}
-            label={`${firstName} / ${lastName} gradient norm over steps ${start?.step ?? ''} to ${latest?.step ?? ''}, log scale`}
+            label={`${firstName} / ${lastName} gradient norm over steps ${start?.step ?? ''} to ${latest?.step ?? ''}, log scale${overlays.length ? `, with ${overlays.length} kept runs overlaid` : ''}`}
           />
         )}
       </div>

@@ -14,6 +14,7 @@ import { Controls } from './Controls';
 import { EvalView } from './eval/EvalView';
 import { PredictPanel } from './eval/PredictPanel';
 import { DataPanel } from './DataPanel';
+import { FirstSteps } from './FirstSteps';
 import { Notices } from './Notices';
 import { RunBar } from './RunBar';
 import { RunStats } from './RunStats';
@@ -60,12 +61,10 @@ export function App() {
         <ShareLink />
       </header>
       <Notices />
+      <FirstSteps />
+      {/* Train and the live charts come first in the page, so that a phone
+          shows them before the knobs; a wide screen puts the knobs beside them (styles.css). */}
       <div className="layout">
-        <aside className="sidebar" aria-label="Configuration">
-          <Controls />
-          <DataPanel />
-          <WeightsPanel />
-        </aside>
         <main className="main">
           <RunBar />
           <RunStats />
@@ -77,11 +76,18 @@ export function App() {
             <GradProfile />
             <LayerUpdates />
           </div>
+        </main>
+        <aside className="sidebar" aria-label="Configuration">
+          <Controls />
+          <DataPanel />
+          <WeightsPanel />
+        </aside>
+        <section className="main-rest" aria-label="Runs, evaluation and architecture">
           <RunsPanel />
           <EvalView />
           <PredictPanel />
           <ArchitectureView />
-        </main>
+        </section>
       </div>
     </div>
   );

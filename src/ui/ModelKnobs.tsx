@@ -1,6 +1,7 @@
 // The variant knobs of the chosen family: exactly the ModelConfig fields that
 // FAMILY_FIELDS says the family reads, each with a label and a line of help.
 // Depth (CIFAR), skip, batch norm and the initializer are drawn by Controls.
+import { useEffect, useState } from 'react';
 import type { ModelConfig } from '../config/types';
 import { FAMILY_FIELDS } from '../config/types';
 import type { NumericField } from '../config/validate';
@@ -41,27 +42,50 @@ const KNOBS: Record<Exclude<Key, 'blocksPerStage' | 'skip' | 'batchNorm' | 'init
   mlpRatio: { kind: 'number', step: 1, label: 'MLP ratio', help: "The encoder MLP's hidden width per token width (4 in ViT)." },
 };
 
+/**
+ * Knobs most runs leave at their plain value: they sit behind "More
+ * options", closed while all are at it (a preset or link that sets one,
+ * ResNeXt's cardinality, opens it), so a newcomer meets the few that matter
+ * first.
+ */
+const PLAIN: Partial<Record<keyof typeof KNOBS, unknown>> = { cardinality: 1, groupWidth: 64, widthFactor: 1, se: 0, preact: false, dropout: 0, dropPath: 0 };
+
 export function ModelKnobs({ model, set }: { model: ModelConfig; set(patch: Partial<ModelConfig>): void }) {
   const keys = (FAMILY_FIELDS[model.family] as readonly Key[]).filter((k) => !ELSEWHERE.includes(k)) as (keyof typeof KNOBS)[];
   // The encoder's shape matters only with encoder layers.
   const shown = keys.filter((k) => model.transformerLayers > 0 || !['transformerWidth', 'heads', 'mlpRatio'].includes(k));
+  const more = shown.filter((key) => key in PLAIN);
+  // Open while any of them is set (a ResNeXt preset's cardinality, a link's dropout); once open, it stays so.
+  const anySet = more.some((key) => model[key] !== PLAIN[key]);
+  const [open, setOpen] = useState(anySet);
+  useEffect(() => {
+    if (anySet) setOpen(true);
+  }, [anySet]);
   return (
     <>
-      {shown.map((key) => {
-        const knob = KNOBS[key];
-        const path = `model.${key}` as ConfigPath;
-        const testId = `controls.${key}`;
-        switch (knob.kind) {
-          case 'number':
-            return <NumberField key={key} label={knob.label} help={knob.help} testId={testId} field={path as NumericField} value={model[key] as number} {...(knob.step !== undefined ? { step: knob.step } : {})} onChange={(v) => set({ [key]: v })} />;
-          case 'list':
-            return <ListField key={key} label={knob.label} help={knob.help} testId={testId} field="model.stageBlocks" value={model.stageBlocks} onChange={(v) => set({ stageBlocks: v })} />;
-          case 'toggle':
-            return <ToggleField key={key} label={knob.label} help={knob.help} testId={testId} path={path} value={model[key] as boolean} onChange={(v) => set({ [key]: v })} />;
-          case 'select':
-            return <SelectField key={key} label={knob.label} help={knob.help} testId={testId} path={path} value={model[key] as string} options={knob.options} onChange={(v) => set({ [key]: v })} />;
-        }
-      })}
+      {shown.filter((key) => !(key in PLAIN)).map(knobOf)}
+      {more.length > 0 && (
+        <details className="more-options" data-testid="controls.more" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+          <summary>More options ({more.length})</summary>
+          {more.map(knobOf)}
+        </details>
+      )}
     </>
   );
+
+  function knobOf(key: keyof typeof KNOBS) {
+    const knob = KNOBS[key];
+    const path = `model.${key}` as ConfigPath;
+    const testId = `controls.${key}`;
+    switch (knob.kind) {
+      case 'number':
+        return <NumberField key={key} label={knob.label} help={knob.help} testId={testId} field={path as NumericField} value={model[key] as number} {...(knob.step !== undefined ? { step: knob.step } : {})} onChange={(v) => set({ [key]: v })} />;
+      case 'list':
+        return <ListField key={key} label={knob.label} help={knob.help} testId={testId} field="model.stageBlocks" value={model.stageBlocks} onChange={(v) => set({ stageBlocks: v })} />;
+      case 'toggle':
+        return <ToggleField key={key} label={knob.label} help={knob.help} testId={testId} path={path} value={model[key] as boolean} onChange={(v) => set({ [key]: v })} />;
+      case 'select':
+        return <SelectField key={key} label={knob.label} help={knob.help} testId={testId} path={path} value={model[key] as string} options={knob.options} onChange={(v) => set({ [key]: v })} />;
+    }
+  }
 }

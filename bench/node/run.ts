@@ -28,6 +28,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/chromium';
 import { benchArgs } from '../args';
 import { benchTrainStep, type BenchResult, type BenchSpec, type KernelTime } from '../step';
 import { serveBuild } from '../browser/serve';
+import { startNodeWebGpu } from '../../src/train/webgpu-node';
 
 interface Row {
   /** A preset id, with '-cifar' when its stem was replaced by the CIFAR 3×3 one (resnet18-cifar). */
@@ -82,7 +83,7 @@ const BACKENDS = ['wasm', 'cpu', 'webgl', 'webgpu'] as const satisfies readonly 
 const args = benchArgs('npm run bench -- [flags]', {
   model: { kind: 'list', default: ['resnet20', 'resnet56'], arg: 'IDS', help: "zoo presets; a '-cifar' suffix swaps in the CIFAR stem (resnet18-cifar)" },
   batch: { kind: 'numbers', default: [32, 128], help: 'batch sizes' },
-  backend: { kind: 'list', default: BACKENDS, choices: BACKENDS, help: 'TF.js backends (Node runs wasm and cpu)' },
+  backend: { kind: 'list', default: BACKENDS, choices: BACKENDS, help: 'TF.js backends (Node runs wasm, cpu, and webgpu through Dawn where it finds an adapter)' },
   env: { kind: 'list', default: ['node', 'chromium'], choices: ['node', 'chromium'], help: 'where the steps run' },
   steps: { kind: 'number', default: 3, help: 'timed steps (the figure is their median)' },
   warmup: { kind: 'number', default: 1, help: 'untimed steps first' },
@@ -112,7 +113,8 @@ const torchThreads = args['torch-threads'] === undefined ? '' : String(args['tor
 const breakdown: boolean | 'shapes' = args.breakdown === undefined ? false : args.breakdown === 'shapes' ? 'shapes' : true;
 /** Chromium WASM thread counts; [undefined] is the page's own choice (one per core). */
 const wasmThreads: (number | undefined)[] = args['wasm-threads'] ?? [undefined];
-const NODE_BACKENDS: BackendName[] = ['wasm', 'cpu'];
+/** webgpu: Dawn in Node, where the optional webgpu package and a Vulkan driver are there (src/train/webgpu-node.ts). */
+const NODE_BACKENDS: BackendName[] = ['wasm', 'cpu', 'webgpu'];
 const PYTHON = '/usr/bin/python3';
 
 function log(line: string): void {
@@ -158,12 +160,22 @@ async function nodeRows(): Promise<Row[]> {
   const rows: Row[] = [];
   tf.enableProdMode();
   for (const backend of NODE_BACKENDS.filter((b) => backends.includes(b))) {
-    installKernels(backend);
-    if (!(await tf.setBackend(backend))) throw new Error(`node: ${backend} failed to start`);
+    let note: string | undefined;
+    if (backend === 'webgpu') {
+      try {
+        note = await startNodeWebGpu();
+      } catch (e) {
+        log(`node     webgpu skipped: ${e instanceof Error ? e.message : String(e)}`);
+        continue;
+      }
+    } else {
+      installKernels(backend);
+      if (!(await tf.setBackend(backend))) throw new Error(`node: ${backend} failed to start`);
+    }
     for (const model of models)
       for (const batch of batches)
         for (const simd of backend === 'wasm' ? simdVariants : (['on'] as const)) {
-          const row: Row = { model: model.name, batch, backend, env: 'node', ...(await measure(benchTrainStep, spec(model, batch), backend, simd)), ...(simd === 'on' ? {} : { simdKernels: simd }) };
+          const row: Row = { model: model.name, batch, backend, env: 'node', ...(await measure(benchTrainStep, spec(model, batch), backend, simd)), ...(simd === 'on' ? {} : { simdKernels: simd }), ...(note ? { note } : {}) };
           log(describe(row));
           rows.push(row);
         }

@@ -34,6 +34,7 @@ import { train, type InitWeights } from '../train/engine';
 import { buildArch, summarize } from '../arch/arch';
 import { parseFreeze } from '../weights/freeze';
 import '@tensorflow/tfjs-backend-wasm';
+import { startNodeWebGpu } from '../train/webgpu-node';
 import { fileTraceSink } from './trace';
 import { installKernels } from '../kernels/install';
 import { CIFAR_LAYOUTS } from '../data/cifar';
@@ -65,9 +66,22 @@ ${EXPORT_USAGE}`;
 const BOOLEAN_FLAGS = new Set(['json', 'help']);
 const WEIGHTS_BOOLEANS = new Set(['json', 'help', 'grads']);
 
-/** Node has the wasm (the default for auto: XNNPACK, several times faster) and cpu backends; the GPU ones live in the browser. */
+/**
+ * Node has the wasm (the default for auto: XNNPACK, several times faster)
+ * and cpu backends, and webgpu through Dawn where the optional webgpu
+ * package and a Vulkan driver are there (train/webgpu-node.ts); WebGL lives
+ * only in the browser.
+ */
 async function startNodeBackend(choice: BackendChoice): Promise<void> {
-  if (choice === 'webgl' || choice === 'webgpu') throw new UsageError(`backend ${choice} runs only in the browser; in Node use --backend wasm or cpu`);
+  if (choice === 'webgl') throw new UsageError('backend webgl runs only in the browser; in Node use --backend wasm, cpu or webgpu');
+  if (choice === 'webgpu') {
+    try {
+      process.stderr.write(`webgpu: ${await startNodeWebGpu()}\n`);
+      return;
+    } catch (e) {
+      throw new UsageError(e instanceof Error ? e.message : String(e));
+    }
+  }
   const name = choice === 'auto' ? 'wasm' : choice;
   installKernels(name);
   if (!(await tf.setBackend(name))) throw new UsageError(`backend ${name} failed to start`);

@@ -85,13 +85,15 @@ def main():
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--warmup", type=int, default=2)
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--device", default="cpu", help="cpu, or cuda (the GPU kit's reference: npm run gpu-kit)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
-    model = (resnet18_cifar() if a.model == "resnet18-cifar" else CifarResNet(a.n)).train()
+    device = torch.device(a.device)
+    model = (resnet18_cifar() if a.model == "resnet18-cifar" else CifarResNet(a.n)).train().to(device)
     opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, weight_decay=1e-4)
-    x = torch.randn(a.batch, 3, 32, 32)
-    y = torch.randint(0, 10, (a.batch,))
+    x = torch.randn(a.batch, 3, 32, 32, device=device)
+    y = torch.randint(0, 10, (a.batch,), device=device)
 
     def step():
         t0 = time.perf_counter()
@@ -99,7 +101,7 @@ def main():
         loss = F.cross_entropy(model(x), y)
         loss.backward()
         opt.step()
-        loss.item()
+        loss.item()  # waits for the step (on a GPU too)
         return (time.perf_counter() - t0) * 1000
 
     for _ in range(a.warmup):
@@ -107,7 +109,8 @@ def main():
     samples = [step() for _ in range(a.steps)]
     name = a.model if a.model == "resnet18-cifar" else f"resnet{6 * a.n + 2}"
     print(json.dumps({"model": name, "params": sum(p.numel() for p in model.parameters()), "batch": a.batch, "msPerStep": statistics.median(samples),
-                      "samples": samples, "torch": torch.__version__, "threads": torch.get_num_threads()}))
+                      "samples": samples, "torch": torch.__version__, "threads": torch.get_num_threads(), "device": str(device),
+                      **({"gpu": torch.cuda.get_device_name(device)} if device.type == "cuda" else {})}))
 
 
 if __name__ == "__main__":

@@ -15,8 +15,12 @@ test('shows the stage table, parameters and training memory of the chosen net', 
   const memoryAt32 = await arch.getByTestId('arch.memory').textContent();
   await app.control('batchSize').fill('128');
   await expect(arch.getByTestId('arch.memory')).not.toHaveText(memoryAt32 ?? '');
+  await expect(arch.getByTestId('arch.top1')).toHaveCount(0);
   await app.control('preset').selectOption('resnet50');
   await expect(rows.locator('th')).toHaveText(['stem', 'stage1', 'stage2', 'stage3', 'stage4', 'head']);
+  // The architecture's published ImageNet top-1 beside its parameters.
+  await expect(arch.getByTestId('arch.top1')).toContainText("torchvision's resnet50");
+  await expect(arch.getByTestId('arch.top1')).toContainText('76.13%');
   expect(app.errors).toEqual([]);
 });
 

@@ -2,7 +2,7 @@
 // CIFAR list is the same records, and presetOf finds a preset's architecture
 // back whatever its open options (skip, batch norm, init).
 import { describe, expect, it } from 'vitest';
-import { configFromPreset, DEFAULT_CONFIG, DEFAULT_MODEL, MODEL_PRESET_IDS, MODEL_PRESETS, modelFromPreset, PRESET_IDS, PRESETS, presetOf } from './presets';
+import { configFromPreset, DEFAULT_CONFIG, DEFAULT_MODEL, isModelPresetId, MODEL_PRESET_IDS, MODEL_PRESETS, modelFromPreset, PRESET_IDS, PRESETS, presetOf, PUBLISHED_TOP1 } from './presets';
 import { validateConfig } from './validate';
 
 describe('presets', () => {
@@ -10,6 +10,16 @@ describe('presets', () => {
     for (const id of MODEL_PRESET_IDS) expect(validateConfig(configFromPreset(id)), id).toEqual([]);
     for (const id of PRESET_IDS) expect(PRESETS[id]).toBe(MODEL_PRESETS[id]);
     expect(PRESET_IDS).toEqual(['resnet20', 'resnet32', 'resnet44', 'resnet56', 'resnet110']);
+  });
+
+  it("each torchvision preset names its model card's ImageNet top-1; the CIFAR nets none", () => {
+    expect(PUBLISHED_TOP1.resnet50).toBe(76.13);
+    expect(PUBLISHED_TOP1.resnet20).toBeUndefined();
+    for (const [id, top1] of Object.entries(PUBLISHED_TOP1)) {
+      expect(isModelPresetId(id), id).toBe(true);
+      expect(top1).toBeGreaterThan(50);
+      expect(top1).toBeLessThan(85);
+    }
   });
 
   it('the default model is resnet20', () => {

@@ -173,3 +173,24 @@ export function presetOf(model: ModelConfig): ModelPresetId | undefined {
     return keys.every((k) => sameValue(model[k], full[k]));
   });
 }
+
+/**
+ * Each preset's published ImageNet-1k top-1 (%, validation set, 224×224
+ * centre crop), from torchvision's model cards (the IMAGENET1K_V1 weights):
+ * what the architecture reaches when trained in full on ImageNet. The CIFAR
+ * ResNets and the hybrid have none; seresnet50 and resnet50d have timm
+ * cards only, for several weights and resolutions, so none is named here.
+ */
+export const PUBLISHED_TOP1: Partial<Record<ModelPresetId, number>> = {
+  resnet18: 69.758,
+  resnet34: 73.314,
+  resnet50: 76.13,
+  resnet101: 77.374,
+  resnet152: 78.312,
+  resnext50_32x4d: 77.618,
+  wide_resnet50_2: 78.468,
+  vgg16: 71.592,
+  alexnet: 56.522,
+  densenet121: 74.434,
+  efficientnet_b0: 77.692,
+};

@@ -2,6 +2,7 @@
 // lays out ResNet-50), every layer on demand, and the training-memory estimate.
 import { datasetShape } from '../config/datasets';
 import { formatBytes } from '../config/format';
+import { presetOf, PUBLISHED_TOP1 } from '../config/presets';
 import { useStore } from '../state/store';
 import { useArchitecture } from './useArchitecture';
 
@@ -11,6 +12,8 @@ const macs = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} G` : n >= 1e6 ?
 export function ArchitectureView() {
   const config = useStore((s) => s.config);
   const arch = useArchitecture(config);
+  const preset = presetOf(config.model);
+  const top1 = preset && PUBLISHED_TOP1[preset];
   const shape = datasetShape(config.data);
   return (
     <section className="architecture" aria-labelledby="arch-title" data-testid="arch">
@@ -26,6 +29,11 @@ export function ArchitectureView() {
             {arch.summary.depth} weighted layers · <span data-testid="arch.params">{count(arch.summary.params)}</span> parameters · {macs(arch.summary.macs)} multiply-accumulates per {shape.input.join('×')} image · training at batch {config.train.batchSize} needs about{' '}
             <span data-testid="arch.memory">{formatBytes(arch.memory.totalBytes)}</span> ({formatBytes(arch.memory.parameterBytes)} for weights, gradients and optimizer state, {formatBytes(arch.memory.activationBytes)} for activations)
           </p>
+          {top1 !== undefined && preset && (
+            <p className="arch-top1" data-testid="arch.top1">
+              Published ImageNet top-1 of torchvision's {preset} (skip connections and batch norm as designed, trained in full on ImageNet-1k, 224×224 centre crop): <strong>{top1}%</strong>.
+            </p>
+          )}
           <table className="stage-table" data-testid="arch.stages">
             <caption>Stages, for {shape.name} input</caption>
             <thead>

@@ -16,11 +16,22 @@ test('shows the stage table, parameters and training memory of the chosen net', 
   await app.control('batchSize').fill('128');
   await expect(arch.getByTestId('arch.memory')).not.toHaveText(memoryAt32 ?? '');
   await expect(arch.getByTestId('arch.top1')).toHaveCount(0);
+  // The formula in MathML, and the block where the shape changes, from the layer tree.
+  const math = arch.getByTestId('arch.formula').locator('math');
+  await expect(math).toHaveCount(5);
+  // Rendered as MathML, not as unknown HTML elements.
+  expect(await math.first().evaluate((el) => el.namespaceURI)).toBe('http://www.w3.org/1998/Math/MathML');
+  await expect(arch.getByTestId('arch.block.shortcut')).toContainText('identity, stride 2, channels zero-padded to 32 (option A: no parameters)');
   await app.control('preset').selectOption('resnet50');
   await expect(rows.locator('th')).toHaveText(['stem', 'stage1', 'stage2', 'stage3', 'stage4', 'head']);
   // The architecture's published ImageNet top-1 beside its parameters.
   await expect(arch.getByTestId('arch.top1')).toContainText("torchvision's resnet50");
   await expect(arch.getByTestId('arch.top1')).toContainText('76.13%');
+  await expect(arch.getByTestId('arch.block.branch').locator('li').nth(3)).toHaveText('3×3 conv, 128 channels, stride 2');
+  await expect(arch.getByTestId('arch.block.shortcut')).toContainText('1×1 conv, 512 channels, stride 2');
+  // The stem as torchvision builds it: a 3×3 max-pool with stride 2, and stage 1 at 56×56 for a 224 input.
+  await app.control('inputSize').fill('224');
+  await expect(rows.nth(0)).toContainText('56×56×64');
   expect(app.errors).toEqual([]);
 });
 

@@ -4,6 +4,7 @@ import { datasetShape } from '../config/datasets';
 import { formatBytes } from '../config/format';
 import { presetOf, PUBLISHED_TOP1 } from '../config/presets';
 import { useStore } from '../state/store';
+import { BlockView, ResidualFormula } from './BlockView';
 import { useArchitecture } from './useArchitecture';
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -29,6 +30,12 @@ export function ArchitectureView() {
             {arch.summary.depth} weighted layers · <span data-testid="arch.params">{count(arch.summary.params)}</span> parameters · {macs(arch.summary.macs)} multiply-accumulates per {shape.input.join('×')} image · training at batch {config.train.batchSize} needs about{' '}
             <span data-testid="arch.memory">{formatBytes(arch.memory.totalBytes)}</span> ({formatBytes(arch.memory.parameterBytes)} for weights, gradients and optimizer state, {formatBytes(arch.memory.activationBytes)} for activations)
           </p>
+          {arch.block && (
+            <>
+              <ResidualFormula />
+              <BlockView block={arch.block} />
+            </>
+          )}
           {top1 !== undefined && preset && (
             <p className="arch-top1" data-testid="arch.top1">
               Published ImageNet top-1 of torchvision's {preset} (skip connections and batch norm as designed, trained in full on ImageNet-1k, 224×224 centre crop): <strong>{top1}%</strong>.

@@ -104,7 +104,7 @@ describe('kept runs', () => {
     stop();
   });
 
-  // Last: the warning is said once a page session (module state).
+  // After every test that needs no warning: it is said once a page session (module state).
   it('storage full: one named warning, training goes on, the run and its checkpoint stay in memory for Resume and Export', async () => {
     const factory = new IDBFactory();
     const stop = await keepRuns(factory);
@@ -142,5 +142,34 @@ describe('kept runs', () => {
     }
     // Nothing half-written: the database holds no part of the refused run.
     expect(await (await openRunsDb(factory)).list()).toEqual([]);
+  });
+
+  it('a checkpoint the store refuses leaves the kept record naming none (Resume from memory still works)', async () => {
+    const factory = new IDBFactory();
+    const stop = await keepRuns(factory);
+    const transaction = FDBDatabase.prototype.transaction;
+    // The checkpoints refused (too big for what is left), the records kept.
+    FDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<typeof transaction>) {
+      if (args[1] === 'readwrite' && [args[0]].flat().includes('checkpoints') && ![args[0]].flat().includes('runs')) throw new DOMException('the quota has been exceeded', 'QuotaExceededError');
+      return transaction.apply(this, args);
+    };
+    try {
+      const s = useStore.getState();
+      s.beginRun(5, DEFAULT_CONFIG);
+      s.setModel(5, MODEL);
+      s.addSteps(5, [step(1), step(2)]);
+      const checkpoint: Checkpoint = { step: 2, epoch: 1, stepInEpoch: 2, model: { specs: [], data: new ArrayBuffer(0) }, optimizer: null };
+      useRuns.getState().keepCheckpoint(5, checkpoint);
+      s.finish(5, 'stopped');
+      const id = useRuns.getState().currentId as string;
+      const db = await openRunsDb(factory);
+      await until(async () => (await db.list())[0]?.outcome === 'stopped');
+      expect((await db.list())[0]).not.toHaveProperty('checkpointStep');
+      expect(useRuns.getState().runs.find((r) => r.id === id)).toMatchObject({ checkpointStep: 2 });
+      expect(await useRuns.getState().checkpointOf(id)).toBe(checkpoint);
+    } finally {
+      FDBDatabase.prototype.transaction = transaction;
+      stop();
+    }
   });
 });

@@ -114,6 +114,17 @@ async function lockRun(id: string): Promise<boolean> {
   });
 }
 
+/**
+ * The record as the database may hold it: its checkpoint step only once that
+ * checkpoint is stored (a refused checkpoint leaves the record naming none,
+ * not one that is missing).
+ */
+function forStore(record: RunRecord): RunRecord {
+  const { checkpointStep: _, ...rest } = record;
+  const stored = storedStep.get(record.id);
+  return stored !== undefined ? { ...rest, checkpointStep: stored } : rest;
+}
+
 /** Inserts or replaces a run in the list, in creation order. */
 function upsert(runs: RunRecord[], record: RunRecord): RunRecord[] {
   return runs.some((r) => r.id === record.id) ? runs.map((r) => (r.id === record.id ? record : r)) : [...runs, record].sort((a, b) => a.createdAt - b.createdAt);
@@ -220,7 +231,7 @@ export const useRuns = create<RunsState>()((set, get) => ({
         storedStep.set(id, checkpoint.step);
         // The record says so too, even when the run's last save came before this.
         const record = get().runs.find((r) => r.id === id);
-        if (record) await keptDb.putFrom(record, record.steps.length);
+        if (record) await keptDb.putFrom(forStore(record), record.steps.length);
       })
       .catch(storageFailed);
   },
@@ -336,6 +347,7 @@ export async function keepRuns(factory?: IDBFactory): Promise<() => void> {
   try {
     db = await open();
     const runs = await db.list();
+    for (const r of runs) if (r.checkpointStep !== undefined) storedStep.set(r.id, r.checkpointStep);
     useRuns.setState({ runs, overlay: loadOverlay(new Set(runs.map((r) => r.id))) });
     matchCompare();
     const latest = runs[runs.length - 1];
@@ -353,6 +365,7 @@ export async function keepRuns(factory?: IDBFactory): Promise<() => void> {
       if (type === 'removed') return useRuns.setState((s) => ({ runs: s.runs.filter((r) => r.id !== id), overlay: s.overlay.filter((o) => o !== id) }));
       void db?.get(id).then((record) => {
         if (!record) return;
+        if (record.checkpointStep !== undefined) storedStep.set(id, record.checkpointStep);
         useRuns.setState((s) => ({ runs: upsert(s.runs, record) }));
         matchCompare();
       });
@@ -374,7 +387,7 @@ export async function keepRuns(factory?: IDBFactory): Promise<() => void> {
     const from = record.steps[live.saved - 1]?.step === live.lastStep ? live.saved : 0;
     live.saved = record.steps.length;
     live.lastStep = record.steps.at(-1)?.step;
-    db.putFrom(record, from)
+    db.putFrom(forStore(record), from)
       .then(() => channel?.postMessage({ type: 'saved', id: record.id } satisfies RunsMessage))
       .catch((e: unknown) => {
         // Not kept: the next save writes these steps again.

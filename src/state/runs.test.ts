@@ -19,6 +19,16 @@ async function until(check: () => Promise<boolean>, ms = 5000): Promise<void> {
   }
 }
 
+/** Refuses, as a full disk does, every readwrite transaction over stores `refused` picks; -> the undo. */
+function refuseWrites(refused: (stores: string[]) => boolean): () => void {
+  const transaction = FDBDatabase.prototype.transaction;
+  FDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<typeof transaction>) {
+    if (args[1] === 'readwrite' && refused(typeof args[0] === 'string' ? [args[0]] : [...args[0]])) throw new DOMException('the quota has been exceeded', 'QuotaExceededError');
+    return transaction.apply(this, args);
+  };
+  return () => (FDBDatabase.prototype.transaction = transaction);
+}
+
 afterEach(() => {
   useStore.setState(useStore.getInitialState(), true);
   useRuns.setState(useRuns.getInitialState(), true);
@@ -108,12 +118,8 @@ describe('kept runs', () => {
   it('storage full: one named warning, training goes on, the run and its checkpoint stay in memory for Resume and Export', async () => {
     const factory = new IDBFactory();
     const stop = await keepRuns(factory);
-    const transaction = FDBDatabase.prototype.transaction;
     // Every write from now on is refused as a full disk refuses it.
-    FDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<typeof transaction>) {
-      if (args[1] === 'readwrite') throw new DOMException('the quota has been exceeded', 'QuotaExceededError');
-      return transaction.apply(this, args);
-    };
+    const restore = refuseWrites(() => true);
     try {
       // A run id no earlier test used (the live record is module state).
       const s = useStore.getState();
@@ -137,7 +143,7 @@ describe('kept runs', () => {
       expect(kept?.steps.map((m) => m.step)).toEqual([1, 2, 3]);
       expect(await useRuns.getState().checkpointOf(id)).toBe(checkpoint);
     } finally {
-      FDBDatabase.prototype.transaction = transaction;
+      restore();
       stop();
     }
     // Nothing half-written: the database holds no part of the refused run.
@@ -147,12 +153,8 @@ describe('kept runs', () => {
   it('a checkpoint the store refuses leaves the kept record naming none (Resume from memory still works)', async () => {
     const factory = new IDBFactory();
     const stop = await keepRuns(factory);
-    const transaction = FDBDatabase.prototype.transaction;
     // The checkpoints refused (too big for what is left), the records kept.
-    FDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<typeof transaction>) {
-      if (args[1] === 'readwrite' && [args[0]].flat().includes('checkpoints') && ![args[0]].flat().includes('runs')) throw new DOMException('the quota has been exceeded', 'QuotaExceededError');
-      return transaction.apply(this, args);
-    };
+    const restore = refuseWrites((stores) => stores.includes('checkpoints') && !stores.includes('runs'));
     try {
       const s = useStore.getState();
       s.beginRun(5, DEFAULT_CONFIG);
@@ -168,7 +170,7 @@ describe('kept runs', () => {
       expect(useRuns.getState().runs.find((r) => r.id === id)).toMatchObject({ checkpointStep: 2 });
       expect(await useRuns.getState().checkpointOf(id)).toBe(checkpoint);
     } finally {
-      FDBDatabase.prototype.transaction = transaction;
+      restore();
       stop();
     }
   });

@@ -1,19 +1,20 @@
 // Our kernels, installed explicitly per backend: installKernels(backend,
 // options) sets the one options record (options.ts) and registers the
-// backend's own kernels (wasm/kernels.ts today; webgpu/ and webgl/ as they
-// come). Nothing registers on import. Call it before tf.setBackend(backend),
+// backend's own kernels (wasm/kernels.ts, webgpu/kernels.ts). Nothing registers on import. Call it before tf.setBackend(backend),
 // and again to change options (benches and tests do; nothing is restored by
 // hand).
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendName } from '../config/types';
-import { setKernelOptions, type KernelOptions } from './options';
+import { kernelOptions, setKernelOptions, type KernelOptions } from './options';
 import { registerWasmKernels } from './wasm/kernels';
 import { simdKernels } from './wasm/simd';
+import { registerWebGpuKernels } from './webgpu/kernels';
 
 export function installKernels(backend: BackendName, options: Partial<KernelOptions> = {}): void {
   setKernelOptions(options);
   if (backend === 'wasm') registerWasmKernels();
+  if (backend === 'webgpu') registerWebGpuKernels();
 }
 
 /**
@@ -25,5 +26,6 @@ export function installKernels(backend: BackendName, options: Partial<KernelOpti
 export function ourKernelRuns(kernel: string): boolean {
   const backend = tf.getBackend();
   if (tf.getKernel(kernel, backend) === undefined) return false;
+  if (backend === 'webgpu' || backend === 'webgl') return kernelOptions().gpu;
   return backend !== 'wasm' || simdKernels(tf.backend() as BackendWasm) !== null;
 }

@@ -7,6 +7,15 @@
 export const BN_KERNELS = { moments: 'PlaygroundBatchNormMoments', apply: 'PlaygroundBatchNormApply', grad: 'PlaygroundBatchNormGrad' } as const;
 
 /**
+ * Batch norm's parts that a backend may fuse further (WebGPU: src/kernels/webgpu/batchnorm.ts):
+ * momentsRunning: inputs x, runMean, runVar, attr momentum -> [mean, variance,
+ * runMean', runVar'] (torch's update, with the unbiased variance);
+ * applyRelu: BN_KERNELS.apply then max(·, 0); gradRelu: BN_KERNELS.grad's
+ * inputs and y (applyRelu's output), dy taken as 0 where y ≤ 0.
+ */
+export const BN_FUSED = { momentsRunning: 'PlaygroundBatchNormMomentsRunning', applyRelu: 'PlaygroundBatchNormReluApply', gradRelu: 'PlaygroundBatchNormReluGrad' } as const;
+
+/**
  * The kernel gradient as one kernel of our own, where a backend registers it
  * (src/kernels/wasm/kernels.ts: SIMD128 over NHWC x and dy, src/kernels/wasm/kernels.c):
  * inputs x [B, H, W, C] and dy [B, OH, OW, O], attrs ConvKernelGradAttrs ->
@@ -54,4 +63,34 @@ export interface ShortcutAttrs {
   /** Zero channels before x's. */
   before: number;
   filters: number;
+}
+
+/**
+ * One optimizer step over many variables, with their norms (src/train/optim.ts
+ * stepFused), where a backend registers it (WebGPU: one dispatch per variable
+ * and one for every norm). Inputs, per entry i: `v{i}` the variable, and
+ * where it is updated `g{i}` its gradient and its slots `a{i}` (momentum
+ * buffer; Adam's first moment) and `b{i}` (Adam's second moment). Outputs:
+ * per updated entry the new variable then its new slots, in entry order; then,
+ * where `norms` > 0, one [3·norms] tensor: the gradient, weight and update
+ * norms (update = new − old) of the entries with a norm index, in that index order.
+ */
+export const OPTIMIZER_STEP = 'PlaygroundOptimizerStep';
+
+export interface OptimizerStepAttrs {
+  optimizer: 'sgd' | 'momentum' | 'nesterov' | 'adam' | 'adamw';
+  /** Per entry: whether it is updated (has a gradient); one that is not only has its norms read. */
+  updated: number[];
+  /** Per entry: its rate (the step's lr times its scale) and its weight decay λ (0 where it does not decay). */
+  rates: number[];
+  decays: number[];
+  /** Per entry: where its norms go, or -1. */
+  normIndex: number[];
+  norms: number;
+  /** μ (momentum, nesterov) or β1 (adam, adamw), and Adam's β2, ε and bias corrections 1 − β^t. */
+  momentum: number;
+  beta2: number;
+  epsilon: number;
+  c1: number;
+  c2: number;
 }

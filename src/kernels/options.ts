@@ -15,15 +15,19 @@ export interface KernelOptions {
   /**
    * The convolution gradients (src/model/conv.ts): 'ours' = the formulations
    * below, 'native' = TF.js's Conv2DBackpropFilter/Input, 'auto' = ours on the
-   * CPU and WASM backends only (the GPU backends' native filter gradient is a
-   * real shader; WASM has none, tfjs issue 8474).
+   * CPU and WASM backends (WASM has none, tfjs issue 8474), on WebGPU where
+   * our kernels run (src/kernels/webgpu/conv.ts: TF.js's filter gradient
+   * loops over the whole batch in one invocation per weight), and on WebGL
+   * as matrix products (its Conv2DDerFilterProgram does the same loop).
    */
   convGradients: 'auto' | 'ours' | 'native';
   /**
    * Which of ours: 'matmul' = the kernel gradient as matrix products and the
    * input gradient as TF.js's Conv2DBackpropInput; 'conv' = both as forward
-   * convolutions (src/model/convgrad.ts); 'auto' = 'conv' on WASM (XNNPACK
-   * convolutions, a scalar Conv2DBackpropInput there), 'matmul' elsewhere.
+   * convolutions (src/model/convgrad.ts), or as our own kernels where the
+   * backend has them (convKernelGrad); 'auto' = 'conv' on WASM (XNNPACK
+   * convolutions, a scalar Conv2DBackpropInput there) and on WebGPU with our
+   * kernels, 'matmul' elsewhere.
    */
   convFormulation: 'auto' | 'matmul' | 'conv';
   /**
@@ -36,8 +40,10 @@ export interface KernelOptions {
   grouped: 'auto' | GroupedMode;
   /** Depthwise gradients as forward depthwise convolutions: 'auto' = on WASM only (it has no depthwise gradient kernels). */
   depthwiseByConv: 'auto' | boolean;
-  /** Batch norm in training mode written out (src/model/batchnorm.ts): 'auto' = on WASM only; false = tf.moments + tf.batchNorm. */
+  /** Batch norm in training mode written out (src/model/batchnorm.ts): 'auto' = on WASM, and on WebGPU with our kernels; false = tf.moments + tf.batchNorm. */
   fusedBatchNorm: 'auto' | boolean;
+  /** WebGPU and WebGL: our kernels (src/kernels/webgpu/: the fused optimizer step and norms, ...); off = TF.js's ops alone. */
+  gpu: boolean;
   /** WASM: our SIMD128 module (src/kernels/wasm/kernels.c); off = XNNPACK and JavaScript loops. */
   simd: boolean;
   /** WASM: the SIMD module's helper threads where the page is cross-origin isolated; off = the engine thread alone. */
@@ -53,6 +59,7 @@ export const DEFAULT_KERNEL_OPTIONS: Readonly<KernelOptions> = Object.freeze({
   grouped: 'auto',
   depthwiseByConv: 'auto',
   fusedBatchNorm: 'auto',
+  gpu: true,
   simd: true,
   simdThreads: true,
   winograd: true,

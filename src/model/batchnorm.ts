@@ -7,17 +7,36 @@
 // passes; elsewhere the same formulas as tf ops, every per-channel sum one
 // [1, N] x [N, C] product.
 import * as tf from '@tensorflow/tfjs';
-import { BN_KERNELS } from '../kernels/names';
+import { BN_FUSED, BN_KERNELS } from '../kernels/names';
 import { kernelOptions } from '../kernels/options';
 
+/** 'auto': on WASM, and on WebGPU where our kernels run (src/kernels/webgpu/batchnorm.ts). */
 export function useFusedBatchNorm(): boolean {
   const { fusedBatchNorm } = kernelOptions(); // true = this formulation, false = tf.moments + tf.batchNorm
-  return fusedBatchNorm === 'auto' ? tf.getBackend() === 'wasm' : fusedBatchNorm;
+  const backend = tf.getBackend();
+  return fusedBatchNorm === 'auto' ? backend === 'wasm' || (backend === 'webgpu' && hasBnKernels()) : fusedBatchNorm;
 }
 
-/** Whether the current backend registered BN_KERNELS. */
-function hasBnKernels(): boolean {
-  return tf.getKernel(BN_KERNELS.grad, tf.getBackend()) !== undefined;
+/** Whether the current backend registered `kernel` (BN_KERNELS by default) and may run it: the GPU backends' only with the gpu option. */
+function hasBnKernels(kernel: string = BN_KERNELS.grad): boolean {
+  const backend = tf.getBackend();
+  if (tf.getKernel(kernel, backend) === undefined) return false;
+  return (backend !== 'webgpu' && backend !== 'webgl') || kernelOptions().gpu;
+}
+
+/** Whether batchNormTrain can take the ReLU after it into its kernels (relu = true). */
+export function fusesBnRelu(): boolean {
+  return hasBnKernels(BN_FUSED.gradRelu);
+}
+
+/**
+ * The batch's mean and biased variance, and the running statistics updated
+ * in the same kernel where the backend has one (BN_FUSED.momentsRunning):
+ * -> null where it has not.
+ */
+export function momentsAndRunning(x: tf.Tensor4D, runMean: tf.Tensor1D, runVar: tf.Tensor1D, momentum: number): [tf.Tensor1D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D] | null {
+  if (!hasBnKernels(BN_FUSED.momentsRunning)) return null;
+  return tf.engine().runKernel(BN_FUSED.momentsRunning, { x, runMean, runVar }, { momentum }) as unknown as [tf.Tensor1D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
 }
 
 /** Sum over every axis but the last: t [..., C] -> [C], as ones [1, N] · t [N, C]. */
@@ -46,7 +65,11 @@ export function channelMoments(x: tf.Tensor4D): { mean: tf.Tensor1D; variance: t
  * dβ = Σ dy, dγ = Σ dy·x̂, dx = γ/σ · (dy − dβ/N − x̂·dγ/N).
  * The statistics enter as constants: the formula already carries their gradient.
  */
-export function batchNormTrain(x: tf.Tensor4D, mean: tf.Tensor1D, variance: tf.Tensor1D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): tf.Tensor4D {
+export function batchNormTrain(x: tf.Tensor4D, mean: tf.Tensor1D, variance: tf.Tensor1D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, relu = false): tf.Tensor4D {
+  if (relu) {
+    if (!fusesBnRelu()) throw new Error('batchNormTrain: this backend has no batch norm + ReLU kernels (check fusesBnRelu first)');
+    return batchNormByKernels(x, mean, variance, gamma, beta, epsilon, true);
+  }
   if (hasBnKernels()) return batchNormByKernels(x, mean, variance, gamma, beta, epsilon);
   const c = x.shape[3];
   const n = x.size / c;
@@ -68,15 +91,21 @@ export function batchNormTrain(x: tf.Tensor4D, mean: tf.Tensor1D, variance: tf.T
   return op(x, gamma, beta) as tf.Tensor4D;
 }
 
-/** batchNormTrain as one kernel forward and one backward; saves x (not x̂: the same size) and the statistics. */
-function batchNormByKernels(x: tf.Tensor4D, mean: tf.Tensor1D, variance: tf.Tensor1D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): tf.Tensor4D {
+/**
+ * batchNormTrain as one kernel forward and one backward; saves x (not x̂: the
+ * same size) and the statistics, and with `relu` the output, whose sign
+ * masks the gradient.
+ */
+function batchNormByKernels(x: tf.Tensor4D, mean: tf.Tensor1D, variance: tf.Tensor1D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, relu = false): tf.Tensor4D {
   const op = tf.customGrad((xIn, gIn, bIn, save) => {
-    (save as tf.GradSaveFunc)([xIn as tf.Tensor, gIn as tf.Tensor, mean, variance]);
+    const y = tf.engine().runKernel(relu ? BN_FUSED.applyRelu : BN_KERNELS.apply, { x: xIn as tf.Tensor, mean, variance, gamma: gIn as tf.Tensor, beta: bIn as tf.Tensor }, { epsilon }) as tf.Tensor4D;
+    (save as tf.GradSaveFunc)([xIn as tf.Tensor, gIn as tf.Tensor, mean, variance, ...(relu ? [y] : [])]);
     return {
-      value: tf.engine().runKernel(BN_KERNELS.apply, { x: xIn as tf.Tensor, mean, variance, gamma: gIn as tf.Tensor, beta: bIn as tf.Tensor }, { epsilon }) as tf.Tensor4D,
+      value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, g, m, v] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
-        return tf.engine().runKernel(BN_KERNELS.grad, { dy, x: xs, mean: m, variance: v, gamma: g }, { epsilon }) as unknown as tf.Tensor[];
+        const [xs, g, m, v, ys] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D, tf.Tensor4D | undefined];
+        const inputs = { dy, x: xs, mean: m, variance: v, gamma: g, ...(ys ? { y: ys } : {}) };
+        return tf.engine().runKernel(relu ? BN_FUSED.gradRelu : BN_KERNELS.grad, inputs, { epsilon }) as unknown as tf.Tensor[];
       },
     };
   });

@@ -4,7 +4,7 @@
 // because TF.js registers variable names globally.
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config/types';
-import { batchNormTrain, channelMoments, useFusedBatchNorm } from './batchnorm';
+import { batchNormTrain, channelMoments, fusesBnRelu, momentsAndRunning, useFusedBatchNorm } from './batchnorm';
 import { groupedConv2d } from './grouped';
 import { padShortcut, relu } from './fused';
 import { adaptiveAvgPool, avgPool } from './pool';
@@ -100,7 +100,16 @@ export function buildModel(cfg: ModelConfig, inputShape: Shape, numClasses: numb
 /** The forward pass over the tree, reading variables through `p`; `seed` gives each random op its seed. */
 function makeForward(p: (name: string) => tf.Variable, seed: () => number, frozenBatchNorm: ReadonlySet<string>) {
   const run = (ops: LayerOp[], x: tf.Tensor, training: boolean): tf.Tensor => {
-    for (const op of ops) x = apply(op, x, training);
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i] as LayerOp;
+      // A training batch norm and the ReLU after it as one kernel each way, where the backend has them (WebGPU).
+      if (op.op === 'bn' && ops[i + 1]?.op === 'relu' && training && !frozenBatchNorm.has(op.name) && fusesBnRelu() && useFusedBatchNorm()) {
+        x = batchNorm(p, x as tf.Tensor4D, op.name, true, true);
+        i += 1;
+        continue;
+      }
+      x = apply(op, x, training);
+    }
     return x;
   };
   /** The data of the pass in progress. */
@@ -202,24 +211,35 @@ function swish(x: tf.Tensor): tf.Tensor {
   return tf.mul(x, tf.sigmoid(x));
 }
 
-function batchNorm(p: (name: string) => tf.Variable, x: tf.Tensor4D, name: string, training: boolean): tf.Tensor4D {
+/** Batch norm; `relu` (training only, where fusesBnRelu): the ReLU after it in the same kernels. */
+function batchNorm(p: (name: string) => tf.Variable, x: tf.Tensor4D, name: string, training: boolean, relu = false): tf.Tensor4D {
   const gamma = p(`${name}.gamma`) as tf.Tensor1D;
   const beta = p(`${name}.beta`) as tf.Tensor1D;
   const movingMean = p(`${name}.movingMean`);
   const movingVariance = p(`${name}.movingVariance`);
   if (!training) return tf.batchNorm(x, movingMean as tf.Tensor1D, movingVariance as tf.Tensor1D, beta, gamma, BN_EPSILON);
   const fused = useFusedBatchNorm(); // on WASM: batchnorm.ts
-  const { mean, variance } = fused ? channelMoments(x) : tf.moments(x, [0, 1, 2]); // [C], [C] (biased)
   // The moving statistics update here, inside the training step, as in
   // torch: running = (1 - m) * running + m * batch, with the unbiased variance.
   // These ops are off the path to the loss, so backprop ignores them.
-  const n = x.shape[0] * x.shape[1] * x.shape[2];
-  tf.tidy(() => {
-    movingMean.assign(tf.add(tf.mul(movingMean, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)));
-    const unbiased = tf.mul(variance, n / Math.max(n - 1, 1));
-    movingVariance.assign(tf.add(tf.mul(movingVariance, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM)));
-  });
-  if (fused) return batchNormTrain(x, mean as tf.Tensor1D, variance as tf.Tensor1D, gamma, beta, BN_EPSILON);
+  const withRunning = fused ? momentsAndRunning(x, movingMean as tf.Tensor1D, movingVariance as tf.Tensor1D, BN_MOMENTUM) : null;
+  let mean: tf.Tensor;
+  let variance: tf.Tensor;
+  if (withRunning) {
+    const [m, v, runMean, runVar] = withRunning;
+    [mean, variance] = [m, v];
+    movingMean.assign(runMean);
+    movingVariance.assign(runVar);
+  } else {
+    ({ mean, variance } = fused ? channelMoments(x) : tf.moments(x, [0, 1, 2])); // [C], [C] (biased)
+    const n = x.shape[0] * x.shape[1] * x.shape[2];
+    tf.tidy(() => {
+      movingMean.assign(tf.add(tf.mul(movingMean, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)));
+      const unbiased = tf.mul(variance, n / Math.max(n - 1, 1));
+      movingVariance.assign(tf.add(tf.mul(movingVariance, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM)));
+    });
+  }
+  if (fused) return batchNormTrain(x, mean as tf.Tensor1D, variance as tf.Tensor1D, gamma, beta, BN_EPSILON, relu);
   return tf.batchNorm(x, mean, variance, beta, gamma, BN_EPSILON) as tf.Tensor4D;
 }
 

@@ -10,10 +10,15 @@ import * as tf from '@tensorflow/tfjs';
 import { kernelOptions } from '../kernels/options';
 import { conv2dInputGrad, conv2dInputGradByKernel, conv2dKernelGradByConv, conv2dKernelGradByKernel, hasKernelGradKernel, padTo } from './convgrad';
 
+/** On WebGPU, where our kernels run: both gradients as our implicit GEMMs (src/kernels/webgpu/conv.ts). */
+function ourGpuKernels(): boolean {
+  return tf.getBackend() === 'webgpu' && hasKernelGradKernel();
+}
+
 function useFastFilterGrad(): boolean {
   const backend = tf.getBackend();
   const { convGradients } = kernelOptions();
-  return convGradients === 'auto' ? backend === 'cpu' || backend === 'wasm' : convGradients === 'ours';
+  return convGradients === 'auto' ? backend === 'cpu' || backend === 'wasm' || ourGpuKernels() : convGradients === 'ours';
 }
 
 function useKernelGradKernel(): boolean {
@@ -22,7 +27,7 @@ function useKernelGradKernel(): boolean {
 
 function useConvFormulation(): boolean {
   const { convFormulation } = kernelOptions();
-  return convFormulation === 'auto' ? tf.getBackend() === 'wasm' : convFormulation === 'conv';
+  return convFormulation === 'auto' ? tf.getBackend() === 'wasm' || ourGpuKernels() : convFormulation === 'conv';
 }
 
 /**

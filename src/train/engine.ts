@@ -21,6 +21,8 @@ import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { RunControl, yieldToEventLoop } from './control';
 import { evaluate } from './evaluate';
 import { Optimizer } from './optim';
+import { ourKernelRuns } from '../kernels/install';
+import { OPTIMIZER_STEP } from '../kernels/names';
 import { l2, readVariables, tracedParams, TRACE_VERSION, type TraceSink } from './trace';
 import { bestNaming, loadTorchWeights, matchWeights, WeightsError, type TorchTensor, type WeightsNaming, type WeightsReport } from '../model/weights';
 import { namingsFor } from '../weights/torch-names';
@@ -136,6 +138,20 @@ export function unpackStep(values: ArrayLike<number>, kernels: number): { loss: 
   return { loss, acc, gradNorms, weightNorms, updateRatios };
 }
 
+/** optimizer.step with the norms trainStep packs, [3L], as TF.js ops (where no OPTIMIZER_STEP kernel runs). */
+function stepAndNorms(optimizer: Optimizer, trainable: readonly tf.Variable[], grads: tf.NamedTensorMap, kernels: readonly tf.Variable[], decayed: ReadonlySet<string>, opts: StepOptions): tf.Tensor1D {
+  const zero = () => tf.zeros([1, 1]) as tf.Tensor2D;
+  const gradSq = kernels.map((k) => (grads[k.name] === undefined ? zero() : squaredNorm(grads[k.name] as tf.Tensor)));
+  // A frozen kernel does not move: no copy to diff against (a linear
+  // probe would otherwise copy the whole body every step).
+  const moves = kernels.map((k) => grads[k.name] !== undefined);
+  const before = kernels.map((k, i) => (moves[i] ? tf.clone(k) : k));
+  const weightSq = before.map(squaredNorm);
+  optimizer.step(trainable, grads, opts.lr, decayed, opts.momentum ?? null, opts.lrScale);
+  const updateSq = kernels.map((k, i) => (moves[i] ? squaredNorm(tf.sub(k, before[i] as tf.Tensor)) : zero()));
+  return kernels.length > 0 ? tf.sqrt(tf.reshape(tf.concat([...gradSq, ...weightSq, ...updateSq], 0), [-1])) : tf.zeros([0]); // [3L]
+}
+
 /**
  * One training step. Returns a kept tensor (see unpackStep) so the caller
  * reads loss, accuracy and every per-layer norm with a single async read.
@@ -161,17 +177,11 @@ export function trainStep(model: Model, optimizer: Optimizer, x: tf.Tensor, y: t
     // they show how the loss alone reaches each layer. Weights are read
     // before the update; the update is new minus old, whatever the optimizer.
     const kernels = opts.withNorms ? (opts.normsOf ?? model.kernels) : [];
-    const zero = () => tf.zeros([1, 1]) as tf.Tensor2D;
-    const gradSq = kernels.map((k) => (grads[k.name] === undefined ? zero() : squaredNorm(grads[k.name] as tf.Tensor)));
-    // A frozen kernel does not move: no copy to diff against (a linear
-    // probe would otherwise copy the whole body every step).
-    const moves = kernels.map((k) => grads[k.name] !== undefined);
-    const before = kernels.map((k, i) => (moves[i] ? tf.clone(k) : k));
-    const weightSq = before.map(squaredNorm);
     // Weight decay on conv, dense and SE kernels only (not BN or biases).
-    optimizer.step(trainable, grads, opts.lr, new Set(model.kernels.map((k) => k.name)), opts.momentum ?? null, opts.lrScale);
-    const updateSq = kernels.map((k, i) => (moves[i] ? squaredNorm(tf.sub(k, before[i] as tf.Tensor)) : zero()));
-    const norms = kernels.length > 0 ? tf.sqrt(tf.reshape(tf.concat([...gradSq, ...weightSq, ...updateSq], 0), [-1])) : tf.zeros([0]); // [3L]
+    const decayed = new Set(model.kernels.map((k) => k.name));
+    const norms = ourKernelRuns(OPTIMIZER_STEP)
+      ? optimizer.stepFused(trainable, grads, opts.lr, decayed, opts.momentum ?? null, opts.lrScale ?? new Map(), kernels) // [3L]
+      : stepAndNorms(optimizer, trainable, grads, kernels, decayed, opts);
     const packed = tf.concat([tf.stack([reported, accuracy]), norms]); // [2 + 3L]
     // Kept tensors escape tidy: free them by hand.
     accuracy.dispose();

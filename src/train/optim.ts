@@ -4,6 +4,7 @@
 // MomentumOptimizer leaks a scalar on dispose. Call step() inside tf.tidy.
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerName } from '../config/types';
+import { OPTIMIZER_STEP, type OptimizerStepAttrs } from '../kernels/names';
 
 /** Adam's constants, torch's defaults (Kingma & Ba 2015 Algorithm 1 give the same betas; torch's ε is 1e-8). */
 export const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
@@ -91,6 +92,56 @@ export class Optimizer {
         }
       }
     }
+  }
+
+  /**
+   * step() as one OPTIMIZER_STEP kernel (where the backend registers it: the
+   * caller checks ourKernelRuns), which also measures `normed`'s norms on the
+   * way: -> [3L] for L = normed.length, the gradient norms (0 for a variable
+   * without a gradient), the weight norms before the update, and the update
+   * norms ‖new − old‖, as trainStep packs them. Same arguments and formulas as step().
+   */
+  stepFused(variables: readonly tf.Variable[], grads: tf.NamedTensorMap, lr: number, decayed: ReadonlySet<string>, momentum: number | null, lrScale: ReadonlyMap<string, number>, normed: readonly tf.Variable[]): tf.Tensor1D {
+    const { name, weightDecay: wd } = this.options;
+    this.t += 1;
+    const beta1 = momentum ?? (name === 'adam' || name === 'adamw' ? ADAM.beta1 : this.options.momentum);
+    const slotCount = name === 'sgd' ? 0 : name === 'momentum' || name === 'nesterov' ? 1 : 2;
+    // Entries: the variables updated (with a gradient), then any normed one that is not.
+    const updated = variables.filter((v) => grads[v.name] !== undefined);
+    const entries = [...updated, ...normed.filter((v) => !updated.includes(v))];
+    const inputs: tf.NamedTensorMap = {};
+    const attrs: OptimizerStepAttrs = {
+      optimizer: name,
+      updated: [],
+      rates: [],
+      decays: [],
+      normIndex: [],
+      norms: normed.length,
+      momentum: beta1,
+      beta2: ADAM.beta2,
+      epsilon: ADAM.epsilon,
+      c1: 1 - beta1 ** this.t,
+      c2: 1 - ADAM.beta2 ** this.t,
+    };
+    entries.forEach((v, i) => {
+      const isUpdated = i < updated.length;
+      inputs[`v${i}`] = v;
+      if (isUpdated) {
+        inputs[`g${i}`] = grads[v.name] as tf.Tensor;
+        this.slot(v, slotCount).forEach((slot, k) => (inputs[`${'ab'[k]}${i}`] = slot));
+      }
+      attrs.updated.push(isUpdated ? 1 : 0);
+      attrs.rates.push(lr * (lrScale.get(v.name) ?? 1));
+      attrs.decays.push(wd > 0 && decayed.has(v.name) ? wd : 0);
+      attrs.normIndex.push(normed.indexOf(v));
+    });
+    const outs = tf.engine().runKernel(OPTIMIZER_STEP, inputs, attrs as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
+    updated.forEach((v, i) => {
+      const at = i * (1 + slotCount);
+      v.assign(outs[at] as tf.Tensor);
+      this.slotsOf(v).forEach((slot, k) => slot.assign(outs[at + 1 + k] as tf.Tensor));
+    });
+    return normed.length > 0 ? (outs[outs.length - 1] as tf.Tensor1D) : tf.zeros([0]);
   }
 
   /** Steps taken (Adam's bias correction reads it): part of a checkpoint. */

@@ -1,0 +1,262 @@
+// Our WebGPU kernels (issue 21) against the CPU backend, in Node through
+// Dawn: the convolution gradients on every zoo family's shapes, batch norm
+// with and without its ReLU, every optimizer's fused step and its norms, a
+// whole training step, and ResNet-20's dispatch budget. Skipped, saying why,
+// where the optional webgpu package or a Vulkan adapter is missing (.ci/run
+// installs both: lavapipe, a software Vulkan driver).
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../config/presets';
+import type { OptimizerName } from '../../config/types';
+import type { Dataset } from '../../data/types';
+import { train } from '../../train/engine';
+import { Optimizer } from '../../train/optim';
+import { startNodeWebGpu } from '../../train/webgpu-node';
+import { installKernels } from '../install';
+import { BN_FUSED, BN_KERNELS, CONV_INPUT_GRAD, CONV_KERNEL_GRAD } from '../names';
+import { SPLIT } from './conv';
+
+const adapter = await startNodeWebGpu().then(
+  (name) => ({ name, missing: null }),
+  (e: unknown) => ({ name: null, missing: e instanceof Error ? e.message : String(e) }),
+);
+if (adapter.missing) console.warn(`skipping our WebGPU kernels: ${adapter.missing}`);
+
+/** A seeded stream of values in [-1, 1). */
+function values(n: number, seed: number): Float32Array {
+  let s = seed;
+  return Float32Array.from({ length: n }, () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32) * 2 - 1);
+}
+
+/** max |a − b| over max |b|. */
+function relative(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
+    scale = Math.max(scale, Math.abs(b[i] as number));
+  }
+  return diff / scale;
+}
+
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** The tensors `make` returns, read (the webgpu backend has no synchronous read in Node) and freed. */
+async function read(make: () => tf.Tensor[]): Promise<Float32Array[]> {
+  const ts = tf.tidy(make);
+  const out = await Promise.all(ts.map((t) => t.data() as Promise<Float32Array>));
+  tf.dispose(ts);
+  return out;
+}
+
+async function onCpu<T>(run: () => T): Promise<T> {
+  await tf.setBackend('cpu');
+  try {
+    return run();
+  } finally {
+    await startNodeWebGpu();
+  }
+}
+
+interface ConvCase {
+  family: string;
+  x: [number, number, number, number];
+  k: [number, number, number, number];
+  stride: number;
+  pad: number;
+}
+
+// Small shapes of each zoo family's convolutions (a grouped ResNeXt convolution runs as per-group convolutions; depthwise ones are TF.js's).
+const CONV_CASES: ConvCase[] = [
+  { family: 'CIFAR ResNet 3×3', x: [4, 8, 8, 16], k: [3, 3, 16, 16], stride: 1, pad: 1 },
+  { family: 'CIFAR ResNet downsampling 3×3 s2', x: [4, 8, 8, 16], k: [3, 3, 16, 32], stride: 2, pad: 1 },
+  { family: 'ImageNet stem 7×7 s2', x: [2, 17, 17, 3], k: [7, 7, 3, 8], stride: 2, pad: 3 },
+  { family: 'bottleneck 1×1', x: [2, 8, 8, 32], k: [1, 1, 32, 8], stride: 1, pad: 0 },
+  { family: 'projection 1×1 s2', x: [2, 9, 9, 16], k: [1, 1, 16, 32], stride: 2, pad: 0 },
+  { family: 'Wide ResNet 3×3 (channels not in 32s)', x: [2, 8, 8, 40], k: [3, 3, 40, 40], stride: 1, pad: 1 },
+  { family: 'ResNeXt group', x: [2, 8, 8, 4], k: [3, 3, 4, 4], stride: 1, pad: 1 },
+  { family: 'VGG first 3×3', x: [2, 8, 8, 3], k: [3, 3, 3, 8], stride: 1, pad: 1 },
+  { family: 'AlexNet 11×11 s4', x: [2, 31, 31, 3], k: [11, 11, 3, 8], stride: 4, pad: 2 },
+  { family: 'DenseNet 1×1', x: [2, 8, 8, 24], k: [1, 1, 24, 16], stride: 1, pad: 0 },
+  { family: 'EfficientNet 1×1', x: [2, 8, 8, 16], k: [1, 1, 16, 24], stride: 1, pad: 0 },
+  { family: 'odd sizes 3×3 s2', x: [3, 9, 9, 5], k: [3, 3, 5, 7], stride: 2, pad: 1 },
+  { family: `split-K: ${8 * 32 * 32} terms, over ${SPLIT} a split`, x: [8, 32, 32, 4], k: [3, 3, 4, 8], stride: 1, pad: 1 },
+];
+
+describe.skipIf(adapter.missing !== null)(`our WebGPU kernels (${adapter.name ?? 'no adapter'})`, () => {
+  it.each(CONV_CASES)('both convolution gradients of $family equal the CPU backend within 1e-3', async ({ x: xs, k: ks, stride, pad }) => {
+    const oh = Math.floor((xs[1] + 2 * pad - ks[0]) / stride) + 1;
+    const ow = Math.floor((xs[2] + 2 * pad - ks[1]) / stride) + 1;
+    const dys = [xs[0], oh, ow, ks[3]];
+    const [x, k, dy] = [values(size(xs), 1), values(size(ks), 2), values(size(dys), 3)];
+    const ours = await read(() => {
+      const [xt, kt, dyt] = [tf.tensor4d(x, xs), tf.tensor4d(k, ks), tf.tensor4d(dy, dys as [number, number, number, number])];
+      const dk = tf.engine().runKernel(CONV_KERNEL_GRAD, { x: xt, dy: dyt }, { kernelHeight: ks[0], kernelWidth: ks[1], stride, padTop: pad, padLeft: pad }) as tf.Tensor;
+      const dx = tf.engine().runKernel(CONV_INPUT_GRAD, { dy: dyt, filter: kt }, { inHeight: xs[1], inWidth: xs[2], stride, padTop: pad, padLeft: pad }) as tf.Tensor;
+      return [dk, dx];
+    });
+    const cpu = await onCpu(() =>
+      tf.tidy(() => {
+        const [xt, kt, dyt] = [tf.tensor4d(x, xs), tf.tensor4d(k, ks), tf.tensor4d(dy, dys as [number, number, number, number])];
+        const padding = [[0, 0], [pad, pad], [pad, pad], [0, 0]] as [[number, number], [number, number], [number, number], [number, number]];
+        const [dx, dk] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, padding), dyt)))([xt, kt]);
+        return [(dk as tf.Tensor).dataSync(), (dx as tf.Tensor).dataSync()];
+      }),
+    );
+    expect(relative(ours[0] as Float32Array, cpu[0] as Float32Array), 'kernel gradient').toBeLessThan(1e-3);
+    expect(relative(ours[1] as Float32Array, cpu[1] as Float32Array), 'input gradient').toBeLessThan(1e-3);
+  });
+
+  const BN_CASES: [string, [number, number, number, number], number][] = [
+    ['3 channels, 70 rows', [2, 5, 7, 3], 0],
+    ['20 channels, one slab of 1,024 rows', [4, 16, 16, 20], 0],
+    ['17 channels, 2,700 rows in three slabs, mean 500', [3, 30, 30, 17], 500],
+  ];
+  it.each(BN_CASES)('batch norm (%s): statistics, running statistics, output and gradients, with and without ReLU, as float64 sums give', async (_, shape, offset) => {
+    const c = shape[3];
+    const n = size(shape) / c;
+    const x = values(size(shape), 5).map((v, i) => offset + v * (1 + (i % c)));
+    const [gamma, beta, dy, runMean, runVar] = [values(c, 6), values(c, 7), values(size(shape), 8), values(c, 9), values(c, 10).map((v) => 1 + v / 2)];
+    // Float64 reference.
+    const mean = Array.from({ length: c }, (_, ch) => { let s = 0; for (let r = 0; r < n; r++) s += x[r * c + ch] as number; return s / n; });
+    const variance = mean.map((m, ch) => { let s = 0; for (let r = 0; r < n; r++) s += ((x[r * c + ch] as number) - m) ** 2; return s / n; });
+    const eps = 1e-5;
+    const inv = variance.map((v) => 1 / Math.sqrt(v + eps));
+    const xhat = Array.from(x, (v, i) => (v - (mean[i % c] as number)) * (inv[i % c] as number));
+    const yRef = xhat.map((h, i) => h * (gamma[i % c] as number) + (beta[i % c] as number));
+    for (const relu of [false, true]) {
+      const got = await read(() => {
+        const xt = tf.tensor4d(x, shape);
+        const [m, v, rm, rv] = tf.engine().runKernel(BN_FUSED.momentsRunning, { x: xt, runMean: tf.tensor1d(runMean), runVar: tf.tensor1d(runVar) }, { momentum: 0.1 }) as unknown as tf.Tensor[];
+        const [m2, v2] = tf.engine().runKernel(BN_KERNELS.moments, { x: xt }) as unknown as tf.Tensor[];
+        const inputs = { x: xt, mean: m as tf.Tensor, variance: v as tf.Tensor, gamma: tf.tensor1d(gamma), beta: tf.tensor1d(beta) };
+        const y = tf.engine().runKernel(relu ? BN_FUSED.applyRelu : BN_KERNELS.apply, inputs, { epsilon: eps }) as tf.Tensor;
+        const grads = tf.engine().runKernel(relu ? BN_FUSED.gradRelu : BN_KERNELS.grad, { dy: tf.tensor4d(dy, shape), x: xt, mean: m as tf.Tensor, variance: v as tf.Tensor, gamma: inputs.gamma, ...(relu ? { y } : {}) }, { epsilon: eps }) as unknown as tf.Tensor[];
+        return [m, v, rm, rv, m2, v2, y, ...grads] as tf.Tensor[];
+      });
+      const [gm, gv, grm, grv, gm2, gv2, gy, gdx, gdGamma, gdBeta] = got as Float32Array[];
+      // The mask is the kernel's own output's sign (an output within rounding of 0 may fall either side of it).
+      const g = Array.from(dy, (d, i) => (relu && (gy![i] as number) <= 0 ? 0 : d));
+      const dBeta = Array.from({ length: c }, (_, ch) => { let s = 0; for (let r = 0; r < n; r++) s += g[r * c + ch] as number; return s; });
+      const dGamma = Array.from({ length: c }, (_, ch) => { let s = 0; for (let r = 0; r < n; r++) s += (g[r * c + ch] as number) * (xhat[r * c + ch] as number); return s; });
+      const dx = g.map((d, i) => (gamma[i % c] as number) * (inv[i % c] as number) * (d - (dBeta[i % c] as number) / n - (xhat[i] as number) * (dGamma[i % c] as number) / n));
+      expect(relative(gm!, mean), 'mean').toBeLessThan(1e-6);
+      expect(relative(gv!, variance), 'variance').toBeLessThan(1e-4);
+      expect(Array.from(gm2!)).toEqual(Array.from(gm!));
+      expect(Array.from(gv2!)).toEqual(Array.from(gv!));
+      expect(relative(grm!, mean.map((m, ch) => 0.9 * (runMean[ch] as number) + 0.1 * m))).toBeLessThan(1e-5);
+      expect(relative(grv!, variance.map((v, ch) => 0.9 * (runVar[ch] as number) + (0.1 * v * n) / (n - 1))), 'running variance').toBeLessThan(1e-4);
+      expect(relative(gy!, yRef.map((y) => (relu ? Math.max(y, 0) : y))), 'output').toBeLessThan(1e-4);
+      expect(relative(gdBeta!, dBeta), 'dβ').toBeLessThan(1e-4);
+      expect(relative(gdGamma!, dGamma), 'dγ').toBeLessThan(1e-3);
+      expect(relative(gdx!, dx), 'dx').toBeLessThan(1e-3);
+    }
+  });
+
+  const OPTIMIZERS: OptimizerName[] = ['sgd', 'momentum', 'nesterov', 'adam', 'adamw'];
+  it.each(OPTIMIZERS)("%s's fused step: three steps' weights and norms as the TF.js ops' on the CPU backend", async (name) => {
+    const shapes = [[3, 3, 4, 8], [8], [300, 5]];
+    const start = shapes.map((s, i) => values(size(s), 20 + i));
+    const grads = [0, 1, 2].map((step) => shapes.map((s, i) => values(size(s), 40 + 3 * step + i)));
+    const decayed = new Set(['w0', 'w2']);
+    const lrScale = new Map([['w2', 10]]);
+    let runs = 0;
+    const run = async (fused: boolean) => {
+      runs += 1;
+      const names = shapes.map((_, i) => `${name}-${runs}-w${i}`);
+      const vars = shapes.map((s, i) => tf.tidy(() => tf.variable(tf.tensor(start[i] as Float32Array, s), true, names[i])));
+      const decayed = new Set([names[0] as string, names[2] as string]);
+      const lrScale = new Map([[names[2] as string, 10]]);
+      const opt = new Optimizer({ name, momentum: 0.9, weightDecay: 1e-2 });
+      const norms: number[][] = [];
+      const l2 = (a: ArrayLike<number>) => Math.sqrt(Array.from(a).reduce((s, v) => s + v * v, 0));
+      for (const [step, g] of grads.entries()) {
+        // The last variable has no gradient on the second step: it keeps its value, its norms still measured.
+        const named: tf.NamedTensorMap = {};
+        vars.forEach((v, i) => { if (!(i === 2 && step === 1)) named[v.name] = tf.tensor(g[i] as Float32Array, shapes[i]); });
+        const before = await Promise.all(vars.map((v) => v.data()));
+        const mu = step === 2 ? 0.8 : null;
+        if (fused) {
+          const n = tf.tidy(() => opt.stepFused(vars, named, 0.05, decayed, mu, lrScale, vars));
+          norms.push(Array.from(await n.data()));
+          n.dispose();
+        } else {
+          tf.tidy(() => opt.step(vars, named, 0.05, decayed, mu, lrScale));
+          const after = await Promise.all(vars.map((v) => v.data()));
+          const gs = await Promise.all(vars.map((v) => named[v.name]?.data()));
+          norms.push([...gs.map((d) => (d ? l2(d) : 0)), ...before.map(l2), ...after.map((a, i) => l2(a.map((w, j) => w - (before[i]![j] as number))))]);
+        }
+        tf.dispose(Object.values(named));
+      }
+      const out = { weights: await Promise.all(vars.map((v) => v.data())), slots: await Promise.all(vars.map((v) => Promise.all(opt.slotsOf(v).map((s) => s.data())))), norms };
+      opt.dispose();
+      vars.forEach((v) => v.dispose());
+      return out;
+    };
+    const before = tf.memory().numTensors;
+    const ours = await run(true);
+    expect(tf.memory().numTensors).toBe(before);
+    await tf.setBackend('cpu');
+    const cpu = await run(false).finally(() => startNodeWebGpu());
+    ours.weights.forEach((w, i) => expect(relative(w, cpu.weights[i]!), `w${i}`).toBeLessThan(1e-5));
+    ours.slots.forEach((s, i) => s.forEach((slot, k) => expect(relative(slot, cpu.slots[i]![k]!), `w${i} slot ${k}`).toBeLessThan(1e-5)));
+    ours.norms.forEach((n, step) => expect(relative(n, cpu.norms[step]!), `norms at step ${step + 1}`).toBeLessThan(1e-5));
+  });
+
+  const cifarLike = (count: number): Dataset => {
+    const images = new Uint8Array(count * 16 * 16 * 3).map((_, i) => (i * 2654435761) % 251);
+    const labels = new Uint8Array(count).map((_, i) => i % 10);
+    const set = { images, labels, count };
+    return { id: 'cifar10', height: 16, width: 16, channels: 3, numClasses: 10, classNames: Array.from({ length: 10 }, (_, c) => String(c)), train: set, test: set };
+  };
+
+  it("three training steps of a small ResNet with our kernels: loss and every layer's gradient, weight and update norm as on the CPU backend", async () => {
+    const config = { ...DEFAULT_CONFIG, model: { ...DEFAULT_CONFIG.model, blocksPerStage: 1, baseWidth: 8 }, train: { ...DEFAULT_CONFIG.train, batchSize: 16, maxSteps: 3, weightDecay: 5e-4 }, data: { ...DEFAULT_CONFIG.data, testSubset: 16, augment: 'none' as const } };
+    const seen: Record<string, number[][]> = {};
+    for (const backend of ['webgpu', 'cpu']) {
+      if (backend === 'cpu') await tf.setBackend('cpu');
+      else await startNodeWebGpu();
+      const before = tf.memory().numTensors;
+      const steps: number[][] = [];
+      await train({ config, data: cifarLike(64), hooks: { onStep: (m) => steps.push([m.loss, ...m.gradNorms, ...(m.weightNorms ?? []), ...(m.updateRatios ?? [])]) } });
+      expect(tf.memory().numTensors).toBe(before);
+      seen[backend] = steps;
+    }
+    await startNodeWebGpu();
+    expect(seen.webgpu).toHaveLength(3);
+    seen.webgpu!.forEach((step, i) => {
+      step.forEach((v, j) => expect(Math.abs(v - seen.cpu![i]![j]!), `step ${i + 1}, value ${j}`).toBeLessThan(1e-3 * Math.abs(seen.cpu![i]![j]!) + 1e-6));
+    });
+  });
+
+  it("ResNet-20's training step at batch 8 on CIFAR-10 shapes: at most 500 dispatches with our kernels (TF.js's ops alone: over 1,400)", async () => {
+    const images = new Uint8Array(16 * 32 * 32 * 3).map((_, i) => (i * 2654435761) % 251);
+    const set = { images, labels: new Uint8Array(16).map((_, i) => i % 10), count: 16 };
+    const data: Dataset = { id: 'cifar10', height: 32, width: 32, channels: 3, numClasses: 10, classNames: Array.from({ length: 10 }, (_, c) => String(c)), train: set, test: set };
+    const config = { ...DEFAULT_CONFIG, train: { ...DEFAULT_CONFIG.train, batchSize: 8 }, data: { ...DEFAULT_CONFIG.data, testSubset: 8 } };
+    // Every launch counted; a step's are the difference between runs of 4 and 2 steps, over 2 (the rest, evaluation included, is the same in both).
+    let launches = 0;
+    const proto = (globalThis as unknown as { GPUComputePassEncoder: { prototype: Record<string, (...a: unknown[]) => unknown> } }).GPUComputePassEncoder.prototype;
+    const counted = proto.dispatchWorkgroups as (...a: unknown[]) => unknown;
+    proto.dispatchWorkgroups = function (this: unknown, ...a: unknown[]) { launches += 1; return counted.apply(this, a); };
+    try {
+      const launchesOf = async (steps: number) => {
+        const from = launches;
+        await train({ config: { ...config, train: { ...config.train, maxSteps: steps } }, data });
+        return launches - from;
+      };
+      const stepLaunches = async (gpu: boolean) => {
+        installKernels('webgpu', { gpu });
+        return ((await launchesOf(4)) - (await launchesOf(2))) / 2;
+      };
+      const ours = await stepLaunches(true);
+      const theirs = await stepLaunches(false);
+      console.log(`ResNet-20 b8 dispatches a step: ${ours} with our kernels, ${theirs} with TF.js's`);
+      expect(ours).toBeLessThanOrEqual(500);
+      expect(theirs).toBeGreaterThan(1400);
+    } finally {
+      proto.dispatchWorkgroups = counted;
+      installKernels('webgpu');
+    }
+  });
+});

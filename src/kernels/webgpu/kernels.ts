@@ -7,8 +7,10 @@
 //   the running ones, the normalization with its ReLU, and their gradient.
 // - Both convolution gradients (conv.ts: CONV_KERNEL_GRAD, CONV_INPUT_GRAD)
 //   as tiled implicit GEMMs, the kernel gradient split over its long sum.
+// - ReLU's gradient and the option-A shortcut both ways (elementwise.ts).
 import * as tf from '@tensorflow/tfjs';
-import { BN_FUSED, BN_KERNELS, CONV_INPUT_GRAD, CONV_KERNEL_GRAD, OPTIMIZER_STEP, type ConvInputGradAttrs, type ConvKernelGradAttrs, type OptimizerStepAttrs } from '../names';
+import { BN_FUSED, BN_KERNELS, CONV_INPUT_GRAD, CONV_KERNEL_GRAD, OPTIMIZER_STEP, PAD_SHORTCUT, PAD_SHORTCUT_GRAD, RELU_GRAD, type ConvInputGradAttrs, type ConvKernelGradAttrs, type OptimizerStepAttrs, type ShortcutAttrs } from '../names';
+import { reluGrad, shortcut } from './elementwise';
 import { convInputGrad, convKernelGrad } from './conv';
 import { bnApply, bnGrad, bnMoments } from './batchnorm';
 import { optimizerStep } from './optimizer';
@@ -47,6 +49,9 @@ const KERNELS: readonly Kernel[] = [
   ] satisfies Kernel[]),
   [CONV_KERNEL_GRAD, ({ inputs, backend, attrs }) => convKernelGrad(backend, (inputs as Inputs).x!, (inputs as Inputs).dy!, attrs as unknown as ConvKernelGradAttrs)],
   [CONV_INPUT_GRAD, ({ inputs, backend, attrs }) => convInputGrad(backend, (inputs as Inputs).dy!, (inputs as Inputs).filter!, attrs as unknown as ConvInputGradAttrs)],
+  [RELU_GRAD, ({ inputs, backend }) => reluGrad(backend, (inputs as Inputs).dy!, (inputs as Inputs).y!)],
+  [PAD_SHORTCUT, ({ inputs, backend, attrs }) => shortcut(backend, (inputs as Inputs).x!, attrs as unknown as ShortcutAttrs, false)],
+  [PAD_SHORTCUT_GRAD, ({ inputs, backend, attrs }) => shortcut(backend, (inputs as Inputs).dy!, attrs as unknown as ShortcutAttrs, true)],
   [OPTIMIZER_STEP, ({ inputs, backend, attrs }) => optimizerStep(inputs, backend, attrs as unknown as OptimizerStepAttrs)],
 ];
 

@@ -13,7 +13,7 @@ import { train } from '../../train/engine';
 import { Optimizer } from '../../train/optim';
 import { startNodeWebGpu } from '../../train/webgpu-node';
 import { installKernels } from '../install';
-import { BN_FUSED, BN_KERNELS, CONV_INPUT_GRAD, CONV_KERNEL_GRAD } from '../names';
+import { BN_FUSED, BN_KERNELS, CONV_INPUT_GRAD, CONV_KERNEL_GRAD, PAD_SHORTCUT, PAD_SHORTCUT_GRAD, RELU_GRAD } from '../names';
 import { SPLIT } from './conv';
 
 const adapter = await startNodeWebGpu().then(
@@ -151,6 +151,31 @@ describe.skipIf(adapter.missing !== null)(`our WebGPU kernels (${adapter.name ??
       expect(relative(gdGamma!, dGamma), 'dγ').toBeLessThan(1e-3);
       expect(relative(gdx!, dx), 'dx').toBeLessThan(1e-3);
     }
+  });
+
+  it("ReLU's gradient and the option-A shortcut both ways equal TF.js's ops on the CPU backend", async () => {
+    const shape = [3, 9, 9, 6] as [number, number, number, number];
+    const [x, dy] = [values(size(shape), 11), values(3 * 5 * 5 * 12, 12)];
+    const attrs = { inHeight: 9, inWidth: 9, channels: 6, stride: 2, before: 3, filters: 12 };
+    const ours = await read(() => {
+      const xt = tf.tensor4d(x, shape);
+      const y = tf.relu(xt);
+      return [
+        tf.engine().runKernel(RELU_GRAD, { dy: tf.tensor4d(values(size(shape), 13), shape), y }) as tf.Tensor,
+        tf.engine().runKernel(PAD_SHORTCUT, { x: xt }, attrs) as tf.Tensor,
+        tf.engine().runKernel(PAD_SHORTCUT_GRAD, { dy: tf.tensor4d(dy, [3, 5, 5, 12]) }, attrs) as tf.Tensor,
+      ];
+    });
+    await tf.setBackend('cpu');
+    const cpu = await read(() => {
+      const xt = tf.tensor4d(x, shape);
+      const shortcut = (t: tf.Tensor4D) => tf.pad(tf.avgPool(t, 1, 2, 'valid'), [[0, 0], [0, 0], [0, 0], [3, 3]]);
+      const [reluGrad] = tf.grads((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), tf.tensor4d(values(size(shape), 13), shape))))([xt]);
+      const [shortcutGrad] = tf.grads((t: tf.Tensor) => tf.sum(tf.mul(shortcut(t as tf.Tensor4D), tf.tensor4d(dy, [3, 5, 5, 12]))))([xt]);
+      return [reluGrad as tf.Tensor, shortcut(xt), shortcutGrad as tf.Tensor];
+    }).finally(() => startNodeWebGpu());
+    // + 0: TF.js's product gives −0 where dy < 0 is masked; ours writes 0.
+    ours.forEach((o, i) => expect(Array.from(o, (v) => v + 0), ['ReLU gradient', 'shortcut', 'shortcut gradient'][i]).toEqual(Array.from(cpu[i]!, (v) => v + 0)));
   });
 
   const OPTIMIZERS: OptimizerName[] = ['sgd', 'momentum', 'nesterov', 'adam', 'adamw'];

@@ -68,3 +68,28 @@ test('WASM, with our SIMD kernels on their threads, computes the CPU backend\'s 
   expect(Math.max(...errors), JSON.stringify(errors)).toBeLessThan(1e-3);
   expect(app.errors).toEqual([]);
 });
+
+for (const backend of ['webgpu', 'webgl'] as const) {
+  test(`${backend}, with our kernels, computes the CPU backend's first two steps`, async ({ page }) => {
+    // Two steps: the second's loss and gradients come after the first update (our fused optimizer on WebGPU).
+    const config = 'n=1&width=8&batch=8&subset=16&test=8&epochs=1';
+    const app = new Playground(page);
+    const runs: Record<string, Awaited<ReturnType<typeof exportNewest>>> = {};
+    for (const on of [backend, 'cpu']) {
+      await app.open(`backend=${on}&${config}`);
+      await app.run.train.click();
+      await app.run.waitForStatus('done');
+      runs[on] = await exportNewest(page);
+    }
+    const [gpu, cpu] = [runs[backend]!, runs.cpu!];
+    expect(gpu.kernelNames).toEqual(cpu.kernelNames);
+    for (const step of [0, 1]) {
+      const [g, c] = [gpu.steps[step]!, cpu.steps[step]!];
+      expect(Math.abs(g.loss - c.loss) / c.loss, `step ${step + 1}: loss ${g.loss} on ${backend}, ${c.loss} on cpu`).toBeLessThan(1e-3);
+      expect(g.gradNorms).toHaveLength(cpu.kernelNames.length);
+      const errors = g.gradNorms.map((n, i) => Math.abs(n - c.gradNorms[i]!) / c.gradNorms[i]!);
+      expect(Math.max(...errors), `step ${step + 1}: ${JSON.stringify(errors)}`).toBeLessThan(1e-3);
+    }
+    expect(app.errors).toEqual([]);
+  });
+}

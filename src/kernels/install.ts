@@ -1,6 +1,6 @@
 // Our kernels, installed explicitly per backend: installKernels(backend,
 // options) sets the one options record (options.ts) and registers the
-// backend's own kernels (wasm/kernels.ts, webgpu/kernels.ts). Nothing registers on import. Call it before tf.setBackend(backend),
+// backend's own kernels (wasm/, webgpu/, webgl/kernels.ts). Nothing registers on import. Call it before tf.setBackend(backend),
 // and again to change options (benches and tests do; nothing is restored by
 // hand).
 import * as tf from '@tensorflow/tfjs';
@@ -9,12 +9,14 @@ import type { BackendName } from '../config/types';
 import { kernelOptions, setKernelOptions, type KernelOptions } from './options';
 import { registerWasmKernels } from './wasm/kernels';
 import { simdKernels } from './wasm/simd';
+import { registerWebGlKernels } from './webgl/kernels';
 import { registerWebGpuKernels } from './webgpu/kernels';
 
 export function installKernels(backend: BackendName, options: Partial<KernelOptions> = {}): void {
   setKernelOptions(options);
   if (backend === 'wasm') registerWasmKernels();
   if (backend === 'webgpu') registerWebGpuKernels();
+  if (backend === 'webgl') registerWebGlKernels();
 }
 
 /**

@@ -94,3 +94,23 @@ export interface OptimizerStepAttrs {
   c1: number;
   c2: number;
 }
+
+/**
+ * x's patches as a matrix, for the kernel gradient as one batched matrix
+ * product (src/model/convgrad.ts conv2dKernelGradByIm2col), where a backend
+ * registers it (WebGL): input x [B, H, W, C], attrs Im2ColAttrs ->
+ * [chunks, kh·kw·C, rows], column z·rows + r the output position
+ * m = (b·OH + y)·OW + x, chunks·rows = B·OH·OW.
+ */
+export const IM2COL = 'PlaygroundIm2Col';
+
+export interface Im2ColAttrs {
+  kernelHeight: number;
+  kernelWidth: number;
+  stride: number;
+  pad: number;
+  outHeight: number;
+  outWidth: number;
+  rows: number;
+  chunks: number;
+}

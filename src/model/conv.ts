@@ -8,6 +8,8 @@
 // the conv* fields of the kernel options (src/kernels/options.ts).
 import * as tf from '@tensorflow/tfjs';
 import { kernelOptions } from '../kernels/options';
+import { IM2COL, type Im2ColAttrs } from '../kernels/names';
+import { ourKernelRuns } from '../kernels/install';
 import { conv2dInputGrad, conv2dInputGradByKernel, conv2dKernelGradByConv, conv2dKernelGradByKernel, hasKernelGradKernel, padTo } from './convgrad';
 
 /** On WebGPU, where our kernels run: both gradients as our implicit GEMMs (src/kernels/webgpu/conv.ts). */
@@ -15,10 +17,15 @@ function ourGpuKernels(): boolean {
   return tf.getBackend() === 'webgpu' && hasKernelGradKernel();
 }
 
+/** On WebGL, where our IM2COL runs: the kernel gradient as one batched product over x's patches. */
+function byIm2col(): boolean {
+  return tf.getBackend() === 'webgl' && ourKernelRuns(IM2COL);
+}
+
 function useFastFilterGrad(): boolean {
   const backend = tf.getBackend();
   const { convGradients } = kernelOptions();
-  return convGradients === 'auto' ? backend === 'cpu' || backend === 'wasm' || ourGpuKernels() : convGradients === 'ours';
+  return convGradients === 'auto' ? backend === 'cpu' || backend === 'wasm' || ourGpuKernels() || byIm2col() : convGradients === 'ours';
 }
 
 function useKernelGradKernel(): boolean {
@@ -55,6 +62,7 @@ export function conv2d(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: number, pad:
   const byConv = useConvFormulation();
   const kernelGradByConv = (xs: tf.Tensor4D, dy: tf.Tensor4D) =>
     useKernelGradKernel() ? conv2dKernelGradByKernel(xs, dy, [kh, kw], stride, pad) : conv2dKernelGradByConv(xs, dy, [kh, kw], stride, pad);
+  const kernelGrad = (xs: tf.Tensor4D, dy: tf.Tensor4D) => (byIm2col() ? conv2dKernelGradByIm2col(xs, dy, [kh, kw], stride, pad) : conv2dKernelGrad(xs, dy, [kh, kw], stride, pad));
   const op = tf.customGrad((xIn, kIn, save) => {
     const [x4, k4] = [xIn as tf.Tensor4D, kIn as tf.Tensor4D];
     (save as tf.GradSaveFunc)([x4, k4]);
@@ -62,12 +70,12 @@ export function conv2d(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: number, pad:
       value: tf.conv2d(x4, k4, stride, pad),
       gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
         const [xs, ks] = saved as [tf.Tensor4D, tf.Tensor4D];
-        if (!inputGrad) return [tf.zerosLike(xs), byConv ? kernelGradByConv(xs, dy) : conv2dKernelGrad(xs, dy, [kh, kw], stride, pad)];
+        if (!inputGrad) return [tf.zerosLike(xs), byConv ? kernelGradByConv(xs, dy) : kernelGrad(xs, dy)];
         if (byConv && useKernelGradKernel()) return [conv2dInputGradByKernel(dy, ks, xs.shape, stride, pad), conv2dKernelGradByKernel(xs, dy, [kh, kw], stride, pad)];
         if (byConv) return [conv2dInputGrad(dy, ks, xs.shape, stride, pad), conv2dKernelGradByConv(xs, dy, [kh, kw], stride, pad)];
         // The input gradient is Conv2DBackpropInput, which conv2dTranspose runs given x's shape.
         const dx = tf.conv2dTranspose(dy, ks, xs.shape, stride, pad); // [B, H, W, inC]
-        return [dx, conv2dKernelGrad(xs, dy, [kh, kw], stride, pad)];
+        return [dx, kernelGrad(xs, dy)];
       },
     };
   });
@@ -129,6 +137,36 @@ export function conv2dKernelGrad(x: tf.Tensor4D, dy: tf.Tensor4D, kernelSize: [n
     }
     const perChunk = tf.stack(taps) as tf.Tensor4D; // [kh*kw, chunks, C, O]
     return tf.reshape(chunks > 1 ? tf.sum(perChunk, 1) : perChunk, [kh, kw, c, o]);
+  });
+}
+
+/** Most output positions one product of conv2dKernelGradByIm2col sums over (a fragment's longest loop, but one image's positions where an image has more). */
+const IM2COL_ROWS = 4096;
+
+/**
+ * conv2dKernelGrad as one IM2COL (x's patches, [chunks, kh·kw·C, rows]), one
+ * batched product with dy [chunks, rows, O] and a sum over the chunks: the
+ * chunks split the sum over B·OH·OW positions (split-K), so the product's
+ * fragments each loop over `rows` terms, where TF.js's WebGL filter gradient
+ * loops over all of them. A chunk is whole images: g of them, g dividing B.
+ */
+export function conv2dKernelGradByIm2col(x: tf.Tensor4D, dy: tf.Tensor4D, [kh, kw]: [number, number], stride: number, pad: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [b, , , c] = x.shape;
+    const [, oh, ow, o] = dy.shape;
+    let images = 1;
+    for (let g = b; g >= 1; g--) {
+      if (b % g === 0 && g * oh * ow <= IM2COL_ROWS) {
+        images = g;
+        break;
+      }
+    }
+    const rows = images * oh * ow;
+    const chunks = b / images;
+    const attrs: Im2ColAttrs = { kernelHeight: kh, kernelWidth: kw, stride, pad, outHeight: oh, outWidth: ow, rows, chunks };
+    const cols = tf.engine().runKernel(IM2COL, { x }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor3D; // [chunks, K, rows]
+    const perChunk = tf.matMul(cols, tf.reshape(dy, [chunks, rows, o])); // [chunks, K, O]
+    return tf.reshape(chunks > 1 ? tf.sum(perChunk, 0) : perChunk, [kh, kw, c, o]);
   });
 }
 

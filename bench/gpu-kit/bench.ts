@@ -2,14 +2,20 @@
 // the kit's run.sh with the kit's own Node): TF.js's WebGPU training step
 // through Dawn for each model, then PyTorch CUDA for the same where
 // `python3 -c 'import torch'` works and CUDA is there; one JSON with both.
+// Also, unless --kernels off: the first model's step with TF.js's ops alone
+// (our WebGPU kernels off: what they gain on this GPU), and the convolution
+// gradients per layer shape, TF.js's (naive and MM input gradient) and ours
+// (bench/kernels/gpu-conv-lib.ts).
 //
 //   node bench.mjs --out results.json [--steps 10] [--warmup 2]
-//     [--models resnet20:128,resnet56:128,resnet18-cifar:64] [--torch-script torch_step.py]
+//     [--models resnet20:128,resnet56:128,resnet18-cifar:64] [--torch-script torch_step.py] [--kernels on|off] [--conv-nets resnet20,resnet50|none]
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { isModelPresetId } from '../../src/config/presets';
+import { installKernels } from '../../src/kernels/install';
+import { LAYERS, measureLayer } from '../kernels/gpu-conv-lib';
 import { startNodeWebGpu } from '../../src/train/webgpu-node';
 import { benchTrainStep, type BenchResult } from '../step';
 
@@ -59,6 +65,22 @@ async function main(): Promise<void> {
     webgpu.push({ model: m.name, batch: m.batch, ...r });
     process.stderr.write(`webgpu ${m.name} b${m.batch}: ${r.msPerStep.toFixed(1)} ms a step, ${r.imgPerSec.toFixed(0)} images/s, ${r.dispatchesPerStep ?? '?'} dispatches\n`);
   }
+  const withKernels = flag('kernels', 'on') !== 'off';
+  const baseline: (BenchResult & { model: string; batch: number })[] = [];
+  const convKernels: { layer: string; ms: Awaited<ReturnType<typeof measureLayer>> }[] = [];
+  if (withKernels && models[0]) {
+    const m = models[0];
+    const r = await benchTrainStep({ model: m.id, ...(m.stem ? { stem: m.stem } : {}), batch: m.batch, steps, warmup, gradNorms: true, kernels: { gpu: false } });
+    baseline.push({ model: m.name, batch: m.batch, ...r });
+    process.stderr.write(`webgpu ${m.name} b${m.batch}, TF.js's ops alone: ${r.msPerStep.toFixed(1)} ms a step, ${r.dispatchesPerStep ?? '?'} dispatches\n`);
+    installKernels('webgpu');
+    const nets = flag('conv-nets', 'resnet20,resnet50').split(',');
+    for (const l of LAYERS.filter((x) => nets.some((n) => x.name.toLowerCase().replace('-', '').startsWith(n)))) {
+      const ms = await measureLayer(l, 5);
+      convKernels.push({ layer: l.name, ms });
+      process.stderr.write(`${l.name}: kernel gradient ${ms.theirsKernel.toFixed(2)} → ${ms.oursKernel.toFixed(2)} ms, input gradient ${ms.theirsInputNaive.toFixed(2)} (MM ${ms.theirsInputMM.toFixed(2)}) → ${ms.oursInput.toFixed(2)} ms\n`);
+    }
+  }
   // One at a time: the GPU is timed alone.
   const torch: Awaited<ReturnType<typeof torchCuda>>[] = [];
   for (const m of script ? models : []) torch.push(await torchCuda(script, m.name, m.batch, steps, warmup));
@@ -67,7 +89,7 @@ async function main(): Promise<void> {
     const t = torch.find((x) => x.model === w.model && x.batch === w.batch && !('skipped' in x)) as TorchRow | undefined;
     return t ? [{ model: w.model, batch: w.batch, webgpuOverTorch: w.msPerStep / t.msPerStep }] : [];
   });
-  writeFileSync(out, JSON.stringify({ adapter, steps, warmup, webgpu, torch, ratios }, null, 1));
+  writeFileSync(out, JSON.stringify({ adapter, steps, warmup, webgpu, baseline, convKernels, torch, ratios }, null, 1));
   process.stderr.write(`gpu-kit: wrote ${out}\n`);
   process.exit(0);
 }

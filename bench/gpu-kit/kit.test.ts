@@ -24,14 +24,19 @@ describe('the GPU kit', () => {
 
   it.skipIf(adapter !== null)(`measures WebGPU training through Dawn and writes one JSON (${adapter ?? 'an adapter is here'})`, async () => {
     const out = join(root, 'results.json');
-    const { stderr } = await run(join(kit.dir, 'run.sh'), [out, '--models', 'resnet20:8', '--steps', '1', '--warmup', '0'], { timeout: 240_000, env: { ...process.env, PYTHON: '/usr/bin/python3' } });
+    const { stderr } = await run(join(kit.dir, 'run.sh'), [out, '--models', 'resnet20:8', '--steps', '1', '--warmup', '0', '--conv-nets', 'none'], { timeout: 240_000, env: { ...process.env, PYTHON: '/usr/bin/python3' } });
     expect(stderr).toContain('gpu-kit: wrote');
-    const results = JSON.parse(readFileSync(out, 'utf8')) as { adapter: string; webgpu: { model: string; batch: number; msPerStep: number; dispatchesPerStep: number }[]; torch: ({ skipped: string } | { msPerStep: number })[] };
+    type Row = { model: string; batch: number; msPerStep: number; dispatchesPerStep: number };
+    const results = JSON.parse(readFileSync(out, 'utf8')) as { adapter: string; webgpu: Row[]; baseline: Row[]; torch: ({ skipped: string } | { msPerStep: number })[] };
     expect(results.adapter).toMatch(/adapter/);
     expect(results.webgpu).toHaveLength(1);
     expect(results.webgpu[0]).toMatchObject({ model: 'resnet20', batch: 8 });
     expect(results.webgpu[0]!.msPerStep).toBeGreaterThan(0);
     expect(results.webgpu[0]!.dispatchesPerStep).toBeGreaterThan(100);
+    expect(results.webgpu[0]!.dispatchesPerStep).toBeLessThanOrEqual(500);
+    // The same step with TF.js's ops alone: what our kernels save, measured on the kit's GPU.
+    expect(results.baseline[0]).toMatchObject({ model: 'resnet20', batch: 8 });
+    expect(results.baseline[0]!.dispatchesPerStep).toBeGreaterThan(1400);
     // This machine's PyTorch has no CUDA: said, not measured.
     expect(results.torch).toHaveLength(1);
     expect(results.torch[0]).toHaveProperty('skipped', expect.stringMatching(/^PyTorch CUDA did not run: /));

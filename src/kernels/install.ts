@@ -15,7 +15,12 @@ import { registerWebGpuKernels } from './webgpu/kernels';
 export function installKernels(backend: BackendName, options: Partial<KernelOptions> = {}): void {
   setKernelOptions(options);
   if (backend === 'wasm') registerWasmKernels();
-  if (backend === 'webgpu') registerWebGpuKernels();
+  if (backend === 'webgpu') {
+    registerWebGpuKernels();
+    // The input gradient's choice (options.ts webgpuInputGrad): TF.js reads this flag at each call
+    // (registered with its webgpu module, which registers the backend where WebGPU exists).
+    if (tf.findBackendFactory('webgpu')) tf.env().set('WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE', !(kernelOptions().gpu && kernelOptions().webgpuInputGrad === 'mm'));
+  }
   if (backend === 'webgl') registerWebGlKernels();
 }
 

@@ -42,6 +42,14 @@ export interface KernelOptions {
   depthwiseByConv: 'auto' | boolean;
   /** Batch norm in training mode written out (src/model/batchnorm.ts): 'auto' = on WASM, and on WebGPU with our kernels; false = tf.moments + tf.batchNorm. */
   fusedBatchNorm: 'auto' | boolean;
+  /**
+   * WebGPU's input gradient where our kernels run: 'mm' = TF.js's
+   * Conv2DDerInputMMProgram (a tiled matrix product; TF.js's default is a
+   * naive shader, WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE), 'ours' = our implicit
+   * GEMM (src/kernels/webgpu/conv.ts). 'mm' ran fastest of the three on
+   * lavapipe (bench/README.md); a real GPU's figures are still to come.
+   */
+  webgpuInputGrad: 'mm' | 'ours';
   /** WebGPU and WebGL: our kernels (src/kernels/webgpu/: the fused optimizer step and norms, ...); off = TF.js's ops alone. */
   gpu: boolean;
   /** WASM: our SIMD128 module (src/kernels/wasm/kernels.c); off = XNNPACK and JavaScript loops. */
@@ -59,6 +67,7 @@ export const DEFAULT_KERNEL_OPTIONS: Readonly<KernelOptions> = Object.freeze({
   grouped: 'auto',
   depthwiseByConv: 'auto',
   fusedBatchNorm: 'auto',
+  webgpuInputGrad: 'mm',
   gpu: true,
   simd: true,
   simdThreads: true,

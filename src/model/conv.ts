@@ -71,7 +71,11 @@ export function conv2d(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: number, pad:
       gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
         const [xs, ks] = saved as [tf.Tensor4D, tf.Tensor4D];
         if (!inputGrad) return [tf.zerosLike(xs), byConv ? kernelGradByConv(xs, dy) : kernelGrad(xs, dy)];
-        if (byConv && useKernelGradKernel()) return [conv2dInputGradByKernel(dy, ks, xs.shape, stride, pad), conv2dKernelGradByKernel(xs, dy, [kh, kw], stride, pad)];
+        if (byConv && useKernelGradKernel()) {
+          // WebGPU: the input gradient as TF.js's tiled product where the options pick it (webgpuInputGrad).
+          const dx = tf.getBackend() === 'webgpu' && kernelOptions().webgpuInputGrad === 'mm' ? tf.conv2dTranspose(dy, ks, xs.shape, stride, pad) : conv2dInputGradByKernel(dy, ks, xs.shape, stride, pad);
+          return [dx, conv2dKernelGradByKernel(xs, dy, [kh, kw], stride, pad)];
+        }
         if (byConv) return [conv2dInputGrad(dy, ks, xs.shape, stride, pad), conv2dKernelGradByConv(xs, dy, [kh, kw], stride, pad)];
         // The input gradient is Conv2DBackpropInput, which conv2dTranspose runs given x's shape.
         const dx = tf.conv2dTranspose(dy, ks, xs.shape, stride, pad); // [B, H, W, inC]

@@ -259,7 +259,7 @@ describe.skipIf(adapter.missing !== null)(`our WebGPU kernels (${adapter.name ??
     const set = { images, labels: new Uint8Array(16).map((_, i) => i % 10), count: 16 };
     const data: Dataset = { id: 'cifar10', height: 32, width: 32, channels: 3, numClasses: 10, classNames: Array.from({ length: 10 }, (_, c) => String(c)), train: set, test: set };
     const config = { ...DEFAULT_CONFIG, train: { ...DEFAULT_CONFIG.train, batchSize: 8 }, data: { ...DEFAULT_CONFIG.data, testSubset: 8 } };
-    // Every launch counted; a step's are the difference between runs of 4 and 2 steps, over 2 (the rest, evaluation included, is the same in both).
+    // Every launch counted; a step's are the difference between runs of 3 and 2 steps (the rest, evaluation included, is the same in both).
     let launches = 0;
     const proto = (globalThis as unknown as { GPUComputePassEncoder: { prototype: Record<string, (...a: unknown[]) => unknown> } }).GPUComputePassEncoder.prototype;
     const counted = proto.dispatchWorkgroups as (...a: unknown[]) => unknown;
@@ -272,7 +272,7 @@ describe.skipIf(adapter.missing !== null)(`our WebGPU kernels (${adapter.name ??
       };
       const stepLaunches = async (gpu: boolean) => {
         installKernels('webgpu', { gpu });
-        return ((await launchesOf(4)) - (await launchesOf(2))) / 2;
+        return (await launchesOf(3)) - (await launchesOf(2));
       };
       const ours = await stepLaunches(true);
       const theirs = await stepLaunches(false);

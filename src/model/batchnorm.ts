@@ -10,11 +10,11 @@ import * as tf from '@tensorflow/tfjs';
 import { BN_FUSED, BN_KERNELS } from '../kernels/names';
 import { kernelOptions } from '../kernels/options';
 
-/** 'auto': on WASM, and on WebGPU where our kernels run (src/kernels/webgpu/batchnorm.ts). */
+/** 'auto': on WASM, and on WebGPU and WebGL where our kernels run (src/kernels/webgpu/, webgl/batchnorm.ts). */
 export function useFusedBatchNorm(): boolean {
   const { fusedBatchNorm } = kernelOptions(); // true = this formulation, false = tf.moments + tf.batchNorm
   const backend = tf.getBackend();
-  return fusedBatchNorm === 'auto' ? backend === 'wasm' || (backend === 'webgpu' && hasBnKernels()) : fusedBatchNorm;
+  return fusedBatchNorm === 'auto' ? backend === 'wasm' || ((backend === 'webgpu' || backend === 'webgl') && hasBnKernels()) : fusedBatchNorm;
 }
 
 /** Whether the current backend registered `kernel` (BN_KERNELS by default) and may run it: the GPU backends' only with the gpu option. */

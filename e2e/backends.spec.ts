@@ -41,7 +41,7 @@ test('the page is cross-origin isolated, and auto picks wasm without a hardware 
 });
 
 /** The newest run as its exported JSON. */
-async function exportNewest(page: Page): Promise<{ steps: { loss: number; gradNorms: number[] }[]; kernelNames: string[] }> {
+async function exportNewest(page: Page): Promise<{ steps: { loss: number; gradNorms: number[]; weightNorms?: number[]; updateRatios?: number[] }[]; kernelNames: string[] }> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('runs.exportJson').first().click()]);
   return JSON.parse(await readFile(await download.path(), 'utf8'));
 }
@@ -69,10 +69,15 @@ test('WASM, with our SIMD kernels on their threads, computes the CPU backend\'s 
   expect(app.errors).toEqual([]);
 });
 
-for (const backend of ['webgpu', 'webgl'] as const) {
-  test(`${backend}, with our kernels, computes the CPU backend's first two steps`, async ({ page }) => {
-    // Two steps: the second's loss and gradients come after the first update (our fused optimizer on WebGPU).
-    const config = 'n=1&width=8&batch=8&subset=16&test=8&epochs=1';
+const GPU_CASES = [
+  { backend: 'webgpu', opt: 'momentum' },
+  { backend: 'webgl', opt: 'momentum' },
+  { backend: 'webgl', opt: 'adamw' },
+] as const;
+for (const { backend, opt } of GPU_CASES) {
+  test(`${backend}, with our kernels, computes the CPU backend's first two steps (${opt})`, async ({ page }) => {
+    // Two steps: the second's loss and gradients come after the first update (our optimizer kernels); the weight and update norms are theirs too.
+    const config = `n=1&width=8&batch=8&subset=16&test=8&epochs=1&opt=${opt}&wd=0.0005`;
     const app = new Playground(page);
     const runs: Record<string, Awaited<ReturnType<typeof exportNewest>>> = {};
     for (const on of [backend, 'cpu']) {
@@ -83,12 +88,15 @@ for (const backend of ['webgpu', 'webgl'] as const) {
     }
     const [gpu, cpu] = [runs[backend]!, runs.cpu!];
     expect(gpu.kernelNames).toEqual(cpu.kernelNames);
+    const relative = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i]!) / Math.abs(b[i]!)));
     for (const step of [0, 1]) {
       const [g, c] = [gpu.steps[step]!, cpu.steps[step]!];
       expect(Math.abs(g.loss - c.loss) / c.loss, `step ${step + 1}: loss ${g.loss} on ${backend}, ${c.loss} on cpu`).toBeLessThan(1e-3);
       expect(g.gradNorms).toHaveLength(cpu.kernelNames.length);
-      const errors = g.gradNorms.map((n, i) => Math.abs(n - c.gradNorms[i]!) / c.gradNorms[i]!);
-      expect(Math.max(...errors), `step ${step + 1}: ${JSON.stringify(errors)}`).toBeLessThan(1e-3);
+      for (const key of ['gradNorms', 'weightNorms', 'updateRatios'] as const) {
+        expect(g[key], `step ${step + 1}: ${key}`).toHaveLength(cpu.kernelNames.length);
+        expect(relative(g[key]!, c[key]!), `step ${step + 1}: ${key} ${JSON.stringify(g[key])} on ${backend}, ${JSON.stringify(c[key])} on cpu`).toBeLessThan(1e-3);
+      }
     }
     expect(app.errors).toEqual([]);
   });

@@ -97,7 +97,7 @@ export interface OptimizerStepAttrs {
 
 /**
  * x's patches as a matrix, for the kernel gradient as one batched matrix
- * product (src/model/convgrad.ts conv2dKernelGradByIm2col), where a backend
+ * product (src/model/conv.ts conv2dKernelGradByIm2col), where a backend
  * registers it (WebGL): input x [B, H, W, C], attrs Im2ColAttrs ->
  * [chunks, kh·kw·C, rows], column z·rows + r the output position
  * m = (b·OH + y)·OW + x, chunks·rows = B·OH·OW.

@@ -1,17 +1,20 @@
 // Our kernels on TF.js 4.22's WebGL backend (issue 21), registered by
 // installKernels (src/kernels/install.ts) as GLSL programs TF.js runs (one
-// output each, so no optimizer or batch norm fusions here):
+// output each):
 // - IM2COL: x's patches for the kernel gradient as a matrix product
-//   (src/model/convgrad.ts conv2dKernelGradByIm2col): TF.js's
+//   (src/model/conv.ts conv2dKernelGradByIm2col): TF.js's
 //   Conv2DDerFilterProgram gives each weight one fragment looping over the
 //   whole batch (131,072 terms for ResNet-20's first stage at batch 128).
 // - ReLU's gradient and the option-A shortcut both ways (fused.ts), one
 //   program each instead of TF.js's chains.
 // - Batch norm (batchnorm.ts): BN_KERNELS and BN_FUSED in 4 + 2 + 1 + 5
 //   programs instead of TF.js's ~40.
+// - OPTIMIZER_STEP (optimizer.ts): a program per slot and one per weight,
+//   two per normed variable, and three for every layer's norms.
 import * as tf from '@tensorflow/tfjs';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
-import { BN_FUSED, BN_KERNELS, IM2COL, PAD_SHORTCUT, PAD_SHORTCUT_GRAD, RELU_GRAD, type Im2ColAttrs, type ShortcutAttrs } from '../names';
+import { BN_FUSED, BN_KERNELS, IM2COL, OPTIMIZER_STEP, PAD_SHORTCUT, PAD_SHORTCUT_GRAD, RELU_GRAD, type Im2ColAttrs, type OptimizerStepAttrs, type ShortcutAttrs } from '../names';
+import { optimizerStep } from './optimizer';
 import { bnApply, bnGrad, bnMoments, bnRunning } from './batchnorm';
 
 interface KernelArgs { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }
@@ -92,6 +95,7 @@ const KERNELS: readonly (readonly [string, (args: KernelArgs) => tf.TensorInfo |
     }] as const,
   ]),
   [IM2COL, im2col],
+  [OPTIMIZER_STEP, ({ inputs, backend, attrs }) => optimizerStep(inputs, backend, attrs as unknown as OptimizerStepAttrs)],
   [RELU_GRAD, reluGrad],
   [PAD_SHORTCUT, shortcut(false)],
   [PAD_SHORTCUT_GRAD, shortcut(true)],

@@ -2,12 +2,13 @@
 // layers that call them (src/model/) and the backends that register them
 // (src/kernels/<backend>/). A layer calls one only where ourKernelRuns says
 // the current backend can run it, and TF.js's ops otherwise. Pure TS: no tfjs.
+import type { OptimizerName } from '../config/types';
 
 /** Batch norm in training mode as three kernels (moments, apply, gradient); src/model/batchnorm.ts runs them where registered (WASM: kernels.c, or bn-loops.ts where the channels are not in fours). */
 export const BN_KERNELS = { moments: 'PlaygroundBatchNormMoments', apply: 'PlaygroundBatchNormApply', grad: 'PlaygroundBatchNormGrad' } as const;
 
 /**
- * Batch norm's parts that a backend may fuse further (WebGPU: src/kernels/webgpu/batchnorm.ts):
+ * Batch norm's parts that a backend may fuse further (src/kernels/webgpu/, webgl/batchnorm.ts):
  * momentsRunning: inputs x, runMean, runVar, attr momentum -> [mean, variance,
  * runMean', runVar'] (torch's update, with the unbiased variance);
  * applyRelu: BN_KERNELS.apply then max(·, 0); gradRelu: BN_KERNELS.grad's
@@ -68,7 +69,7 @@ export interface ShortcutAttrs {
 /**
  * One optimizer step over many variables, with their norms (src/train/optim.ts
  * stepFused), where a backend registers it (WebGPU: one dispatch per variable
- * and one for every norm). Inputs, per entry i: `v{i}` the variable, and
+ * and one for every norm; WebGL: a program per value written). Inputs, per entry i: `v{i}` the variable, and
  * where it is updated `g{i}` its gradient and its slots `a{i}` (momentum
  * buffer; Adam's first moment) and `b{i}` (Adam's second moment). Outputs:
  * per updated entry the new variable then its new slots, in entry order; then,
@@ -78,7 +79,7 @@ export interface ShortcutAttrs {
 export const OPTIMIZER_STEP = 'PlaygroundOptimizerStep';
 
 export interface OptimizerStepAttrs {
-  optimizer: 'sgd' | 'momentum' | 'nesterov' | 'adam' | 'adamw';
+  optimizer: OptimizerName;
   /** Per entry: whether it is updated (has a gradient); one that is not only has its norms read. */
   updated: number[];
   /** Per entry: its rate (the step's lr times its scale) and its weight decay λ (0 where it does not decay). */

@@ -7,6 +7,7 @@ import { installKernels } from '../../src/kernels/install';
 import { CONV_INPUT_GRAD, CONV_KERNEL_GRAD } from '../../src/kernels/names';
 import { conv2dKernelGradByIm2col } from '../../src/model/conv';
 import type { ConvCase } from '../../src/testing/conv-cases';
+import { maxRelative, seededValues } from '../../src/testing/numeric';
 
 /** Per case: the largest difference over the largest value, per gradient and way of computing it. */
 export type ConvErrors = Record<string, number>[];
@@ -18,20 +19,7 @@ declare global {
   }
 }
 
-const values = (n: number, seed: number) => {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32) * 2 - 1);
-};
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
-const relative = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
-    scale = Math.max(scale, Math.abs(b[i] as number));
-  }
-  return diff / scale;
-};
 
 async function read(make: () => tf.Tensor[]): Promise<Float32Array[]> {
   const ts = tf.tidy(make);
@@ -46,7 +34,7 @@ window.checkConv = async (backend, cases) => {
     const oh = Math.floor((xs[1]! + 2 * pad - ks[0]!) / stride) + 1;
     const ow = Math.floor((xs[2]! + 2 * pad - ks[1]!) / stride) + 1;
     const dys = [xs[0]!, oh, ow, ks[3]!];
-    const [x, k, dy] = [values(size(xs), 1), values(size(ks), 2), values(size(dys), 3)];
+    const [x, k, dy] = [seededValues(size(xs), 1), seededValues(size(ks), 2), seededValues(size(dys), 3)];
     const tensors = () => [tf.tensor4d(x, xs as never), tf.tensor4d(k, ks as never), tf.tensor4d(dy, dys as never)] as const;
     installKernels('cpu');
     await tf.setBackend('cpu');
@@ -66,7 +54,7 @@ window.checkConv = async (backend, cases) => {
       const oursDx = backend === 'webgpu' ? [tf.engine().runKernel(CONV_INPUT_GRAD, { dy: dyt, filter: kt }, { inHeight: xs[1]!, inWidth: xs[2]!, stride, padTop: pad, padLeft: pad }) as tf.Tensor] : [];
       return [dk, dx, ...oursDx];
     });
-    errors.push({ kernelGrad: relative(ours[0]!, cpu[0]!), inputGrad: relative(ours[1]!, cpu[1]!), ...(ours[2] ? { oursInputGrad: relative(ours[2], cpu[1]!) } : {}) });
+    errors.push({ kernelGrad: maxRelative(ours[0]!, cpu[0]!), inputGrad: maxRelative(ours[1]!, cpu[1]!), ...(ours[2] ? { oursInputGrad: maxRelative(ours[2], cpu[1]!) } : {}) });
   }
   return errors;
 };

@@ -9,19 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../config/presets';
 import { syntheticDataset } from '../testing/synthetic';
 import { train } from './engine';
+import { maxRelative, nodeWebGpu, seededValues } from '../testing/numeric';
 import { startNodeWebGpu } from './webgpu-node';
 
-const adapter = await startNodeWebGpu().then(
-  (name) => ({ name, missing: null }),
-  (e: unknown) => ({ name: null, missing: e instanceof Error ? e.message : String(e) }),
-);
-if (adapter.missing) console.warn(`skipping WebGPU in Node: ${adapter.missing}`);
-
-/** A seeded stream of values in [-1, 1). */
-function values(n: number, seed: number): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32) * 2 - 1);
-}
+const adapter = await nodeWebGpu(startNodeWebGpu, 'WebGPU in Node');
 
 async function convAndGrads(backend: string, x: Float32Array, w: Float32Array, dy: Float32Array, xs: [number, number, number, number], ws: [number, number, number, number], stride: number) {
   await tf.setBackend(backend);
@@ -38,16 +29,6 @@ async function convAndGrads(backend: string, x: Float32Array, w: Float32Array, d
   return read;
 }
 
-const relative = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
-    scale = Math.max(scale, Math.abs(b[i] as number));
-  }
-  return diff / scale;
-};
-
 describe.skipIf(adapter.missing !== null)(`WebGPU in Node (${adapter.name ?? 'no adapter'})`, () => {
   it('a convolution and both its gradients equal the CPU backend within 1e-5 of their largest value', async () => {
     // Large enough that TF.js runs them on the GPU, not its small-tensor CPU path.
@@ -56,13 +37,13 @@ describe.skipIf(adapter.missing !== null)(`WebGPU in Node (${adapter.name ?? 'no
       [[4, 16, 16, 8], [3, 3, 8, 16], 2],
       [[4, 8, 8, 16], [1, 1, 16, 32], 1],
     ] as [[number, number, number, number], [number, number, number, number], number][]) {
-      const x = values(xs.reduce((a, b) => a * b), 1);
-      const w = values(ws.reduce((a, b) => a * b), 2);
+      const x = seededValues(xs.reduce((a, b) => a * b), 1);
+      const w = seededValues(ws.reduce((a, b) => a * b), 2);
       const outSize = xs[0] * Math.ceil(xs[1] / stride) * Math.ceil(xs[2] / stride) * ws[3];
-      const dy = values(outSize, 3);
+      const dy = seededValues(outSize, 3);
       const gpu = await convAndGrads('webgpu', x, w, dy, xs, ws, stride);
       const cpu = await convAndGrads('cpu', x, w, dy, xs, ws, stride);
-      gpu.forEach((g, i) => expect(relative(g, cpu[i] as Float32Array), `${['y', 'dx', 'dw'][i]} of ${xs} * ${ws} stride ${stride}`).toBeLessThan(1e-5));
+      gpu.forEach((g, i) => expect(maxRelative(g, cpu[i] as Float32Array), `${['y', 'dx', 'dw'][i]} of ${xs} * ${ws} stride ${stride}`).toBeLessThan(1e-5));
     }
   });
 

@@ -12,32 +12,12 @@ import type { OptimizerName } from '../../config/types';
 import type { Dataset } from '../../data/types';
 import { train } from '../../train/engine';
 import { Optimizer } from '../../train/optim';
+import { maxRelative, nodeWebGpu, seededValues } from '../../testing/numeric';
 import { startNodeWebGpu } from '../../train/webgpu-node';
 import { BN_FUSED, BN_KERNELS, CONV_INPUT_GRAD, CONV_KERNEL_GRAD, PAD_SHORTCUT, PAD_SHORTCUT_GRAD, RELU_GRAD } from '../names';
 import { CONV_CASES } from '../../testing/conv-cases';
 
-const adapter = await startNodeWebGpu().then(
-  (name) => ({ name, missing: null }),
-  (e: unknown) => ({ name: null, missing: e instanceof Error ? e.message : String(e) }),
-);
-if (adapter.missing) console.warn(`skipping our WebGPU kernels: ${adapter.missing}`);
-
-/** A seeded stream of values in [-1, 1). */
-function values(n: number, seed: number): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32) * 2 - 1);
-}
-
-/** max |a − b| over max |b|. */
-function relative(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
-    scale = Math.max(scale, Math.abs(b[i] as number));
-  }
-  return diff / scale;
-}
+const adapter = await nodeWebGpu(startNodeWebGpu, 'our WebGPU kernels');
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -63,7 +43,7 @@ describe.skipIf(adapter.missing !== null)(`our WebGPU kernels (${adapter.name ??
     const oh = Math.floor((xs[1] + 2 * pad - ks[0]) / stride) + 1;
     const ow = Math.floor((xs[2] + 2 * pad - ks[1]) / stride) + 1;
     const dys = [xs[0], oh, ow, ks[3]];
-    const [x, k, dy] = [values(size(xs), 1), values(size(ks), 2), values(size(dys), 3)];
+    const [x, k, dy] = [seededValues(size(xs), 1), seededValues(size(ks), 2), seededValues(size(dys), 3)];
     const ours = await read(() => {
       const [xt, kt, dyt] = [tf.tensor4d(x, xs), tf.tensor4d(k, ks), tf.tensor4d(dy, dys as [number, number, number, number])];
       const dk = tf.engine().runKernel(CONV_KERNEL_GRAD, { x: xt, dy: dyt }, { kernelHeight: ks[0], kernelWidth: ks[1], stride, padTop: pad, padLeft: pad }) as tf.Tensor;
@@ -78,8 +58,8 @@ describe.skipIf(adapter.missing !== null)(`our WebGPU kernels (${adapter.name ??
         return [(dk as tf.Tensor).dataSync(), (dx as tf.Tensor).dataSync()];
       }),
     );
-    expect(relative(ours[0] as Float32Array, cpu[0] as Float32Array), 'kernel gradient').toBeLessThan(1e-3);
-    expect(relative(ours[1] as Float32Array, cpu[1] as Float32Array), 'input gradient').toBeLessThan(1e-3);
+    expect(maxRelative(ours[0] as Float32Array, cpu[0] as Float32Array), 'kernel gradient').toBeLessThan(1e-3);
+    expect(maxRelative(ours[1] as Float32Array, cpu[1] as Float32Array), 'input gradient').toBeLessThan(1e-3);
   });
 
   const BN_CASES: [string, [number, number, number, number], number][] = [
@@ -90,8 +70,8 @@ describe.skipIf(adapter.missing !== null)(`our WebGPU kernels (${adapter.name ??
   it.each(BN_CASES)('batch norm (%s): statistics, running statistics, output and gradients, with and without ReLU, as float64 sums give', async (_, shape, offset) => {
     const c = shape[3];
     const n = size(shape) / c;
-    const x = values(size(shape), 5).map((v, i) => offset + v * (1 + (i % c)));
-    const [gamma, beta, dy, runMean, runVar] = [values(c, 6), values(c, 7), values(size(shape), 8), values(c, 9), values(c, 10).map((v) => 1 + v / 2)];
+    const x = seededValues(size(shape), 5).map((v, i) => offset + v * (1 + (i % c)));
+    const [gamma, beta, dy, runMean, runVar] = [seededValues(c, 6), seededValues(c, 7), seededValues(size(shape), 8), seededValues(c, 9), seededValues(c, 10).map((v) => 1 + v / 2)];
     // Float64 reference.
     const mean = Array.from({ length: c }, (_, ch) => { let s = 0; for (let r = 0; r < n; r++) s += x[r * c + ch] as number; return s / n; });
     const variance = mean.map((m, ch) => { let s = 0; for (let r = 0; r < n; r++) s += ((x[r * c + ch] as number) - m) ** 2; return s / n; });
@@ -115,28 +95,28 @@ describe.skipIf(adapter.missing !== null)(`our WebGPU kernels (${adapter.name ??
       const dBeta = Array.from({ length: c }, (_, ch) => { let s = 0; for (let r = 0; r < n; r++) s += g[r * c + ch] as number; return s; });
       const dGamma = Array.from({ length: c }, (_, ch) => { let s = 0; for (let r = 0; r < n; r++) s += (g[r * c + ch] as number) * (xhat[r * c + ch] as number); return s; });
       const dx = g.map((d, i) => (gamma[i % c] as number) * (inv[i % c] as number) * (d - (dBeta[i % c] as number) / n - (xhat[i] as number) * (dGamma[i % c] as number) / n));
-      expect(relative(gm!, mean), 'mean').toBeLessThan(1e-6);
-      expect(relative(gv!, variance), 'variance').toBeLessThan(1e-4);
+      expect(maxRelative(gm!, mean), 'mean').toBeLessThan(1e-6);
+      expect(maxRelative(gv!, variance), 'variance').toBeLessThan(1e-4);
       expect(Array.from(gm2!)).toEqual(Array.from(gm!));
       expect(Array.from(gv2!)).toEqual(Array.from(gv!));
-      expect(relative(grm!, mean.map((m, ch) => 0.9 * (runMean[ch] as number) + 0.1 * m))).toBeLessThan(1e-5);
-      expect(relative(grv!, variance.map((v, ch) => 0.9 * (runVar[ch] as number) + (0.1 * v * n) / (n - 1))), 'running variance').toBeLessThan(1e-4);
-      expect(relative(gy!, yRef.map((y) => (relu ? Math.max(y, 0) : y))), 'output').toBeLessThan(1e-4);
-      expect(relative(gdBeta!, dBeta), 'dβ').toBeLessThan(1e-4);
-      expect(relative(gdGamma!, dGamma), 'dγ').toBeLessThan(1e-3);
-      expect(relative(gdx!, dx), 'dx').toBeLessThan(1e-3);
+      expect(maxRelative(grm!, mean.map((m, ch) => 0.9 * (runMean[ch] as number) + 0.1 * m))).toBeLessThan(1e-5);
+      expect(maxRelative(grv!, variance.map((v, ch) => 0.9 * (runVar[ch] as number) + (0.1 * v * n) / (n - 1))), 'running variance').toBeLessThan(1e-4);
+      expect(maxRelative(gy!, yRef.map((y) => (relu ? Math.max(y, 0) : y))), 'output').toBeLessThan(1e-4);
+      expect(maxRelative(gdBeta!, dBeta), 'dβ').toBeLessThan(1e-4);
+      expect(maxRelative(gdGamma!, dGamma), 'dγ').toBeLessThan(1e-3);
+      expect(maxRelative(gdx!, dx), 'dx').toBeLessThan(1e-3);
     }
   });
 
   it("ReLU's gradient and the option-A shortcut both ways equal TF.js's ops on the CPU backend", async () => {
     const shape = [3, 9, 9, 6] as [number, number, number, number];
-    const [x, dy] = [values(size(shape), 11), values(3 * 5 * 5 * 12, 12)];
+    const [x, dy] = [seededValues(size(shape), 11), seededValues(3 * 5 * 5 * 12, 12)];
     const attrs = { inHeight: 9, inWidth: 9, channels: 6, stride: 2, before: 3, filters: 12 };
     const ours = await read(() => {
       const xt = tf.tensor4d(x, shape);
       const y = tf.relu(xt);
       return [
-        tf.engine().runKernel(RELU_GRAD, { dy: tf.tensor4d(values(size(shape), 13), shape), y }) as tf.Tensor,
+        tf.engine().runKernel(RELU_GRAD, { dy: tf.tensor4d(seededValues(size(shape), 13), shape), y }) as tf.Tensor,
         tf.engine().runKernel(PAD_SHORTCUT, { x: xt }, attrs) as tf.Tensor,
         tf.engine().runKernel(PAD_SHORTCUT_GRAD, { dy: tf.tensor4d(dy, [3, 5, 5, 12]) }, attrs) as tf.Tensor,
       ];
@@ -145,7 +125,7 @@ describe.skipIf(adapter.missing !== null)(`our WebGPU kernels (${adapter.name ??
     const cpu = await read(() => {
       const xt = tf.tensor4d(x, shape);
       const shortcut = (t: tf.Tensor4D) => tf.pad(tf.avgPool(t, 1, 2, 'valid'), [[0, 0], [0, 0], [0, 0], [3, 3]]);
-      const [reluGrad] = tf.grads((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), tf.tensor4d(values(size(shape), 13), shape))))([xt]);
+      const [reluGrad] = tf.grads((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), tf.tensor4d(seededValues(size(shape), 13), shape))))([xt]);
       const [shortcutGrad] = tf.grads((t: tf.Tensor) => tf.sum(tf.mul(shortcut(t as tf.Tensor4D), tf.tensor4d(dy, [3, 5, 5, 12]))))([xt]);
       return [reluGrad as tf.Tensor, shortcut(xt), shortcutGrad as tf.Tensor];
     }).finally(() => startNodeWebGpu());
@@ -156,8 +136,8 @@ describe.skipIf(adapter.missing !== null)(`our WebGPU kernels (${adapter.name ??
   const OPTIMIZERS: OptimizerName[] = ['sgd', 'momentum', 'nesterov', 'adam', 'adamw'];
   it.each(OPTIMIZERS)("%s's fused step: three steps' weights and norms as the TF.js ops' on the CPU backend", async (name) => {
     const shapes = [[3, 3, 4, 8], [8], [300, 5]];
-    const start = shapes.map((s, i) => values(size(s), 20 + i));
-    const grads = [0, 1, 2].map((step) => shapes.map((s, i) => values(size(s), 40 + 3 * step + i)));
+    const start = shapes.map((s, i) => seededValues(size(s), 20 + i));
+    const grads = [0, 1, 2].map((step) => shapes.map((s, i) => seededValues(size(s), 40 + 3 * step + i)));
     const decayed = new Set(['w0', 'w2']);
     const lrScale = new Map([['w2', 10]]);
     let runs = 0;
@@ -198,9 +178,9 @@ describe.skipIf(adapter.missing !== null)(`our WebGPU kernels (${adapter.name ??
     expect(tf.memory().numTensors).toBe(before);
     await tf.setBackend('cpu');
     const cpu = await run(false).finally(() => startNodeWebGpu());
-    ours.weights.forEach((w, i) => expect(relative(w, cpu.weights[i]!), `w${i}`).toBeLessThan(1e-5));
-    ours.slots.forEach((s, i) => s.forEach((slot, k) => expect(relative(slot, cpu.slots[i]![k]!), `w${i} slot ${k}`).toBeLessThan(1e-5)));
-    ours.norms.forEach((n, step) => expect(relative(n, cpu.norms[step]!), `norms at step ${step + 1}`).toBeLessThan(1e-5));
+    ours.weights.forEach((w, i) => expect(maxRelative(w, cpu.weights[i]!), `w${i}`).toBeLessThan(1e-5));
+    ours.slots.forEach((s, i) => s.forEach((slot, k) => expect(maxRelative(slot, cpu.slots[i]![k]!), `w${i} slot ${k}`).toBeLessThan(1e-5)));
+    ours.norms.forEach((n, step) => expect(maxRelative(n, cpu.norms[step]!), `norms at step ${step + 1}`).toBeLessThan(1e-5));
   });
 
   const cifarLike = (count: number): Dataset => {

@@ -4,8 +4,12 @@
 // magnitude slower for CIFAR ResNet shapes, bench/README.md; and missing on
 // WASM: tfjs issue 8474).
 // Every tensor stays rank <= 4, as the GPU backends need. On WASM both
-// gradients are forward convolutions instead (convgrad.ts). Which one runs:
-// the conv* fields of the kernel options (src/kernels/options.ts).
+// gradients are forward convolutions or our SIMD kernels instead
+// (convgrad.ts); on WebGPU the kernel gradient is our split-K implicit GEMM
+// (src/kernels/webgpu/conv.ts) and on WebGL one im2col product
+// (conv2dKernelGradByIm2col), where TF.js's shaders loop over the whole
+// batch per weight. Which one runs: the conv* and gpu fields of the kernel
+// options (src/kernels/options.ts).
 import * as tf from '@tensorflow/tfjs';
 import { kernelOptions } from '../kernels/options';
 import { IM2COL, type Im2ColAttrs } from '../kernels/names';

@@ -3,7 +3,9 @@
 // set, evaluated on the whole test split after every epoch.
 //   npx tsx bench/node/accuracy.ts --dataset mnist --target 0.99 [--epochs 3]
 //   npx tsx bench/node/accuracy.ts --dataset cifar10 --archive cifar-10-binary.tar.gz --epochs 5
-// Options: --arch (default resnet20), --batch, --lr, --backend wasm|cpu,
+//   npx tsx bench/node/accuracy.ts --recipe he2015 --archive cifar-10-binary.tar.gz
+// Options: --recipe (a training recipe of src/config/recipes.ts, its data set
+// and every training field; its epochs unless --epochs), --arch (default resnet20), --batch, --lr, --backend wasm|cpu,
 // --subset N, --json (--help lists them). Prints each epoch's test accuracy with the wall time
 // since the first step (evaluation included, data loading not), and stops at
 // the first epoch that reaches --target.
@@ -20,6 +22,7 @@ import { installKernels } from '../../src/kernels/install';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import os from 'node:os';
 import { configFromPreset, DEFAULT_CONFIG, isModelPresetId } from '../../src/config/presets';
+import { applyRecipe, RECIPES } from '../../src/config/recipes';
 import type { Config } from '../../src/config/types';
 import { readArchiveFile } from '../../src/cli/data';
 import { loadFashionNode } from '../../src/data/fashion-node';
@@ -30,6 +33,7 @@ import { train } from '../../src/train/engine';
 import { benchArgs } from '../args';
 
 const args = benchArgs('npx tsx bench/node/accuracy.ts [flags]', {
+  recipe: { kind: 'string', choices: RECIPES.filter((r) => r.kind === 'training').map((r) => r.id), help: 'a training recipe: its data set and every training field (its epochs unless --epochs)' },
   dataset: { kind: 'string', default: 'mnist', choices: ['mnist', 'fashion', 'cifar10', 'cifar100'], help: 'the data set' },
   archive: { kind: 'string', arg: 'FILE', help: 'cifar10, cifar100: the official binary release (.tar.gz)' },
   arch: { kind: 'string', default: 'resnet20', arg: 'ID', help: 'a zoo preset' },
@@ -41,13 +45,21 @@ const args = benchArgs('npx tsx bench/node/accuracy.ts [flags]', {
   subset: { kind: 'number', help: 'train on the first N images' },
   json: { kind: 'boolean', help: 'one JSON object on stdout, the progress on stderr' },
 });
-const { json, dataset, arch, backend } = args;
+const { json, arch, backend } = args;
+const chosen = RECIPES.find((r) => r.id === args.recipe);
+const dataset = chosen?.data.dataset ?? args.dataset;
 const log = (line: string) => (json ? console.error(line) : console.log(line));
 const target = args.target ?? (dataset === 'mnist' ? 0.99 : 1);
 if (!isModelPresetId(arch)) throw new Error(`--arch: unknown preset ${arch}`);
 
 function recipe(): Config {
   const c = configFromPreset(arch as Parameters<typeof configFromPreset>[0], DEFAULT_CONFIG);
+  if (chosen) {
+    const r = applyRecipe(c, chosen);
+    if (args.epochs !== undefined) r.train.epochs = args.epochs;
+    r.train.backend = backend;
+    return r;
+  }
   c.data.dataset = dataset as Config['data']['dataset'];
   if (dataset === 'cifar10' || dataset === 'cifar100') {
     Object.assign(c.train, { batchSize: 128, optimizer: 'momentum', learningRate: 0.1, momentum: 0.9, weightDecay: 1e-4, schedule: 'constant' });
@@ -64,6 +76,7 @@ function recipe(): Config {
 async function load(): Promise<Dataset> {
   if (dataset === 'mnist') return loadMnistNode();
   if (dataset === 'fashion') return loadFashionNode();
+  if (dataset !== 'cifar10' && dataset !== 'cifar100') throw new Error(`this bench reads MNIST, Fashion-MNIST and the CIFAR archives, not ${dataset}`);
   if (!args.archive) throw new Error(`--dataset ${dataset} needs --archive FILE (the official binary release, e.g. fetched by npm run data -- ${dataset})`);
   return readArchiveFile(args.archive, dataset);
 }
@@ -76,7 +89,7 @@ const loadStart = performance.now();
 const data = await load();
 const loadMs = performance.now() - loadStart;
 const threads = backend === 'wasm' ? getThreadsCount() : 1;
-log(`${arch} on ${dataset} (${data.train.count} train / ${data.test.count} test), ${backend} (${threads} thread${threads === 1 ? '' : 's'}), batch ${config.train.batchSize}, lr ${config.train.learningRate}, ${config.train.optimizer}, ${config.train.epochs} epochs at most, target ${target}; ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; data loaded in ${(loadMs / 1000).toFixed(1)} s`);
+log(`${arch} on ${dataset} (${data.train.count} train / ${data.test.count} test), ${backend} (${threads} thread${threads === 1 ? '' : 's'}), batch ${config.train.batchSize}, lr ${config.train.learningRate} (${config.train.schedule}), ${config.train.optimizer}, ${chosen ? `recipe ${chosen.id}, ` : ''} ${config.train.epochs} epochs at most, target ${target}; ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; data loaded in ${(loadMs / 1000).toFixed(1)} s`);
 
 const control = new RunControl();
 const epochs: { epoch: number; step: number; testAcc: number; testLoss: number; wallS: number; trainLoss: number; load: number }[] = [];
@@ -112,4 +125,4 @@ const result = await train({
 });
 const summary = reached !== null ? `reached ${(target * 100).toFixed(1)}% in ${reached.toFixed(0)} s (${(reached / 60).toFixed(1)} min)` : `did not reach ${(target * 100).toFixed(1)}% in ${epochs.length} epochs`;
 log(`${summary}; ${result.steps} steps`);
-if (json) console.log(JSON.stringify({ arch, dataset, backend, threads, config: config.train, augmentation: { crop: config.data.randomCrop, flip: config.data.horizontalFlip }, target, reachedS: reached, loadS: loadMs / 1000, epochs }));
+if (json) console.log(JSON.stringify({ recipe: chosen?.id ?? null, arch, dataset, backend, threads, config: config.train, augmentation: { crop: config.data.randomCrop, flip: config.data.horizontalFlip }, target, reachedS: reached, loadS: loadMs / 1000, epochs }));

@@ -272,6 +272,8 @@ def make_scheduler(opt, train, steps_per_epoch, total_steps):
         return sched.LambdaLR(opt, lambda step: 1.0)
     if s == 'step':
         return sched.StepLR(opt, step_size=max(1, train['decayEvery'] * steps_per_epoch), gamma=train['decayFactor'])
+    if s == 'multistep':
+        return sched.MultiStepLR(opt, milestones=[int(f * total_steps) for f in (0.5, 0.75)], gamma=train['decayFactor'])
     if s == 'warmup':
         return sched.LinearLR(opt, start_factor=1 / warm, end_factor=1.0, total_iters=warm - 1) if warm > 1 else sched.LambdaLR(opt, lambda step: 1.0)
     if s == 'cosine':

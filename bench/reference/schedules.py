@@ -16,6 +16,8 @@ from replay import make_scheduler  # noqa: E402
 CASES = [
     {'schedule': 'constant', 'stepsPerEpoch': 10, 'epochs': 3},
     {'schedule': 'step', 'stepsPerEpoch': 10, 'epochs': 5, 'decayEvery': 2, 'decayFactor': 0.1},
+    {'schedule': 'multistep', 'stepsPerEpoch': 10, 'epochs': 5, 'decayFactor': 0.1},
+    {'schedule': 'multistep', 'stepsPerEpoch': 7, 'epochs': 3, 'decayFactor': 0.2},
     {'schedule': 'warmup', 'stepsPerEpoch': 10, 'epochs': 3, 'warmupEpochs': 1},
     {'schedule': 'cosine', 'stepsPerEpoch': 10, 'epochs': 4, 'warmupEpochs': 1},
     {'schedule': 'cosine', 'stepsPerEpoch': 10, 'epochs': 4, 'warmupEpochs': 0},

@@ -17,6 +17,15 @@ describe('learningRateAt', () => {
     expect(at({ schedule: 'step' }, 45)).toBeCloseTo(0.001, 12);
   });
 
+  it('multistep multiplies by the factor at 50% and 75% of the run (He et al. 2015 §4.2; torch MultiStepLR)', () => {
+    const run = (step: number) => learningRateAt({ ...base, schedule: 'multistep', decayFactor: 0.1 }, step, 10, 400);
+    expect(run(199)).toBe(0.1);
+    expect(run(200)).toBeCloseTo(0.01, 12);
+    expect(run(299)).toBeCloseTo(0.01, 12);
+    expect(run(300)).toBeCloseTo(0.001, 12);
+    expect(run(399)).toBeCloseTo(0.001, 12);
+  });
+
   it('warm-up climbs linearly to the rate over warmupEpochs, never at 0, then holds', () => {
     expect(at({ schedule: 'warmup' }, 0)).toBeCloseTo(0.01, 12);
     expect(at({ schedule: 'warmup' }, 4)).toBeCloseTo(0.05, 12);

@@ -24,6 +24,14 @@ export const ONE_CYCLE = {
   maxMomentum: 0.95,
 } as const;
 
+/** 'multistep': the fractions of the run at which the rate is multiplied by decayFactor (He et al. 2015 §4.2: 32k and 48k of 64k iterations). */
+export const MULTI_STEP_AT = [0.5, 0.75] as const;
+
+/** The step from which the decay at fraction `at` of a `totalSteps` run applies (torch's milestones, floor(at·T)). */
+export function multiStepMilestone(at: number, totalSteps: number): number {
+  return Math.floor(at * totalSteps);
+}
+
 /** Cosine interpolation from a (at t = 0) to b (at t = 1). */
 function cosineBetween(a: number, b: number, t: number): number {
   return b + (a - b) * 0.5 * (1 + Math.cos(Math.PI * Math.min(Math.max(t, 0), 1)));
@@ -43,6 +51,8 @@ export function learningRateAt(p: ScheduleParams, step: number, stepsPerEpoch: n
       return lr;
     case 'step':
       return lr * p.decayFactor ** Math.floor(step / Math.max(1, p.decayEvery * stepsPerEpoch));
+    case 'multistep':
+      return lr * p.decayFactor ** MULTI_STEP_AT.filter((at) => step >= multiStepMilestone(at, totalSteps)).length;
     case 'warmup':
       return step < warm ? (lr * (step + 1)) / warm : lr;
     case 'cosine':

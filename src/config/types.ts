@@ -164,14 +164,16 @@ export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adam' | 'adamw';
 /**
  * The learning rate over the run (src/config/schedule.ts has the formulas):
  * 'constant'; 'step': times decayFactor every decayEvery epochs (He et al.
- * 2015 §4.2 divide by 10); 'cosine': half a cosine from the rate down to 0
+ * 2015 §4.2 divide by 10); 'multistep': times decayFactor at 50% and again at
+ * 75% of the run (He et al. 2015 §4.2: at 32k and 48k of 64k iterations;
+ * torch's MultiStepLR); 'cosine': half a cosine from the rate down to 0
  * (Loshchilov & Hutter 2017, SGDR without restarts), after warmupEpochs of
  * linear warm-up; 'onecycle': up from rate/25 to the rate over the first 30%,
  * then down to rate/25e4, both halves cosine (Smith & Topin 2019; torch's
  * OneCycleLR defaults); 'warmup': linear warm-up over warmupEpochs, then
  * constant (Goyal et al. 2017 §2.2).
  */
-export type ScheduleName = 'constant' | 'step' | 'cosine' | 'onecycle' | 'warmup';
+export type ScheduleName = 'constant' | 'step' | 'multistep' | 'cosine' | 'onecycle' | 'warmup';
 
 /**
  * What a run from pretrained weights trains (src/weights/freeze.ts): 'none'
@@ -191,7 +193,7 @@ export interface TrainConfig {
   warmupEpochs: number;
   /** 'step': epochs between decays. */
   decayEvery: number;
-  /** 'step': the factor each decay multiplies the rate by (0.1 in He et al. 2015). */
+  /** 'step' and 'multistep': the factor each decay multiplies the rate by (0.1 in He et al. 2015). */
   decayFactor: number;
   /** Used by 'momentum' and 'nesterov'. */
   momentum: number;

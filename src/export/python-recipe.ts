@@ -205,7 +205,7 @@ def make_optimizer(groups):
 
 def make_schedule(opt, steps_per_epoch, total_steps):
     """The rate over the run as torch's schedulers, stepped once a step (src/config/schedule.ts):
-    constant; step (x decayFactor every decayEvery epochs); warmup (linear over warmupEpochs, then
+    constant; step (x decayFactor every decayEvery epochs); multistep (x decayFactor at 50% and 75% of the run); warmup (linear over warmupEpochs, then
     constant); cosine (to 0 after the warm-up); onecycle (OneCycleLR's defaults, momentum or Adam's
     beta1 cycled 0.95 -> 0.85 -> 0.95)."""
     s, sched = TRAIN['schedule'], torch.optim.lr_scheduler
@@ -213,6 +213,8 @@ def make_schedule(opt, steps_per_epoch, total_steps):
     ramp = lambda: sched.LinearLR(opt, start_factor=1 / warm, end_factor=1.0, total_iters=warm - 1)
     if s == 'step':
         return sched.StepLR(opt, step_size=max(1, round(TRAIN['decayEvery'] * steps_per_epoch)), gamma=TRAIN['decayFactor'])
+    if s == 'multistep':
+        return sched.MultiStepLR(opt, milestones=[int(f * total_steps) for f in MULTI_STEP_AT], gamma=TRAIN['decayFactor'])
     if s == 'warmup' and warm > 1:
         return ramp()
     if s == 'cosine':

@@ -50,7 +50,7 @@ const TRAIN_NOTES: Readonly<Record<string, string>> = {
   batchSize: 'images a step',
   optimizer: "'sgd', 'momentum', 'nesterov', 'adam' or 'adamw' (torch's forms)",
   learningRate: 'the peak rate',
-  schedule: "'constant', 'step', 'warmup', 'cosine' or 'onecycle'",
+  schedule: "'constant', 'step', 'multistep', 'warmup', 'cosine' or 'onecycle'",
   warmupEpochs: "'warmup' and 'cosine': epochs of linear warm-up",
   decayEvery: "'step': epochs between decays",
   decayFactor: "'step': the factor of each decay",

@@ -189,7 +189,8 @@ CROP_PADDING = 4  # zero pixels on each side before the random crop (He et al. 2
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 # One-cycle (Smith & Topin 2019), torch's OneCycleLR defaults: up from lr/25 over 30% of the run,
 # down to lr/25e4, both halves cosine; momentum (or Adam's beta1) 0.95 -> 0.85 -> 0.95.
-ONE_CYCLE = dict(pct_start=0.3, div_factor=25.0, final_div_factor=1e4, base_momentum=0.85, max_momentum=0.95)`;
+ONE_CYCLE = dict(pct_start=0.3, div_factor=25.0, final_div_factor=1e4, base_momentum=0.85, max_momentum=0.95)
+MULTI_STEP_AT = (0.5, 0.75)  # 'multistep': x decayFactor at these fractions of the run (He et al. 2015 §4.2)`;
 
 /** The whole train.py for `config` under `naming`; `source` says where the run came from (a link, a run file). */
 export function trainPy(config: Config, naming: Naming, source: string): string {

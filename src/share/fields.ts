@@ -84,7 +84,7 @@ export const FIELDS = [
   num('batch', 'train.batchSize', 'batch size'),
   oneOf('opt', 'train.optimizer', { sgd: true, momentum: true, nesterov: true, adam: true, adamw: true }, 'optimizer (adamw: decoupled weight decay)', { aliases: ['optimizer'] }),
   num('lr', 'train.learningRate', 'learning rate (the peak of the schedule)'),
-  oneOf('sched', 'train.schedule', { constant: true, step: true, cosine: true, onecycle: true, warmup: true }, 'learning-rate schedule', { aliases: ['schedule'] }),
+  oneOf('sched', 'train.schedule', { constant: true, step: true, multistep: true, cosine: true, onecycle: true, warmup: true }, 'learning-rate schedule', { aliases: ['schedule'] }),
   num('warmup', 'train.warmupEpochs', 'warmup, cosine: epochs of linear warm-up', { aliases: ['warmup-epochs'] }),
   num('decayevery', 'train.decayEvery', 'step: epochs between decays', { aliases: ['decay-every'] }),
   num('decay', 'train.decayFactor', 'step: factor per decay', { aliases: ['decay-factor'] }),

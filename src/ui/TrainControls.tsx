@@ -3,6 +3,7 @@
 import type { BackendChoice, Config, OptimizerName, ScheduleName, TrainConfig } from '../config/types';
 import { NumberField, SelectField } from './fields';
 import { SchedulePreview } from './SchedulePreview';
+import { Recipes } from './weights/Recipes';
 
 const OPTIMIZERS: { value: OptimizerName; label: string }[] = [
   { value: 'sgd', label: 'SGD' },
@@ -15,6 +16,7 @@ const OPTIMIZERS: { value: OptimizerName; label: string }[] = [
 const SCHEDULES: { value: ScheduleName; label: string }[] = [
   { value: 'constant', label: 'constant' },
   { value: 'step', label: 'step decay' },
+  { value: 'multistep', label: '÷ at 50% and 75% (He et al.)' },
   { value: 'cosine', label: 'cosine (after warm-up)' },
   { value: 'onecycle', label: 'one-cycle' },
   { value: 'warmup', label: 'linear warm-up, then constant' },
@@ -23,6 +25,7 @@ const SCHEDULES: { value: ScheduleName; label: string }[] = [
 const SCHEDULE_HELP: Record<ScheduleName, string> = {
   constant: 'The same rate at every step.',
   step: 'Multiplied by the decay factor every few epochs (He et al. 2015 §4.2 divide by 10).',
+  multistep: 'Multiplied by the decay factor at 50% of the run and again at 75% (He et al. 2015 §4.2: ÷10 at 32k and 48k of 64k iterations; torch MultiStepLR).',
   cosine: 'Half a cosine from the rate down to 0 over the run (Loshchilov & Hutter 2017), after the warm-up.',
   onecycle: 'Up from rate/25 to the rate over the first 30%, then down to rate/250,000, with momentum (or Adam\'s β1) going 0.95 → 0.85 → 0.95 the other way (Smith & Topin 2019; torch OneCycleLR).',
   warmup: 'Rises linearly to the rate over the warm-up epochs, then holds it (Goyal et al. 2017 §2.2): large batches start stably.',
@@ -40,15 +43,16 @@ export function TrainControls({ config, train }: { config: Config; train(patch: 
   const t = config.train;
   return (
     <>
+      <Recipes kind="training" />
       <NumberField label="Batch size" help="Images per step. Batch norm needs a few per batch." testId="controls.batchSize" field="train.batchSize" value={t.batchSize} step={1} onChange={(v) => train({ batchSize: v })} />
       <SelectField<OptimizerName> label="Optimizer" help={OPTIMIZER_HELP[t.optimizer]} testId="controls.optimizer" path="train.optimizer" value={t.optimizer} options={OPTIMIZERS} onChange={(v) => train({ optimizer: v })} />
       {(t.optimizer === 'momentum' || t.optimizer === 'nesterov') && <NumberField label="Momentum" help="Fraction of the last update carried into the next (0.9 in the paper)." testId="controls.momentum" field="train.momentum" value={t.momentum} onChange={(v) => train({ momentum: v })} />}
       <NumberField label="Learning rate" help="Peak step size. Too high and the loss turns NaN; the run stops and says so." testId="controls.learningRate" field="train.learningRate" value={t.learningRate} onChange={(v) => train({ learningRate: v })} />
       <SelectField<ScheduleName> label="Schedule" help={SCHEDULE_HELP[t.schedule]} testId="controls.schedule" path="train.schedule" value={t.schedule} options={SCHEDULES} onChange={(v) => train({ schedule: v })} />
       {(t.schedule === 'warmup' || t.schedule === 'cosine') && <NumberField label="Warm-up epochs" help="Epochs of linear warm-up (fractions allowed; 0 for none)." testId="controls.warmupEpochs" field="train.warmupEpochs" value={t.warmupEpochs} onChange={(v) => train({ warmupEpochs: v })} />}
-      {t.schedule === 'step' && (
+      {t.schedule === 'step' && <NumberField label="Decay every (epochs)" help="Epochs between two decays." testId="controls.decayEvery" field="train.decayEvery" value={t.decayEvery} step={1} onChange={(v) => train({ decayEvery: v })} />}
+      {(t.schedule === 'step' || t.schedule === 'multistep') && (
         <>
-          <NumberField label="Decay every (epochs)" help="Epochs between two decays." testId="controls.decayEvery" field="train.decayEvery" value={t.decayEvery} step={1} onChange={(v) => train({ decayEvery: v })} />
           <NumberField label="Decay factor" help="Each decay multiplies the rate by this (0.1: divide by 10)." testId="controls.decayFactor" field="train.decayFactor" value={t.decayFactor} onChange={(v) => train({ decayFactor: v })} />
         </>
       )}

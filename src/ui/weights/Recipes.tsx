@@ -4,7 +4,7 @@
 // or a pointer to the data panel), then the estimate and Train.
 import { DATASETS } from '../../config/datasets';
 import { formatBytes } from '../../config/format';
-import { applyRecipe, recipeOf, RECIPES, type Recipe } from '../../config/recipes';
+import { applyRecipe, recipeOf, RECIPES, type Recipe, type RecipeKind } from '../../config/recipes';
 import { useDataStore } from '../../state/data';
 import { useStore } from '../../state/store';
 import { importWeightsUrl, useWeights } from '../../state/weights';
@@ -24,8 +24,8 @@ function Needs({ recipe }: { recipe: Recipe }) {
   const entry = catalogueEntry(id);
   const data = DATASETS[recipe.data.dataset].name;
   return (
-    <ul className="recipe-needs" data-testid="weights.recipe.status" data-weights={cached ? 'cached' : 'missing'} data-data={dataLoaded ? 'loaded' : 'missing'}>
-      <li>
+    <ul className="recipe-needs" data-testid={`${recipe.kind === 'transfer' ? 'weights' : 'train'}.recipe.status`} data-weights={id === '' ? 'none' : cached ? 'cached' : 'missing'} data-data={dataLoaded ? 'loaded' : 'missing'}>
+      {id !== '' && <li>
         {cached ? (
           <>Weights: {cached.name} is cached ({formatBytes(cached.bytes, 'MB')}).</>
         ) : (
@@ -38,7 +38,7 @@ function Needs({ recipe }: { recipe: Recipe }) {
             )}
           </>
         )}
-      </li>
+      </li>}
       <li>
         {dataLoaded ? (
           <>Data: {data} is loaded.</>
@@ -56,22 +56,25 @@ function Needs({ recipe }: { recipe: Recipe }) {
   );
 }
 
-export function Recipes() {
+/** The recipes of one kind: training recipes in the training controls, transfer recipes in the weights panel. */
+export function Recipes({ kind }: { kind: RecipeKind }) {
   const config = useStore((s) => s.config);
   const setConfig = useStore((s) => s.setConfig);
   const current = recipeOf(config);
-  const titles = [...new Set(RECIPES.map((r) => r.title))];
+  const ofKind = RECIPES.filter((r) => r.kind === kind);
+  const titles = [...new Set(ofKind.map((r) => r.title))];
+  const prefix = kind === 'transfer' ? 'weights' : 'train';
   return (
-    <div className="recipes" data-testid="weights.recipes">
+    <div className="recipes" data-testid={`${prefix}.recipes`}>
       {titles.map((title) => {
-        const variants = RECIPES.filter((r) => r.title === title);
+        const variants = ofKind.filter((r) => r.title === title);
         return (
           <div key={title}>
             <p className="recipe-title">{title}</p>
             <small className="field-help">{variants[0]!.source}</small>
             <div className="recipe-buttons">
               {variants.map((r) => (
-                <button key={r.id} type="button" data-testid={`weights.recipe.${r.id}`} aria-pressed={current?.id === r.id} onClick={() => setConfig((c) => applyRecipe(c, r))}>
+                <button key={r.id} type="button" data-testid={`${prefix}.recipe.${r.id}`} aria-pressed={current?.id === r.id} onClick={() => setConfig((c) => applyRecipe(c, r))}>
                   {r.variant}
                 </button>
               ))}
@@ -79,7 +82,7 @@ export function Recipes() {
           </div>
         );
       })}
-      {current && <Needs recipe={current} />}
+      {current?.kind === kind && <Needs recipe={current} />}
     </div>
   );
 }

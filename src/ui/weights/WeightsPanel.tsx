@@ -24,7 +24,7 @@ export function WeightsPanel() {
       </fieldset>
       <fieldset>
         <legend>Recipes</legend>
-        <Recipes />
+        <Recipes kind="transfer" />
       </fieldset>
       <fieldset>
         <legend>Time per epoch</legend>

@@ -3,14 +3,14 @@
 // and without batch norm, on the TF.js cpu backend.
 //   npx tsx bench/node/gradflow.ts [--depths 20,56,110] [--batch 16]
 // The reference numbers are bench/reference/torch_gradflow.py's (one real
-// CIFAR-10 batch of 128), read from bench/reference/gradflow-reference.json;
+// CIFAR-10 batch of 128), read from src/lessons/gradflow-reference.json;
 // ours use image-like synthetic inputs (structuredBatch).
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_MODEL } from '../../src/config/presets';
 import { buildModel } from '../../src/model/build';
 import { firstOverLast, structuredBatch } from '../../src/train/gradflow';
 import { benchArgs } from '../args';
-import TORCH from '../reference/gradflow-reference.json';
+import TORCH from '../../src/lessons/gradflow-reference.json';
 
 /** Residual + BN, plain + BN, residual, plain: the order of the table. */
 const CONFIGS = [[true, true], [false, true], [true, false], [false, false]] as const;

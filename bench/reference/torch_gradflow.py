@@ -1,6 +1,6 @@
 # The PyTorch oracle of the gradient-flow checks (src/train/gradflow.test.ts,
 # bench/node/gradflow.ts), copied verbatim below this comment. Their reference
-# values, gradflow-reference.json beside it, are its first_over_last to two
+# values, src/lessons/gradflow-reference.json, are its first_over_last to two
 # significant figures, from
 #   /usr/bin/python3 bench/reference/torch_gradflow.py DIR
 # with DIR holding data_batch_1.bin of CIFAR-10's binary release; the test and

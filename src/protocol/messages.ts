@@ -22,6 +22,13 @@ export type Command =
    * Answered by 'estimate' events with this id.
    */
   | { type: 'estimate'; estimateId: number; config: Config; policies: FreezePolicy[] }
+  /**
+   * The skip lesson's table: first/last gradient ratios at initialisation of
+   * the CIFAR ResNets of `depths` and their plain twins, with and without
+   * batch norm, on the first `batch` images of the config's data set, on its
+   * backend. Answered by 'gradFlow' events with this id; refused while a run trains.
+   */
+  | { type: 'gradFlow'; flowId: number; config: Config; depths: number[]; batch: number }
   /** One image through a kept run's net (its latest checkpoint): the top 3 classes. */
   | { type: 'predict'; predictId: number; runId: string; config: Config; image: PredictImage }
   /**
@@ -63,6 +70,17 @@ export interface PolicyEstimate {
   epochSeconds: number;
   /** Paid once before the first epoch: a probe's features of every training and test image. */
   onceSeconds: number;
+}
+
+/** One cell of the gradient-flow table (src/train/gradflow.ts gradFlowCell). */
+export interface GradFlowRow {
+  depth: number;
+  skip: boolean;
+  bn: boolean;
+  /** The first conv kernel's gradient norm over the last one's, at initialisation. */
+  firstOverLast: number;
+  /** Wall time of the cell: building the net, one forward and backward pass. */
+  ms: number;
 }
 
 export type RunPhase = 'loading-data' | 'building' | 'training' | 'paused' | 'evaluating';
@@ -197,6 +215,8 @@ export type Event =
   /** An estimate's progress, its figures, or why it failed: not a run's event. */
   | { type: 'estimate'; estimateId: number; detail?: string; estimates?: PolicyEstimate[]; error?: string }
   | { type: 'prediction'; predictId: number; top?: Prediction[]; error?: string }
+  /** A gradFlow table's progress: a row as it is computed, then done (or why it failed). */
+  | { type: 'gradFlow'; flowId: number; detail?: string; row?: GradFlowRow; done?: boolean; error?: string }
   /** The worker's thread is free: posted every HEARTBEAT_MS whatever it does (a blocked thread cannot). */
   | { type: 'heartbeat' }
   /**

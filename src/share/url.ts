@@ -15,6 +15,8 @@
 // whole numbers joined by '-' (`blocks=3-4-6-3`), checked against LIST_LIMITS.
 // Lesson mode (as TF Playground's `hide`): `hide=skip,bn,lr` names, by the
 // same keys, the controls the page hides; it is not part of the Config.
+// Page parameters, not part of the Config either: `lang=fa|en` (the page's
+// language) and `lesson=ID` (the lesson open, src/lessons/).
 import { formatValue } from '../config/format';
 import { getAt, setAt, type ConfigPath } from '../config/path';
 import { DEFAULT_CONFIG, sameValue } from '../config/presets';
@@ -22,6 +24,7 @@ import type { Config } from '../config/types';
 import type { FieldError } from '../config/validate';
 import { textOverCap } from './caps';
 import { fieldByKey, FIELDS, parseValue, quote, type Field } from './fields';
+import { isLanguage, LANGUAGES, type Language } from '../i18n/languages';
 
 /** The only format version this build writes and reads. */
 export const VERSION = '1';
@@ -38,6 +41,17 @@ export const HIDE_KEY = 'hide';
  * separators): a compared run uses the main config's.
  */
 export const COMPARE_KEY = 'cmp';
+/** The page's language, `lang=fa` (src/i18n/languages.ts). */
+export const LANG_KEY = 'lang';
+/** The lesson open, `lesson=skip` (src/lessons/lessons.ts). */
+export const LESSON_KEY = 'lesson';
+
+/** What a link says about the page besides the config: its language and the lesson open. */
+export interface PageParams {
+  lang?: Language;
+  lesson?: string;
+}
+
 /** Most runs one link compares. */
 export const MAX_COMPARED = 8;
 
@@ -64,7 +78,7 @@ export type { ConfigPath };
  * Values are written as they are; an invalid config encodes, and decode
  * refuses the bad fields.
  */
-export function encode(config: Config, hidden: readonly ConfigPath[] = [], compared: readonly Config[] = []): string {
+export function encode(config: Config, hidden: readonly ConfigPath[] = [], compared: readonly Config[] = [], page: PageParams = {}): string {
   const parts = [`${VERSION_KEY}=${VERSION}`];
   for (const field of FIELDS) {
     const value = getAt(config, field.path);
@@ -74,6 +88,8 @@ export function encode(config: Config, hidden: readonly ConfigPath[] = [], compa
   const hide = FIELDS.filter((f) => hidden.includes(f.path)).map((f) => f.key);
   if (hide.length > 0) parts.push(`${HIDE_KEY}=${hide.join(',')}`);
   if (compared.length > 0) parts.push(`${COMPARE_KEY}=${compared.slice(0, MAX_COMPARED).map((c) => comparedEntry(config, c)).join(';')}`);
+  if (page.lesson) parts.push(`${LESSON_KEY}=${encodeURIComponent(page.lesson)}`);
+  if (page.lang && page.lang !== 'en') parts.push(`${LANG_KEY}=${page.lang}`);
   return parts.join('&');
 }
 
@@ -177,7 +193,7 @@ function longestKey(query: string): string {
 
 /** One parameter into config; returns the error, if any. */
 function apply(config: Config, key: string, value: string): FieldError | undefined {
-  if (key === HIDE_KEY || key === COMPARE_KEY) return undefined; // read by decodeView
+  if (key === HIDE_KEY || key === COMPARE_KEY || key === LANG_KEY || key === LESSON_KEY) return undefined; // read by decodeView
   if (key === VERSION_KEY) {
     if (value === VERSION) return undefined;
     return { field: VERSION_KEY, message: `unsupported version ${quote(value)} (this build reads v=${VERSION}); decoded as v=${VERSION}` };
@@ -207,14 +223,15 @@ export function decode(query: string): { config: Config; errors: FieldError[] } 
  * decode, plus the controls lesson mode hides (`hide=`), as Config paths in
  * FIELDS order, and the compared runs (`cmp=`), each over the decoded config.
  */
-export function decodeView(query: string): { config: Config; errors: FieldError[]; hidden: ConfigPath[]; compared: Config[] } {
+export function decodeView(query: string): { config: Config; errors: FieldError[]; hidden: ConfigPath[]; compared: Config[]; page: PageParams } {
   const config = structuredClone(DEFAULT_CONFIG);
   const errors: FieldError[] = [];
+  const page: PageParams = {};
   let hidden: ConfigPath[] = [];
   let compare = '';
   const text = typeof query === 'string' ? query : '';
   const long = textOverCap(text.length, MAX_QUERY_LENGTH, 'a link of this page');
-  if (long) return { config, errors: [{ field: 'query', message: `the link is ${long} (its longest part: ${longestKey(text)}); not read, the defaults are used` }], hidden, compared: [] };
+  if (long) return { config, errors: [{ field: 'query', message: `the link is ${long} (its longest part: ${longestKey(text)}); not read, the defaults are used` }], hidden, compared: [], page };
   const { params, errors: splitErrors } = split(text);
   errors.push(...splitErrors);
   const lastIndex = new Map<string, number>();
@@ -239,6 +256,17 @@ export function decodeView(query: string): { config: Config; errors: FieldError[
       errors.push(...hide.errors);
       return;
     }
+    if (key === LANG_KEY) {
+      if (isLanguage(value)) page.lang = value;
+      else errors.push({ field: LANG_KEY, message: `lang: unknown language ${quote(value)} (this page speaks ${Object.keys(LANGUAGES).join(' and ')}), English used` });
+      return;
+    }
+    if (key === LESSON_KEY) {
+      // Which ids exist is the lessons' business (the page names an unknown one); here only its shape.
+      if (/^[a-z0-9-]{1,40}$/.test(value)) page.lesson = value;
+      else errors.push({ field: LESSON_KEY, message: `lesson: ${quote(value.slice(0, 40))} is not a lesson id (e.g. lesson=skip), ignored` });
+      return;
+    }
     if (key === COMPARE_KEY) {
       // Read last, over the whole main config, wherever it stands in the query.
       compare = value;
@@ -248,5 +276,5 @@ export function decodeView(query: string): { config: Config; errors: FieldError[
     if (error) errors.push(error);
   });
   const { compared, errors: compareErrors } = lastIndex.has(COMPARE_KEY) ? parseCompared(config, compare) : { compared: [], errors: [] };
-  return { config, errors: [...errors, ...compareErrors], hidden, compared };
+  return { config, errors: [...errors, ...compareErrors], hidden, compared, page };
 }

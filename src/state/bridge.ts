@@ -73,6 +73,7 @@ function route(event: Event): void {
   heard();
   if (event.type === 'heartbeat') return;
   if (event.type === 'estimate') return estimateListeners.forEach((listener) => listener(event));
+  if (event.type === 'gradFlow') return gradFlowListeners.forEach((listener) => listener(event));
   if (event.type === 'prediction') return predictionListeners.forEach((listener) => listener(event));
   const s = useStore.getState();
   if (!isCurrent(event, s.run.runId)) return;
@@ -124,6 +125,19 @@ export function estimateEpochs(config: Config, policies: FreezePolicy[], listene
   estimateListeners.add(mine);
   send({ type: 'estimate', estimateId, config, policies });
   return () => estimateListeners.delete(mine);
+}
+
+type GradFlowEvent = Extract<Event, { type: 'gradFlow' }>;
+const gradFlowListeners = new Set<(event: GradFlowEvent) => void>();
+let nextFlowId = 1;
+
+/** The skip lesson's gradient-flow table, computed in the training worker; `listener` gets each row, then done or the error. -> stops listening. */
+export function gradFlowTable(config: Config, depths: number[], batch: number, listener: (event: GradFlowEvent) => void): () => void {
+  const flowId = nextFlowId++;
+  const mine = (event: GradFlowEvent) => event.flowId === flowId && listener(event);
+  gradFlowListeners.add(mine);
+  send({ type: 'gradFlow', flowId, config, depths, batch });
+  return () => gradFlowListeners.delete(mine);
 }
 
 type PredictionEvent = Extract<Event, { type: 'prediction' }>;

@@ -11,7 +11,7 @@ import { DEFAULT_MODEL } from '../config/presets';
 import { buildModel } from '../model/build';
 import { installKernels } from '../kernels/install';
 import { firstOverLast, structuredBatch } from './gradflow';
-import TORCH from '../../bench/reference/gradflow-reference.json';
+import TORCH from '../lessons/gradflow-reference.json';
 
 beforeAll(async () => {
   // Our WASM kernels (their gradients held against the CPU backend's in

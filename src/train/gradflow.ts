@@ -3,7 +3,11 @@
 // bench/node/gradflow.ts tabulates. tfjs.
 import * as tf from '@tensorflow/tfjs';
 import { firstLastConv, firstOverLast as ratioOf } from '../arch/gradflow';
-import type { Model } from '../model/build';
+import { DEFAULT_MODEL } from '../config/presets';
+import type { Dataset } from '../data/types';
+import { buildModel, type Model } from '../model/build';
+import type { GradFlowRow } from '../protocol/messages';
+import { Batcher, channelStats } from './batches';
 
 /**
  * The L2 norm of the gradient of the mean softmax cross-entropy on one batch
@@ -75,4 +79,29 @@ export function structuredBatch(batch: number, seed: number): { x: tf.Tensor4D; 
     const y = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32'), 10).toFloat() as tf.Tensor2D;
     return { x, y };
   });
+}
+
+/**
+ * One cell of the skip lesson's table: first conv / last conv at He-normal
+ * initialisation for the CIFAR ResNet of `depth` (6n + 2) or its plain twin,
+ * with or without batch norm, option-A shortcuts, as
+ * bench/reference/torch_gradflow.py builds them; on `x`, `y` (one batch).
+ */
+export function gradFlowCell(depth: number, skip: boolean, bn: boolean, x: tf.Tensor4D, y: tf.Tensor2D, seed: number): GradFlowRow {
+  const t0 = performance.now();
+  const blocksPerStage = (depth - 2) / 6;
+  if (!Number.isInteger(blocksPerStage) || blocksPerStage < 1) throw new Error(`depth ${depth} is not 6n + 2 (20, 56, 110 ...)`);
+  const model = buildModel({ ...DEFAULT_MODEL, blocksPerStage, skip, batchNorm: bn, shortcut: 'A', init: 'he-normal' }, x.shape.slice(1) as [number, number, number], y.shape[1], seed);
+  try {
+    return { depth, skip, bn, firstOverLast: firstOverLast(model, x, y), ms: performance.now() - t0 };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** The first `batch` training images of `data`, normalized as a run normalizes them, and their one-hot labels. */
+export function firstBatch(data: Dataset, batch: number): { x: tf.Tensor4D; y: tf.Tensor2D } {
+  const batcher = new Batcher(data, channelStats(data.train, data.channels, 1000));
+  const { x, y } = batcher.batch(data.train, Array.from({ length: Math.min(batch, data.train.count) }, (_, i) => i));
+  return { x: x as tf.Tensor4D, y: y as tf.Tensor2D };
 }

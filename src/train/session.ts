@@ -10,6 +10,8 @@ import { makePredictor, predictTop, type Predictor } from './predict';
 import { RunControl } from './control';
 import { train, type InitWeights } from './engine';
 import { estimateEpochs } from './estimate';
+import { firstBatch, gradFlowCell } from './gradflow';
+import { GRAD_FLOW_CELLS } from '../lessons/lessons';
 import { Outbox } from './outbox';
 
 export interface SessionDeps {
@@ -85,6 +87,9 @@ export class Session {
         return;
       case 'predict':
         void this.predict(command);
+        return;
+      case 'gradFlow':
+        void this.gradFlow(command);
         return;
       case 'debug':
         // Faults are the worker shell's (worker.ts, a faults build only).
@@ -208,6 +213,49 @@ export class Session {
       this.outbox.send({ type: 'estimate', estimateId, ...(control.isStopped ? { error: 'stopped: a run started' } : { estimates }) });
     } catch (e) {
       this.outbox.send({ type: 'estimate', estimateId, error: describeError(e, this.backend?.info.backend) });
+    } finally {
+      if (this.active === run) this.active = null;
+      done();
+    }
+  }
+
+  /**
+   * The skip lesson's table, a row at a time (each a net built, one forward
+   * and backward pass, the net freed), as an estimate runs: refused while a
+   * run trains, stopped by a start.
+   */
+  private async gradFlow(command: Extract<Command, { type: 'gradFlow' }>): Promise<void> {
+    const { flowId, config, depths, batch } = command;
+    if (this.active !== null && this.active.runId > 0) {
+      this.outbox.send({ type: 'gradFlow', flowId, error: 'a run is training: stop it, or wait for it to end, then compute the table' });
+      return;
+    }
+    const previous = this.active;
+    previous?.control.stop();
+    const control = new RunControl();
+    let done!: () => void;
+    const run: ActiveRun = { runId: -1e6 - flowId, control, finished: new Promise((r) => (done = r)), checkpoint: null };
+    this.active = run;
+    try {
+      await previous?.finished;
+      const data = await this.dataset(config.data.dataset, (detail) => this.outbox.send({ type: 'gradFlow', flowId, detail }));
+      await this.useBackend(config);
+      const { x, y } = firstBatch(data, batch);
+      try {
+        for (const depth of depths) {
+          for (const { skip, bn } of GRAD_FLOW_CELLS) {
+            if (control.isStopped) throw new Error('stopped: a run started');
+            this.outbox.send({ type: 'gradFlow', flowId, row: gradFlowCell(depth, skip, bn, x, y, config.train.seed) });
+            await new Promise((r) => setTimeout(r, 0)); // lets a stop or a start in
+          }
+        }
+      } finally {
+        x.dispose();
+        y.dispose();
+      }
+      this.outbox.send({ type: 'gradFlow', flowId, done: true });
+    } catch (e) {
+      this.outbox.send({ type: 'gradFlow', flowId, error: describeError(e, this.backend?.info.backend) });
     } finally {
       if (this.active === run) this.active = null;
       done();

@@ -1,5 +1,7 @@
 // The page layout: controls on the left, the run and its live charts on the right.
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { isLanguage } from '../i18n/languages';
 import { useShallow } from 'zustand/react/shallow';
 import { keepRuns, useRuns } from '../state/runs';
 import { encode } from '../share/url';
@@ -15,6 +17,9 @@ import { EvalView } from './eval/EvalView';
 import { PredictPanel } from './eval/PredictPanel';
 import { DataPanel } from './DataPanel';
 import { FirstSteps } from './FirstSteps';
+import { LanguageSwitch } from './LanguageSwitch';
+import { LessonsPanel } from './lessons/LessonsPanel';
+import { useLessons } from '../state/lessons';
 import { Notices } from './Notices';
 import { RunBar } from './RunBar';
 import { RunStats } from './RunStats';
@@ -29,12 +34,15 @@ function useUrlSync(): void {
   // The compared configs only: a kept run's metrics being rewritten as it trains does not re-encode the URL.
   const overlaid = useRuns(useShallow((s) => s.overlay.flatMap((id) => s.runs.find((r) => r.id === id)?.config ?? [])));
   const pending = useRuns((s) => s.pendingCompare);
+  const lesson = useLessons((s) => s.open?.id);
+  const { i18n } = useTranslation();
+  const lang = isLanguage(i18n.language) ? i18n.language : 'en';
   useEffect(() => {
     const compared = [...overlaid, ...pending];
-    const query = encode(config, hidden, compared);
+    const query = encode(config, hidden, compared, { lang, lesson });
     const next = `${window.location.pathname}?${query}${window.location.hash}`;
     if (next !== `${window.location.pathname}${window.location.search}${window.location.hash}`) window.history.replaceState(null, '', next);
-  }, [config, hidden, overlaid, pending]);
+  }, [config, hidden, overlaid, pending, lang, lesson]);
 }
 
 /** Keeps every run in IndexedDB and brings the latest back after a reload. */
@@ -53,15 +61,18 @@ function useKeptRuns(): void {
 export function App() {
   useUrlSync();
   useKeptRuns();
+  const { t } = useTranslation('common');
   return (
     <div className="app">
       <header className="app-header">
-        <h1>ResNet Playground</h1>
-        <p className="tagline">Build a ResNet, train it on real data in your browser, and watch the gradients reach the early layers, or fade when the skip connections are off.</p>
+        <h1>{t('app.title')}</h1>
+        <p className="tagline">{t('app.tagline')}</p>
         <ShareLink />
+        <LanguageSwitch />
       </header>
       <Notices />
       <FirstSteps />
+      <LessonsPanel />
       {/* Train and the live charts come first in the page, so that a phone
           shows them before the knobs; a wide screen puts the knobs beside them (styles.css). */}
       <div className="layout">
@@ -77,12 +88,12 @@ export function App() {
             <LayerUpdates />
           </div>
         </main>
-        <aside className="sidebar" aria-label="Configuration">
+        <aside className="sidebar" aria-label={t('app.configuration')}>
           <Controls />
           <DataPanel />
           <WeightsPanel />
         </aside>
-        <section className="main-rest" aria-label="Runs, evaluation and architecture">
+        <section className="main-rest" aria-label={t('app.rest')}>
           <RunsPanel />
           <EvalView />
           <PredictPanel />

@@ -1,5 +1,6 @@
 // The architecture view: totals, the stage table (as He et al. 2015's Table 1
 // lays out ResNet-50), every layer on demand, and the training-memory estimate.
+import { Trans, useTranslation } from 'react-i18next';
 import { datasetShape } from '../config/datasets';
 import { formatBytes } from '../config/format';
 import { presetOf, PUBLISHED_TOP1 } from '../config/presets';
@@ -11,6 +12,7 @@ const count = (n: number) => n.toLocaleString('en-US');
 const macs = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} G` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} M` : `${(n / 1e3).toFixed(1)} K`);
 
 export function ArchitectureView() {
+  const { t } = useTranslation('arch');
   const config = useStore((s) => s.config);
   const arch = useArchitecture(config);
   const preset = presetOf(config.model);
@@ -18,7 +20,7 @@ export function ArchitectureView() {
   const shape = datasetShape(config.data);
   return (
     <section className="architecture" aria-labelledby="arch-title" data-testid="arch">
-      <h2 id="arch-title">Architecture</h2>
+      <h2 id="arch-title">{t('title')}</h2>
       {arch.problem && (
         <p className="arch-problem" role="alert" data-testid="arch.problem">
           {arch.problem}
@@ -27,8 +29,21 @@ export function ArchitectureView() {
       {arch.summary && arch.memory && (
         <>
           <p className="arch-totals" data-testid="arch.totals">
-            {arch.summary.depth} weighted layers · <span data-testid="arch.params">{count(arch.summary.params)}</span> parameters · {macs(arch.summary.macs)} multiply-accumulates per {shape.input.join('×')} image · training at batch {config.train.batchSize} needs about{' '}
-            <span data-testid="arch.memory">{formatBytes(arch.memory.totalBytes)}</span> ({formatBytes(arch.memory.parameterBytes)} for weights, gradients and optimizer state, {formatBytes(arch.memory.activationBytes)} for activations)
+            <Trans
+              t={t}
+              i18nKey="totals"
+              values={{
+                depth: arch.summary.depth,
+                params: count(arch.summary.params),
+                macs: macs(arch.summary.macs),
+                input: shape.input.join('×'),
+                batch: config.train.batchSize,
+                memory: formatBytes(arch.memory.totalBytes),
+                parameterBytes: formatBytes(arch.memory.parameterBytes),
+                activationBytes: formatBytes(arch.memory.activationBytes),
+              }}
+              components={{ params: <span data-testid="arch.params" />, memory: <span data-testid="arch.memory" /> }}
+            />
           </p>
           {arch.block && (
             <>
@@ -38,19 +53,19 @@ export function ArchitectureView() {
           )}
           {top1 !== undefined && preset && (
             <p className="arch-top1" data-testid="arch.top1">
-              Published ImageNet top-1 of torchvision's {preset} (skip connections and batch norm as designed, trained in full on ImageNet-1k, 224×224 centre crop): <strong>{top1}%</strong>.
+              <Trans t={t} i18nKey="top1" values={{ preset, top1 }} components={{ strong: <strong /> }} />
             </p>
           )}
           <table className="stage-table" data-testid="arch.stages">
-            <caption>Stages, for {shape.name} input</caption>
+            <caption>{t('stages.caption', { name: shape.name })}</caption>
             <thead>
               <tr>
-                <th scope="col">stage</th>
-                <th scope="col">blocks</th>
-                <th scope="col">block type</th>
-                <th scope="col">output H×W×C</th>
-                <th scope="col">parameters</th>
-                <th scope="col">MACs</th>
+                <th scope="col">{t('stages.stage')}</th>
+                <th scope="col">{t('stages.blocks')}</th>
+                <th scope="col">{t('stages.blockType')}</th>
+                <th scope="col">{t('stages.output')}</th>
+                <th scope="col">{t('stages.parameters')}</th>
+                <th scope="col">{t('stages.macs')}</th>
               </tr>
             </thead>
             <tbody>
@@ -67,16 +82,16 @@ export function ArchitectureView() {
             </tbody>
           </table>
           <details className="data-table">
-            <summary>Every layer ({arch.summary.layers.length})</summary>
+            <summary>{t('layers.summary', { n: arch.summary.layers.length })}</summary>
             <table data-testid="arch.layers">
-              <caption>Every layer with weights or a change of shape</caption>
+              <caption>{t('layers.caption')}</caption>
               <thead>
                 <tr>
-                  <th scope="col">layer</th>
-                  <th scope="col">op</th>
-                  <th scope="col">output</th>
-                  <th scope="col">parameters</th>
-                  <th scope="col">MACs</th>
+                  <th scope="col">{t('layers.layer')}</th>
+                  <th scope="col">{t('layers.op')}</th>
+                  <th scope="col">{t('layers.output')}</th>
+                  <th scope="col">{t('layers.parameters')}</th>
+                  <th scope="col">{t('layers.macs')}</th>
                 </tr>
               </thead>
               <tbody>

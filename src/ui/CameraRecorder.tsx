@@ -2,8 +2,10 @@
 // the classes, hold a class's button to record its frames (about ten a
 // second, each fitted by the data worker to the size chosen), then keep them
 // as the data set 'your images' (seeded split, cached like a folder).
-// Without a camera, or without permission, the panel says so.
+// Without a camera, or without permission, the panel says so. Strings:
+// locales/LANG/data.json.
 import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { DataConfig } from '../config/types';
 import { fitImage, saveRecorded, useDataStore } from '../state/data';
 import { useCamera } from './camera';
@@ -18,9 +20,10 @@ interface RecordedClass {
 }
 
 export function CameraRecorder({ data, seed }: { data: DataConfig; seed: number }) {
+  const { t } = useTranslation('data');
   const camera = useCamera();
   const busy = useDataStore((s) => s.import.status === 'loading');
-  const [classes, setClasses] = useState<RecordedClass[]>([{ name: 'class 1', frames: [] }, { name: 'class 2', frames: [] }]);
+  const [classes, setClasses] = useState<RecordedClass[]>(() => [{ name: t('camera.defaultName', { n: 1 }), frames: [] }, { name: t('camera.defaultName', { n: 2 }), frames: [] }]);
   const [recording, setRecording] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const timer = useRef<ReturnType<typeof setInterval> | null>(null);
@@ -52,12 +55,12 @@ export function CameraRecorder({ data, seed }: { data: DataConfig; seed: number 
     <div className="camera-recorder" data-testid="data.camera">
       {camera.state.status !== 'on' && (
         <button type="button" data-testid="data.camera.start" disabled={camera.state.status === 'starting'} onClick={() => void camera.start()}>
-          Record with the camera
+          {t('camera.start')}
         </button>
       )}
       {camera.state.status === 'none' && (
         <p className="field-help" role="status" data-testid="data.camera.none">
-          {camera.state.message} Pick or drop a folder instead.
+          {camera.state.message} {t('camera.instead')}
         </p>
       )}
       <video ref={camera.video} muted playsInline hidden={camera.state.status !== 'on'} width={160} height={120} />
@@ -66,7 +69,7 @@ export function CameraRecorder({ data, seed }: { data: DataConfig; seed: number 
           <ul className="camera-classes">
             {classes.map((c, i) => (
               <li key={i} data-testid={`data.camera.class.${i}`} data-count={c.frames.length}>
-                <input aria-label={`Name of class ${i + 1}`} value={c.name} onChange={(e) => setClasses((all) => all.map((k, j) => (j === i ? { ...k, name: e.target.value } : k)))} />
+                <input aria-label={t('camera.name', { n: i + 1 })} value={c.name} onChange={(e) => setClasses((all) => all.map((k, j) => (j === i ? { ...k, name: e.target.value } : k)))} />
                 <button
                   type="button"
                   data-testid={`data.camera.hold.${i}`}
@@ -77,20 +80,20 @@ export function CameraRecorder({ data, seed }: { data: DataConfig; seed: number 
                   onKeyDown={(e) => (e.key === ' ' || e.key === 'Enter') && recording === null && hold(i)}
                   onKeyUp={release}
                 >
-                  Hold to record
+                  {t('camera.hold')}
                 </button>
-                <span>{c.frames.length} images</span>
-                {c.frames.length > 0 && <PixelImage bytes={c.frames[c.frames.length - 1] as Uint8Array} width={size} height={size} channels={3} label={`the last image of ${c.name}`} size={32} />}
+                <span>{t('camera.count', { n: c.frames.length })}</span>
+                {c.frames.length > 0 && <PixelImage bytes={c.frames[c.frames.length - 1] as Uint8Array} width={size} height={size} channels={3} label={t('camera.last', { name: c.name })} size={32} />}
                 {c.frames.length > 0 && (
                   <button type="button" onClick={() => setClasses((all) => all.map((k, j) => (j === i ? { ...k, frames: [] } : k)))}>
-                    Clear
+                    {t('camera.clear')}
                   </button>
                 )}
               </li>
             ))}
           </ul>
-          <button type="button" data-testid="data.camera.add" onClick={() => setClasses((all) => [...all, { name: `class ${all.length + 1}`, frames: [] }])}>
-            Add a class
+          <button type="button" data-testid="data.camera.add" onClick={() => setClasses((all) => [...all, { name: t('camera.defaultName', { n: all.length + 1 }), frames: [] }])}>
+            {t('camera.add')}
           </button>
           <button
             type="button"
@@ -98,11 +101,11 @@ export function CameraRecorder({ data, seed }: { data: DataConfig; seed: number 
             disabled={busy || total === 0 || stale}
             onClick={() => saveRecorded('camera', classes.map((c) => c.name.trim()), classes.map((c) => c.frames), { imageSize: size, fit: data.fit, testShare: data.testShare, seed })}
           >
-            Use these {total} images
+            {t('camera.use', { n: total })}
           </button>
-          {stale && <small className="field-help">The size changed since recording: clear the classes and record again.</small>}
+          {stale && <small className="field-help">{t('camera.stale')}</small>}
           <button type="button" onClick={camera.stop}>
-            Stop the camera
+            {t('camera.stop')}
           </button>
         </>
       )}

@@ -4,7 +4,9 @@
 // cache with its sizes and a clear button, the augmentation switches, and
 // sample grids (plain and augmented; a folder's by class).
 // All parsing happens in the data worker (src/state/data.ts); no tfjs here.
+// Strings: locales/LANG/data.json.
 import { useEffect, useState, type DragEvent } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { CachedList } from './CachedList';
 import { DATASETS, datasetShape, DATASET_IDS, isCifar } from '../config/datasets';
 import { formatBytes } from '../config/format';
@@ -28,22 +30,25 @@ function useData() {
 }
 
 function Progress() {
+  const { t } = useTranslation('data');
   const imp = useDataStore((s) => s.import);
   if (imp.status === 'idle') return null;
   const pct = imp.total > 0 ? Math.min(100, (100 * imp.loaded) / imp.total) : null;
+  const loaded = imp.unit === 'images' ? imp.loaded.toLocaleString('en-US') : formatBytes(imp.loaded, 'MB');
+  const total = imp.unit === 'images' ? imp.total.toLocaleString('en-US') : formatBytes(imp.total, 'MB');
   const amount = imp.unit === 'images'
-    ? `${imp.loaded.toLocaleString('en-US')}${imp.total ? ` of ${imp.total.toLocaleString('en-US')}` : ''} images${imp.current ? ` (${imp.current})` : ''}`
-    : `${formatBytes(imp.loaded, 'MB')}${imp.total ? ` of ${formatBytes(imp.total, 'MB')}` : ''}`;
+    ? `${imp.total ? t('progress.imagesOf', { loaded, total }) : t('progress.images', { loaded })}${imp.current ? ` (${imp.current})` : ''}`
+    : imp.total ? t('progress.of', { loaded, total }) : loaded;
   return (
     <div className="data-progress">
-      <progress data-testid="data.progress" data-state={imp.status} data-loaded={imp.loaded} data-total={imp.total} data-parse-ms={imp.parseMs ?? ''} data-cache-ms={imp.cacheMs ?? ''} max={100} value={pct ?? undefined} aria-label={`Reading ${imp.file}`} />
+      <progress data-testid="data.progress" data-state={imp.status} data-loaded={imp.loaded} data-total={imp.total} data-parse-ms={imp.parseMs ?? ''} data-cache-ms={imp.cacheMs ?? ''} max={100} value={pct ?? undefined} aria-label={t('progress.reading', { file: imp.file })} />
       <small>
-        {imp.status === 'loading' && `Reading ${imp.file}: ${amount}`}
-        {imp.status === 'done' && `Read, checked and cached ${imp.file} (parsed in ${((imp.parseMs ?? 0) / 1000).toFixed(1)} s, cached in ${((imp.cacheMs ?? 0) / 1000).toFixed(1)} s).`}
+        {imp.status === 'loading' && t('progress.readingAmount', { file: imp.file, amount })}
+        {imp.status === 'done' && t('progress.done', { file: imp.file, parse: ((imp.parseMs ?? 0) / 1000).toFixed(1), cache: ((imp.cacheMs ?? 0) / 1000).toFixed(1) })}
       </small>
       {imp.status === 'loading' && (
         <button type="button" data-testid="data.cancel" onClick={cancelImport}>
-          Cancel
+          {t('progress.cancel')}
         </button>
       )}
       {imp.status === 'error' && (
@@ -56,42 +61,51 @@ function Progress() {
 }
 
 function CacheList() {
+  const { t } = useTranslation('data');
   const cache = useDataStore((s) => s.cache);
   return (
     <div data-testid="data.cache" data-count={cache.length}>
       <CachedList
         items={cache}
-        empty="The browser cache holds no data set."
+        empty={t('cache.empty')}
         render={(e) => (
           <li key={e.id} data-testid={`data.cache.${e.id}`}>
-            {e.folder ? `${e.folder.name} (your images, ${e.folder.classNames.length} classes)` : DATASETS[e.id].name}: {e.train.toLocaleString('en-US')} + {e.test.toLocaleString('en-US')} images, {formatBytes(e.bytes, 'MB')} (from {e.source})
+            {t('cache.entry', {
+              name: e.folder ? t('cache.folder', { name: e.folder.name, classes: e.folder.classNames.length }) : DATASETS[e.id].name,
+              train: e.train.toLocaleString('en-US'),
+              test: e.test.toLocaleString('en-US'),
+              size: formatBytes(e.bytes, 'MB'),
+              source: e.source,
+            })}
           </li>
         )}
       />
       <button type="button" data-testid="data.clear" disabled={cache.length === 0} onClick={clearDataCache}>
-        Clear cache
+        {t('cache.clear')}
       </button>
     </div>
   );
 }
 
 function MirrorField({ value, onChange }: { value: string; onChange(v: string): void }) {
+  const { t } = useTranslation('data');
   const [text, setText] = useState(value);
   useEffect(() => setText(value), [value]);
   const problem = checkAddress('address', text.trim());
   return (
     <div className="field">
-      <label htmlFor="data-url">Or fetch from a mirror (CORS-enabled URL of the tarball)</label>
-      <input id="data-url" type="url" data-testid="data.url" value={text} placeholder="https://…/cifar-10-binary.tar.gz" onChange={(e) => setText(e.target.value)} onBlur={() => !problem && onChange(text.trim())} />
+      <label htmlFor="data-url">{t('mirror.label')}</label>
+      <input id="data-url" type="url" data-testid="data.url" value={text} placeholder={t('mirror.placeholder')} onChange={(e) => setText(e.target.value)} onBlur={() => !problem && onChange(text.trim())} />
       <button type="button" data-testid="data.fetch" disabled={!text.trim() || !!problem} onClick={() => (onChange(text.trim()), importUrl(text.trim()))}>
-        Fetch
+        {t('mirror.fetch')}
       </button>
-      <small className={problem ? 'field-error' : 'field-help'}>{problem ?? 'Downloaded only when you press Fetch; at most 256 MiB.'}</small>
+      <small className={problem ? 'field-error' : 'field-help'}>{problem ?? t('mirror.help')}</small>
     </div>
   );
 }
 
 export function DataPanel() {
+  const { t } = useTranslation('data');
   const { data, seed, patch } = useData();
   const cache = useDataStore((s) => s.cache);
   const served = useDataStore((s) => s.served);
@@ -130,30 +144,30 @@ export function DataPanel() {
     const ds = DATASETS[id];
     if (id === 'folder') {
       const held = cache.find((e) => e.id === 'folder');
-      return held ? `Your images (${held.folder?.name ?? 'cached'})` : 'Your images (a folder or zip)';
+      return held ? t('select.folderHeld', { name: held.folder?.name ?? t('select.folderCached') }) : t('select.folder');
     }
-    if (!isCifar(id)) return `${ds.name} (embedded)`;
-    const state = cache.some((e) => e.id === id) ? 'cached' : served.includes(id) ? 'served' : 'drop the tarball below';
-    return `${ds.name} (${state})`;
+    if (!isCifar(id)) return t('select.embedded', { name: ds.name });
+    if (cache.some((e) => e.id === id)) return t('select.cached', { name: ds.name });
+    return served.includes(id) ? t('select.served', { name: ds.name }) : t('select.drop', { name: ds.name });
   };
   return (
-    <section className={`data-panel${dragging ? ' dragging' : ''}`} aria-label="Data" data-testid="data.panel" onDragOver={(e) => (e.preventDefault(), setDragging(true))} onDragLeave={() => setDragging(false)} onDrop={onDrop}>
+    <section className={`data-panel${dragging ? ' dragging' : ''}`} aria-label={t('panel.label')} data-testid="data.panel" onDragOver={(e) => (e.preventDefault(), setDragging(true))} onDragLeave={() => setDragging(false)} onDrop={onDrop}>
       <fieldset>
-        <legend>Data set</legend>
-        <SelectField<DatasetId> label="Data set" help={`${datasetShape(data).input.join('×')} images, ${datasetShape(data).classes} classes: ${datasetShape(data).source}.`} testId="data.select" value={data.dataset} options={DATASET_IDS.map((id) => ({ value: id, label: label(id) }))} onChange={(v) => patch({ dataset: v })} />
+        <legend>{t('select.legend')}</legend>
+        <SelectField<DatasetId> label={t('select.label')} help={t('select.help', { shape: datasetShape(data).input.join('×'), classes: datasetShape(data).classes, source: datasetShape(data).source })} testId="data.select" value={data.dataset} options={DATASET_IDS.map((id) => ({ value: id, label: label(id) }))} onChange={(v) => patch({ dataset: v })} />
         {folder && <FolderPanel data={data} seed={seed} patch={patch} />}
         {!folder && (
         <div className="field">
-          <label htmlFor="data-file">CIFAR tarball: drop it on this panel, or pick it</label>
+          <label htmlFor="data-file">{t('tarball.label')}</label>
           <input id="data-file" type="file" accept=".gz,.tgz,.tar,application/gzip" data-testid="data.file" disabled={importStatus === 'loading'} onChange={(e) => { const f = e.target.files?.[0]; if (f) importFile(f); e.target.value = ''; }} />
           <small className="field-help">
-            The official binary releases, cifar-10-binary.tar.gz or cifar-100-binary.tar.gz (cs.toronto.edu/~kriz/cifar.html), or <code>npm run data -- cifar10</code>. Read here, then kept in this browser.
+            <Trans t={t} i18nKey="tarball.help" components={{ code: <code /> }} />
           </small>
         </div>
         )}
         {servedOnly && (
           <button type="button" data-testid="data.readServed" disabled={importStatus === 'loading'} onClick={() => importUrl(new URL(`${ARCHIVES_URL_DIR}/${CIFAR_LAYOUTS[data.dataset as CifarId].release}`, document.baseURI).href)}>
-            Read the served {CIFAR_LAYOUTS[data.dataset as CifarId].release}
+            {t('served.read', { file: CIFAR_LAYOUTS[data.dataset as CifarId].release })}
           </button>
         )}
         {!folder && <MirrorField value={data.dataUrl} onChange={(v) => patch({ dataUrl: v })} />}
@@ -161,21 +175,21 @@ export function DataPanel() {
         <CacheList />
       </fieldset>
       <fieldset>
-        <legend>Augmentation (training only)</legend>
-        <ToggleField label="Random crop" help="Pad 4 pixels with black, crop back at a random offset (He et al. 2015 §4.2)." testId="data.randomCrop" value={data.randomCrop} onChange={(v) => patch({ randomCrop: v })} />
-        <ToggleField label="Horizontal flip" help="Mirror half of the images left-right (He et al. 2015 §4.2). Not for digits." testId="data.horizontalFlip" value={data.horizontalFlip} onChange={(v) => patch({ horizontalFlip: v })} />
-        <ToggleField label="Cutout" help="Blank a random square of half the side (DeVries & Taylor 2017)." testId="data.cutout" value={data.cutout} onChange={(v) => patch({ cutout: v })} />
+        <legend>{t('augment.legend')}</legend>
+        <ToggleField label={t('augment.randomCrop.label')} help={t('augment.randomCrop.help')} testId="data.randomCrop" value={data.randomCrop} onChange={(v) => patch({ randomCrop: v })} />
+        <ToggleField label={t('augment.horizontalFlip.label')} help={t('augment.horizontalFlip.help')} testId="data.horizontalFlip" value={data.horizontalFlip} onChange={(v) => patch({ horizontalFlip: v })} />
+        <ToggleField label={t('augment.cutout.label')} help={t('augment.cutout.help')} testId="data.cutout" value={data.cutout} onChange={(v) => patch({ cutout: v })} />
       </fieldset>
       <fieldset>
-        <legend>Samples</legend>
-        {!available && <small className="field-help" data-testid="data.samples.missing">{datasetShape(data).name} is not loaded yet: {folder ? 'pick or drop a folder of images above' : servedOnly ? 'read the served tarball above' : 'drop its tarball above'}.</small>}
+        <legend>{t('samples.legend')}</legend>
+        {!available && <small className="field-help" data-testid="data.samples.missing">{t(folder ? 'samples.missingFolder' : servedOnly ? 'samples.missingServed' : 'samples.missingTarball', { name: datasetShape(data).name })}</small>}
         {samplesError && available && <p className="data-error" role="alert">{samplesError}</p>}
         {samples && samples.dataset === data.dataset && available && (
           <div data-testid="data.samples.box" data-from={samples.from} data-load-ms={samples.loadMs.toFixed(0)}>
             <SampleGrid testId="data.samples" images={samples.images} labels={samples.labels} classNames={samples.classNames} height={samples.height} width={samples.width} channels={samples.channels} />
             {samples.augmented && (
               <>
-                <small className="field-help">The same images, augmented as for one training step:</small>
+                <small className="field-help">{t('samples.augmented')}</small>
                 <SampleGrid testId="data.augmented" images={samples.augmented} labels={samples.labels} classNames={samples.classNames} height={samples.height} width={samples.width} channels={samples.channels} />
               </>
             )}

@@ -2,12 +2,14 @@
 // <details>. Its rows are rendered only while it is open: closed, a chart
 // redrawn ten times a second does not also rebuild a table nobody reads.
 import { useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 
-export function DataTable({ summary = 'Data table', children }: { summary?: ReactNode; children: ReactNode }) {
+export function DataTable({ summary, children }: { summary?: ReactNode; children: ReactNode }) {
+  const { t } = useTranslation('data');
   const [open, setOpen] = useState(false);
   return (
     <details className="data-table" onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary>{summary}</summary>
+      <summary>{summary ?? t('dataTable.summary')}</summary>
       {open && children}
     </details>
   );

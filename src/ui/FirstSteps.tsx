@@ -3,11 +3,13 @@
 // scrolls it into view; dismissed or finished, it is remembered and not shown
 // again.
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 
+/** Each step's target; its title and text are common:tour.STEP.title/text. */
 const STEPS = [
-  { target: 'run.train', title: 'Train', text: 'Press Train: a ResNet learns to read digits here, in your browser, in about a minute. The loss falls as you watch.' },
-  { target: 'controls.skip', title: 'The skip connections', text: 'Turn the skip connections off and train again (or press "Run the plain twin"): the same net without its shortcuts.' },
-  { target: 'chart.gradHeadline', title: 'The gradients', text: "Compare the gradient views: with shortcuts the first layers get a gradient about as large as the last ones'; without them it fades on the way back, and the deeper the net, the more." },
+  { target: 'run.train', id: 'train' },
+  { target: 'controls.skip', id: 'skip' },
+  { target: 'chart.gradHeadline', id: 'gradients' },
 ] as const;
 
 /** Remembered once the tour is dismissed or done (storage may be refused: then it shows again next visit). */
@@ -22,6 +24,7 @@ function seen(): boolean {
 }
 
 export function FirstSteps() {
+  const { t } = useTranslation('common');
   const [step, setStep] = useState<number | null>(() => (seen() ? null : 0));
   const current = step === null ? null : STEPS[step];
   useEffect(() => {
@@ -44,28 +47,25 @@ export function FirstSteps() {
     document.querySelector(`[data-testid="${STEPS[to]!.target}"]`)?.scrollIntoView({ block: 'center', behavior: 'smooth' });
   };
   return (
-    <section className="notice tour" aria-label="First steps" data-testid="tour" data-step={step + 1}>
-      <strong>
-        First steps, {step + 1} of {STEPS.length}: {current.title}.
-      </strong>{' '}
-      {current.text}
+    <section className="notice tour" aria-label={t('tour.label')} data-testid="tour" data-step={step + 1}>
+      <strong>{t('tour.heading', { step: step + 1, steps: STEPS.length, title: t(`tour.${current.id}.title`) })}</strong> {t(`tour.${current.id}.text`)}
       <span className="tour-buttons">
         {step > 0 && (
           <button type="button" onClick={() => go(step - 1)}>
-            Back
+            {t('tour.back')}
           </button>
         )}
         {step < STEPS.length - 1 ? (
           <button type="button" data-testid="tour.next" onClick={() => go(step + 1)}>
-            Next
+            {t('tour.next')}
           </button>
         ) : (
           <button type="button" data-testid="tour.done" onClick={done}>
-            Done
+            {t('tour.done')}
           </button>
         )}
         <button type="button" data-testid="tour.dismiss" onClick={done}>
-          Skip the tour
+          {t('tour.dismiss')}
         </button>
       </span>
     </section>

@@ -5,7 +5,9 @@
 // warnings (unbalanced classes, a class under 2 images) and every file
 // skipped, by name. Or record the classes with the camera (CameraRecorder).
 // The data worker reads and decodes everything
-// (src/data/folder-browser.ts); no decoding and no TF.js here.
+// (src/data/folder-browser.ts); no decoding and no TF.js here. Strings:
+// locales/LANG/data.json (the worker's warnings and problems stay as sent).
+import { Trans, useTranslation } from 'react-i18next';
 import { FOLDER_SIZES } from '../data/imagefolder';
 import type { DataConfig } from '../config/types';
 import type { FolderInfo } from '../protocol/data';
@@ -20,18 +22,25 @@ export function folderOptions(data: DataConfig, seed: number) {
 }
 
 function Summary({ info, data }: { info: FolderInfo; data: DataConfig }) {
+  const { t } = useTranslation('data');
   const { counts } = info;
+  const fitWord = (fit: DataConfig['fit']) => (fit === 'crop' ? t('folder.cropped') : t('folder.padded'));
   const stale = info.imageSize !== data.imageSize || info.fit !== data.fit;
   return (
     <div data-testid="data.folder.summary" data-classes={info.classNames.length} data-train={counts.train.reduce((a, b) => a + b, 0)} data-test={counts.test.reduce((a, b) => a + b, 0)}>
       <p className="field-help">
-        {info.name}: {info.classNames.length} classes at {info.imageSize}×{info.imageSize} ({info.fit === 'crop' ? 'centre-cropped' : 'padded'}),{' '}
-        {info.layout === 'split' ? "split by the folder's train/ and test/" : 'a seeded split of each class'}.
-        {info.notImages > 0 && ` ${info.notImages} files that are not images were skipped.`}
+        {t('folder.summary', {
+          name: info.name,
+          classes: info.classNames.length,
+          size: info.imageSize,
+          fit: info.fit === 'crop' ? t('folder.centreCropped') : t('folder.padded'),
+          layout: info.layout === 'split' ? t('folder.layoutSplit') : t('folder.layoutSeeded'),
+        })}
+        {info.notImages > 0 && ` ${t('folder.notImages', { n: info.notImages })}`}
       </p>
       {stale && (
         <p className="field-help" data-testid="data.folder.stale">
-          The images held are {info.imageSize}×{info.imageSize}, {info.fit === 'crop' ? 'cropped' : 'padded'}: pick or drop the folder again to read it at {data.imageSize}×{data.imageSize}, {data.fit === 'crop' ? 'cropped' : 'padded'}.
+          {t('folder.stale', { heldSize: info.imageSize, heldFit: fitWord(info.fit), size: data.imageSize, fit: fitWord(data.fit) })}
         </p>
       )}
       {info.warnings.length > 0 && (
@@ -42,12 +51,12 @@ function Summary({ info, data }: { info: FolderInfo; data: DataConfig }) {
         </ul>
       )}
       <table className="folder-classes" data-testid="data.folder.classes">
-        <caption>Images per class</caption>
+        <caption>{t('folder.classes.caption')}</caption>
         <thead>
           <tr>
-            <th scope="col">class</th>
-            <th scope="col">train</th>
-            <th scope="col">test</th>
+            <th scope="col">{t('folder.classes.class')}</th>
+            <th scope="col">{t('folder.classes.train')}</th>
+            <th scope="col">{t('folder.classes.test')}</th>
           </tr>
         </thead>
         <tbody>
@@ -62,16 +71,14 @@ function Summary({ info, data }: { info: FolderInfo; data: DataConfig }) {
       </table>
       {info.problemCount > 0 && (
         <details data-testid="data.folder.problems" data-count={info.problemCount}>
-          <summary>
-            {info.problemCount} {info.problemCount === 1 ? 'file' : 'files'} skipped or doubtful
-          </summary>
+          <summary>{t('folder.problems', { count: info.problemCount })}</summary>
           <ul>
             {info.problems.map((p) => (
               <li key={`${p.file}:${p.problem}`}>
                 <code>{p.file}</code>: {p.problem}
               </li>
             ))}
-            {info.problemCount > info.problems.length && <li>… and {info.problemCount - info.problems.length} more</li>}
+            {info.problemCount > info.problems.length && <li>{t('folder.more', { n: info.problemCount - info.problems.length })}</li>}
           </ul>
         </details>
       )}
@@ -80,12 +87,13 @@ function Summary({ info, data }: { info: FolderInfo; data: DataConfig }) {
 }
 
 export function FolderPanel({ data, seed, patch }: { data: DataConfig; seed: number; patch(p: Partial<DataConfig>): void }) {
+  const { t } = useTranslation('data');
   const busy = useDataStore((s) => s.import.status === 'loading');
   const info = useDataStore((s) => s.cache.find((e) => e.id === 'folder')?.folder);
   return (
     <div className="folder-panel" data-testid="data.folder">
       <div className="field">
-        <label htmlFor="data-folder">Your images: a folder with one subfolder per class, or drop it (or a zip of it) on this panel</label>
+        <label htmlFor="data-folder">{t('folder.pick')}</label>
         <input
           id="data-folder"
           type="file"
@@ -100,7 +108,7 @@ export function FolderPanel({ data, seed, patch }: { data: DataConfig; seed: num
             e.target.value = '';
           }}
         />
-        <label htmlFor="data-folder-zip">Or a zip of one</label>
+        <label htmlFor="data-folder-zip">{t('folder.zip')}</label>
         <input
           id="data-folder-zip"
           type="file"
@@ -114,29 +122,29 @@ export function FolderPanel({ data, seed, patch }: { data: DataConfig; seed: num
           }}
         />
         <small className="field-help">
-          As torchvision's ImageFolder: <code>cat/1.jpg</code>, <code>dog/2.png</code>, … (JPEG, PNG, WebP, GIF), or <code>train/cat/…</code> and <code>test/cat/…</code>. Read and decoded in this browser, kept in its cache; nothing is uploaded.
+          <Trans t={t} i18nKey="folder.help" components={{ code: <code /> }} />
         </small>
       </div>
       <SelectField<string>
-        label="Image size"
-        help="The side images are fitted to; applies to the next folder read."
+        label={t('folder.size.label')}
+        help={t('folder.size.help')}
         testId="data.folder.size"
         value={String(data.imageSize)}
         options={FOLDER_SIZES.map((s) => ({ value: String(s), label: `${s}×${s}` }))}
         onChange={(v) => patch({ imageSize: Number(v) })}
       />
       <SelectField<DataConfig['fit']>
-        label="Fit"
-        help="Crop keeps the centre square (the short side fills it); pad keeps the whole image on black."
+        label={t('folder.fit.label')}
+        help={t('folder.fit.help')}
         testId="data.folder.fit"
         value={data.fit}
         options={[
-          { value: 'crop', label: 'centre crop' },
-          { value: 'pad', label: 'pad' },
+          { value: 'crop', label: t('folder.fit.crop') },
+          { value: 'pad', label: t('folder.fit.pad') },
         ]}
         onChange={(v) => patch({ fit: v })}
       />
-      <NumberField label="Test share" help="Without train/ and test/ folders: each class's share held out for testing (seeded by the run's seed)." testId="data.folder.testShare" field="data.testShare" value={data.testShare} step={0.05} onChange={(v) => patch({ testShare: v })} />
+      <NumberField label={t('folder.testShare.label')} help={t('folder.testShare.help')} testId="data.folder.testShare" field="data.testShare" value={data.testShare} step={0.05} onChange={(v) => patch({ testShare: v })} />
       <CameraRecorder data={data} seed={seed} />
       {info && <Summary info={info} data={data} />}
     </div>

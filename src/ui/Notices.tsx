@@ -1,11 +1,13 @@
 // Messages the user must see: refused URL fields, run errors, a worker that
 // hung or crashed (with the way on), a GPU lost mid-run, storage that stopped
 // keeping runs. Nothing here blocks the page; each notice can be dismissed.
+import { useTranslation } from 'react-i18next';
 import { keepWaiting } from '../state/bridge';
 import { useRuns } from '../state/runs';
 import { useStore } from '../state/store';
 
 export function Notices() {
+  const { t } = useTranslation('run');
   const urlErrors = useStore((s) => s.urlErrors);
   const error = useStore((s) => s.run.error);
   const fault = useStore((s) => s.run.fault);
@@ -20,7 +22,7 @@ export function Notices() {
     <>
       {urlErrors.length > 0 && (
         <div className="notice warn" role="status" data-testid="notice.url">
-          <strong>Some fields of the link were ignored; their defaults are used:</strong>
+          <strong>{t('notice.url')}</strong>
           <ul>
             {urlErrors.map((e, i) => (
               <li key={i}>
@@ -28,38 +30,38 @@ export function Notices() {
               </li>
             ))}
           </ul>
-          <button type="button" onClick={() => setUrlErrors([])}>Dismiss</button>
+          <button type="button" onClick={() => setUrlErrors([])}>{t('notice.dismiss')}</button>
         </div>
       )}
       {fault && (
         <div className="notice error" role="alert" data-testid="notice.fault" data-kind={fault.kind}>
-          <strong>{fault.kind === 'hung' ? 'The training worker is not answering.' : 'The training worker stopped.'}</strong> {fault.message}{' '}
-          {checkpointStep !== undefined ? `The run's last checkpoint is at step ${checkpointStep}; its steps so far are kept.` : 'The run has no checkpoint yet: a new worker starts it again from step 0.'}
+          <strong>{t(fault.kind === 'hung' ? 'notice.fault.hung' : 'notice.fault.crashed')}</strong> {fault.message}{' '}
+          {checkpointStep !== undefined ? t('notice.fault.checkpoint', { step: checkpointStep }) : t('notice.fault.noCheckpoint')}
           <button type="button" data-testid="notice.fault.recover" onClick={() => void recover()}>
-            {checkpointStep !== undefined ? `Resume from step ${checkpointStep} in a new worker` : 'Start again in a new worker'}
+            {checkpointStep !== undefined ? t('notice.fault.resume', { step: checkpointStep }) : t('notice.fault.restart')}
           </button>
           {fault.kind === 'hung' && (
             <button type="button" data-testid="notice.fault.wait" onClick={keepWaiting}>
-              Keep waiting
+              {t('notice.fault.wait')}
             </button>
           )}
         </div>
       )}
       {error && !fault && (
         <div className="notice error" role="alert" data-testid="notice.error">
-          <strong>The run stopped.</strong> {error}
-          <button type="button" onClick={dismissError}>Dismiss</button>
+          <strong>{t('notice.error')}</strong> {error}
+          <button type="button" onClick={dismissError}>{t('notice.dismiss')}</button>
         </div>
       )}
       {lastMark && (
         <div className="notice warn" role="status" data-testid="notice.recovered">
-          <strong>The GPU was lost mid-run.</strong> {lastMark.text}{backend ? ` (now ${backend})` : ''}. The charts mark the step it went on from.
+          <strong>{t('notice.gpuLost.heading')}</strong> {lastMark.text}{backend ? t('notice.gpuLost.now', { backend }) : ''}{t('notice.gpuLost.marked')}
         </div>
       )}
       {storageWarning && (
         <div className="notice warn" role="status" data-testid="notice.storage">
           {storageWarning}
-          <button type="button" onClick={dismissStorageWarning}>Dismiss</button>
+          <button type="button" onClick={dismissStorageWarning}>{t('notice.dismiss')}</button>
         </div>
       )}
     </>

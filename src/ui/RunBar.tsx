@@ -1,29 +1,20 @@
 // Train, pause, resume and stop, and the run's status in words. The status
 // element carries data-status and data-steps: the hook e2e specs wait on.
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { formatDuration } from '../config/format';
 import { totalStepsOf } from '../config/schedule';
 import { validateConfig } from '../config/validate';
 import { estimateEpochs, pauseRun, resumeRun, startRun, stopRun } from '../state/bridge';
 import { runMsFromEstimate } from '../state/eta';
-import { isActive, useStore, type RunStatus } from '../state/store';
+import { isActive, useStore } from '../state/store';
 import { useArchitecture } from './useArchitecture';
 
-const STATUS_TEXT: Record<RunStatus, string> = {
-  idle: 'Ready. Press Train to start.',
-  'loading-data': 'Loading data…',
-  building: 'Building the model…',
-  training: 'Training',
-  paused: 'Paused',
-  evaluating: 'Evaluating on the test set…',
-  done: 'Finished',
-  stopped: 'Stopped',
-  error: 'Stopped by an error',
-};
-
-const PENDING_TEXT = { pause: 'pausing after this step…', resume: 'resuming…', stop: 'stopping…' } as const;
+/** The estimate's line as a key of run:bar.eta and its values, translated when shown (the language may change meanwhile). */
+type EtaText = { key: 'starting' | 'failed' | 'measuring' | 'about'; values?: Record<string, string> };
 
 export function RunBar() {
+  const { t } = useTranslation('run');
   const config = useStore((s) => s.config);
   const status = useStore((s) => s.run.status);
   const detail = useStore((s) => s.run.detail);
@@ -34,52 +25,52 @@ export function RunBar() {
   const { problem } = useArchitecture(config);
   if (problem) invalid.push(problem);
   // The run's duration before it starts, from steps measured on this machine's backend (the worker's estimate).
-  const [eta, setEta] = useState<{ config: typeof config; text: string } | null>(null);
+  const [eta, setEta] = useState<{ config: typeof config; text: EtaText } | null>(null);
   const [stopEstimate, setStopEstimate] = useState<(() => void) | null>(null);
   useEffect(() => () => stopEstimate?.(), [stopEstimate]);
   const estimate = () => {
-    setEta({ config, text: 'measuring a few steps…' });
+    setEta({ config, text: { key: 'starting' } });
     const stop = estimateEpochs(config, [config.train.freeze], (e) => {
-      if (e.error) return setEta({ config, text: `could not estimate: ${e.error}` });
+      if (e.error) return setEta({ config, text: { key: 'failed', values: { error: e.error } } });
       const measured = e.estimates?.[0];
-      if (!measured) return e.detail && setEta({ config, text: `measuring: ${e.detail}` });
+      if (!measured) return e.detail && setEta({ config, text: { key: 'measuring', values: { detail: e.detail } } });
       const steps = totalStepsOf(config.train, measured.stepsPerEpoch);
-      setEta({ config, text: `about ${formatDuration(runMsFromEstimate(measured, config.train))}: ${steps.toLocaleString('en-US')} steps at ${measured.msPerStep.toFixed(0)} ms each, measured here, and the evaluations` });
+      setEta({ config, text: { key: 'about', values: { duration: formatDuration(runMsFromEstimate(measured, config.train)), steps: steps.toLocaleString('en-US'), ms: measured.msPerStep.toFixed(0) } } });
     });
     setStopEstimate(() => stop);
   };
   return (
-    <section className="runbar" aria-label="Run">
+    <section className="runbar" aria-label={t('bar.label')}>
       <div className="buttons">
-        <button type="button" className="primary" data-testid="run.train" disabled={invalid.length > 0} title={invalid.join('\n') || 'Start a new run with this config'} onClick={() => startRun(config)}>
-          {active ? 'Restart' : 'Train'}
+        <button type="button" className="primary" data-testid="run.train" disabled={invalid.length > 0} title={invalid.join('\n') || t('bar.trainTitle')} onClick={() => startRun(config)}>
+          {active ? t('bar.restart') : t('bar.train')}
         </button>
         {status === 'paused' ? (
           <button type="button" data-testid="run.resume" onClick={resumeRun}>
-            Resume
+            {t('bar.resume')}
           </button>
         ) : (
           <button type="button" data-testid="run.pause" disabled={!active || pending !== null} onClick={pauseRun}>
-            Pause
+            {t('bar.pause')}
           </button>
         )}
         <button type="button" data-testid="run.stop" disabled={!active || pending === 'stop'} onClick={stopRun}>
-          Stop
+          {t('bar.stop')}
         </button>
-        <button type="button" data-testid="run.estimate" disabled={active || invalid.length > 0} onClick={estimate} title="Time a few steps of this config on this machine and say how long the whole run would take">
-          How long?
+        <button type="button" data-testid="run.estimate" disabled={active || invalid.length > 0} onClick={estimate} title={t('bar.estimateTitle')}>
+          {t('bar.estimate')}
         </button>
       </div>
       {eta && eta.config === config && !active && (
         <p className="muted" data-testid="run.eta">
-          This run: {eta.text}
+          {t('bar.eta.line', { text: t(`bar.eta.${eta.text.key}`, eta.text.values) })}
         </p>
       )}
       <p className="status" role="status" aria-live="polite" data-testid="run.status" data-status={status} data-steps={steps}>
-        {STATUS_TEXT[status]}
+        {t(`bar.status.${status}`)}
         {detail && ` (${detail})`}
-        {pending && active && ` · ${PENDING_TEXT[pending]}`}
-        {steps > 0 && ` · step ${steps}`}
+        {pending && active && ` · ${t(`bar.pending.${pending}`)}`}
+        {steps > 0 && ` · ${t('bar.step', { n: steps })}`}
       </p>
     </section>
   );

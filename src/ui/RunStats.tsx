@@ -1,4 +1,5 @@
 // The run's vital signs: backend and why, speed, step, epoch, loss and accuracy.
+import { useTranslation } from 'react-i18next';
 import { formatDuration } from '../config/format';
 import { timeLeftMs } from '../state/eta';
 import { recentMedian } from '../state/series';
@@ -9,6 +10,7 @@ function fmt(v: number | undefined, digits: number): string {
 }
 
 export function RunStats() {
+  const { t } = useTranslation('run');
   const run = useStore((s) => s.run);
   const steps = useStore((s) => s.metrics.steps);
   const epochs = useStore((s) => s.metrics.epochs);
@@ -25,20 +27,20 @@ export function RunStats() {
     </div>
   );
   return (
-    <section className="stats" aria-label="Run statistics">
+    <section className="stats" aria-label={t('stats.label')}>
       <dl>
-        {stat('Backend', run.backend?.backend ?? '–', 'stats.backend')}
-        {stat('Step', last ? String(last.step) : '–', 'stats.step')}
-        {stat('Epoch', last ? String(last.epoch) : '–', 'stats.epoch')}
-        {stat('Time left', left === null ? '–' : `about ${formatDuration(left)}`, 'stats.timeLeft')}
-        {stat('ms / step', fmt(ms, 0), 'stats.msPerStep')}
-        {stat('images / s', Number.isFinite(ms) && ms > 0 ? (batch * 1000 / ms).toFixed(1) : '–', 'stats.imagesPerSecond')}
-        {stat('Train loss', fmt(last?.loss, 4), 'stats.loss')}
-        {stat('Train acc', fmt(last?.acc, 3), 'stats.acc')}
-        {stat('Test loss', fmt(lastEpoch?.testLoss, 4), 'stats.testLoss')}
-        {stat('Test acc', fmt(lastEpoch?.testAcc, 4), 'stats.testAcc')}
-        {stat('Parameters', run.model ? run.model.params.toLocaleString('en-US') : '–', 'stats.params')}
-        {stat('Tensors', last ? String(last.numTensors) : '–', 'stats.tensors')}
+        {stat(t('stats.backend'), run.backend?.backend ?? '–', 'stats.backend')}
+        {stat(t('stats.step'), last ? String(last.step) : '–', 'stats.step')}
+        {stat(t('stats.epoch'), last ? String(last.epoch) : '–', 'stats.epoch')}
+        {stat(t('stats.timeLeft'), left === null ? '–' : t('stats.about', { duration: formatDuration(left) }), 'stats.timeLeft')}
+        {stat(t('stats.msPerStep'), fmt(ms, 0), 'stats.msPerStep')}
+        {stat(t('stats.imagesPerSecond'), Number.isFinite(ms) && ms > 0 ? (batch * 1000 / ms).toFixed(1) : '–', 'stats.imagesPerSecond')}
+        {stat(t('stats.trainLoss'), fmt(last?.loss, 4), 'stats.loss')}
+        {stat(t('stats.trainAcc'), fmt(last?.acc, 3), 'stats.acc')}
+        {stat(t('stats.testLoss'), fmt(lastEpoch?.testLoss, 4), 'stats.testLoss')}
+        {stat(t('stats.testAcc'), fmt(lastEpoch?.testAcc, 4), 'stats.testAcc')}
+        {stat(t('stats.parameters'), run.model ? run.model.params.toLocaleString('en-US') : '–', 'stats.params')}
+        {stat(t('stats.tensors'), last ? String(last.numTensors) : '–', 'stats.tensors')}
       </dl>
       {run.backend && (
         <p className="backend-reason" data-testid="stats.backendReason">

@@ -2,6 +2,7 @@
 // and a dotted test id. A number is committed only when valid; otherwise the
 // field says why and the config keeps its last good value.
 import { useEffect, useId, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { formatValue } from '../config/format';
 import { checkNumber, type ListField as ListPath, type NumericField } from '../config/validate';
 import { fieldByPath, parseValue, type Field } from '../share/fields';
@@ -102,6 +103,7 @@ export function ToggleField(props: { label: string; help: string; testId: string
 
 /** A list of whole numbers typed as '3-4-6-3' (the URL's form); committed only when valid. */
 export function ListField(props: { label: string; help: string; testId: string; field: ListPath; value: readonly number[]; onChange(v: number[]): void }) {
+  const { t } = useTranslation('controls');
   const shown = formatValue(props.value);
   const [text, setText] = useState(shown);
   const [error, setError] = useState<string | undefined>();
@@ -110,7 +112,7 @@ export function ListField(props: { label: string; help: string; testId: string; 
   const commit = (raw: string) => {
     // Read as the URL reads the field (src/share/fields.ts).
     const result = parseValue(fieldByPath(props.field) as Field, raw.trim());
-    setError('value' in result ? undefined : 'expected' in result ? `${props.field} must be ${result.expected}` : result.message);
+    setError('value' in result ? undefined : 'expected' in result ? t('list.mustBe', { field: props.field, expected: result.expected }) : result.message);
     if ('value' in result && formatValue(result.value) !== shown) props.onChange(result.value as number[]);
   };
   return (

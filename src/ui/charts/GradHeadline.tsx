@@ -2,6 +2,7 @@
 // the last layer's before the classifier (the PyTorch reference's first/last
 // conv), on a log axis, with words computed from the latest value.
 import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { overlayLabel } from '../../share/diff';
 import { useRuns } from '../../state/runs';
@@ -17,6 +18,7 @@ import { LineCanvas } from './LineCanvas';
 const MAX_POINTS = 2000;
 
 export function GradHeadline() {
+  const { t } = useTranslation('charts');
   const names = useStore((s) => s.run.model?.kernelNames);
   const steps = useStore((s) => s.metrics.steps);
   const model = useStore((s) => s.run.config?.model ?? null);
@@ -46,15 +48,15 @@ export function GradHeadline() {
     [overlaid, current],
   );
   const pair = names ? headlinePair(names) : null;
-  const firstName = pair && names ? (names[pair.first] as string) : 'first layer';
-  const lastName = pair && names ? (names[pair.last] as string) : 'last layer';
+  const firstName = pair && names ? (names[pair.first] as string) : t('headline.firstLayer');
+  const lastName = pair && names ? (names[pair.last] as string) : t('headline.lastLayer');
   const latest = series[series.length - 1];
   const start = series[0];
   const said = verdict(latest?.ratio ?? NaN, model, firstName, lastName);
   return (
     <figure className="chart wide" data-testid="chart.gradHeadline" data-kind={said.kind} data-ratio={latest?.ratio ?? ''} data-overlays={overlays.length} aria-labelledby="chart-headline-title">
       <figcaption id="chart-headline-title">
-        {firstName} / {lastName} gradient norm over steps (log scale)
+        {t('headline.title', { first: firstName, last: lastName })}
         {latest && (
           <span className="headline" data-testid="chart.gradHeadline.value">
             {latest.ratio.toExponential(2)}
@@ -63,33 +65,30 @@ export function GradHeadline() {
       </figcaption>
       <p className={`verdict ${said.kind}`} data-testid="chart.gradHeadline.verdict" role="status">
         {said.text}
-        {start && latest && start.step !== latest.step && ` At step ${start.step} it was ${start.ratio.toExponential(1)}.`}
+        {start && latest && start.step !== latest.step && ` ${t('headline.earlier', { step: start.step, ratio: start.ratio.toExponential(1) })}`}
       </p>
       <div className="chart-body">
         {series.length === 0 && overlays.length === 0 ? (
-          <p className="empty">No steps yet.</p>
+          <p className="empty">{t('noSteps')}</p>
         ) : (
           <LineCanvas
-            series={[{ name: 'first / last', color: '#d9480f', xs: series.map((p) => p.step), ys: series.map((p) => p.ratio) }, ...overlays]}
+            series={[{ name: t('headline.series'), color: '#d9480f', xs: series.map((p) => p.step), ys: series.map((p) => p.ratio) }, ...overlays]}
             height={200}
             log
             refY={1}
             format={(v) => v.toExponential(3)}
-            label={`${firstName} / ${lastName} gradient norm over steps ${start?.step ?? ''} to ${latest?.step ?? ''}, log scale${overlays.length ? `, with ${overlays.length} kept runs overlaid` : ''}`}
+            label={t('headline.label', { first: firstName, last: lastName, from: start?.step ?? '', to: latest?.step ?? '', overlaid: overlays.length ? t('overlaid', { n: overlays.length }) : '' })}
           />
         )}
       </div>
-      <p className="chart-note">
-        1 (dashed) means the first and the last layer get gradients of the same size. PyTorch at initialisation, depth 110: residual with batch norm 7.5, plain with batch norm
-        about 880,000, residual without 0.45, plain without 0.029.
-      </p>
+      <p className="chart-note">{t('headline.note')}</p>
       <DataTable>
         <table>
-          <caption>First / last gradient norm per step (last 50)</caption>
+          <caption>{t('headline.caption')}</caption>
           <thead>
             <tr>
-              <th scope="col">step</th>
-              <th scope="col">first / last</th>
+              <th scope="col">{t('metric.step')}</th>
+              <th scope="col">{t('headline.series')}</th>
             </tr>
           </thead>
           <tbody>

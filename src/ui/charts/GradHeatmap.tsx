@@ -4,6 +4,7 @@
 // the run. Drawn on a canvas: one pixel a cell in an ImageData, scaled up in
 // one drawImage; skipped while off screen. A data table sits behind it.
 import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { colourRgb, heatWindow } from '../../state/gradflow';
 import { useStore } from '../../state/store';
 import { DataTable } from '../DataTable';
@@ -17,6 +18,7 @@ const TABLE_STEPS = 10;
 const WIDTH = 640;
 
 export function GradHeatmap() {
+  const { t } = useTranslation('charts');
   const names = useStore((s) => s.run.model?.kernelNames);
   const steps = useStore((s) => s.metrics.steps);
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -69,44 +71,41 @@ export function GradHeatmap() {
     const col = Math.floor(((e.clientX - box.left) / box.width) * HEAT_WINDOW) - (HEAT_WINDOW - w.steps.length);
     const row = Math.floor(((e.clientY - box.top) / box.height) * layers);
     const v = w.rows[row]?.[col];
-    setHover(col >= 0 && v !== undefined && names ? `${names[row]} at step ${w.steps[col]}: ${Number.isFinite(v) ? (10 ** v).toExponential(2) : 'no value'}` : null);
+    setHover(col >= 0 && v !== undefined && names ? t('heatmap.hover', { layer: names[row], step: w.steps[col], value: Number.isFinite(v) ? (10 ** v).toExponential(2) : t('heatmap.noValue') }) : null);
   };
   const last = w.steps.length;
   const tableCols = w.steps.slice(-TABLE_STEPS);
   return (
     <figure className="chart wide" data-testid="chart.gradHeatmap" data-steps={last} data-layers={layers} aria-labelledby="chart-heat-title">
-      <figcaption id="chart-heat-title">Gradient L2 norm, layer × step (log colour scale, last {HEAT_WINDOW} steps)</figcaption>
+      <figcaption id="chart-heat-title">{t('heatmap.title', { n: HEAT_WINDOW })}</figcaption>
       <div className="chart-body">
         {last === 0 ? (
-          <p className="empty">Start a run: each column is a step, each row a layer, input at the top.</p>
+          <p className="empty">{t('heatmap.empty')}</p>
         ) : (
           <div className="heatmap">
             <div className="heatmap-axis" aria-hidden="true">
               <span>{names?.[0]}</span>
               <span>{names?.[layers - 1]}</span>
             </div>
-            <canvas ref={canvas} width={WIDTH} height={height} onMouseMove={onMove} onMouseLeave={() => setHover(null)} role="img" aria-label={`Heat map of ${layers} layers over steps ${w.steps[0]} to ${w.steps[last - 1]}; the data table below holds the numbers.`} />
+            <canvas ref={canvas} width={WIDTH} height={height} onMouseMove={onMove} onMouseLeave={() => setHover(null)} role="img" aria-label={t('heatmap.label', { layers, from: w.steps[0], to: w.steps[last - 1] })} />
             <div className="heatmap-legend" data-testid="chart.gradHeatmap.legend">
               <span>10^{w.lo.toFixed(1)}</span>
               <span className="heatmap-ramp" aria-hidden="true" />
               <span>10^{w.hi.toFixed(1)}</span>
-              <output className="heatmap-hover">{hover ?? 'Point at a cell for its layer, step and norm.'}</output>
+              <output className="heatmap-hover">{hover ?? t('heatmap.point')}</output>
             </div>
           </div>
         )}
       </div>
-      <p className="chart-note">
-        Dark is small, yellow is large, on a log scale over the window shown. Across a row: how one layer's gradient changes as training goes on. Down a column: how
-        the gradient reaches each layer at one step; a band that darkens towards the top means the early layers receive little signal.
-      </p>
+      <p className="chart-note">{t('heatmap.note')}</p>
       <DataTable>
         <table data-testid="chart.gradHeatmap.table">
-          <caption>Gradient L2 norm of each layer at the last {tableCols.length} steps</caption>
+          <caption>{t('heatmap.caption', { n: tableCols.length })}</caption>
           <thead>
             <tr>
-              <th scope="col">layer</th>
+              <th scope="col">{t('layer')}</th>
               {tableCols.map((s) => (
-                <th scope="col" key={s}>step {s}</th>
+                <th scope="col" key={s}>{t('stepN', { step: s })}</th>
               ))}
             </tr>
           </thead>

@@ -3,6 +3,7 @@
 // (right), on a log scale. With skip connections off in a deep net without
 // batch norm, the left end sinks: the early layers barely learn.
 import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { headlinePair } from '../../state/gradflow';
 import { useStore } from '../../state/store';
 import { DataTable } from '../DataTable';
@@ -12,6 +13,7 @@ import { LineCanvas } from './LineCanvas';
 const FLOOR = 1e-12;
 
 export function GradProfile() {
+  const { t } = useTranslation('charts');
   const names = useStore((s) => s.run.model?.kernelNames);
   const last = useStore((s) => s.metrics.steps[s.metrics.steps.length - 1]);
   const data = useMemo(() => (names && last ? names.map((layer, i) => ({ layer, index: i, norm: Math.max(last.gradNorms[i] ?? 0, FLOOR) })) : []), [names, last]);
@@ -23,42 +25,37 @@ export function GradProfile() {
   return (
     <figure className="chart wide" data-testid="chart.gradProfile" data-step={last?.step ?? 0} aria-labelledby="chart-grad-title">
       <figcaption id="chart-grad-title">
-        Gradient L2 norm per layer, log scale {last ? `(step ${last.step})` : ''}
+        {t('profile.title')} {last ? t('atStep', { step: last.step }) : ''}
         {ratio !== undefined && (
-          <span className="headline" data-testid="chart.gradProfile.ratio" title={`${names?.[pair?.first ?? 0] ?? 'first'}'s gradient norm divided by ${names?.[pair?.last ?? 0] ?? 'last'}'s (the last layer before the classifier)`}>
-            first / last = {ratio.toExponential(2)}
+          <span className="headline" data-testid="chart.gradProfile.ratio" title={t('profile.ratioTitle', { first: names?.[pair?.first ?? 0] ?? t('profile.first'), last: names?.[pair?.last ?? 0] ?? t('profile.last') })}>
+            {t('profile.ratio', { ratio: ratio.toExponential(2) })}
           </span>
         )}
       </figcaption>
       <div className="chart-body">
         {data.length === 0 ? (
-          <p className="empty">Start a run to see how strongly each layer's weights are pushed.</p>
+          <p className="empty">{t('profile.empty')}</p>
         ) : (
           <LineCanvas
             series={[
-              { name: 'gradient L2 norm', color: '#7b2cbf', markers: true, xs: data.map((d) => d.index), ys: data.map((d) => d.norm) },
+              { name: t('profile.series'), color: '#7b2cbf', markers: true, xs: data.map((d) => d.index), ys: data.map((d) => d.norm) },
             ]}
             height={240}
             log
             xLabels={data.map((d) => d.layer)}
             format={(v) => v.toExponential(3)}
-            label={`Gradient L2 norm of ${data.length} layers at step ${last?.step ?? 0}, log scale`}
+            label={t('profile.label', { n: data.length, step: last?.step ?? 0 })}
             testId="chart.gradProfile.canvas"
           />
         )}
       </div>
-      <p className="chart-note">
-        Each point is one layer's weight-gradient norm at the latest step, input on the left, classifier on the right. In a residual net the shortcuts
-        carry the gradient straight back, so early layers get a signal of the same order as late ones. Turn the skip connections and batch norm off in a
-        deep net and the left end sinks by orders of magnitude: the early layers barely learn. With batch norm on, a deep plain net's early gradients
-        instead blow up at initialisation (He et al. 2016; Balduzzi et al. 2017).
-      </p>
+      <p className="chart-note">{t('profile.note')}</p>
       <DataTable>
         <table>
-          <caption>Gradient L2 norm of each kernel at the latest step</caption>
+          <caption>{t('profile.caption')}</caption>
           <thead>
             <tr>
-              <th scope="col">layer</th>
+              <th scope="col">{t('layer')}</th>
               <th scope="col">‖∇W‖₂</th>
             </tr>
           </thead>

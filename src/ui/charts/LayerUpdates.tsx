@@ -3,6 +3,7 @@
 // usual healthy range (Karpathy, CS231n "Neural Networks 3"); a layer far
 // below it barely moves, far above it is being rewritten every step.
 import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useStore } from '../../state/store';
 import { DataTable } from '../DataTable';
 import { LineCanvas } from './LineCanvas';
@@ -10,6 +11,7 @@ import { LineCanvas } from './LineCanvas';
 const FLOOR = 1e-12;
 
 export function LayerUpdates() {
+  const { t } = useTranslation('charts');
   const names = useStore((s) => s.run.model?.kernelNames);
   const last = useStore((s) => s.metrics.steps[s.metrics.steps.length - 1]);
   const data = useMemo(
@@ -21,10 +23,12 @@ export function LayerUpdates() {
   const hi = ratios.length ? Math.max(...ratios) : NaN;
   return (
     <figure className="chart wide" data-testid="chart.layerUpdates" data-step={last?.step ?? 0} aria-labelledby="chart-updates-title">
-      <figcaption id="chart-updates-title">Weight norm and update / weight ratio per layer, log scale {last ? `(step ${last.step})` : ''}</figcaption>
+      <figcaption id="chart-updates-title">
+        {t('updates.title')} {last ? t('atStep', { step: last.step }) : ''}
+      </figcaption>
       <div className="chart-body">
         {data.length === 0 ? (
-          <p className="empty">Start a run to see how far each layer's weights move per step.</p>
+          <p className="empty">{t('updates.empty')}</p>
         ) : (
           <LineCanvas
             series={[
@@ -35,23 +39,23 @@ export function LayerUpdates() {
             log
             xLabels={data.map((d) => d.layer)}
             format={(v) => v.toExponential(3)}
-            label={`Weight norm and update / weight ratio of ${data.length} layers at step ${last?.step ?? 0}, one log scale`}
+            label={t('updates.label', { n: data.length, step: last?.step ?? 0 })}
           />
         )}
       </div>
       {data.length > 0 && (
         <p className="chart-note" data-testid="chart.layerUpdates.note">
-          This step's updates range from {lo.toExponential(1)} to {hi.toExponential(1)} of the weights. Around 10^-3 is the usual healthy range; a layer far below it barely moves.
+          {t('updates.note', { lo: lo.toExponential(1), hi: hi.toExponential(1) })}
         </p>
       )}
       <DataTable>
         <table>
-          <caption>Weight norm and update / weight ratio of each kernel at the latest step</caption>
+          <caption>{t('updates.caption')}</caption>
           <thead>
             <tr>
-              <th scope="col">layer</th>
+              <th scope="col">{t('layer')}</th>
               <th scope="col">‖W‖₂</th>
-              <th scope="col">‖ΔW‖₂ / ‖W‖₂</th>
+              <th scope="col">{t('updates.ratioColumn')}</th>
             </tr>
           </thead>
           <tbody>

@@ -4,6 +4,7 @@
 // an HTML legend, a read-out of the values nearest the pointer; the numbers
 // themselves sit in each chart's data table. No tfjs.
 import { useEffect, useRef, useState, type MouseEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { extent, linearTicks, logTicks, nearest } from './axes';
 import { drawQueue } from './drawQueue';
 import { useOnScreen } from './useOnScreen';
@@ -54,6 +55,7 @@ function tickText(v: number, log: boolean): string {
 }
 
 export function LineCanvas({ series, height, yDomain, log = false, refY, marks = [], format, xLabels, label, testId }: Props) {
+  const { t } = useTranslation('charts');
   const box = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(0);
@@ -197,7 +199,7 @@ export function LineCanvas({ series, height, yDomain, log = false, refY, marks =
     const parts = series.flatMap((s) => {
       const i = nearest(s.xs, x);
       const y = s.ys[i];
-      const at = xLabels ? xLabels[s.xs[i] as number] : `step ${s.xs[i]}`;
+      const at = xLabels ? xLabels[s.xs[i] as number] : t('stepN', { step: s.xs[i] });
       return i < 0 || y === undefined || !Number.isFinite(y) ? [] : [`${s.name} ${format(y)} (${at})`];
     });
     setHover(parts.length ? { x: Math.min(Math.max(px, M.left), M.left + plotW), text: parts.join(' · ') } : null);
@@ -212,11 +214,11 @@ export function LineCanvas({ series, height, yDomain, log = false, refY, marks =
         height={height * dpr}
         style={{ width: '100%', height }}
         role="img"
-        aria-label={`${label}${marks.length ? `; marked: ${marks.map((m) => `${m.label} at step ${m.x}`).join(', ')}` : ''}; the data table below holds the numbers.`}
+        aria-label={t('canvas.label', { label, marked: marks.length ? t('canvas.marked', { marks: marks.map((m) => t('canvas.markAt', { label: m.label, step: m.x })).join(t('canvas.separator')) }) : '' })}
         onMouseMove={onMove}
         onMouseLeave={() => setHover(null)}
       />
-      <ul className="legend" aria-label="Legend">
+      <ul className="legend" aria-label={t('canvas.legend')}>
         {series.map((s) => (
           <li key={s.name}>
             <span className="swatch" style={{ background: s.color }} aria-hidden="true" />

@@ -3,6 +3,7 @@
 // overlaid (dashed). Drawn on a canvas; each line is min-max downsampled to
 // at most MAX_POINTS points; a data table sits behind the chart.
 import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import type { StepMetrics } from '../../protocol/messages';
 import { minMaxIndices, smooth, StepSeries } from '../../state/series';
@@ -16,9 +17,10 @@ import { LineCanvas, type LineSeries } from './LineCanvas';
 /** Most points drawn per line (each a min and a max per bucket). */
 export const MAX_POINTS = 2000;
 
+/** Each kind's title is charts:metric.KIND. */
 const KINDS = {
-  loss: { title: 'Loss', train: 'loss', test: 'testLoss', digits: 4 },
-  acc: { title: 'Accuracy', train: 'acc', test: 'testAcc', digits: 3 },
+  loss: { train: 'loss', test: 'testLoss', digits: 4 },
+  acc: { train: 'acc', test: 'testAcc', digits: 3 },
 } as const;
 
 /** A line of `values` against `steps`, downsampled. */
@@ -28,11 +30,13 @@ function line(steps: readonly { step: number }[], values: readonly number[]): { 
 }
 
 export function MetricChart({ kind }: { kind: keyof typeof KINDS }) {
+  const { t } = useTranslation('charts');
   const spec = KINDS[kind];
+  const title = t(`metric.${kind}`);
   const steps = useStore((s) => s.metrics.steps);
   const epochs = useStore((s) => s.metrics.epochs);
   const runMarks = useStore((s) => s.metrics.marks);
-  const marks = useMemo(() => runMarks.map((m) => ({ x: m.step, label: 'resumed' })), [runMarks]);
+  const marks = useMemo(() => runMarks.map((m) => ({ x: m.step, label: t('metric.resumed') })), [runMarks, t]);
   const [weight, setWeight] = useState(0.6);
   // The live run's steps only grow: its series extend by the new steps on each update.
   const live = useMemo(() => new StepSeries((s: StepMetrics) => s[spec.train], weight), [weight, spec.train]);
@@ -56,9 +60,9 @@ export function MetricChart({ kind }: { kind: keyof typeof KINDS }) {
     [overlaid, weight, spec.train, current],
   );
   const lines: LineSeries[] = [
-    { name: 'train (raw)', color: '#9db4d6', width: 1, ...series.rawLine },
-    { name: 'train (smoothed)', color: '#1f5fbf', width: 2, ...series.smoothLine },
-    ...(test.length ? [{ name: 'test (per epoch)', color: '#d9480f', dots: true, xs: test.map((t) => t.step), ys: test.map((t) => t.test) }] : []),
+    { name: t('metric.trainRaw'), color: '#9db4d6', width: 1, ...series.rawLine },
+    { name: t('metric.trainSmoothed'), color: '#1f5fbf', width: 2, ...series.smoothLine },
+    ...(test.length ? [{ name: t('metric.testPerEpoch'), color: '#d9480f', dots: true, xs: test.map((t) => t.step), ys: test.map((t) => t.test) }] : []),
     ...overlays,
   ];
   const id = `chart-${kind}`;
@@ -66,16 +70,16 @@ export function MetricChart({ kind }: { kind: keyof typeof KINDS }) {
   return (
     <figure className="chart" data-testid={`chart.${kind}`} data-points={series.rawLine.xs.length} data-test-points={test.length} data-overlays={overlays.length} data-marks={marks.length} aria-labelledby={`${id}-title`}>
       <figcaption id={`${id}-title`}>
-        {spec.title}
+        {title}
         <label className="smoothing">
-          smoothing
-          <input type="range" min={0} max={0.99} step={0.01} value={weight} onChange={(e) => setWeight(Number(e.target.value))} aria-label={`${spec.title} smoothing`} />
+          {t('metric.smoothing')}
+          <input type="range" min={0} max={0.99} step={0.01} value={weight} onChange={(e) => setWeight(Number(e.target.value))} aria-label={t('metric.smoothingLabel', { title })} />
           <output>{weight.toFixed(2)}</output>
         </label>
       </figcaption>
       <div className="chart-body">
         {steps.length === 0 && overlays.length === 0 ? (
-          <p className="empty">No steps yet.</p>
+          <p className="empty">{t('noSteps')}</p>
         ) : (
           <LineCanvas
             series={lines}
@@ -83,19 +87,19 @@ export function MetricChart({ kind }: { kind: keyof typeof KINDS }) {
             {...(kind === 'acc' ? { yDomain: [0, 1] as [number, number] } : {})}
             format={(v) => v.toFixed(spec.digits)}
             marks={marks}
-            label={`${spec.title} over ${steps.length} steps${overlays.length ? `, with ${overlays.length} kept runs overlaid` : ''}`}
+            label={t('metric.label', { title, steps: steps.length, overlaid: overlays.length ? t('overlaid', { n: overlays.length }) : '' })}
             testId={`chart.${kind}.canvas`}
           />
         )}
       </div>
       <DataTable>
         <table>
-          <caption>{spec.title} per step (last 50) and per epoch</caption>
+          <caption>{t('metric.caption', { title })}</caption>
           <thead>
             <tr>
-              <th scope="col">step</th>
-              <th scope="col">train</th>
-              <th scope="col">smoothed</th>
+              <th scope="col">{t('metric.step')}</th>
+              <th scope="col">{t('metric.train')}</th>
+              <th scope="col">{t('metric.smoothed')}</th>
             </tr>
           </thead>
           <tbody>
@@ -108,7 +112,7 @@ export function MetricChart({ kind }: { kind: keyof typeof KINDS }) {
             ))}
             {test.map((p) => (
               <tr key={`e${p.step}`}>
-                <td>{p.step} (test)</td>
+                <td>{t('metric.testRow', { step: p.step })}</td>
                 <td>{p.test.toFixed(spec.digits)}</td>
                 <td />
               </tr>

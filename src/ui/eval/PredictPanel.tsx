@@ -4,6 +4,7 @@
 // page does not); the training worker runs the kept run's latest checkpoint
 // (src/train/predict.ts). No TF.js here.
 import { useState, type DragEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { datasetShape } from '../../config/datasets';
 import type { Prediction } from '../../protocol/messages';
 import { predict } from '../../state/bridge';
@@ -21,6 +22,7 @@ interface Shown {
 }
 
 export function PredictPanel() {
+  const { t } = useTranslation('eval');
   const currentId = useRuns((s) => s.currentId);
   const run = useRuns((s) => s.runs.find((r) => r.id === s.currentId));
   const [shown, setShown] = useState<Shown | null>(null);
@@ -56,32 +58,32 @@ export function PredictPanel() {
   };
   const snap = async () => {
     const bitmap = await camera.frame();
-    if (bitmap) await score({ kind: 'frame', bitmap }, 'a camera frame');
+    if (bitmap) await score({ kind: 'frame', bitmap }, t('predict.frame'));
   };
   return (
     <section className="predict" aria-labelledby="predict-title" data-testid="predict" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
-      <h2 id="predict-title">Predict with “{run.name}”</h2>
+      <h2 id="predict-title">{t('predict.title', { name: run.name })}</h2>
       <div className="field">
-        <label htmlFor="predict-file">Drop an image here, or pick one</label>
+        <label htmlFor="predict-file">{t('predict.drop')}</label>
         <input id="predict-file" type="file" accept="image/*" data-testid="predict.file" disabled={busy} onChange={(e) => (onFile(e.target.files?.[0]), (e.target.value = ''))} />
         <small className="field-help">
-          Fitted to the net's {w}×{h} input ({fit === 'crop' ? 'centre crop' : 'padded'}) in the browser, scored by the run's latest weights.
+          {t('predict.help', { w, h, fit: fit === 'crop' ? t('predict.crop') : t('predict.padded') })}
         </small>
       </div>
       <div className="predict-camera">
         {camera.state.status !== 'on' && (
           <button type="button" data-testid="predict.cameraStart" onClick={() => void camera.start()} disabled={camera.state.status === 'starting'}>
-            Use the camera
+            {t('predict.cameraStart')}
           </button>
         )}
         <video ref={camera.video} muted playsInline hidden={camera.state.status !== 'on'} width={160} height={120} data-testid="predict.video" />
         {camera.state.status === 'on' && (
           <>
             <button type="button" data-testid="predict.snap" disabled={busy} onClick={() => void snap()}>
-              Predict this frame
+              {t('predict.snap')}
             </button>
             <button type="button" onClick={camera.stop}>
-              Stop the camera
+              {t('predict.cameraStop')}
             </button>
           </>
         )}
@@ -101,7 +103,7 @@ export function PredictPanel() {
           <PixelImage bytes={shown.pixels} width={shown.size} height={shown.size} channels={3} label={shown.from} size={96} />
           <figcaption>
             {shown.top === null ? (
-              'Scoring…'
+              t('predict.scoring')
             ) : (
               <ol data-testid="predict.top">
                 {shown.top.map((t) => (

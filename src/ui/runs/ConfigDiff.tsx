@@ -1,19 +1,21 @@
 // Two runs' configs side by side: only the fields that differ.
+import { useTranslation } from 'react-i18next';
 import { diffConfigs } from '../../share/diff';
 import type { RunRecord } from '../../share/runfile';
 
 export function ConfigDiff({ a, b }: { a: RunRecord; b: RunRecord }) {
+  const { t } = useTranslation('runs');
   const rows = diffConfigs(a.config, b.config);
   return (
     <figure className="config-diff" data-testid="runs.diff">
-      <figcaption>Config differences</figcaption>
+      <figcaption>{t('diff.title')}</figcaption>
       {rows.length === 0 ? (
-        <p>The two runs have the same config.</p>
+        <p>{t('diff.same')}</p>
       ) : (
         <table>
           <thead>
             <tr>
-              <th scope="col">field</th>
+              <th scope="col">{t('diff.field')}</th>
               <th scope="col">{a.name}</th>
               <th scope="col">{b.name}</th>
             </tr>

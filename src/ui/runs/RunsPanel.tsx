@@ -3,6 +3,8 @@
 // the live run's plain twin (skip off) with the live run overlaid; start a
 // new run from a kept run's weights (state/weights.ts).
 import { useState } from 'react';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import { startRun } from '../../state/bridge';
 import { runName, useRuns } from '../../state/runs';
 import { isActive, useStore } from '../../state/store';
@@ -29,9 +31,9 @@ function download(name: string, type: string, body: string | ArrayBuffer): void 
 const fileStem = (r: RunRecord) => `${r.id}`.replace(/[^a-z0-9-]+/gi, '_');
 
 /** model.json and its weights (TF.js weights-manifest format), from the run's latest checkpoint. */
-async function downloadModel(r: RunRecord): Promise<void> {
+async function downloadModel(r: RunRecord, t: TFunction<'runs'>): Promise<void> {
   const checkpoint = await useRuns.getState().checkpointOf(r.id);
-  if (!checkpoint) return useRuns.setState({ error: `run ${r.name} has no kept weights` });
+  if (!checkpoint) return useRuns.setState({ error: t('error.noWeights', { name: r.name }) });
   const bin = `${fileStem(r)}.weights.bin`;
   download(`${fileStem(r)}.model.json`, 'application/json', modelJson(r.config, r.kernelNames, checkpoint, bin));
   download(bin, 'application/octet-stream', checkpoint.model.data);
@@ -45,13 +47,14 @@ async function downloadModel(r: RunRecord): Promise<void> {
  * optimizer.safetensors (the checkpoint's optimizer state, from which
  * train.py resumes the run), config.json and README.md. What train.py
  * cannot express is refused by name. The generator loads on first use (its
- * own chunk).
+ * own chunk). The `what` lines go into the zip's README, not onto the page,
+ * so they stay in English whatever the page's language.
  */
-async function downloadTorchProject(r: RunRecord): Promise<void> {
+async function downloadTorchProject(r: RunRecord, t: TFunction<'runs'>): Promise<void> {
   const checkpoint = await useRuns.getState().checkpointOf(r.id);
-  if (!checkpoint) return useRuns.setState({ error: `run ${r.name} has no kept weights` });
+  if (!checkpoint) return useRuns.setState({ error: t('error.noWeights', { name: r.name }) });
   const naming = defaultNaming(r.config.model);
-  if (naming === null) return useRuns.setState({ error: `run ${r.name}: ${noNames(r.config.model)}` });
+  if (naming === null) return useRuns.setState({ error: t('error.run', { name: r.name, message: noNames(r.config.model) }) });
   try {
     const classes = datasetShape(r.config.data).classes;
     const tensors = decodeSpecs(checkpoint.model.specs, new Uint8Array(checkpoint.model.data), r.name);
@@ -64,11 +67,12 @@ async function downloadTorchProject(r: RunRecord): Promise<void> {
     const files = pytorchBundle(r.config, naming, { bytes, what }, optimizer, `the page's kept run "${r.name}" (ResNet Playground's Runs panel, Export: PyTorch)`);
     download(`${fileStem(r)}.pytorch.zip`, 'application/zip', storedZip(files).buffer as ArrayBuffer);
   } catch (e) {
-    useRuns.setState({ error: `run ${r.name}: the PyTorch export could not be written: ${e instanceof Error ? e.message : String(e)}` });
+    useRuns.setState({ error: t('error.torch', { name: r.name, message: e instanceof Error ? e.message : String(e) }) });
   }
 }
 
 export function RunsPanel() {
+  const { t } = useTranslation('runs');
   const runs = useRuns((s) => s.runs);
   const overlay = useRuns((s) => s.overlay);
   const currentId = useRuns((s) => s.currentId);
@@ -90,41 +94,41 @@ export function RunsPanel() {
   const pair = compare.map((id) => runs.find((r) => r.id === id)).filter((r): r is RunRecord => r !== undefined);
   return (
     <section className="runs" aria-labelledby="runs-title" data-testid="runs">
-      <h2 id="runs-title">Runs</h2>
+      <h2 id="runs-title">{t('title')}</h2>
       <div className="runs-actions">
-        <button type="button" data-testid="runs.plainTwin" disabled={!liveConfig?.model.skip} onClick={plainTwin} title="Train the same config with the skip connections off, overlaid on this run">
-          Run the plain twin
+        <button type="button" data-testid="runs.plainTwin" disabled={!liveConfig?.model.skip} onClick={plainTwin} title={t('plainTwinTitle')}>
+          {t('plainTwin')}
         </button>
         <label className="file-button">
-          Import a run…
+          {t('import')}
           <input
             type="file"
             multiple
             accept=".json,.jsonl,application/json"
             data-testid="runs.import"
-            title="A run file (.json) exported here, or a train.py run: its metrics.jsonl, with its config.json (pick both at once)"
+            title={t('importTitle')}
             onChange={(e) => { const fs = [...(e.target.files ?? [])]; if (fs.length > 0) void importFiles(fs); e.target.value = ''; }}
           />
         </label>
       </div>
       {error && (
         <p className="notice error" role="alert" data-testid="runs.error">
-          {error} <button type="button" onClick={dismissError}>Dismiss</button>
+          {error} <button type="button" onClick={dismissError}>{t('dismiss')}</button>
         </p>
       )}
       {runs.length === 0 ? (
-        <p className="empty">Runs are kept in this browser as they train; they will be listed here.</p>
+        <p className="empty">{t('empty')}</p>
       ) : (
         <table className="runs-table">
           <thead>
             <tr>
-              <th scope="col">overlay</th>
-              <th scope="col">compare</th>
-              <th scope="col">run</th>
-              <th scope="col">steps</th>
-              <th scope="col">test acc</th>
-              <th scope="col">state</th>
-              <th scope="col">export</th>
+              <th scope="col">{t('column.overlay')}</th>
+              <th scope="col">{t('column.compare')}</th>
+              <th scope="col">{t('column.run')}</th>
+              <th scope="col">{t('column.steps')}</th>
+              <th scope="col">{t('column.testAcc')}</th>
+              <th scope="col">{t('column.state')}</th>
+              <th scope="col">{t('column.export')}</th>
             </tr>
           </thead>
           <tbody>
@@ -134,38 +138,38 @@ export function RunsPanel() {
               return (
                 <tr key={r.id} data-testid={`runs.row.${r.id}`} data-checkpoint={r.checkpointStep ?? 0} data-outcome={r.outcome} data-steps={r.steps.length}>
                   <td>
-                    <input type="checkbox" disabled={live} checked={overlay.includes(r.id)} onChange={() => toggleOverlay(r.id)} aria-label={`overlay ${r.name} on the charts`} data-testid="runs.overlay" />
+                    <input type="checkbox" disabled={live} checked={overlay.includes(r.id)} onChange={() => toggleOverlay(r.id)} aria-label={t('overlayLabel', { name: r.name })} data-testid="runs.overlay" />
                     {overlay.includes(r.id) && <span className="swatch" style={{ background: overlayColor(overlay.indexOf(r.id)) }} />}
                   </td>
                   <td>
-                    <input type="checkbox" checked={compare.includes(r.id)} onChange={() => pick(r.id)} aria-label={`compare the config of ${r.name}`} data-testid="runs.compare" />
+                    <input type="checkbox" checked={compare.includes(r.id)} onChange={() => pick(r.id)} aria-label={t('compareLabel', { name: r.name })} data-testid="runs.compare" />
                   </td>
                   <td>
                     {r.name}
-                    {live && <strong> (live)</strong>}
+                    {live && <strong> {t('live')}</strong>}
                     <div className="muted">{new Date(r.createdAt).toLocaleString()} {r.backend}</div>
                   </td>
                   <td>{r.steps.length}</td>
                   <td>{last ? last.testAcc.toFixed(4) : '–'}</td>
                   <td>
-                    {r.outcome}
+                    {t(`outcome.${r.outcome}`)}
                     {r.checkpointStep !== undefined && r.outcome !== 'finished' && !live && (
-                      <button type="button" data-testid="runs.resume" disabled={training} onClick={() => void resume(r.id)} title={`Go on training from the checkpoint at step ${r.checkpointStep}`}>
-                        Resume from step {r.checkpointStep}
+                      <button type="button" data-testid="runs.resume" disabled={training} onClick={() => void resume(r.id)} title={t('resumeTitle', { step: r.checkpointStep })}>
+                        {t('resume', { step: r.checkpointStep })}
                       </button>
                     )}
                     {r.checkpointStep !== undefined && (
-                      <button type="button" data-testid="runs.startFrom" disabled={training} onClick={() => startFromRun(r)} title={`A new run of this net from its weights at step ${r.checkpointStep}, on the data and training settings of the panel`}>
-                        Start a new run from these weights
+                      <button type="button" data-testid="runs.startFrom" disabled={training} onClick={() => startFromRun(r)} title={t('startFromTitle', { step: r.checkpointStep })}>
+                        {t('startFrom')}
                       </button>
                     )}
                   </td>
                   <td className="export">
-                    <button type="button" data-testid="runs.exportJson" onClick={() => download(`${fileStem(r)}.json`, 'application/json', toRunFile(r))}>JSON</button>
-                    <button type="button" data-testid="runs.exportCsv" onClick={() => download(`${fileStem(r)}.csv`, 'text/csv', toCsv(r))}>CSV</button>
-                    <button type="button" data-testid="runs.exportModel" disabled={r.checkpointStep === undefined} onClick={() => void downloadModel(r)} title="The trained weights in TF.js format (model.json + .bin)">Model</button>
-                    <button type="button" data-testid="runs.exportTorch" disabled={r.checkpointStep === undefined} onClick={() => void downloadTorchProject(r)} title="A zip for PyTorch: train.py, the trained weights as a state dict under PyTorch's layer names (weights.safetensors), config.json and a README with the commands (one CPU, one GPU, torchrun)">PyTorch</button>
-                    <button type="button" disabled={live} onClick={() => void remove(r.id)} aria-label={`delete ${r.name}`}>Delete</button>
+                    <button type="button" data-testid="runs.exportJson" onClick={() => download(`${fileStem(r)}.json`, 'application/json', toRunFile(r))}>{t('export.json')}</button>
+                    <button type="button" data-testid="runs.exportCsv" onClick={() => download(`${fileStem(r)}.csv`, 'text/csv', toCsv(r))}>{t('export.csv')}</button>
+                    <button type="button" data-testid="runs.exportModel" disabled={r.checkpointStep === undefined} onClick={() => void downloadModel(r, t)} title={t('export.modelTitle')}>{t('export.model')}</button>
+                    <button type="button" data-testid="runs.exportTorch" disabled={r.checkpointStep === undefined} onClick={() => void downloadTorchProject(r, t)} title={t('export.torchTitle')}>{t('export.torch')}</button>
+                    <button type="button" disabled={live} onClick={() => void remove(r.id)} aria-label={t('deleteLabel', { name: r.name })}>{t('delete')}</button>
                   </td>
                 </tr>
               );
@@ -175,13 +179,13 @@ export function RunsPanel() {
       )}
       {pending.length > 0 && (
         <div className="pending-compare" data-testid="runs.pending">
-          <p>This link compares runs not trained in this browser yet:</p>
+          <p>{t('pending')}</p>
           <ul>
             {pending.map((c, i) => (
               <li key={i}>
                 {runName(c)}{' '}
                 <button type="button" data-testid="runs.trainCompared" disabled={training} onClick={() => useRuns.getState().trainCompared(c)}>
-                  Train
+                  {t('train')}
                 </button>
               </li>
             ))}

@@ -2,6 +2,9 @@
 // on this machine's backend (steps of the real net at the run's batch size):
 // seconds per epoch, a linear probe's one-time feature pass, and the total
 // for the configured epochs. No figure is shown that the worker did not time.
+// Strings: locales/LANG/weights.json (the units stay as formatSeconds writes them).
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import type { Config, FreezePolicy } from '../../config/types';
 import type { PolicyEstimate } from '../../protocol/messages';
 import { isActive, useStore } from '../../state/store';
@@ -16,32 +19,34 @@ export function formatSeconds(s: number): string {
   return `${(s / 3600).toFixed(1)} h`;
 }
 
-function policyName(p: FreezePolicy): string {
-  if (p === 'none') return 'full fine-tuning';
-  if (p === 'head') return 'linear probe';
+function policyName(t: TFunction<'weights'>, p: FreezePolicy): string {
+  if (p === 'none') return t('estimate.policy.none');
+  if (p === 'head') return t('estimate.policy.head');
   const n = Number(p.slice(5));
-  return n === 1 ? 'stem + stage 1 frozen' : `stem + stages 1–${n} frozen`;
+  return n === 1 ? t('estimate.policy.stage1') : t('estimate.policy.stages', { n });
 }
 
 const total = (row: PolicyEstimate, epochs: number) => row.onceSeconds + epochs * row.epochSeconds;
 
 function Table({ rows, config }: { rows: PolicyEstimate[]; config: Config }) {
+  const { t } = useTranslation('weights');
   const { epochs } = config.train;
+  const { inputSize } = config.model;
   return (
     <table className="estimate-table" data-testid="weights.estimate.table" data-rows={rows.length}>
-      <caption>Measured with batch {config.train.batchSize} on {config.model.inputSize || 'the data set\'s'}{config.model.inputSize ? `×${config.model.inputSize}` : ''} images</caption>
+      <caption>{inputSize ? t('estimate.caption', { batch: config.train.batchSize, size: inputSize }) : t('estimate.captionDataset', { batch: config.train.batchSize })}</caption>
       <thead>
         <tr>
-          <th scope="col">policy</th>
-          <th scope="col">per epoch</th>
-          <th scope="col">one-time</th>
-          <th scope="col">{epochs} epoch{epochs === 1 ? '' : 's'}</th>
+          <th scope="col">{t('estimate.policyHeader')}</th>
+          <th scope="col">{t('estimate.perEpoch')}</th>
+          <th scope="col">{t('estimate.oneTime')}</th>
+          <th scope="col">{t('estimate.epochs', { count: epochs })}</th>
         </tr>
       </thead>
       <tbody>
         {rows.map((r) => (
-          <tr key={r.freeze} data-testid={`weights.estimate.${r.freeze}`} title={`${r.msPerStep.toFixed(0)} ms a step × ${r.stepsPerEpoch} steps, and the evaluation`}>
-            <th scope="row">{policyName(r.freeze)}</th>
+          <tr key={r.freeze} data-testid={`weights.estimate.${r.freeze}`} title={t('estimate.rowTitle', { ms: r.msPerStep.toFixed(0), steps: r.stepsPerEpoch })}>
+            <th scope="row">{policyName(t, r.freeze)}</th>
             <td>{formatSeconds(r.epochSeconds)}</td>
             <td>{r.onceSeconds > 0 ? formatSeconds(r.onceSeconds) : '–'}</td>
             <td>{formatSeconds(total(r, epochs))}</td>
@@ -53,21 +58,22 @@ function Table({ rows, config }: { rows: PolicyEstimate[]; config: Config }) {
 }
 
 export function EstimateTable() {
+  const { t } = useTranslation('weights');
   const config = useStore((s) => s.config);
   const training = useStore((s) => s.run.runId !== null && isActive(s.run.status));
   const est = useWeights((s) => s.estimate);
   const stale = est.config !== null && est.config !== config;
   return (
     <div className="estimate" data-testid="weights.estimate.box" data-state={est.status}>
-      <button type="button" data-testid="weights.estimate" disabled={training || est.status === 'running'} title={training ? 'Timing uses the training worker: wait for the run to end, or stop it' : 'Times a few steps of this config under each policy'} onClick={() => startEstimate(config)}>
-        Estimate time per epoch
+      <button type="button" data-testid="weights.estimate" disabled={training || est.status === 'running'} title={training ? t('estimate.busy') : t('estimate.title')} onClick={() => startEstimate(config)}>
+        {t('estimate.button')}
       </button>
-      {est.status === 'running' && <small className="field-help"> Timing: {est.detail || 'starting'}…</small>}
-      {est.status === 'error' && <p className="data-error" role="alert" data-testid="weights.estimate.error">The estimate failed: {est.error}</p>}
+      {est.status === 'running' && <small className="field-help"> {t('estimate.timing', { detail: est.detail || t('estimate.starting') })}</small>}
+      {est.status === 'error' && <p className="data-error" role="alert" data-testid="weights.estimate.error">{t('estimate.failed', { error: est.error })}</p>}
       {est.status === 'done' && est.config && (
         <>
           <Table rows={est.rows} config={est.config} />
-          {stale && <small className="field-help">Measured for the config before your last edit; estimate again for this one.</small>}
+          {stale && <small className="field-help">{t('estimate.stale')}</small>}
         </>
       )}
     </div>

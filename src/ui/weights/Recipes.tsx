@@ -1,7 +1,10 @@
 // One-click recipes (src/config/recipes.ts): applying one sets the whole
 // config; while the config is a recipe, what it still needs is listed: its
 // weights (cached, or a Fetch button with the size) and its data set (loaded,
-// or a pointer to the data panel), then the estimate and Train.
+// or a pointer to the data panel), then the estimate and Train. Strings:
+// locales/LANG/weights.json, the recipes' own by id (recipes.ID.title ...);
+// recipes.ts keeps the English to group the variants by.
+import { useTranslation } from 'react-i18next';
 import { DATASETS } from '../../config/datasets';
 import { formatBytes } from '../../config/format';
 import { applyRecipe, recipeOf, RECIPES, type Recipe, type RecipeKind } from '../../config/recipes';
@@ -17,6 +20,7 @@ function goToDataPanel(): void {
 }
 
 function Needs({ recipe }: { recipe: Recipe }) {
+  const { t } = useTranslation('weights');
   const id = recipe.train.initWeights;
   const cached = useWeights((s) => s.entries.find((e) => e.id === id));
   const busy = useWeights((s) => s.import.status === 'loading');
@@ -27,13 +31,13 @@ function Needs({ recipe }: { recipe: Recipe }) {
     <ul className="recipe-needs" data-testid={`${recipe.kind === 'transfer' ? 'weights' : 'train'}.recipe.status`} data-weights={id === '' ? 'none' : cached ? 'cached' : 'missing'} data-data={dataLoaded ? 'loaded' : 'missing'}>
       {id !== '' && <li>
         {cached ? (
-          <>Weights: {cached.name} is cached ({formatBytes(cached.bytes, 'MB')}).</>
+          <>{t('recipe.weightsCached', { name: cached.name, size: formatBytes(cached.bytes, 'MB') })}</>
         ) : (
           <>
-            Weights: {entry?.title ?? id} is not on this machine.{' '}
+            {t('recipe.weightsMissing', { name: entry?.title ?? id })}{' '}
             {entry && (
               <button type="button" data-testid="weights.recipe.fetch" disabled={busy} onClick={() => importWeightsUrl(entry.url, entry.id)}>
-                Fetch ({formatBytes(entry.bytes, 'MB')})
+                {t('fetchSize', { size: formatBytes(entry.bytes, 'MB') })}
               </button>
             )}
           </>
@@ -41,23 +45,24 @@ function Needs({ recipe }: { recipe: Recipe }) {
       </li>}
       <li>
         {dataLoaded ? (
-          <>Data: {data} is loaded.</>
+          <>{t('recipe.dataLoaded', { name: data })}</>
         ) : (
           <>
-            Data: {data} is not loaded: read its tarball in the data panel.{' '}
+            {t('recipe.dataMissing', { name: data })}{' '}
             <button type="button" data-testid="weights.recipe.data" onClick={goToDataPanel}>
-              Go to the data panel
+              {t('recipe.goToData')}
             </button>
           </>
         )}
       </li>
-      <li>Then estimate the time per epoch below (it is measured here, on this machine), and press Train.</li>
+      <li>{t('recipe.then')}</li>
     </ul>
   );
 }
 
 /** The recipes of one kind: training recipes in the training controls, transfer recipes in the weights panel. */
 export function Recipes({ kind }: { kind: RecipeKind }) {
+  const { t } = useTranslation('weights');
   const config = useStore((s) => s.config);
   const setConfig = useStore((s) => s.setConfig);
   const current = recipeOf(config);
@@ -70,12 +75,12 @@ export function Recipes({ kind }: { kind: RecipeKind }) {
         const variants = ofKind.filter((r) => r.title === title);
         return (
           <div key={title}>
-            <p className="recipe-title">{title}</p>
-            <small className="field-help">{variants[0]!.source}</small>
+            <p className="recipe-title">{t(`recipes.${variants[0]!.id}.title`)}</p>
+            <small className="field-help">{t(`recipes.${variants[0]!.id}.source`)}</small>
             <div className="recipe-buttons">
               {variants.map((r) => (
                 <button key={r.id} type="button" data-testid={`${prefix}.recipe.${r.id}`} aria-pressed={current?.id === r.id} onClick={() => setConfig((c) => applyRecipe(c, r))}>
-                  {r.variant}
+                  {t(`recipes.${r.id}.variant`)}
                 </button>
               ))}
             </div>

@@ -2,6 +2,9 @@
 // weights entry with its size, or a kept run's checkpoint), what is frozen,
 // the head's rate multiple and the normalization; the offer to switch to the
 // net the weights were made for; and what the live run said it started from.
+// Strings: locales/LANG/weights.json.
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import { datasetShape } from '../../config/datasets';
 import { formatBytes } from '../../config/format';
 import { cifarDepth, FAMILY_FIELDS, type Config, type FreezePolicy, type ModelConfig, type Normalization } from '../../config/types';
@@ -14,17 +17,8 @@ import { chooseWeights, runWeightsId, useWeights } from '../../state/weights';
 import { NumberField, SelectField } from '../fields';
 import { useArchitecture } from '../useArchitecture';
 
-const FREEZE_WORDS: Record<FreezePolicy, string> = {
-  none: 'none: full fine-tuning, every layer trains',
-  head: 'head: linear probe, only the classifier trains (features computed once)',
-  stage1: 'stage1: stem and stage 1 frozen',
-  stage2: 'stage2: stem and stages 1–2 frozen',
-  stage3: 'stage3: stem and stages 1–3 frozen',
-  stage4: 'stage4: stem and stages 1–4 frozen',
-  stage5: 'stage5: stem and stages 1–5 frozen',
-};
-
-export const freezeWords = (p: FreezePolicy): string => FREEZE_WORDS[p];
+/** A freeze policy in words: weights:freeze.POLICY. */
+export const freezeWords = (t: TFunction<'weights'>, p: FreezePolicy): string => t(`freeze.${p}`);
 
 /** Kept runs whose weights a new run can start from, newest first. */
 export function useRunsWithWeights(): RunRecord[] {
@@ -37,10 +31,10 @@ function sameNet(a: ModelConfig, b: ModelConfig): boolean {
 }
 
 /** A net in a few words: its preset, else its depth and width (CIFAR ResNets) or family. */
-function netName(m: ModelConfig): string {
+function netName(t: TFunction<'weights'>, m: ModelConfig): string {
   const preset = presetOf({ ...m, inputSize: 0 });
   if (preset) return preset;
-  return m.family === 'cifar-resnet' ? `ResNet-${cifarDepth(m.blocksPerStage)} at width ${m.baseWidth}` : `a custom ${m.family}`;
+  return m.family === 'cifar-resnet' ? t('net.cifar', { depth: cifarDepth(m.blocksPerStage), width: m.baseWidth }) : t('net.custom', { family: m.family });
 }
 
 /** A size for people: MB as files are sized, KiB below 0.1 MB. */
@@ -48,26 +42,27 @@ export const sizeOf = (bytes: number): string => (bytes < 1e5 ? formatBytes(byte
 
 /** "Use <preset>" when the chosen weights were made for another net than the one configured. */
 function NetOffer({ model, entry, run, setModel }: { model: ModelConfig; entry: WeightsInfo | undefined; run: RunRecord | undefined; setModel(m: ModelConfig): void }) {
+  const { t } = useTranslation('weights');
   const preset = entry?.preset;
   if (preset !== undefined && isModelPresetId(preset)) {
     if (presetOf({ ...model, inputSize: 0 }) === preset) return null;
     return (
       <p className="weights-offer" data-testid="weights.netOffer">
-        These weights are {preset}&apos;s; the model is {netName(model)}.{' '}
+        {t('net.offer', { theirs: preset, model: netName(t, model) })}{' '}
         <button type="button" data-testid="weights.usePreset" onClick={() => setModel(modelFromPreset(preset))}>
-          Use {preset}
+          {t('net.use', { name: preset })}
         </button>
       </p>
     );
   }
   const theirs = run?.config.model ?? entry?.config?.model;
   if (!theirs || sameNet(model, theirs)) return null;
-  const name = netName(theirs);
+  const name = netName(t, theirs);
   return (
     <p className="weights-offer" data-testid="weights.netOffer">
-      These weights are {name}&apos;s; the model is {netName(model) === name ? 'another variant' : netName(model)}.{' '}
+      {t('net.offer', { theirs: name, model: netName(t, model) === name ? t('net.anotherVariant') : netName(t, model) })}{' '}
       <button type="button" data-testid="weights.usePreset" onClick={() => setModel(structuredClone(theirs))}>
-        Use {name}
+        {t('net.use', { name })}
       </button>
     </p>
   );
@@ -79,6 +74,7 @@ function stagesOf(config: Config, summary: ReturnType<typeof useArchitecture>['s
 }
 
 export function SourcePicker() {
+  const { t } = useTranslation('weights');
   const config = useStore((s) => s.config);
   const setConfig = useStore((s) => s.setConfig);
   const entries = useWeights((s) => s.entries);
@@ -93,20 +89,20 @@ export function SourcePicker() {
   const stages = stagesOf(config, summary);
   const freezeOptions = (['none', 'head', 'stage1', 'stage2', 'stage3', 'stage4', 'stage5'] as const)
     .filter((p) => !p.startsWith('stage') || Number(p.slice(5)) <= stages || p === freeze)
-    .map((p) => ({ value: p, label: Number(p.slice(5)) > stages ? `${FREEZE_WORDS[p]} (this net has ${stages} stages)` : FREEZE_WORDS[p] }));
+    .map((p) => ({ value: p, label: Number(p.slice(5)) > stages ? t('freeze.tooDeep', { policy: freezeWords(t, p), stages }) : freezeWords(t, p) }));
   const channels = datasetShape(config.data).input[2];
   const train = (patch: Partial<Config['train']>) => setConfig((c) => ({ ...c, train: { ...c.train, ...patch } }));
   const options = [
-    { value: '', label: 'Fresh initialisation (no weights)' },
+    { value: '', label: t('source.fresh') },
     ...entries.map((e) => ({ value: e.id, label: `${e.name} (${sizeOf(e.bytes)}${e.imagenet ? ', ImageNet' : ''})` })),
-    ...runs.map((r) => ({ value: runWeightsId(r), label: `Kept run: ${r.name}, step ${r.checkpointStep} (${new Date(r.createdAt).toLocaleString()})` })),
-    ...(known ? [] : [{ value: initWeights, label: `${initWeights} (not on this machine)` }]),
+    ...runs.map((r) => ({ value: runWeightsId(r), label: t('source.keptRun', { name: r.name, step: r.checkpointStep, date: new Date(r.createdAt).toLocaleString() }) })),
+    ...(known ? [] : [{ value: initWeights, label: t('source.notHere', { id: initWeights }) }]),
   ];
   return (
     <>
       <SelectField<string>
-        label="Start from"
-        help={known ? (initWeights === '' ? 'A fresh net, initialised by the initializer above.' : `The next run loads these weights, then trains${entry ? ` (${entry.format}, ${entry.tensors} tensors, from ${entry.from})` : ''}.`) : `${initWeights} is not cached here: import it below (a catalogue entry's Fetch, or drop its file), or pick another source.`}
+        label={t('source.label')}
+        help={known ? (initWeights === '' ? t('source.helpFresh') : entry ? t('source.helpEntry', { format: entry.format, tensors: entry.tensors, from: entry.from }) : t('source.helpLoads')) : t('source.helpMissing', { id: initWeights })}
         testId="weights.source"
         path="train.initWeights"
         value={initWeights}
@@ -115,27 +111,27 @@ export function SourcePicker() {
       />
       <NetOffer model={config.model} entry={entry} run={run} setModel={(model) => setConfig((c) => ({ ...c, model }))} />
       <SelectField<FreezePolicy>
-        label="Freeze"
-        help={initWeights === '' && freeze !== 'none' ? `freeze ${freeze} needs starting weights: a fresh net has nothing worth freezing (the run will be refused).` : 'What stays fixed while the rest trains. Frozen layers keep their weights and their batch norm statistics.'}
+        label={t('freeze.label')}
+        help={initWeights === '' && freeze !== 'none' ? t('freeze.needsWeights', { freeze }) : t('freeze.help')}
         testId="weights.freeze"
         path="train.freeze"
         value={freeze}
         options={freezeOptions}
         onChange={(v) => train({ freeze: v })}
       />
-      <NumberField label="Head learning-rate multiple" help="The classifier's rate as a multiple of the learning rate: a new head starts from nothing while the body is near a good solution (1: one rate for all)." testId="weights.headLr" field="train.headLrScale" value={headLrScale} onChange={(v) => train({ headLrScale: v })} />
+      <NumberField label={t('headLr.label')} help={t('headLr.help')} testId="weights.headLr" field="train.headLrScale" value={headLrScale} onChange={(v) => train({ headLrScale: v })} />
       <SelectField<Normalization>
-        label="Normalization"
-        help={config.data.normalize === 'imagenet' && channels !== 3 ? `ImageNet's statistics need colour images; ${datasetShape(config.data).name} has ${channels} channel: the run will be refused (use the data set's own).` : "ImageNet's mean and std for weights trained on ImageNet (chosen with them); otherwise the training images' own."}
+        label={t('normalize.label')}
+        help={config.data.normalize === 'imagenet' && channels !== 3 ? t('normalize.needsColour', { name: datasetShape(config.data).name, channels }) : t('normalize.help')}
         testId="weights.normalize"
         path="data.normalize"
         value={config.data.normalize}
-        options={[{ value: 'dataset', label: "the data set's own mean and std" }, { value: 'imagenet', label: "ImageNet's mean and std" }]}
+        options={[{ value: 'dataset', label: t('normalize.dataset') }, { value: 'imagenet', label: t('normalize.imagenet') }]}
         onChange={(v) => setConfig((c) => ({ ...c, data: { ...c.data, normalize: v } }))}
       />
       {startedFrom && startedFrom.runId === liveRunId && (
         <p className="weights-started" data-testid="weights.startedFrom">
-          The live run {startedFrom.text}.
+          {t('source.startedFrom', { text: startedFrom.text })}
         </p>
       )}
     </>

@@ -2,8 +2,10 @@
 // and what it freezes, how weights get in (files, an address, the
 // catalogue), the cache, recipes, and the measured time per epoch of each
 // policy. State in src/state/weights.ts; the data worker reads and caches
-// the weights, the training worker loads them. No tfjs here.
+// the weights, the training worker loads them. No tfjs here. Strings:
+// locales/LANG/weights.json.
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { refreshWeights } from '../../state/weights';
 import { EstimateTable } from './EstimateTable';
 import { Recipes } from './Recipes';
@@ -11,23 +13,24 @@ import { SourcePicker } from './SourcePicker';
 import { WeightsImport } from './WeightsImport';
 
 export function WeightsPanel() {
+  const { t } = useTranslation('weights');
   useEffect(() => refreshWeights(), []);
   return (
-    <section className="weights-panel" aria-label="Pretrained weights" data-testid="weights.panel">
+    <section className="weights-panel" aria-label={t('panel.label')} data-testid="weights.panel">
       <fieldset>
-        <legend>Start from pretrained weights</legend>
+        <legend>{t('panel.start')}</legend>
         <SourcePicker />
       </fieldset>
       <fieldset>
-        <legend>Import weights</legend>
+        <legend>{t('panel.import')}</legend>
         <WeightsImport />
       </fieldset>
       <fieldset>
-        <legend>Recipes</legend>
+        <legend>{t('panel.recipes')}</legend>
         <Recipes kind="transfer" />
       </fieldset>
       <fieldset>
-        <legend>Time per epoch</legend>
+        <legend>{t('panel.time')}</legend>
         <EstimateTable />
       </fieldset>
     </section>

@@ -58,6 +58,11 @@ export async function initI18n(lang?: Language): Promise<Language> {
     defaultNS: 'common',
     interpolation: { escapeValue: false }, // React escapes
     returnNull: false,
+    // A key in neither language is a bug: said where tests listen (the e2e suites fail on console errors).
+    parseMissingKeyHandler: (key: string) => {
+      console.error(`i18n: no text for the key "${key}"`);
+      return key;
+    },
   });
   applyToDocument(chosen);
   return chosen;

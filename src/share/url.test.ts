@@ -235,7 +235,7 @@ describe('lesson mode: hide', () => {
   it('round-trips any set of hidden controls with any valid config', () => {
     const arbHidden = fc.subarray(FIELDS.map((f) => f.path as ConfigPath));
     fc.assert(fc.property(arbConfig, arbHidden, (c, h) => {
-      expect(decodeView(encode(c, h))).toEqual({ config: c, errors: [], hidden: h, compared: [] });
+      expect(decodeView(encode(c, h))).toEqual({ config: c, errors: [], hidden: h, compared: [], page: {} });
     }), { numRuns: 300 });
   });
 
@@ -258,13 +258,13 @@ describe('compared runs: cmp', () => {
     const noBn = { ...plain, model: { ...plain.model, batchNorm: false }, train: { ...main.train, learningRate: 0.01 } };
     const query = encode(main, [], [plain, noBn, main]);
     expect(query).toBe('v=1&n=9&cmp=skip:off;skip:off,bn:off,lr:0.01;');
-    expect(decodeView(query)).toEqual({ config: main, errors: [], hidden: [], compared: [plain, noBn, main] });
+    expect(decodeView(query)).toEqual({ config: main, errors: [], hidden: [], compared: [plain, noBn, main], page: {} });
   });
 
   it('round-trips any compared configs over any main config (address and name fields follow the main config)', () => {
     fc.assert(fc.property(arbConfig, fc.array(arbConfig, { maxLength: 4 }), (main, runs) => {
       const compared = runs.map((r) => sameAddress(main, r));
-      expect(decodeView(encode(main, [], compared))).toEqual({ config: main, errors: [], hidden: [], compared });
+      expect(decodeView(encode(main, [], compared))).toEqual({ config: main, errors: [], hidden: [], compared, page: {} });
     }), { numRuns: 200 });
   });
 
@@ -278,5 +278,21 @@ describe('compared runs: cmp', () => {
   it('never throws on hostile cmp values, and every compared config is valid', () => {
     const hostile = fc.string({ unit: fc.constantFrom(';', ',', ':', 'n', 'lr', 'skip', 'off', '9', '1e9', '%', '__proto__') });
     fc.assert(fc.property(hostile, (s) => decodeView(`cmp=${s}`).compared.every((c) => validateConfig(c).length === 0)), { numRuns: 300 });
+  });
+});
+
+describe('page parameters: the language and the lesson', () => {
+  it('round-trip beside the config, English and no lesson writing nothing', () => {
+    const query = encode(DEFAULT_CONFIG, [], [], { lang: 'fa', lesson: 'skip' });
+    expect(query).toBe('v=1&lesson=skip&lang=fa');
+    expect(decodeView(query)).toMatchObject({ config: DEFAULT_CONFIG, errors: [], page: { lang: 'fa', lesson: 'skip' } });
+    expect(encode(DEFAULT_CONFIG, [], [], { lang: 'en' })).toBe('v=1');
+  });
+
+  it('an unknown language or a lesson id of the wrong shape is named and ignored', () => {
+    const { page, errors } = decodeView('lang=de&lesson=%3Cscript%3E&n=5');
+    expect(page).toEqual({});
+    expect(errors.map((e) => e.field)).toEqual(['lang', 'lesson']);
+    expect(errors[0]?.message).toMatch(/unknown language "de".*en and fa/);
   });
 });

@@ -10,7 +10,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL } from '../config/presets';
 import { buildModel } from '../model/build';
 import { installKernels } from '../kernels/install';
-import { firstOverLast, structuredBatch } from './gradflow';
+import { firstOverLast, gradFlowCell, structuredBatch } from './gradflow';
+import { skipCheck, ratioText } from '../lessons/checks';
+import type { GradFlowRow } from '../protocol/messages';
 import TORCH from '../lessons/gradflow-reference.json';
 
 beforeAll(async () => {
@@ -42,10 +44,37 @@ function ratio(blocksPerStage: number, skip: boolean, batchNorm: boolean): numbe
 describe('gradient flow at initialisation, ResNet-110 (n = 18) against PyTorch', () => {
   // PyTorch's first/last at depth 110, from gradflow-reference.json.
   const rows = TORCH.rows.filter((r) => r.depth === 110);
+  // The skip lesson's cells, as the worker computes them (gradFlowCell), on the batch torch_gradflow.py's size.
+  const cells: GradFlowRow[] = [];
+
+  it('the lesson\'s cell is the first conv over the last of the net the engine builds (stem.conv over the last block\'s conv2)', () => {
+    const { x, y } = structuredBatch(BATCH, 7);
+    try {
+      expect(gradFlowCell(20, true, true, x, y, 1).firstOverLast).toBe(ratio(3, true, true));
+      expect(() => gradFlowCell(21, true, true, x, y, 1)).toThrow(/not 6n \+ 2/);
+    } finally {
+      x.dispose();
+      y.dispose();
+    }
+  });
+
   it.each(rows.map((r) => ({ name: `${r.skip ? 'residual' : 'plain'}${r.bn ? ' + BN' : ', no BN'}`, skip: r.skip, bn: r.bn, reference: r.first_over_last })))('$name: first/last within an order of magnitude of $reference', ({ skip, bn, reference }) => {
-    const t0 = performance.now();
-    const r = ratio(18, skip, bn);
-    console.log(`gradflow n=18 skip=${skip} bn=${bn}: first/last = ${r.toExponential(3)} (torch ${reference}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    expect(Math.abs(Math.log10(r / reference))).toBeLessThan(1);
+    const { x, y } = structuredBatch(BATCH, 7);
+    try {
+      const cell = gradFlowCell(110, skip, bn, x, y, 1);
+      cells.push(cell);
+      console.log(`gradflow n=18 skip=${skip} bn=${bn}: first/last = ${cell.firstOverLast.toExponential(3)} (torch ${reference}) in ${(cell.ms / 1000).toFixed(1)} s`);
+      expect(Math.abs(Math.log10(cell.firstOverLast / reference))).toBeLessThan(1);
+    } finally {
+      x.dispose();
+      y.dispose();
+    }
   }, 600_000);
+
+  it('the skip lesson\'s check, on the engine\'s four cells, sees what PyTorch\'s numbers show, in the engine\'s numbers', () => {
+    expect(cells).toHaveLength(4);
+    const result = skipCheck({ runs: [], gradFlow: cells, measured: [] });
+    const at = (skip: boolean, bn: boolean) => ratioText(cells.find((c) => c.skip === skip && c.bn === bn)!.firstOverLast);
+    expect(result).toEqual({ status: 'seen', key: 'skip.seen', values: { depth: '110', resBn: at(true, true), plainBn: at(false, true), res: at(true, false), plain: at(false, false) } });
+  });
 });

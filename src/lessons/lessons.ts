@@ -110,7 +110,7 @@ export function lessons(settings: LessonSettings = DEFAULT_SETTINGS): Lesson[] {
     {
       id: 'bottleneck',
       steps: [
-        { id: 'blocks', look: 'arch.blocks' },
+        { id: 'blocks', look: 'arch.block' },
         { id: 'measure', press: 'measure', look: 'lesson.measure', check: bottleneckCheck },
       ],
     },

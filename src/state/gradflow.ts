@@ -15,8 +15,13 @@ export const headlineRatio = firstOverLast;
 
 export interface Verdict {
   kind: 'vanishing' | 'exploding' | 'balanced' | 'none';
-  /** One or two sentences for the page, with the numbers of this run. */
-  text: string;
+  /**
+   * The page's words, by key under charts:verdict (one or two sentences with
+   * this run's numbers): KIND, then KIND_why where the config explains it;
+   * `net` is the key under charts:verdict.net naming the net.
+   */
+  keys: string[];
+  values: { ratio: string; power: string; first: string; last: string; net: string };
 }
 
 /** A power of ten in words the page can show, e.g. 10^-3. */
@@ -25,24 +30,21 @@ export function powerOfTen(x: number): string {
 }
 
 /**
- * What the headline ratio says, in words computed from it and the run's
- * config: more than 10× apart is vanishing (first smaller) or exploding
- * (first larger); within 10× is balanced.
+ * What the headline ratio says, computed from it and the run's config: more
+ * than 10× apart is vanishing (first smaller) or exploding (first larger);
+ * within 10× is balanced. The why: without shortcuts or normalisation the
+ * backward factors compound with depth; a deep plain net with batch norm
+ * grows its backward pass at every layer at initialisation (Balduzzi et al.
+ * 2017, "shattered gradients"; Yang et al. 2019); shortcuts carry the
+ * gradient back unchanged.
  */
 export function verdict(ratio: number, model: { skip: boolean; batchNorm: boolean } | null, firstName: string, lastName: string): Verdict {
-  if (!Number.isFinite(ratio) || ratio <= 0) return { kind: 'none', text: 'No gradient norms yet.' };
-  const net = model ? `${model.skip ? 'residual' : 'plain'} net ${model.batchNorm ? 'with' : 'without'} batch norm` : 'net';
-  const r = ratio.toExponential(1);
-  if (ratio < 0.1) {
-    const why = model && !model.skip && !model.batchNorm ? ' Each layer scales the backward signal down a little, and without shortcuts or normalisation nothing restores it, so the factors compound with depth.' : '';
-    return { kind: 'vanishing', text: `Vanishing: ${firstName}'s gradient is ${r} (about ${powerOfTen(ratio)}) of ${lastName}'s in this ${net}; the early layers barely learn.${why}` };
-  }
-  if (ratio > 10) {
-    const why = model && !model.skip && model.batchNorm ? ' In a deep plain net with batch norm, the backward pass grows at every layer at initialisation (Balduzzi et al. 2017, "shattered gradients"; Yang et al. 2019): the early layers get huge, noisy gradients.' : '';
-    return { kind: 'exploding', text: `Exploding: ${firstName}'s gradient is ${r} (about ${powerOfTen(ratio)}) times ${lastName}'s in this ${net}.${why}` };
-  }
-  const why = model?.skip ? ' The shortcuts carry the gradient back to the early layers unchanged, so every layer learns at a similar pace.' : '';
-  return { kind: 'balanced', text: `Balanced: ${firstName}'s gradient is ${r} of ${lastName}'s, within an order of magnitude, in this ${net}.${why}` };
+  const net = model ? `${model.skip ? 'residual' : 'plain'}_${model.batchNorm ? 'bn' : 'nobn'}` : 'unknown';
+  const values = { ratio: Number.isFinite(ratio) ? ratio.toExponential(1) : '', power: ratio > 0 && Number.isFinite(ratio) ? powerOfTen(ratio) : '', first: firstName, last: lastName, net };
+  if (!Number.isFinite(ratio) || ratio <= 0) return { kind: 'none', keys: ['none'], values };
+  if (ratio < 0.1) return { kind: 'vanishing', keys: model && !model.skip && !model.batchNorm ? ['vanishing', 'vanishing_why'] : ['vanishing'], values };
+  if (ratio > 10) return { kind: 'exploding', keys: model && !model.skip && model.batchNorm ? ['exploding', 'exploding_why'] : ['exploding'], values };
+  return { kind: 'balanced', keys: model?.skip ? ['balanced', 'balanced_why'] : ['balanced'], values };
 }
 
 export interface HeatWindow {

@@ -64,7 +64,7 @@ export function GradHeadline() {
         )}
       </figcaption>
       <p className={`verdict ${said.kind}`} data-testid="chart.gradHeadline.verdict" role="status">
-        {said.text}
+        {said.keys.map((k) => t(`verdict.${k}`, { ...said.values, net: t(`verdict.net.${said.values.net}`) })).join(' ')}
         {start && latest && start.step !== latest.step && ` ${t('headline.earlier', { step: start.step, ratio: start.ratio.toExponential(1) })}`}
       </p>
       <div className="chart-body">

@@ -32,6 +32,11 @@ test('shows the stage table, parameters and training memory of the chosen net', 
   // The stem as torchvision builds it: a 3×3 max-pool with stride 2, and stage 1 at 56×56 for a 224 input.
   await app.control('inputSize').fill('224');
   await expect(rows.nth(0)).toContainText('56×56×64');
+  await expect(rows.nth(0)).toContainText('7×7 conv /2, 3×3 max-pool /2');
+  await expect(arch.getByTestId('arch.totals')).toContainText('50 weighted layers');
+  // EfficientNet-B0: 50 weighted layers on the longest path (the stem, 16 MBConv blocks, the head conv, the classifier).
+  await app.control('preset').selectOption('efficientnet_b0');
+  await expect(arch.getByTestId('arch.totals')).toContainText('50 weighted layers');
   expect(app.errors).toEqual([]);
 });
 

@@ -113,6 +113,8 @@ describe('ImageNet models at 224×224×3, 1000 classes', () => {
     const depth = (id: ModelPresetId) => imagenet(modelFromPreset(id)).depth;
     expect([depth('resnet18'), depth('resnet34'), depth('resnet50'), depth('resnet101'), depth('resnet152')]).toEqual([18, 34, 50, 101, 152]);
     expect([depth('vgg16'), depth('alexnet'), depth('densenet121')]).toEqual([16, 8, 121]);
+    // EfficientNet-B0: the stem, 16 MBConv blocks (2 or 3 convs each, SE's two 1×1 not counted), the head conv and the classifier.
+    expect(depth('efficientnet_b0')).toBe(50);
   });
 
   it('resnet50 halves the map at the stem, the pool and each later stage', () => {

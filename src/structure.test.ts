@@ -20,6 +20,13 @@ describe('the rooms of src/', () => {
     expect(tfjsOutsideRooms([...files, page])).toEqual(['src/ui/Chart.tsx imports @tensorflow/tfjs']);
   });
 
+  it('keeps the pure rooms (config, share, protocol, arch, lessons) free of TF.js, React and i18next', () => {
+    const pure = /^src\/(config|share|protocol|arch|lessons)\//;
+    const framework = /^(@tensorflow\/|react($|-|\/)|i18next$)/;
+    const found = files.filter((f) => pure.test(f.path) && !/\.test\.ts$/.test(f.path)).flatMap((f) => f.specifiers.filter((s) => framework.test(s)).map((s) => `${f.path} imports ${s}`));
+    expect(found).toEqual([]);
+  });
+
   it('has no import cycles', () => {
     expect(findCycles(files).map((c) => c.join(' -> '))).toEqual([]);
   });

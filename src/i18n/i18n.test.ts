@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { namespaces, resources } from './i18n';
-import { LANGUAGES } from './languages';
+import { LANGUAGES } from '../config/languages';
 
 type Tree = { [key: string]: string | Tree };
 

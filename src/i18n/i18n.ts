@@ -6,7 +6,7 @@
 // Numbers and charts stay left-to-right in Persian (styles.css).
 import i18next, { type Resource } from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { isLanguage, LANGUAGES, type Language } from './languages';
+import { isLanguage, LANGUAGES, type Language } from '../config/languages';
 
 /** Every locales/LANG/NS.json, found at build time. */
 const files = import.meta.glob<{ default: Record<string, unknown> }>('./locales/*/*.json', { eager: true });

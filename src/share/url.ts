@@ -24,7 +24,7 @@ import type { Config } from '../config/types';
 import type { FieldError } from '../config/validate';
 import { textOverCap } from './caps';
 import { fieldByKey, FIELDS, parseValue, quote, type Field } from './fields';
-import { isLanguage, LANGUAGES, type Language } from '../i18n/languages';
+import { isLanguage, LANGUAGES, type Language } from '../config/languages';
 
 /** The only format version this build writes and reads. */
 export const VERSION = '1';

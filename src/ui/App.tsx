@@ -1,7 +1,7 @@
 // The page layout: controls on the left, the run and its live charts on the right.
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isLanguage } from '../i18n/languages';
+import { isLanguage } from '../config/languages';
 import { useShallow } from 'zustand/react/shallow';
 import { keepRuns, useRuns } from '../state/runs';
 import { encode } from '../share/url';

@@ -3,7 +3,7 @@
 // goes into the link (`lang=fa`) and is remembered on this machine.
 import { useTranslation } from 'react-i18next';
 import { setLanguage } from '../i18n/i18n';
-import { LANGUAGES, type Language } from '../i18n/languages';
+import { LANGUAGES, type Language } from '../config/languages';
 
 export function LanguageSwitch() {
   const { t, i18n } = useTranslation('common');

@@ -57,6 +57,10 @@ test('vanishing: its steps set ResNet-56 and plain-56 without BN; trained briefl
   const app = new Playground(page);
   await app.open(`lesson=vanishing&${TINY_WASM}`);
   const l = lesson(page);
+  // Its duration before it starts: both runs timed here (300 steps each).
+  await page.getByTestId('lesson.estimate').click();
+  await expect(page.getByTestId('lesson.eta.result')).toContainText('for its 2 runs', { timeout: 120_000 });
+  expect(Number(await page.getByTestId('lesson.eta.result').getAttribute('data-ms'))).toBeGreaterThan(0);
   await l.setUp.click();
   await expect(app.control('blocksPerStage')).toHaveValue('9');
   await expect(app.control('skip')).toBeChecked();
@@ -71,6 +75,10 @@ test('vanishing: its steps set ResNet-56 and plain-56 without BN; trained briefl
   await expect(l.check).not.toHaveAttribute('data-status', 'waiting');
   await expect(l.check).toContainText('ResNet-56');
   await expect(l.check).toContainText('plain-56 without batch norm');
+  // The ResNet run the check read goes onto the charts beside the live plain run.
+  await page.getByTestId('lesson.overlay').click();
+  await expect(app.charts.gradHeadline).toHaveAttribute('data-overlays', '1');
+  await expect(page.getByTestId('lesson.overlay')).toBeDisabled();
   // Leave and come back: the lesson opens where it was left.
   await page.getByTestId('lesson.close').click();
   await page.getByTestId('lessons.list').locator('summary').click();

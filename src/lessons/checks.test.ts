@@ -85,7 +85,7 @@ describe('checks', () => {
     const res = run(net(9, true, true), 300, 1.2, 0.8, 0.6);
     const plain = run(net(9, false, false), 300, 0.004, 0.1, 2.3);
     const result = vanishingCheck(ctx({ runs: [plain, res] }));
-    expect(result).toMatchObject({ status: 'seen', values: { depth: '56', res: '1.2', plain: '4.0e-3', factor: '300', resLoss: '0.600', plainLoss: '2.300', resSteps: '300' } });
+    expect(result).toMatchObject({ status: 'seen', runs: [res.id, plain.id], values: { depth: '56', res: '1.2', plain: '4.0e-3', factor: '300', resLoss: '0.600', plainLoss: '2.300', resSteps: '300' } });
     expect(vanishingCheck(ctx({ runs: [res, run(net(9, false, false), 300, 0.5)] })).status).toBe('not-seen');
     // Another depth's plain run is not its twin.
     expect(vanishingCheck(ctx({ runs: [res, run(net(3, false, false), 300, 0.004)] })).status).toBe('waiting');
@@ -95,7 +95,7 @@ describe('checks', () => {
     const cifar = { ...DEFAULT_CONFIG.data, dataset: 'cifar10' as const };
     const runs = [run(net(3, false, true, cifar), 50, 1, 0.6), run(net(9, false, true, cifar), 50, 1, 0.45), run(net(3, true, true, cifar), 50, 1, 0.62), run(net(9, true, true, cifar), 40, 1, 0.66)];
     expect(degradationCheck(ctx({ runs }))).toEqual({
-      status: 'seen', key: 'degradation.seen.resDeeperBetter',
+      status: 'seen', key: 'degradation.seen.resDeeperBetter', runs: runs.map((r) => r.id),
       values: { shallow: '20', deep: '56', plainShallow: '40.0%', plainDeep: '55.0%', resShallow: '38.0%', resDeep: '34.0%', steps: '40' },
     });
     const flipped = [run(net(3, false, true, cifar), 50, 1, 0.4), run(net(9, false, true, cifar), 50, 1, 0.5), ...runs.slice(2, 3), run(net(9, true, true, cifar), 40, 1, 0.3)];
@@ -127,7 +127,8 @@ describe('checks', () => {
     const fast: Config = { ...DEFAULT_CONFIG, train: { ...DEFAULT_CONFIG.train, optimizer: 'nesterov', schedule: 'onecycle', labelSmoothing: 0.1 }, data: cifar };
     const he: Config = { ...DEFAULT_CONFIG, train: { ...DEFAULT_CONFIG.train, optimizer: 'momentum', schedule: 'multistep' }, data: cifar };
     expect(fastCheck(ctx({ runs: [run(fast, 60, 1, 0.4)] }))).toMatchObject({ status: 'waiting', key: 'fast.noEpoch', values: { steps: '60', train: '40.0%' } });
-    expect(fastCheck(ctx({ runs: [run(fast, 60, 1, 0.4, 1, [0.61, 0.72])] }))).toEqual({ status: 'seen', key: 'fast.result', values: { acc: '72.0%', epochs: '2', min: '1.0' } });
+    const done = run(fast, 60, 1, 0.4, 1, [0.61, 0.72]);
+    expect(fastCheck(ctx({ runs: [done] }))).toEqual({ status: 'seen', key: 'fast.result', values: { acc: '72.0%', epochs: '2', min: '1.0' }, runs: [done.id] });
     expect(fastCheck(ctx({ runs: [run(he, 120, 1, 0.4, 1, [0.5, 0.6, 0.65]), run(fast, 60, 1, 0.4, 1, [0.61, 0.72])] })).values).toMatchObject({ heAcc: '65.0%', heEpochs: '3', heMin: '2.0' });
   });
 

@@ -33,6 +33,8 @@ export interface CheckResult {
   /** Under lessons:checks. */
   key: string;
   values: Record<string, string>;
+  /** The ids of the runs it read, for the panel to overlay them. */
+  runs?: string[];
 }
 
 export type Check = (ctx: LessonContext) => CheckResult;
@@ -112,6 +114,7 @@ export const vanishingCheck: Check = ({ runs }) => {
   return {
     status: seen ? 'seen' : 'not-seen',
     key: seen ? 'vanishing.seen' : 'vanishing.notSeen',
+    runs: [res.id, plain.id],
     values: { depth: String(depthOf(res)), res: ratioText(rr), plain: ratioText(pr), factor: ratioText(rr / pr), resLoss: trainLoss(res).toFixed(3), plainLoss: trainLoss(plain).toFixed(3), resSteps: String(res.steps.length), plainSteps: String(plain.steps.length) },
   };
 };
@@ -136,6 +139,7 @@ export const degradationCheck: Check = ({ runs }) => {
   return {
     status: seen ? 'seen' : 'not-seen',
     key: `degradation.${seen ? 'seen' : 'notSeen'}.${er56 <= er20 ? 'resDeeperBetter' : 'resDeeperWorse'}`,
+    runs: [p20.id, p56.id, r20.id, r56.id],
     values: { shallow: String(6 * shallow + 2), deep: String(6 * deep + 2), plainShallow: pct(ep20), plainDeep: pct(ep56), resShallow: pct(er20), resDeep: pct(er56), steps: String(Math.min(...[p20, p56, r20, r56].map((r) => r.steps.length))) },
   };
 };
@@ -172,6 +176,7 @@ export const transferCheck: Check = ({ runs }) => {
   return {
     status: 'seen',
     key: `transfer.${tested ? 'test' : 'train'}.${fa >= pa ? 'fullAhead' : 'probeAhead'}`,
+    runs: [probe.id, full.id],
     values: { full: pct(fa), probe: pct(pa), points: (Math.abs(fa - pa) * 100).toFixed(1), fullSteps: String(full.steps.length), probeSteps: String(probe.steps.length), fullMin: minutes(trainMs(full)), probeMin: minutes(trainMs(probe)) },
   };
 };
@@ -189,6 +194,6 @@ export const fastCheck: Check = ({ runs }) => {
   const values = { acc: pct(acc), epochs: String(fast.epochs.length), min: minutes(trainMs(fast)) };
   const he = newest(runs, isHe);
   const heAcc = he && bestTest(he);
-  if (!he || heAcc === undefined) return { status: 'seen', key: 'fast.result', values };
-  return { status: 'seen', key: 'fast.resultVsHe', values: { ...values, heAcc: pct(heAcc), heEpochs: String(he.epochs.length), heMin: minutes(trainMs(he)) } };
+  if (!he || heAcc === undefined) return { status: 'seen', key: 'fast.result', values, runs: [fast.id] };
+  return { status: 'seen', key: 'fast.resultVsHe', runs: [he.id, fast.id], values: { ...values, heAcc: pct(heAcc), heEpochs: String(he.epochs.length), heMin: minutes(trainMs(he)) } };
 };

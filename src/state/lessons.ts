@@ -11,6 +11,8 @@ import type { Measured } from '../lessons/checks';
 import { DEFAULT_SETTINGS, LESSON_IDS, lessonById, SKIP_BATCH, SKIP_DEPTHS, stepsForBudget, type LessonSettings } from '../lessons/lessons';
 import type { GradFlowRow } from '../protocol/messages';
 import { estimateEpochs, gradFlowTable } from './bridge';
+import { runMsFromEstimate } from './eta';
+import type { PolicyEstimate } from '../protocol/messages';
 import { useStore } from './store';
 
 /** A measurement in the worker: its progress line, or why it failed. */
@@ -33,6 +35,11 @@ export interface LessonsState {
   /** The degradation lesson's budget in minutes, once chosen and measured. */
   budget: number | null;
   budgetJob: Job;
+  /** The open lesson's duration before it starts: its runs, each timed here; null until asked. */
+  eta: { lesson: string; ms: number; runs: number } | null;
+  etaJob: Job;
+  /** Times a few steps of each run the open lesson sets (the estimate the run bar's "How long?" gives) and adds them up. */
+  estimate(): void;
   /** Opens a lesson where it was left (from the list), or at its first step (`fromStart`, as a link does). */
   openLesson(id: string, fromStart?: boolean): void;
   /** Leaves the lesson; where it was is kept. */
@@ -65,21 +72,26 @@ function keepProgress(progress: Record<string, number>): void {
   }
 }
 
-/** Times one training step of `config` in the worker (the estimate's full-training figure). */
-function timeStep(config: Config, onDetail: (detail: string) => void): Promise<number> {
+/** Times an epoch of `config` in the worker (steps measured on this machine, as the run bar's "How long?"). */
+function timeEpoch(config: Config, onDetail: (detail: string) => void): Promise<PolicyEstimate> {
   return new Promise((resolve, reject) => {
-    const stop = estimateEpochs(config, ['none'], (event) => {
+    const stop = estimateEpochs(config, [config.train.freeze], (event) => {
       if (event.error !== undefined) {
         stop();
         reject(new Error(event.error));
       } else if (event.estimates) {
         stop();
-        const ms = event.estimates[0]?.msPerStep;
-        if (ms === undefined) reject(new Error('the estimate timed no step'));
-        else resolve(ms);
+        const estimate = event.estimates[0];
+        if (!estimate) reject(new Error('the estimate timed no step'));
+        else resolve(estimate);
       } else if (event.detail) onDetail(event.detail);
     });
   });
+}
+
+/** The time of one training step of `config`, measured in the worker. */
+async function timeStep(config: Config, onDetail: (detail: string) => void): Promise<number> {
+  return (await timeEpoch(config, onDetail)).msPerStep;
 }
 
 export const useLessons = create<LessonsState>()((set, get) => ({
@@ -92,6 +104,28 @@ export const useLessons = create<LessonsState>()((set, get) => ({
   measureJob: IDLE,
   budget: null,
   budgetJob: IDLE,
+  eta: null,
+  etaJob: IDLE,
+  estimate: () => {
+    const open = get().open;
+    const lesson = open && lessonById(open.id, get().settings);
+    if (!lesson || get().etaJob.status === 'running') return;
+    const base = useStore.getState().config;
+    const runs = lesson.steps.flatMap((s) => (s.press === 'train' && s.config ? [s.config(base)] : []));
+    set({ eta: null, etaJob: { status: 'running', detail: '' } });
+    void (async () => {
+      try {
+        let ms = 0;
+        for (const [i, config] of runs.entries()) {
+          const estimate = await timeEpoch(config, (detail) => set({ etaJob: { status: 'running', detail: `${i + 1}/${runs.length}: ${detail}` } }));
+          ms += runMsFromEstimate(estimate, config.train);
+        }
+        set({ eta: { lesson: lesson.id, ms, runs: runs.length }, etaJob: { status: 'done', detail: '' } });
+      } catch (e) {
+        set({ etaJob: { status: 'error', detail: e instanceof Error ? e.message : String(e) } });
+      }
+    })();
+  },
   openLesson: (id, fromStart = false) => {
     const lesson = lessonById(id);
     if (!lesson) return;

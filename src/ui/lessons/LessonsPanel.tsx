@@ -8,12 +8,43 @@ import { regime, ratioText, torchRatio, type CheckResult } from '../../lessons/c
 import { BUDGETS_MIN, GRAD_FLOW_CELLS, lessonById, lessons, SKIP_DEPTHS, type LessonStep } from '../../lessons/lessons';
 import { useLessons } from '../../state/lessons';
 import { useRuns } from '../../state/runs';
+import { formatDuration } from '../../config/format';
 
 function Check({ result }: { result: CheckResult }) {
   const { t } = useTranslation('lessons');
+  const overlay = useRuns((s) => s.overlay);
+  const currentId = useRuns((s) => s.currentId);
+  // The runs the check read, overlaid on the charts (the live one is drawn already).
+  const missing = (result.runs ?? []).filter((id) => id !== currentId && !overlay.includes(id));
   return (
-    <p className={`lesson-check lesson-check-${result.status}`} data-testid="lesson.check" data-status={result.status} role="status">
-      <strong>{t(`status.${result.status}`)}</strong> {t(`checks.${result.key}`, result.values)}
+    <>
+      <p className={`lesson-check lesson-check-${result.status}`} data-testid="lesson.check" data-status={result.status} role="status">
+        <strong>{t(`status.${result.status}`)}</strong> {t(`checks.${result.key}`, result.values)}
+      </p>
+      {(result.runs?.length ?? 0) > 1 && (
+        <button type="button" data-testid="lesson.overlay" disabled={missing.length === 0} onClick={() => missing.forEach((id) => useRuns.getState().toggleOverlay(id))}>
+          {t('overlay')}
+        </button>
+      )}
+    </>
+  );
+}
+
+/** The lesson's duration before it starts: each run it sets, timed here. */
+function LessonEta({ lessonId, trains }: { lessonId: string; trains: boolean }) {
+  const { t } = useTranslation('lessons');
+  const eta = useLessons((s) => s.eta);
+  const job = useLessons((s) => s.etaJob);
+  const estimate = useLessons((s) => s.estimate);
+  if (!trains) return <p className="lesson-eta field-help">{t('eta.none')}</p>;
+  return (
+    <p className="lesson-eta" data-testid="lesson.eta">
+      <button type="button" data-testid="lesson.estimate" disabled={job.status === 'running'} onClick={estimate}>
+        {t('eta.button')}
+      </button>{' '}
+      {job.status === 'running' && <span role="status">{t('eta.measuring', { detail: job.detail })}</span>}
+      {job.status === 'error' && <span role="alert">{job.detail}</span>}
+      {job.status === 'done' && eta?.lesson === lessonId && <span role="status" data-testid="lesson.eta.result" data-ms={Math.round(eta.ms)}>{t('eta.result', { duration: formatDuration(eta.ms), runs: eta.runs })}</span>}
     </p>
   );
 }
@@ -204,6 +235,7 @@ export function LessonsPanel() {
         <div data-testid="lesson" data-lesson={lesson.id}>
           <h2 id="lessons-title">{t(`${lesson.id}.title`)}</h2>
           <p className="lesson-progress">{t('panel.step', { step: open.step + 1, steps: lesson.steps.length })}</p>
+          <LessonEta lessonId={lesson.id} trains={lesson.steps.some((s) => s.press === 'train')} />
           <Step lessonId={lesson.id} step={step} />
           <p className="lesson-nav">
             <button type="button" data-testid="lesson.back" disabled={open.step === 0} onClick={() => go(open.step - 1)}>

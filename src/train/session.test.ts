@@ -248,8 +248,29 @@ describe('Session', () => {
     await until(() => events.some((e) => e.type === 'steps' && e.runId === 10));
     session.handle({ type: 'estimate', estimateId: 11, config: c, policies: ['none'] });
     await until(() => events.some((e) => e.type === 'estimate' && e.estimateId === 11));
-    expect(events.find((e) => e.type === 'estimate' && e.estimateId === 11)).toMatchObject({ error: 'a run is training: stop it, or wait for it to end, then estimate' });
+    expect(events.find((e) => e.type === 'estimate' && e.estimateId === 11)).toMatchObject({ error: 'a run is training: stop it, or wait for it to end, then try again' });
     session.handle({ type: 'stop', runId: 10 });
+    await session.idle();
+  });
+
+  it("computes the skip lesson's table a row at a time, frees every tensor, and is stopped by a start", async () => {
+    const { session, events } = harness();
+    const before = tf.memory().numTensors;
+    session.handle({ type: 'gradFlow', flowId: 1, config: config(1), depths: [8], batch: 4 });
+    await until(() => events.some((e) => e.type === 'gradFlow' && (e.done || e.error !== undefined)));
+    const rows = events.flatMap((e) => (e.type === 'gradFlow' && e.row ? [e.row] : []));
+    expect(rows.map((r) => [r.depth, r.skip, r.bn])).toEqual([[8, true, true], [8, false, true], [8, true, false], [8, false, false]]);
+    for (const r of rows) expect(r.firstOverLast).toBeGreaterThan(0);
+    await session.idle();
+    expect(tf.memory().numTensors).toBe(before);
+    // A depth that is not 6n + 2 is named; a start stops a table.
+    session.handle({ type: 'gradFlow', flowId: 2, config: config(1), depths: [9], batch: 4 });
+    await until(() => events.some((e) => e.type === 'gradFlow' && e.flowId === 2 && e.error !== undefined));
+    expect(events.find((e) => e.type === 'gradFlow' && e.flowId === 2 && e.error !== undefined)).toMatchObject({ error: expect.stringContaining('depth 9 is not 6n + 2') });
+    session.handle({ type: 'gradFlow', flowId: 3, config: config(1), depths: [8, 8, 8, 8], batch: 4 });
+    session.handle({ type: 'start', runId: 4, config: config(1) });
+    await until(() => events.some((e) => e.type === 'done' && e.runId === 4));
+    expect(events.find((e) => e.type === 'gradFlow' && e.flowId === 3 && (e.done || e.error !== undefined))).toMatchObject({ error: expect.stringContaining('stopped') });
     await session.idle();
   });
 

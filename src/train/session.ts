@@ -184,60 +184,53 @@ export class Session {
   }
 
   /**
-   * Times each policy's epoch, as a run would (a start stops it): its events
-   * carry the estimate's id, not a run's. Refused while a run trains (the
-   * two would share the machine, and the figures would be wrong); a newer
-   * estimate replaces an older one.
+   * A job that is not a run (an estimate, the skip lesson's table): refused
+   * while a run trains (the two would share the machine, and the figures
+   * would be wrong); it replaces an older job, and a start stops it. It holds
+   * the worker under a negative id, no run's, so no run's command reaches it.
+   * `body` gets the job's control; `refuse(message)` answers with an error.
    */
-  private async estimate(command: Extract<Command, { type: 'estimate' }>): Promise<void> {
-    const { estimateId, config, policies } = command;
+  private async exclusive(id: number, refuse: (message: string) => void, body: (control: RunControl) => Promise<void>): Promise<void> {
     if (this.active !== null && this.active.runId > 0) {
-      this.outbox.send({ type: 'estimate', estimateId, error: 'a run is training: stop it, or wait for it to end, then estimate' });
+      refuse('a run is training: stop it, or wait for it to end, then try again');
       return;
     }
     const previous = this.active;
     previous?.control.stop();
     const control = new RunControl();
     let done!: () => void;
-    // A negative id: no run's, so no run's command reaches it.
-    const run: ActiveRun = { runId: -estimateId, control, finished: new Promise((r) => (done = r)), checkpoint: null };
+    const run: ActiveRun = { runId: -id, control, finished: new Promise((r) => (done = r)), checkpoint: null };
     this.active = run;
-    const post = (detail: string) => this.outbox.send({ type: 'estimate', estimateId, detail });
     try {
       await previous?.finished;
-      const data = await this.dataset(config.data.dataset, post);
-      const estimates = control.isStopped ? [] : await this.useBackend(config).then(() => {
-        const info = (this.backend as { info: BackendInfo }).info;
-        return estimateEpochs(config, data, policies, control, (detail) => post(`${detail} on ${info.backend}`), info.limits);
-      });
-      this.outbox.send({ type: 'estimate', estimateId, ...(control.isStopped ? { error: 'stopped: a run started' } : { estimates }) });
+      await body(control);
     } catch (e) {
-      this.outbox.send({ type: 'estimate', estimateId, error: describeError(e, this.backend?.info.backend) });
+      refuse(describeError(e, this.backend?.info.backend));
     } finally {
       if (this.active === run) this.active = null;
       done();
     }
   }
 
-  /**
-   * The skip lesson's table, a row at a time (each a net built, one forward
-   * and backward pass, the net freed), as an estimate runs: refused while a
-   * run trains, stopped by a start.
-   */
+  /** Times each policy's epoch, as a run would: its events carry the estimate's id, not a run's. */
+  private async estimate(command: Extract<Command, { type: 'estimate' }>): Promise<void> {
+    const { estimateId, config, policies } = command;
+    const post = (detail: string) => this.outbox.send({ type: 'estimate', estimateId, detail });
+    await this.exclusive(estimateId, (error) => this.outbox.send({ type: 'estimate', estimateId, error }), async (control) => {
+      const data = await this.dataset(config.data.dataset, post);
+      const estimates = control.isStopped ? [] : await this.useBackend(config).then(() => {
+        const info = (this.backend as { info: BackendInfo }).info;
+        return estimateEpochs(config, data, policies, control, (detail) => post(`${detail} on ${info.backend}`), info.limits);
+      });
+      this.outbox.send({ type: 'estimate', estimateId, ...(control.isStopped ? { error: 'stopped: a run started' } : { estimates }) });
+    });
+  }
+
+  /** The skip lesson's table, a row at a time (each a net built, one forward and backward pass, the net freed). */
   private async gradFlow(command: Extract<Command, { type: 'gradFlow' }>): Promise<void> {
     const { flowId, config, depths, batch } = command;
-    if (this.active !== null && this.active.runId > 0) {
-      this.outbox.send({ type: 'gradFlow', flowId, error: 'a run is training: stop it, or wait for it to end, then compute the table' });
-      return;
-    }
-    const previous = this.active;
-    previous?.control.stop();
-    const control = new RunControl();
-    let done!: () => void;
-    const run: ActiveRun = { runId: -1e6 - flowId, control, finished: new Promise((r) => (done = r)), checkpoint: null };
-    this.active = run;
-    try {
-      await previous?.finished;
+    // Ids apart from the estimates' (both are negative run ids while they hold the worker).
+    await this.exclusive(1e6 + flowId, (error) => this.outbox.send({ type: 'gradFlow', flowId, error }), async (control) => {
       const data = await this.dataset(config.data.dataset, (detail) => this.outbox.send({ type: 'gradFlow', flowId, detail }));
       await this.useBackend(config);
       const { x, y } = firstBatch(data, batch);
@@ -254,12 +247,7 @@ export class Session {
         y.dispose();
       }
       this.outbox.send({ type: 'gradFlow', flowId, done: true });
-    } catch (e) {
-      this.outbox.send({ type: 'gradFlow', flowId, error: describeError(e, this.backend?.info.backend) });
-    } finally {
-      if (this.active === run) this.active = null;
-      done();
-    }
+    });
   }
 
   /** One image through a kept run's net, built once per checkpoint and kept for the next image. */

@@ -21,6 +21,7 @@ interface RecordedClass {
 
 export function CameraRecorder({ data, seed }: { data: DataConfig; seed: number }) {
   const { t } = useTranslation('data');
+  const { t: tc } = useTranslation('common');
   const camera = useCamera();
   const busy = useDataStore((s) => s.import.status === 'loading');
   const [classes, setClasses] = useState<RecordedClass[]>(() => [{ name: t('camera.defaultName', { n: 1 }), frames: [] }, { name: t('camera.defaultName', { n: 2 }), frames: [] }]);
@@ -60,7 +61,7 @@ export function CameraRecorder({ data, seed }: { data: DataConfig; seed: number 
       )}
       {camera.state.status === 'none' && (
         <p className="field-help" role="status" data-testid="data.camera.none">
-          {camera.state.message} {t('camera.instead')}
+          {tc(`camera.${camera.state.problem.key}`, { detail: camera.state.problem.detail })} {t('camera.instead')}
         </p>
       )}
       <video ref={camera.video} muted playsInline hidden={camera.state.status !== 'on'} width={160} height={120} />

@@ -4,15 +4,20 @@
 // camera, or without permission, it says so in words. DOM only.
 import { useCallback, useEffect, useRef, useState } from 'react';
 
-export type CameraState = { status: 'off' } | { status: 'starting' } | { status: 'on' } | { status: 'none'; message: string };
+/** Why no camera: a key under common:camera (the sentence in the page's language) and the browser's own words where it gave some. */
+export interface CameraProblem {
+  key: 'notFound' | 'notAllowed' | 'inUse' | 'failed' | 'unsupported';
+  detail: string;
+}
 
-/** Why no camera: a sentence for the panel. */
-export function cameraProblem(e: unknown): string {
+export type CameraState = { status: 'off' } | { status: 'starting' } | { status: 'on' } | { status: 'none'; problem: CameraProblem };
+
+export function cameraProblem(e: unknown): CameraProblem {
   const name = e instanceof Error ? e.name : '';
-  if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'No camera was found on this device.';
-  if (name === 'NotAllowedError' || name === 'SecurityError') return 'The camera was not allowed (the browser asked, or this page is not on https or localhost).';
-  if (name === 'NotReadableError') return 'The camera is in use by another program.';
-  return `The camera could not start: ${e instanceof Error ? e.message : String(e)}`;
+  if (name === 'NotFoundError' || name === 'OverconstrainedError') return { key: 'notFound', detail: '' };
+  if (name === 'NotAllowedError' || name === 'SecurityError') return { key: 'notAllowed', detail: '' };
+  if (name === 'NotReadableError') return { key: 'inUse', detail: '' };
+  return { key: 'failed', detail: e instanceof Error ? e.message : String(e) };
 }
 
 export function useCamera() {
@@ -25,7 +30,7 @@ export function useCamera() {
     setState((s) => (s.status === 'none' ? s : { status: 'off' }));
   }, []);
   const start = useCallback(async () => {
-    if (!navigator.mediaDevices?.getUserMedia) return setState({ status: 'none', message: 'No camera: this browser gives pages no camera access (navigator.mediaDevices is missing).' });
+    if (!navigator.mediaDevices?.getUserMedia) return setState({ status: 'none', problem: { key: 'unsupported', detail: '' } });
     setState({ status: 'starting' });
     try {
       const s = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 640 }, height: { ideal: 480 } }, audio: false });
@@ -36,7 +41,7 @@ export function useCamera() {
       }
       setState({ status: 'on' });
     } catch (e) {
-      setState({ status: 'none', message: cameraProblem(e) });
+      setState({ status: 'none', problem: cameraProblem(e) });
     }
   }, []);
   useEffect(() => stop, [stop]);

@@ -23,6 +23,7 @@ interface Shown {
 
 export function PredictPanel() {
   const { t } = useTranslation('eval');
+  const { t: tc } = useTranslation('common');
   const currentId = useRuns((s) => s.currentId);
   const run = useRuns((s) => s.runs.find((r) => r.id === s.currentId));
   const [shown, setShown] = useState<Shown | null>(null);
@@ -89,7 +90,7 @@ export function PredictPanel() {
         )}
         {camera.state.status === 'none' && (
           <p className="field-help" role="status" data-testid="predict.noCamera">
-            {camera.state.message}
+            {tc(`camera.${camera.state.problem.key}`, { detail: camera.state.problem.detail })}
           </p>
         )}
       </div>
